@@ -1,0 +1,52 @@
+# The two commands a new user runs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+
+# A Python >= 3.12 (Django 6.1 needs it): PYTHON= overrides; otherwise the first of
+# python3.13, python3.12, python3, then pyenv's installed versions, that is new enough.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
+	$$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && { command -v $$c; break; }; done)
+
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SMTP_PORT ?= 2525
+
+.PHONY: run test bench install lint format chromium clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(INSTALLED)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

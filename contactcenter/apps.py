@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ContactCenterConfig(AppConfig):
+    name = "contactcenter"
+    verbose_name = "Contact center"
+
+    def ready(self) -> None:
+        from contactcenter.events import projections
+
+        projections.discover()

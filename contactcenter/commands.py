@@ -1,0 +1,59 @@
+"""The command layer's transaction: every write of the platform goes through `@command`.
+
+A command loads what it needs, lets the domain decide, appends the events (which updates the
+inline projections) and returns. `@command` runs it in one transaction (REPEATABLE READ on
+PostgreSQL, the reason is in contactcenter/events/store.py) and retries it from the top when a
+concurrent writer got there first. Pushes go out only after the commit.
+"""
+
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from contactcenter.events.store import ConcurrencyError, DuplicateAppend
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# serialization_failure, deadlock_detected
+RETRYABLE_SQLSTATES = {"40001", "40P01"}
+
+
+def is_retryable(error: BaseException) -> bool:
+    if isinstance(error, ConcurrencyError | DuplicateAppend | IntegrityError):
+        return True
+    if isinstance(error, DatabaseError):
+        cause = error.__cause__
+        if getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            return True
+        return "database is locked" in str(error)
+    return False
+
+
+def command[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """Run `fn` as one transaction, retried on a concurrency conflict; nested calls join the
+    caller's transaction (and its retry)."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if connection.in_atomic_block:
+            return fn(*args, **kwargs)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    if connection.vendor == "postgresql":
+                        with connection.cursor() as cursor:
+                            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    return fn(*args, **kwargs)
+            except Exception as error:
+                if attempt == MAX_ATTEMPTS or not is_retryable(error):
+                    raise
+                log.debug("retrying %s after %s (attempt %d)", fn.__qualname__, error, attempt)
+                time.sleep(random.uniform(0, 0.002 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    return run

@@ -1,0 +1,37 @@
+"""The demo tenant's people: an admin, a supervisor and six agents (see README)."""
+
+from django.contrib.auth.models import Group, User
+
+from contactcenter.roles import AGENTS, SUPERVISORS
+
+PASSWORD = "contact-center"
+AGENT_NAMES = ["Alice Archer", "Bob Baker", "Carol Chen", "Dan Diaz", "Erin Evans", "Femi Falana"]
+
+
+def _user(username: str, full_name: str, *, staff: bool = False, superuser: bool = False) -> User:
+    first, _, last = full_name.partition(" ")
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@example.com",
+            "is_staff": staff,
+            "is_superuser": superuser,
+        },
+    )
+    if created:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def seed(log) -> None:
+    agents, _ = Group.objects.get_or_create(name=AGENTS)
+    supervisors, _ = Group.objects.get_or_create(name=SUPERVISORS)
+    _user("admin", "Ada Admin", staff=True, superuser=True)
+    supervisor = _user("supervisor", "Sam Supervisor", staff=True)
+    supervisor.groups.add(supervisors, agents)
+    for n, name in enumerate(AGENT_NAMES, start=1):
+        _user(f"agent{n}", name).groups.add(agents)
+    log(f"people: admin, supervisor, agent1..agent{len(AGENT_NAMES)} (password {PASSWORD!r})")

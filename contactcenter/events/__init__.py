@@ -1,0 +1,1 @@
+"""The append-only event log: every fact of the contact center, in one table."""

@@ -1,0 +1,366 @@
+"""append, read_stream and read_all: the only code that writes or follows the event log.
+
+Order and gaps (docs/events.md has the measurements behind this choice):
+- On PostgreSQL a trigger stamps each row with its transaction id. `read_all` orders by
+  (txid, position) and returns only rows whose transaction is older than the oldest one still
+  running, so an event committed late by a slow writer is never skipped by a reader that has
+  already moved past it. Writers are never serialised.
+- Command transactions run REPEATABLE READ (see `contactcenter.commands`), so a transaction that
+  saw another's events always has the larger txid; the trigger also refuses to append to a
+  stream whose head came from a newer transaction. Together: each stream's events come out in
+  version order, and cause before effect.
+- On SQLite writers are serialised (BEGIN IMMEDIATE), so position order is commit order.
+"""
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from contactcenter.events import context
+from contactcenter.events.types import DomainEvent
+
+TABLE = "event_log"
+COLUMNS = (
+    "position, txid, stream_id, version, type, data, metadata, occurred_at, recorded_at, "
+    "idempotency_key"
+)
+
+
+class EventStoreError(Exception):
+    pass
+
+
+class ConcurrencyError(EventStoreError):
+    """Another writer appended to the stream first; reload and decide again."""
+
+    def __init__(self, stream_id: str, expected_version: int, actual_version: int | None = None):
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+        actual = "" if actual_version is None else f", but it is at version {actual_version}"
+        super().__init__(
+            f"stream {stream_id!r} was expected at version {expected_version}{actual}: "
+            "another writer appended first"
+        )
+
+
+class DuplicateAppend(EventStoreError):
+    """The idempotency key was used before: what it stands for is already in the log."""
+
+    def __init__(self, key: str):
+        self.key = key
+        super().__init__(f"idempotency key {key!r} was already appended")
+
+
+class UnknownPosition(EventStoreError):
+    def __init__(self, position: int):
+        self.position = position
+        super().__init__(f"no event at position {position}")
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    position: int
+    txid: int
+    stream_id: str
+    version: int
+    type: str
+    data: dict[str, Any]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    occurred_at: datetime = field(default_factory=timezone.now)
+    recorded_at: datetime | None = None
+    idempotency_key: str | None = None
+
+    @cached_property
+    def payload(self) -> DomainEvent:
+        return DomainEvent.decode(self.type, self.data)
+
+    @property
+    def actor(self) -> str:
+        return self.metadata.get("actor", "")
+
+
+# Subscribers called with the events of each committed transaction (pushes, router wake-ups).
+_after_commit: list[Callable[[list[RecordedEvent]], None]] = []
+
+
+def on_committed(callback: Callable[[list[RecordedEvent]], None]) -> None:
+    if callback not in _after_commit:
+        _after_commit.append(callback)
+
+
+def append(
+    stream_id: str,
+    events: Sequence[DomainEvent],
+    expected_version: int,
+    idempotency_key: str | None = None,
+    *,
+    occurred_at: datetime | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> list[RecordedEvent]:
+    """Append `events` to `stream_id`, whose last version must be `expected_version` (0: new).
+
+    Runs the inline projections in the same transaction and, once it commits, tells the
+    subscribers. Raises ConcurrencyError on a version clash and DuplicateAppend when
+    `idempotency_key` was used before; either way nothing is appended.
+    """
+    if not events:
+        return []
+    if idempotency_key is not None and key_exists(idempotency_key):
+        raise DuplicateAppend(idempotency_key)
+    when = occurred_at or timezone.now()
+    meta = {**context.current().as_metadata(), **(metadata or {})}
+    meta_json = json.dumps(meta)
+    rows = []
+    for offset, event in enumerate(events, start=1):
+        key = idempotency_key if offset == 1 else None
+        rows.append(
+            (
+                stream_id,
+                expected_version + offset,
+                event.type,
+                json.dumps(event.to_data(), cls=DjangoJSONEncoder),
+                meta_json,
+                connection.ops.adapt_datetimefield_value(when),
+                key,
+            )
+        )
+    with transaction.atomic():
+        inserted = _insert(rows, stream_id, expected_version, idempotency_key)
+        recorded = [
+            RecordedEvent(
+                position=position,
+                txid=txid,
+                stream_id=stream_id,
+                version=version,
+                type=event.type,
+                data=event.to_data(),
+                metadata=meta,
+                occurred_at=when,
+                recorded_at=recorded_at,
+                idempotency_key=key,
+            )
+            for event, (_, version, _, _, _, _, key), (position, txid, recorded_at) in zip(
+                events, rows, inserted, strict=True
+            )
+        ]
+        # Imported here: projections import this module.
+        from contactcenter.events import projections
+
+        projections.apply_inline(recorded)
+        _notify_on_commit(recorded)
+    return recorded
+
+
+def _insert(
+    rows: list[tuple], stream_id: str, expected_version: int, idempotency_key: str | None
+) -> list[tuple[int, int, datetime]]:
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {TABLE} (stream_id, version, type, data, metadata, occurred_at, "
+        f"idempotency_key) VALUES {values} RETURNING version, position, txid, recorded_at"
+    )
+    params = [value for row in rows for value in row]
+    try:
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            returned = cursor.fetchall()
+    except IntegrityError as error:
+        text = str(error)
+        if idempotency_key is not None and "idempotency" in text:
+            raise DuplicateAppend(idempotency_key) from error
+        if "stream" in text or "version" in text:
+            raise ConcurrencyError(stream_id, expected_version) from error
+        raise
+    by_version = {row[0]: row[1:] for row in returned}
+    return [_row_result(by_version[row[1]]) for row in rows]
+
+
+def _row_result(row: tuple) -> tuple[int, int, datetime]:
+    position, txid, recorded_at = row
+    if isinstance(recorded_at, str):  # SQLite returns text
+        recorded_at = parse_datetime(recorded_at)
+        if recorded_at is not None and timezone.is_naive(recorded_at):
+            recorded_at = timezone.make_aware(recorded_at, timezone.UTC)
+    return position, txid, recorded_at
+
+
+def _notify_on_commit(recorded: list[RecordedEvent]) -> None:
+    if not _after_commit:
+        return
+
+    def notify() -> None:
+        for callback in list(_after_commit):
+            callback(recorded)
+
+    transaction.on_commit(notify, robust=True)
+
+
+def key_exists(idempotency_key: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE idempotency_key = %s", [idempotency_key])
+        return cursor.fetchone() is not None
+
+
+def find_key(idempotency_key: str) -> RecordedEvent | None:
+    """The first event appended under `idempotency_key`, if any was."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COLUMNS} FROM {TABLE} WHERE idempotency_key = %s", [idempotency_key]
+        )
+        row = cursor.fetchone()
+    return _from_row(row) if row else None
+
+
+def stream_version(stream_id: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(MAX(version), 0) FROM {TABLE} WHERE stream_id = %s", [stream_id]
+        )
+        return cursor.fetchone()[0]
+
+
+def read_stream(stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s AND version > %s ORDER BY version",
+            [stream_id, after_version],
+        )
+        return [_from_row(row) for row in cursor.fetchall()]
+
+
+def read_streams(stream_ids: Sequence[str]) -> list[RecordedEvent]:
+    """Every event of several streams, in log order (a customer's timeline, say)."""
+    if not stream_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id IN "
+            f"({', '.join(['%s'] * len(stream_ids))}) ORDER BY txid, position",
+            list(stream_ids),
+        )
+        return [_from_row(row) for row in cursor.fetchall()]
+
+
+def read_all(
+    after_position: int = 0,
+    limit: int = 1000,
+    *,
+    types: Sequence[str] | None = None,
+    stream_ids: Sequence[str] | None = None,
+    horizon: bool = True,
+) -> list[RecordedEvent]:
+    """Up to `limit` events after `after_position` in log order (0: from the start).
+
+    Pass the position of the last event you handled as `after_position`; the order is
+    gap-free: no event that commits later will ever sort before one already returned.
+    `horizon=False` also returns committed events above the oldest running transaction,
+    for a reader that holds locks making that safe (the rebuild command).
+    """
+    filters, params = [], []
+    if types:
+        filters.append(f"type IN ({', '.join(['%s'] * len(types))})")
+        params.extend(types)
+    if stream_ids:
+        filters.append(f"stream_id IN ({', '.join(['%s'] * len(stream_ids))})")
+        params.extend(stream_ids)
+    extra = "".join(f" AND {f}" for f in filters)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            after_txid = _txid_of(cursor, after_position)
+            below = (
+                " AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+                if horizon
+                else ""
+            )
+            cursor.execute(
+                f"SELECT {COLUMNS} FROM {TABLE} WHERE (txid, position) > (%s, %s){below}{extra} "
+                "ORDER BY txid, position LIMIT %s",
+                [after_txid, after_position, *params, limit],
+            )
+        else:
+            cursor.execute(
+                f"SELECT {COLUMNS} FROM {TABLE} WHERE position > %s{extra} "
+                "ORDER BY position LIMIT %s",
+                [after_position, *params, limit],
+            )
+        return [_from_row(row) for row in cursor.fetchall()]
+
+
+def iter_all(
+    after_position: int = 0, batch: int = 5000, *, horizon: bool = True
+) -> Iterator[list[RecordedEvent]]:
+    """read_all in batches until the end of the log as it stands."""
+    while True:
+        events = read_all(after_position, batch, horizon=horizon)
+        if not events:
+            return
+        yield events
+        after_position = events[-1].position
+
+
+def _txid_of(cursor, position: int) -> int:
+    if position == 0:
+        return 0
+    cursor.execute(f"SELECT txid FROM {TABLE} WHERE position = %s", [position])
+    row = cursor.fetchone()
+    if row is None:
+        raise UnknownPosition(position)
+    return row[0]
+
+
+def last_position() -> int:
+    """The position of the last event a follower can safely read now (0 if none)."""
+    events_in_order = "ORDER BY txid DESC, position DESC LIMIT 1"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT position FROM {TABLE} WHERE "
+                f"txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint {events_in_order}"
+            )
+        else:
+            cursor.execute(f"SELECT position FROM {TABLE} {events_in_order}")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        return cursor.fetchone()[0]
+
+
+def _from_row(row: tuple) -> RecordedEvent:
+    position, txid, stream_id, version, type_, data, metadata, occurred, recorded, key = row
+    if isinstance(data, str):
+        data = json.loads(data)
+    if isinstance(metadata, str):
+        metadata = json.loads(metadata)
+    return RecordedEvent(
+        position=position,
+        txid=txid,
+        stream_id=stream_id,
+        version=version,
+        type=type_,
+        data=data,
+        metadata=metadata,
+        occurred_at=_aware(occurred),
+        recorded_at=_aware(recorded),
+        idempotency_key=key,
+    )
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.UTC)
+    return value

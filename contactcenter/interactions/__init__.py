@@ -1,0 +1,1 @@
+"""Interactions: one per customer contact, whatever the channel, and their state machine."""

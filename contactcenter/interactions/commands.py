@@ -1,0 +1,162 @@
+"""Commands on one interaction: load it from its stream, let the domain decide, append."""
+
+import uuid
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.events.store import RecordedEvent
+from contactcenter.events.types import DomainEvent
+from contactcenter.interactions import events as ev
+from contactcenter.interactions.domain import Interaction, InvalidTransition, stream_id
+
+
+def load(interaction_id: str) -> Interaction:
+    interaction = Interaction.from_events(store.read_stream(stream_id(interaction_id)))
+    if interaction.state is None:
+        raise InvalidTransition("find the interaction", None, interaction_id)
+    return interaction
+
+
+def decide_and_append(
+    interaction_id: str,
+    decide: Callable[[Interaction], list[DomainEvent]],
+    *,
+    idempotency_key: str | None = None,
+) -> list[RecordedEvent]:
+    """The one shape of every interaction command (call it inside a @command)."""
+    interaction = load(interaction_id)
+    events = decide(interaction)
+    return store.append(stream_id(interaction_id), events, interaction.version, idempotency_key)
+
+
+@command
+def send_message(
+    interaction_id: str,
+    *,
+    author: str,
+    author_name: str = "",
+    text: str = "",
+    html: str = "",
+    subject: str = "",
+    attachments: list[dict] | None = None,
+    channel_data: dict | None = None,
+    client_message_id: str | None = None,
+) -> str:
+    """A reply to the customer on the interaction's own channel; returns the message id.
+
+    `client_message_id` makes a resent reply (after a reconnect, say) append nothing new.
+    """
+    message_id = str(uuid.uuid4())
+
+    def decide(interaction: Interaction) -> list[DomainEvent]:
+        return interaction.send(
+            ev.MessageSent(
+                interaction_id=interaction_id,
+                message_id=message_id,
+                channel=interaction.channel,
+                author=author,
+                author_name=author_name,
+                text=text,
+                html=html,
+                subject=subject,
+                attachments=attachments or [],
+                channel_data=channel_data or {},
+            )
+        )
+
+    key = f"send:{author}:{client_message_id}" if client_message_id else None
+    if key:
+        prior = store.find_key(key)
+        if prior is not None:
+            return prior.data["message_id"]
+    decide_and_append(interaction_id, decide, idempotency_key=key)
+    return message_id
+
+
+@command
+def add_note(
+    interaction_id: str, text: str, *, author: str, author_name: str = "", audience: str = "team"
+) -> str:
+    note_id = str(uuid.uuid4())
+    decide_and_append(
+        interaction_id,
+        lambda i: i.add_note(
+            ev.InternalNoteAdded(
+                interaction_id=interaction_id,
+                note_id=note_id,
+                author=author,
+                author_name=author_name,
+                text=text,
+                audience=audience,
+            )
+        ),
+    )
+    return note_id
+
+
+@command
+def end_conversation(interaction_id: str, agent_id: int) -> None:
+    decide_and_append(interaction_id, lambda i: i.end(agent_id))
+
+
+@command
+def wrap_up(
+    interaction_id: str,
+    agent_id: int,
+    *,
+    disposition: str,
+    notes: str = "",
+    follow_up_on: str = "",
+) -> None:
+    decide_and_append(
+        interaction_id,
+        lambda i: i.wrap_up(
+            agent_id, disposition=disposition, notes=notes, follow_up_on=follow_up_on
+        ),
+    )
+
+
+@command
+def close(interaction_id: str, reason: str) -> None:
+    decide_and_append(interaction_id, lambda i: i.close(reason))
+
+
+@command
+def abandon(interaction_id: str, reason: str = "customer_left") -> None:
+    decide_and_append(interaction_id, lambda i: i.abandon(now=timezone.now(), reason=reason))
+
+
+@command
+def record_delivery(
+    interaction_id: str,
+    message_id: str,
+    *,
+    status: str,
+    reason: str = "",
+    attempts: int = 1,
+    external_id: str = "",
+    idempotency_key: str | None = None,
+) -> bool:
+    """A delivery status from the channel; False if this exact report was seen before."""
+    if idempotency_key and store.find_key(idempotency_key):
+        return False
+    if status == "failed":
+        event: DomainEvent = ev.MessageDeliveryFailed(
+            interaction_id=interaction_id,
+            message_id=message_id,
+            reason=reason,
+            attempts=attempts,
+            external_id=external_id,
+        )
+    else:
+        event = ev.MessageDelivered(
+            interaction_id=interaction_id,
+            message_id=message_id,
+            status=status,
+            external_id=external_id,
+        )
+    decide_and_append(interaction_id, lambda i: [event], idempotency_key=idempotency_key)
+    return True

@@ -1,0 +1,197 @@
+"""Events of the interaction stream (`interaction-<id>`). docs/events.md describes each."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from contactcenter.events.types import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionCreated(DomainEvent):
+    interaction_id: str
+    channel: str  # webchat, email, sms, voice, slack
+    channel_key: str  # which configured channel of that kind
+    direction: str = "inbound"  # or "outbound"
+    customer_id: str
+    threading_key: str = ""
+    subject: str = ""
+    previous_interaction_id: str = ""  # set when a late reply starts a new, linked interaction
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageReceived(DomainEvent):
+    """A message from the customer."""
+
+    interaction_id: str
+    message_id: str
+    channel: str
+    sender: str  # the identity address it came from
+    sender_name: str = ""
+    text: str = ""
+    html: str = ""  # sanitised
+    subject: str = ""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    external_id: str = ""  # the provider's id for it
+    channel_data: dict[str, Any] = field(default_factory=dict)
+    automated: bool = False  # an auto-reply or bounce: recorded, never answered
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageSent(DomainEvent):
+    """A message to the customer, by an agent, a supervisor or the system; the channel's
+    adapter delivers it after the commit (the log is the outbox)."""
+
+    interaction_id: str
+    message_id: str
+    channel: str
+    author: str  # "agent:<user id>", "system", "flow"
+    author_name: str = ""
+    text: str = ""
+    html: str = ""
+    subject: str = ""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    channel_data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageDelivered(DomainEvent):
+    interaction_id: str
+    message_id: str
+    status: str = "delivered"  # the provider's word: sent, delivered, read
+    external_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageDeliveryFailed(DomainEvent):
+    interaction_id: str
+    message_id: str
+    reason: str
+    attempts: int = 1
+    external_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InternalNoteAdded(DomainEvent):
+    """A note on the interaction that the customer never sees."""
+
+    interaction_id: str
+    note_id: str
+    author: str
+    author_name: str = ""
+    text: str
+    audience: str = "team"  # "team", or "agent" for a supervisor's whisper
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelfServiceStarted(DomainEvent):
+    interaction_id: str
+    flow: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionQueued(DomainEvent):
+    interaction_id: str
+    queue_id: int
+    priority: int = 0
+    required_skills: dict[str, int] = field(default_factory=dict)  # skill -> minimum level
+    preferred_agent_id: int | None = None
+    reason: str = "arrived"  # arrived, transferred, offer_declined, reopened, overflow
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferCreated(DomainEvent):
+    interaction_id: str
+    offer_id: str
+    agent_id: int
+    queue_id: int
+    expires_at: str  # ISO 8601
+    decision: dict[str, Any] = field(default_factory=dict)  # why this agent: see routing
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferAccepted(DomainEvent):
+    interaction_id: str
+    offer_id: str
+    agent_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferRejected(DomainEvent):
+    interaction_id: str
+    offer_id: str
+    agent_id: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferTimedOut(DomainEvent):
+    interaction_id: str
+    offer_id: str
+    agent_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferRescinded(DomainEvent):
+    """The offer was withdrawn before an answer (the customer left, a supervisor took it)."""
+
+    interaction_id: str
+    offer_id: str
+    agent_id: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionAssigned(DomainEvent):
+    """Handed straight to an agent without an offer (a supervisor's hand assignment)."""
+
+    interaction_id: str
+    agent_id: int
+    queue_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionTransferred(DomainEvent):
+    interaction_id: str
+    from_agent_id: int | None
+    kind: str  # "queue", "agent" or "supervisor"
+    to_queue_id: int | None = None
+    to_agent_id: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WrapUpStarted(DomainEvent):
+    interaction_id: str
+    agent_id: int
+    reason: str = "agent_ended"  # agent_ended, customer_left
+
+
+@dataclass(frozen=True, kw_only=True)
+class WrapUpCompleted(DomainEvent):
+    interaction_id: str
+    agent_id: int
+    disposition: str
+    notes: str = ""
+    follow_up_on: str = ""  # ISO date, or empty
+    timed_out: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionClosed(DomainEvent):
+    interaction_id: str
+    reason: str = "wrapped_up"  # wrapped_up, self_service, closed_by_agent, spam, api
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionAbandoned(DomainEvent):
+    """The customer left before an agent answered."""
+
+    interaction_id: str
+    reason: str = "customer_left"
+    waited_seconds: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionReopened(DomainEvent):
+    interaction_id: str
+    reason: str = "customer_replied"

@@ -1,0 +1,228 @@
+"""`ingest`: the one entry point every channel adapter calls with what a customer sent.
+
+It identifies (or registers) the customer from the sender's identity, finds the interaction the
+message belongs to (the adapter's explicit answer, else its threading key), reopens or starts
+one as the rules say, and appends the message, all in one transaction. A message with a
+provider id is appended once however often the provider redelivers it.
+"""
+
+import copy
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import nh3
+from django.conf import settings
+from django.utils import timezone
+
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.events.types import DomainEvent
+from contactcenter.interactions import events as ev
+from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, stream_id
+from contactcenter.interactions.models import ThreadKey
+from crm import customers
+from crm.identities import normalise
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str
+    size: int
+    storage_key: str = ""  # where Django's storage keeps it
+    inline: bool = False
+    content_id: str = ""
+    url: str = ""  # for media the provider hosts (MMS, Slack files)
+
+    def as_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", False)} | {
+            "name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+        }
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """What an adapter hands over, in one shape for every channel."""
+
+    channel: str  # webchat, email, sms, voice, slack
+    channel_key: str  # the configured channel it arrived on
+    sender_kind: str  # identity kind: email, phone, slack, web
+    sender_address: str
+    sender_name: str = ""
+    threading_key: str = ""  # which conversation, in the channel's own terms
+    interaction_id: str | None = None  # when the adapter has already threaded it
+    external_id: str = ""  # the provider's id for the message: the idempotency key
+    text: str = ""
+    html: str = ""  # sanitised here whatever the adapter did
+    subject: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    channel_data: dict[str, Any] = field(default_factory=dict)
+    automated: bool = False  # auto-reply, bounce: joins a conversation, never starts one
+    start_new: bool = False  # start a new interaction even if the thread has one
+
+    @property
+    def idempotency_key(self) -> str | None:
+        if not self.external_id:
+            return None
+        return f"in:{self.channel}:{self.channel_key}:{self.external_id}"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    customer_id: str = ""
+    interaction_id: str = ""
+    message_id: str = ""
+    created: bool = False
+    reopened: bool = False
+    duplicate: bool = False
+    dropped: str = ""  # why nothing was appended, when nothing was
+
+
+# Called inside the ingest transaction for every interaction that starts or reopens, so it
+# is admitted (self-service or a queue) atomically with its first message. Routing registers.
+Admitter = Callable[[Interaction, InboundMessage], list[DomainEvent]]
+_admitters: list[Admitter] = []
+
+
+def on_admission(admitter: Admitter) -> None:
+    if admitter not in _admitters:
+        _admitters.append(admitter)
+
+
+@command
+def ingest(message: InboundMessage) -> IngestResult:
+    key = message.idempotency_key
+    if key:
+        prior = store.find_key(key)
+        if prior is not None:
+            return IngestResult(
+                interaction_id=prior.data.get("interaction_id", ""),
+                message_id=prior.data.get("message_id", ""),
+                duplicate=True,
+            )
+    identity = normalise(
+        message.sender_kind,
+        message.sender_address,
+        display_name=message.sender_name,
+        region=settings.DEFAULT_PHONE_REGION,
+    )
+    customer_id, _ = customers.identify(identity)
+    now = timezone.now()
+    received = _message_event(message, identity.address)
+
+    current = _current_interaction(message)
+    previous_id = ""
+    if current is not None and not message.start_new:
+        try:
+            events = current.receive(
+                _for(received, current.id),
+                now=now,
+                reopen_window=timedelta(seconds=settings.REOPEN_WINDOW_SECONDS),
+            )
+        except ReopenWindowPassed as late:
+            log.info("%s; starting a new one", late)
+            previous_id = current.id
+        else:
+            reopened = isinstance(events[0], ev.InteractionReopened)
+            if reopened:
+                events += _admit(current, events, message)
+            store.append(stream_id(current.id), events, current.version, key)
+            return IngestResult(
+                customer_id=customer_id,
+                interaction_id=current.id,
+                message_id=received.message_id,
+                reopened=reopened,
+            )
+    elif current is not None:
+        previous_id = current.id
+
+    if message.automated:
+        log.info(
+            "automated %s message from %s (%s) joins no conversation: not starting one",
+            message.channel,
+            identity.address,
+            message.external_id or "no id",
+        )
+        return IngestResult(customer_id=customer_id, dropped="automated message, no conversation")
+
+    interaction_id = str(uuid.uuid4())
+    events = Interaction.create(
+        interaction_id,
+        channel=message.channel,
+        channel_key=message.channel_key,
+        customer_id=customer_id,
+        threading_key=message.threading_key,
+        subject=message.subject,
+        previous_interaction_id=previous_id,
+    )
+    events.append(_for(received, interaction_id))
+    events += _admit(Interaction(), events, message)
+    store.append(stream_id(interaction_id), events, 0, key)
+    return IngestResult(
+        customer_id=customer_id,
+        interaction_id=interaction_id,
+        message_id=received.message_id,
+        created=True,
+    )
+
+
+def _current_interaction(message: InboundMessage) -> Interaction | None:
+    interaction_id = message.interaction_id
+    if not interaction_id and message.threading_key:
+        row = (
+            ThreadKey.objects.filter(
+                key=ThreadKey.make(message.channel, message.channel_key, message.threading_key)
+            )
+            .values_list("interaction_id")
+            .first()
+        )
+        interaction_id = row[0] if row else None
+    if not interaction_id:
+        return None
+    interaction = Interaction.from_events(store.read_stream(stream_id(interaction_id)))
+    return interaction if interaction.state is not None else None
+
+
+def _message_event(message: InboundMessage, sender: str) -> ev.MessageReceived:
+    return ev.MessageReceived(
+        interaction_id="",
+        message_id=str(uuid.uuid4()),
+        channel=message.channel,
+        sender=sender,
+        sender_name=message.sender_name,
+        text=message.text,
+        html=nh3.clean(message.html) if message.html else "",
+        subject=message.subject,
+        attachments=[a.as_data() for a in message.attachments],
+        external_id=message.external_id,
+        channel_data=message.channel_data,
+        automated=message.automated,
+    )
+
+
+def _for(message: ev.MessageReceived, interaction_id: str) -> ev.MessageReceived:
+    return ev.MessageReceived.from_data({**message.to_data(), "interaction_id": interaction_id})
+
+
+def _admit(
+    interaction: Interaction, pending: list[DomainEvent], message: InboundMessage
+) -> list[DomainEvent]:
+    """Ask routing what happens next to a new or reopened interaction (state + `pending`)."""
+    state = copy.deepcopy(interaction)
+    now = timezone.now()
+    for event in pending:
+        state.apply(event, now)
+    admitted: list[DomainEvent] = []
+    for admitter in _admitters:
+        for event in admitter(state, message):
+            state.apply(event, now)
+            admitted.append(event)
+    return admitted

@@ -1,0 +1,233 @@
+"""Inline projection of interaction events into Interaction, TranscriptEntry and ThreadKey."""
+
+from datetime import date
+
+from contactcenter.events.projections import Projector, Rows, register
+from contactcenter.events.store import RecordedEvent
+from contactcenter.interactions import events as ev
+from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
+from crm import events as crm_events
+
+PREVIEW = 200
+
+
+@register
+class InteractionProjector(Projector):
+    name = "interactions"
+    models = [Interaction, TranscriptEntry, ThreadKey]
+    write_once = [TranscriptEntry]
+
+    def _row(self, interaction_id: str, recorded: RecordedEvent, rows: Rows) -> Interaction:
+        row = rows.get(Interaction, interaction_id)
+        if row is None:
+            raise LookupError(f"event #{recorded.position} names unknown {interaction_id}")
+        row.version = recorded.version
+        rows.changed(row)
+        return row
+
+    def on_InteractionCreated(self, e: ev.InteractionCreated, r: RecordedEvent, rows: Rows):
+        rows.add(
+            Interaction(
+                id=e.interaction_id,
+                version=r.version,
+                channel=e.channel,
+                channel_key=e.channel_key,
+                direction=e.direction,
+                customer_id=e.customer_id,
+                state="new",
+                subject=e.subject[:500],
+                threading_key=e.threading_key,
+                previous_interaction_id=e.previous_interaction_id,
+                created_at=r.occurred_at,
+            )
+        )
+        if e.threading_key:
+            key = ThreadKey.make(e.channel, e.channel_key, e.threading_key)
+            thread = rows.get(ThreadKey, key)
+            if thread is None:
+                rows.add(ThreadKey(key=key, interaction_id=e.interaction_id))
+            else:
+                thread.interaction_id = e.interaction_id
+                rows.changed(thread)
+
+    def on_MessageReceived(self, e: ev.MessageReceived, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        self._count_message(row, e.text or e.subject, r)
+        if e.subject and not row.subject:
+            row.subject = e.subject[:500]
+        rows.add(
+            TranscriptEntry(
+                id=e.message_id,
+                interaction_id=e.interaction_id,
+                position=r.position,
+                occurred_at=r.occurred_at,
+                kind=TranscriptEntry.Kind.INBOUND,
+                author="customer",
+                author_name=e.sender_name or e.sender,
+                text=e.text,
+                html=e.html,
+                subject=e.subject[:500],
+                attachments=e.attachments,
+                external_id=e.external_id,
+                channel_data=e.channel_data,
+            )
+        )
+
+    def on_MessageSent(self, e: ev.MessageSent, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        self._count_message(row, e.text or e.subject, r)
+        rows.add(
+            TranscriptEntry(
+                id=e.message_id,
+                interaction_id=e.interaction_id,
+                position=r.position,
+                occurred_at=r.occurred_at,
+                kind=TranscriptEntry.Kind.OUTBOUND,
+                author=e.author,
+                author_name=e.author_name,
+                text=e.text,
+                html=e.html,
+                subject=e.subject[:500],
+                attachments=e.attachments,
+                delivery_status="pending",
+                channel_data=e.channel_data,
+            )
+        )
+
+    def _count_message(self, row: Interaction, text: str, r: RecordedEvent) -> None:
+        row.message_count += 1
+        row.last_message_at = r.occurred_at
+        row.last_message_preview = " ".join(text.split())[:PREVIEW]
+
+    def _entry(self, message_id: str, rows: Rows) -> TranscriptEntry | None:
+        entry = rows.get(TranscriptEntry, message_id)
+        if entry is not None:
+            rows.changed(entry)
+        return entry
+
+    def on_MessageDelivered(self, e: ev.MessageDelivered, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows)
+        entry = self._entry(e.message_id, rows)
+        if entry is not None:
+            entry.delivery_status = e.status
+            entry.external_id = e.external_id or entry.external_id
+
+    def on_MessageDeliveryFailed(self, e: ev.MessageDeliveryFailed, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows)
+        entry = self._entry(e.message_id, rows)
+        if entry is not None:
+            entry.delivery_status = "failed"
+            entry.delivery_detail = e.reason[:500]
+            entry.external_id = e.external_id or entry.external_id
+
+    def on_InternalNoteAdded(self, e: ev.InternalNoteAdded, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows)
+        rows.add(
+            TranscriptEntry(
+                id=e.note_id,
+                interaction_id=e.interaction_id,
+                position=r.position,
+                occurred_at=r.occurred_at,
+                kind=TranscriptEntry.Kind.NOTE,
+                author=e.author,
+                author_name=e.author_name,
+                text=e.text,
+                audience=e.audience,
+            )
+        )
+
+    def on_SelfServiceStarted(self, e: ev.SelfServiceStarted, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows).state = "self_service"
+
+    def on_InteractionQueued(self, e: ev.InteractionQueued, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "queued"
+        row.queue_id = e.queue_id
+        row.priority = e.priority
+        row.required_skills = e.required_skills
+        row.preferred_agent_id = e.preferred_agent_id
+        row.agent_id = None
+        row.queued_at = r.occurred_at
+        row.first_queued_at = row.first_queued_at or r.occurred_at
+
+    def on_OfferCreated(self, e: ev.OfferCreated, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "offered"
+        row.offer_id = e.offer_id
+        row.offer_agent_id = e.agent_id
+
+    def _answered(self, row: Interaction, agent_id: int, r: RecordedEvent) -> None:
+        row.state = "active"
+        row.offer_id = ""
+        row.offer_agent_id = None
+        row.agent_id = row.last_agent_id = agent_id
+        row.answered_at = row.answered_at or r.occurred_at
+
+    def on_OfferAccepted(self, e: ev.OfferAccepted, r: RecordedEvent, rows: Rows):
+        self._answered(self._row(e.interaction_id, r, rows), e.agent_id, r)
+
+    def on_InteractionAssigned(self, e: ev.InteractionAssigned, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        self._answered(row, e.agent_id, r)
+        if e.queue_id is not None:
+            row.queue_id = e.queue_id
+
+    def _back_to_queue(self, e, r: RecordedEvent, rows: Rows) -> None:
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "queued"
+        row.offer_id = ""
+        row.offer_agent_id = None
+
+    on_OfferRejected = _back_to_queue
+    on_OfferTimedOut = _back_to_queue
+    on_OfferRescinded = _back_to_queue
+
+    def on_InteractionTransferred(self, e: ev.InteractionTransferred, r: RecordedEvent, rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "queued"
+        row.agent_id = None
+        row.transfers += 1
+        row.queued_at = r.occurred_at
+        if e.to_queue_id is not None:
+            row.queue_id = e.to_queue_id
+        row.preferred_agent_id = e.to_agent_id
+
+    def on_WrapUpStarted(self, e: ev.WrapUpStarted, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "wrap_up"
+        row.wrap_up_started_at = r.occurred_at
+
+    def on_WrapUpCompleted(self, e: ev.WrapUpCompleted, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.disposition = e.disposition
+        row.wrap_up_notes = e.notes
+        row.follow_up_on = date.fromisoformat(e.follow_up_on) if e.follow_up_on else None
+        row.agent_id = None
+
+    def on_InteractionClosed(self, e: ev.InteractionClosed, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "closed"
+        row.agent_id = None
+        row.offer_id = ""
+        row.offer_agent_id = None
+        row.ended_at = r.occurred_at
+        row.close_reason = e.reason
+
+    def on_InteractionAbandoned(self, e: ev.InteractionAbandoned, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "abandoned"
+        row.offer_id = ""
+        row.offer_agent_id = None
+        row.ended_at = r.occurred_at
+        row.close_reason = e.reason
+
+    def on_InteractionReopened(self, e: ev.InteractionReopened, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.state = "new"
+        row.ended_at = None
+        row.close_reason = ""
+        row.first_queued_at = None
+        row.disposition = ""
+
+    def on_CustomerMerged(self, e: crm_events.CustomerMerged, r: RecordedEvent, rows: Rows):
+        rows.update_where(Interaction, "customer_id", e.customer_id, e.into_customer_id)

@@ -1,0 +1,76 @@
+"""The embedded platform in one process: Daphne (HTTP and WebSockets) plus the background loops
+(projections, router, SMTP listener) as threads. `make run` uses it."""
+
+import logging
+
+from daphne.endpoints import build_endpoint_description_strings
+from daphne.server import Server
+from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.core.management.base import BaseCommand
+
+from contactcenter import workers
+from contactcenter.demo import PASSWORD
+
+log = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run the whole platform in this process (web, WebSockets, router, SMTP listener)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--smtp-port",
+            type=int,
+            default=2525,
+            help="inbound SMTP listener port (0: no listener)",
+        )
+        parser.add_argument(
+            "--no-workers",
+            action="store_true",
+            help="web only: run the router and projections elsewhere",
+        )
+
+    def handle(self, *args, host, port, smtp_port, no_workers, **options):
+        from contactcenter.asgi import application
+
+        loops = [] if no_workers else workers.start_embedded(smtp_port=smtp_port, host=host)
+        base = f"http://{host}:{port}"
+        self.stdout.write(self._banner(base, smtp_port, loops))
+        server = Server(
+            application=ASGIStaticFilesHandler(application),
+            endpoints=build_endpoint_description_strings(host=host, port=port),
+            signal_handlers=True,
+            verbosity=options["verbosity"],
+        )
+        try:
+            server.run()
+        finally:
+            for loop in loops:
+                loop.stop()
+            for loop in loops:
+                loop.join(timeout=5)
+
+    def _banner(self, base: str, smtp_port: int, loops) -> str:
+        running = ", ".join(loop.name for loop in loops) or "none (--no-workers)"
+        lines = [
+            "",
+            "Contact center is starting.",
+            f"  Agent console     {base}/console/",
+            f"  Supervisor views  {base}/supervisor/",
+            f"  Admin             {base}/admin/",
+            f"  Web chat demo     {base}/demo/widget/",
+            f"  REST API docs     {base}/api/docs/",
+            f"  Health            {base}/healthz",
+        ]
+        if smtp_port:
+            lines.append(f"  Inbound SMTP      smtp://127.0.0.1:{smtp_port}")
+        lines += [
+            f"  Background loops  {running}",
+            f"  Logins            admin, supervisor, agent1 … agent6 — password {PASSWORD!r}",
+            f"  Database          {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}",
+            "",
+        ]
+        return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Customers, their identities on each channel, merges, notes, and their timeline."""

@@ -1,0 +1,105 @@
+"""A customer's whole history on every channel, read from the event log."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from contactcenter.events import store
+from contactcenter.events.store import RecordedEvent
+from contactcenter.interactions.domain import stream_id
+from contactcenter.interactions.models import Interaction
+from crm.models import Customer
+
+
+@dataclass
+class TimelineInteraction:
+    interaction_id: str
+    channel: str
+    direction: str
+    started_at: datetime
+    state: str = "new"
+    ended_at: datetime | None = None
+    subject: str = ""
+    summary: str = ""  # the customer's first words
+    messages: int = 0
+    queues: list[int] = field(default_factory=list)
+    agents: list[int] = field(default_factory=list)
+    disposition: str = ""
+    wrap_up_notes: str = ""
+    csat: int | None = None
+    events: list[RecordedEvent] = field(default_factory=list)
+
+
+_STATE_AFTER = {
+    "SelfServiceStarted": "self_service",
+    "InteractionQueued": "queued",
+    "InteractionTransferred": "queued",
+    "OfferCreated": "offered",
+    "OfferRejected": "queued",
+    "OfferTimedOut": "queued",
+    "OfferRescinded": "queued",
+    "OfferAccepted": "active",
+    "InteractionAssigned": "active",
+    "WrapUpStarted": "wrap_up",
+    "InteractionClosed": "closed",
+    "InteractionAbandoned": "abandoned",
+    "InteractionReopened": "new",
+}
+
+
+def customer_ids(customer_id: str) -> list[str]:
+    """The customer and everyone merged into it."""
+    merged = Customer.objects.filter(merged_into_id=customer_id).values_list("id", flat=True)
+    return [customer_id, *merged]
+
+
+def customer_timeline(customer_id: str, limit: int = 50) -> list[TimelineInteraction]:
+    """Newest first. The projection only says which streams; their content is the log's."""
+    ids = list(
+        Interaction.objects.filter(customer_id__in=customer_ids(customer_id))
+        .order_by("-created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    by_id: dict[str, TimelineInteraction] = {}
+    for event in store.read_streams([stream_id(i) for i in ids]):
+        data = event.data
+        entry = by_id.get(data.get("interaction_id", ""))
+        if event.type == "InteractionCreated":
+            entry = by_id[data["interaction_id"]] = TimelineInteraction(
+                interaction_id=data["interaction_id"],
+                channel=data["channel"],
+                direction=data.get("direction", "inbound"),
+                started_at=event.occurred_at,
+                subject=data.get("subject", ""),
+            )
+        if entry is None:
+            continue
+        entry.events.append(event)
+        _fold(entry, event)
+    return sorted(by_id.values(), key=lambda t: t.started_at, reverse=True)
+
+
+def _fold(entry: TimelineInteraction, event: RecordedEvent) -> None:
+    data = event.data
+    entry.state = _STATE_AFTER.get(event.type, entry.state)
+    match event.type:
+        case "MessageReceived" | "MessageSent":
+            entry.messages += 1
+            if event.type == "MessageReceived" and not entry.summary:
+                entry.summary = " ".join((data.get("text") or data.get("subject") or "").split())[
+                    :140
+                ]
+        case "InteractionQueued":
+            if data["queue_id"] not in entry.queues:
+                entry.queues.append(data["queue_id"])
+        case "OfferAccepted" | "InteractionAssigned":
+            if data["agent_id"] not in entry.agents:
+                entry.agents.append(data["agent_id"])
+        case "WrapUpCompleted":
+            entry.disposition = data["disposition"]
+            entry.wrap_up_notes = data.get("notes", "")
+        case "InteractionClosed" | "InteractionAbandoned":
+            entry.ended_at = event.occurred_at
+        case "InteractionReopened":
+            entry.ended_at = None
+        case "CsatRated":
+            entry.csat = data.get("rating")

@@ -1,0 +1,46 @@
+"""Suite-wide switches: which services the run has, and what that means for each test.
+
+With DATABASE_URL / REDIS_URL set (CI sets both), tests marked `postgres` / `redis` run and
+fail if the service does not answer; they are skipped only when the variable is unset.
+"""
+
+import importlib
+import os
+
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    database_url = os.environ.get("DATABASE_URL", "")
+    on_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
+        if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_sqlite_triggers(django_db_setup, django_db_blocker):
+    """Transactional tests empty every table between tests. PostgreSQL does it with TRUNCATE,
+    which the append-only triggers leave alone; on SQLite it is DELETE, which they refuse, so
+    the flush (and only the flush) steps around them."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    triggers = importlib.import_module("contactcenter.events.migrations.0002_append_only_triggers")
+
+    original = connection.ops.sql_flush
+
+    def sql_flush(style, tables, **kwargs):
+        statements = original(style, tables, **kwargs)
+        if "event_log" not in tables:
+            return statements
+        drops = [drop for _, drop in triggers.SQLITE]
+        creates = [create for create, _ in triggers.SQLITE]
+        return drops + statements + creates
+
+    connection.ops.sql_flush = sql_flush
+    yield
+    connection.ops.sql_flush = original
