@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import JSONField, Model
+from psycopg.types.json import Jsonb
 from django.utils.module_loading import autodiscover_modules
 
 from contactcenter.events import store
@@ -76,24 +77,34 @@ class Rows:
         """Rows of `model` this unit of work holds (all of them, when authoritative)."""
         return [obj for obj in self._cache[model].values() if obj is not None]
 
-    def flush(self) -> None:
-        for model, pks in self._deleted.items():
-            if pks:
-                model._default_manager.filter(pk__in=list(pks)).delete()
-        for model, objs in self._new.items():
-            if objs:
-                model._default_manager.bulk_create(list(objs.values()), batch_size=1000)
-        for model, objs in self._dirty.items():
-            if not objs:
-                continue
+    def flush(self, only: Iterable[type[Model]] | None = None) -> None:
+        """Write what changed (of the `only` models, if given) to the database."""
+        chosen = set(only) if only is not None else None
+
+        def pending(changes: dict) -> list:
+            return [(m, v) for m, v in changes.items() if v and (chosen is None or m in chosen)]
+
+        for model, pks in pending(self._deleted):
+            model._default_manager.filter(pk__in=list(pks)).delete()
+            pks.clear()
+        for model, objs in pending(self._new):
+            _insert(model, list(objs.values()), bulk=self.authoritative)
+            objs.clear()
+        for model, objs in pending(self._dirty):
             if len(objs) == 1 or connection.vendor == "sqlite":
                 for obj in objs.values():
                     obj.save(force_update=True)
             else:
-                _bulk_replace(model, list(objs.values()))
-        self._new.clear()
-        self._dirty.clear()
-        self._deleted.clear()
+                _bulk_replace(model, list(objs.values()), bulk=self.authoritative)
+            objs.clear()
+
+    def forget(self, model: type[Model], keep_recent: int = 0) -> None:
+        """Drop `model`'s flushed rows from memory but the `keep_recent` newest; reads of the
+        rest go to the database."""
+        cache = self._cache.get(model, {})
+        for pk in list(cache)[: max(0, len(cache) - keep_recent)]:
+            del cache[pk]
+        self._forgotten.add(model)
 
     def update_where(self, model: type[Model], field: str, old: Any, new: Any) -> None:
         """Set `field` from `old` to `new` on every row of `model` (a customer merge, say)."""
@@ -104,17 +115,36 @@ class Rows:
         if not self.authoritative:
             model._default_manager.filter(**{field: old}).update(**{field: new})
 
-    def forget(self, model: type[Model]) -> None:
-        """Drop `model`'s flushed rows from memory; later reads of it go to the database."""
-        self._cache.pop(model, None)
-        self._forgotten.add(model)
+
+def _insert(model: type[Model], objs: list[Model], *, bulk: bool) -> None:
+    if bulk and connection.vendor == "postgresql":
+        _copy(model, objs)
+    else:
+        model._default_manager.bulk_create(objs, batch_size=1000)
 
 
-def _bulk_replace(model: type[Model], objs: list[Model]) -> None:
+def _copy(model: type[Model], objs: list[Model]) -> None:
+    """COPY rows in: several times faster than INSERT for a rebuild's thousands of rows."""
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    as_json = [isinstance(f, JSONField) for f in fields]
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {table} ({columns}) FROM STDIN"
+    ) as copy:
+        for obj in objs:
+            values = obj.__dict__
+            copy.write_row(
+                [Jsonb(values[n]) if j else values[n] for n, j in zip(names, as_json, strict=True)]
+            )
+
+
+def _bulk_replace(model: type[Model], objs: list[Model], *, bulk: bool) -> None:
     # Delete and re-insert beats bulk_update's CASE-per-column statements by a wide margin,
     # and is equivalent here: projection rows have no foreign keys pointing at them.
     model._default_manager.filter(pk__in=[obj.pk for obj in objs]).delete()
-    model._default_manager.bulk_create(objs, batch_size=1000)
+    _insert(model, objs, bulk=bulk)
 
 
 class Projector:
@@ -139,6 +169,8 @@ class Projector:
         for model in reversed(self.models):
             model._default_manager.all().delete()
 
+
+RECENT_WRITE_ONCE_ROWS = 20_000
 
 _registry: dict[str, Projector] = {}
 _inline_by_type: dict[str, list[Projector]] = {}
@@ -243,13 +275,17 @@ def rebuild(
             for event in events:
                 if event.type in handled:
                     projector.apply(event, rows)
-            rows.flush()
+            # Rows that keep changing stay in memory until the end; write-once rows go out
+            # with each batch, keeping the newest in memory for the updates that follow them
+            # closely (a delivery receipt after its message).
+            rows.flush(only=projector.write_once)
             for model in projector.write_once:
-                rows.forget(model)
+                rows.forget(model, keep_recent=RECENT_WRITE_ONCE_ROWS)
             replayed += len(events)
             position = events[-1].position
             if progress:
                 progress(len(events))
+        rows.flush()
         if projector.catch_up:
             ProjectionCheckpoint.objects.update_or_create(
                 name=projector.name, defaults={"position": position}

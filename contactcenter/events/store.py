@@ -12,18 +12,21 @@ Order and gaps (docs/events.md has the measurements behind this choice):
 - On SQLite writers are serialised (BEGIN IMMEDIATE), so position order is commit order.
 """
 
-import json
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+import orjson
+import psycopg
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from contactcenter import clock
 from contactcenter.events import context
 from contactcenter.events.types import DomainEvent
 
@@ -116,9 +119,9 @@ def append(
         return []
     if idempotency_key is not None and key_exists(idempotency_key):
         raise DuplicateAppend(idempotency_key)
-    when = occurred_at or timezone.now()
+    when = occurred_at or clock.now()
     meta = {**context.current().as_metadata(), **(metadata or {})}
-    meta_json = json.dumps(meta)
+    meta_json = _dumps(meta)
     rows = []
     for offset, event in enumerate(events, start=1):
         key = idempotency_key if offset == 1 else None
@@ -127,7 +130,7 @@ def append(
                 stream_id,
                 expected_version + offset,
                 event.type,
-                json.dumps(event.to_data(), cls=DjangoJSONEncoder),
+                _dumps(event.to_data()),
                 meta_json,
                 connection.ops.adapt_datetimefield_value(when),
                 key,
@@ -170,7 +173,7 @@ def _insert(
     )
     params = [value for row in rows for value in row]
     try:
-        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        with transaction.atomic(savepoint=False), _cursor() as cursor:
             cursor.execute(sql, params)
             returned = cursor.fetchall()
     except IntegrityError as error:
@@ -193,6 +196,20 @@ def _row_result(row: tuple) -> tuple[int, int, datetime]:
     return position, txid, recorded_at
 
 
+@contextlib.contextmanager
+def _cursor() -> Iterator[Any]:
+    """A cursor for the store's hot statements. On PostgreSQL it binds parameters on the
+    server (Django's own cursors bind on the client), so psycopg prepares the statements it
+    sees repeatedly and PostgreSQL stops re-planning every append and read."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
 def _notify_on_commit(recorded: list[RecordedEvent]) -> None:
     if not _after_commit:
         return
@@ -205,7 +222,7 @@ def _notify_on_commit(recorded: list[RecordedEvent]) -> None:
 
 
 def key_exists(idempotency_key: str) -> bool:
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {TABLE} WHERE idempotency_key = %s", [idempotency_key])
         return cursor.fetchone() is not None
 
@@ -221,7 +238,7 @@ def find_key(idempotency_key: str) -> RecordedEvent | None:
 
 
 def stream_version(stream_id: str) -> int:
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(
             f"SELECT COALESCE(MAX(version), 0) FROM {TABLE} WHERE stream_id = %s", [stream_id]
         )
@@ -229,7 +246,7 @@ def stream_version(stream_id: str) -> int:
 
 
 def read_stream(stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(
             f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s AND version > %s ORDER BY version",
             [stream_id, after_version],
@@ -273,7 +290,7 @@ def read_all(
         filters.append(f"stream_id IN ({', '.join(['%s'] * len(stream_ids))})")
         params.extend(stream_ids)
     extra = "".join(f" AND {f}" for f in filters)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql":
             after_txid = _txid_of(cursor, after_position)
             below = (
@@ -338,12 +355,20 @@ def count() -> int:
         return cursor.fetchone()[0]
 
 
+_encoder = DjangoJSONEncoder()
+
+
+def _dumps(value: Any) -> str:
+    # orjson: several times faster than json both ways, which a rebuild of millions feels.
+    return orjson.dumps(value, default=_encoder.default).decode()
+
+
 def _from_row(row: tuple) -> RecordedEvent:
     position, txid, stream_id, version, type_, data, metadata, occurred, recorded, key = row
     if isinstance(data, str):
-        data = json.loads(data)
+        data = orjson.loads(data)
     if isinstance(metadata, str):
-        metadata = json.loads(metadata)
+        metadata = orjson.loads(metadata)
     return RecordedEvent(
         position=position,
         txid=txid,

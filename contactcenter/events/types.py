@@ -33,8 +33,12 @@ class DomainEvent:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Self:
-        known = {f.name for f in dataclasses.fields(cls)}
-        # Fields added later get their defaults; fields since removed are ignored.
+        known = _field_names.get(cls)
+        if known is None:
+            known = _field_names[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+        if known.issuperset(data):
+            return cls(**data)
+        # Fields since removed are ignored; fields added later get their defaults.
         return cls(**{k: v for k, v in data.items() if k in known})
 
     @staticmethod
@@ -48,6 +52,9 @@ class DomainEvent:
     @classmethod
     def fields_doc(cls) -> list[tuple[str, str]]:
         return [(f.name, _type_name(f.type)) for f in dataclasses.fields(cls)]
+
+
+_field_names: dict[type, frozenset[str]] = {}
 
 
 def _type_name(annotation: Any) -> str:

@@ -3,8 +3,7 @@
 import uuid
 from collections.abc import Callable
 
-from django.utils import timezone
-
+from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
@@ -126,7 +125,7 @@ def close(interaction_id: str, reason: str) -> None:
 
 @command
 def abandon(interaction_id: str, reason: str = "customer_left") -> None:
-    decide_and_append(interaction_id, lambda i: i.abandon(now=timezone.now(), reason=reason))
+    decide_and_append(interaction_id, lambda i: i.abandon(now=clock.now(), reason=reason))
 
 
 @command

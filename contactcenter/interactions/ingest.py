@@ -16,8 +16,8 @@ from typing import Any
 
 import nh3
 from django.conf import settings
-from django.utils import timezone
 
+from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import store
 from contactcenter.events.types import DomainEvent
@@ -115,7 +115,7 @@ def ingest(message: InboundMessage) -> IngestResult:
         region=settings.DEFAULT_PHONE_REGION,
     )
     customer_id, _ = customers.identify(identity)
-    now = timezone.now()
+    now = clock.now()
     received = _message_event(message, identity.address)
 
     current = _current_interaction(message)
@@ -217,7 +217,7 @@ def _admit(
 ) -> list[DomainEvent]:
     """Ask routing what happens next to a new or reopened interaction (state + `pending`)."""
     state = copy.deepcopy(interaction)
-    now = timezone.now()
+    now = clock.now()
     for event in pending:
         state.apply(event, now)
     admitted: list[DomainEvent] = []

@@ -1,0 +1,25 @@
+"""Run every benchmark in turn and print its figures (docs/benchmarks.md records them)."""
+
+import importlib
+import sys
+import time
+
+BENCHMARKS = ["eventstore"]
+
+
+def main(names: list[str]) -> int:
+    failed = []
+    for name in names or BENCHMARKS:
+        print(f"\n=== bench/{name}.py ===", flush=True)
+        started = time.perf_counter()
+        module = importlib.import_module(f"bench.{name}")
+        if module.main() != 0:
+            failed.append(name)
+        print(f"({name}: {time.perf_counter() - started:.0f} s)", flush=True)
+    if failed:
+        print(f"\nmissed targets or failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

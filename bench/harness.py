@@ -1,0 +1,133 @@
+"""What the benchmarks share: a PostgreSQL database of their own, worker processes started
+together, and a table printer."""
+
+import multiprocessing
+import os
+import platform
+import queue
+import subprocess
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+
+
+def bench_database_url() -> str:
+    """BENCH_DATABASE_URL, else the server of DATABASE_URL (or the local one), database
+    `contactcenter_bench`: benchmarks never touch your real data."""
+    if url := os.environ.get("BENCH_DATABASE_URL"):
+        return url
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        base = DEFAULT_SERVER
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, "/contactcenter_bench", "", ""))
+
+
+def psycopg_dsn(url: str) -> str:
+    parts = urlsplit(url)
+    fields = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": parts.username or "postgres",
+        "dbname": parts.path.lstrip("/"),
+    }
+    if parts.password:
+        fields["password"] = parts.password
+    return " ".join(f"{k}={v}" for k, v in fields.items())
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = psycopg_dsn(urlunsplit((parts.scheme, parts.netloc, "/postgres", "", "")))
+    name = parts.path.lstrip("/")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str | None = None, *, pool: bool = False) -> None:
+    """Configure Django for the bench database (migrated) in this process."""
+    url = url or bench_database_url()
+    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_POOL"] = "1" if pool else "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
+    os.environ.pop("REDIS_URL", None) if os.environ.get("BENCH_NO_REDIS") else None
+    import django
+
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{pg or 'PostgreSQL'}"
+    )
+
+
+def run_processes(worker: Callable, args_for: list[tuple]) -> list:
+    """Start one process per args tuple; they begin together at a barrier. `worker(barrier,
+    queue, *args)` must put exactly one result on the queue."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(args_for))
+    results = context.Queue()
+    processes = [
+        context.Process(target=worker, args=(barrier, results, *args)) for args in args_for
+    ]
+    for process in processes:
+        process.start()
+    collected = []
+    while len(collected) < len(processes):
+        try:
+            collected.append(results.get(timeout=1))
+        except queue.Empty:
+            if any(p.exitcode not in (None, 0) for p in processes):
+                for p in processes:
+                    p.kill()
+                raise RuntimeError("a benchmark worker failed; its traceback is above") from None
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"a benchmark worker failed (exit {process.exitcode})")
+    return collected
+
+
+class Stopwatch:
+    def __enter__(self):
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.rjust(w) if n else c.ljust(w) for n, (c, w) in enumerate(zip(row, widths)))
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"

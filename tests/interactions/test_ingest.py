@@ -1,0 +1,135 @@
+"""ingest(): what every channel adapter calls with a customer's message."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+
+from contactcenter import clock
+from contactcenter.events import store
+from contactcenter.interactions.commands import close
+from contactcenter.interactions.domain import stream_id
+from contactcenter.interactions.ingest import ingest
+from contactcenter.interactions.models import Interaction, TranscriptEntry
+from crm.identities import InvalidIdentity
+from crm.models import ContactIdentity, Customer
+from tests.factories import chat_message, email_message
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_first_message_registers_the_customer_and_starts_an_interaction():
+    result = ingest(chat_message(visitor="v-100", text="Where is my parcel?"))
+
+    assert result.created and not result.duplicate
+    interaction = Interaction.objects.get(pk=result.interaction_id)
+    assert (interaction.channel, interaction.state) == ("webchat", "new")
+    assert interaction.customer_id == result.customer_id
+    assert Customer.objects.get(pk=result.customer_id).name == "Vera Visitor"
+    assert ContactIdentity.objects.get(key="web:v-100").customer_id == result.customer_id
+    (entry,) = TranscriptEntry.objects.filter(interaction_id=result.interaction_id)
+    assert (entry.kind, entry.text) == ("inbound", "Where is my parcel?")
+
+
+def test_the_next_message_on_the_thread_joins_the_same_interaction():
+    first = ingest(chat_message(visitor="v-101"))
+    second = ingest(chat_message(visitor="v-101", text="Hello?"))
+
+    assert second.interaction_id == first.interaction_id and not second.created
+    assert Interaction.objects.get(pk=first.interaction_id).message_count == 2
+
+
+def test_a_redelivered_message_is_appended_once():
+    message = chat_message(visitor="v-102", external_id="provider-msg-1")
+    first = ingest(message)
+    before = store.count()
+
+    again = ingest(message)
+
+    assert again.duplicate and again.interaction_id == first.interaction_id
+    assert store.count() == before
+
+
+def test_the_same_person_by_email_is_the_same_customer_whatever_the_case_of_the_address():
+    first = ingest(email_message(sender="Carla <Carla@Example.ORG>"))
+    second = ingest(email_message(sender="carla@example.org"))
+
+    assert first.customer_id == second.customer_id
+    assert first.interaction_id != second.interaction_id  # a new thread is a new interaction
+
+
+def test_phone_numbers_become_e164():
+    result = ingest(
+        chat_message(channel="sms", sender_kind="phone", sender_address="(500) 555-0006",
+                     threading_key="+15005550006")
+    )
+    assert ContactIdentity.objects.get(customer_id=result.customer_id).address == "+15005550006"
+
+
+def test_html_is_sanitised_before_it_is_stored():
+    result = ingest(
+        email_message(html='<p onclick="steal()">Hi<script>alert(1)</script><img src=x onerror=alert(1)></p>')
+    )
+    html = TranscriptEntry.objects.get(interaction_id=result.interaction_id).html
+    assert "script" not in html and "onerror" not in html and "onclick" not in html
+    assert "Hi" in html
+
+
+def test_a_bad_sender_address_is_refused_with_a_reason_and_nothing_is_stored():
+    before = store.count()
+    with pytest.raises(InvalidIdentity, match="not an e-mail address"):
+        ingest(email_message(sender="not-an-address"))
+    assert store.count() == before
+
+
+def test_a_reply_within_the_reopen_window_reopens_the_interaction():
+    first = ingest(chat_message(visitor="v-103"))
+    close(first.interaction_id, "spam")
+
+    with clock.travel(timedelta(hours=2)):
+        again = ingest(chat_message(visitor="v-103", text="Actually, one more thing"))
+
+    assert again.reopened and again.interaction_id == first.interaction_id
+    types = [e.type for e in store.read_stream(stream_id(first.interaction_id))]
+    assert types[-2:] == ["InteractionReopened", "MessageReceived"]
+
+
+@override_settings(REOPEN_WINDOW_SECONDS=3600)
+def test_a_reply_after_the_window_starts_a_new_interaction_linked_to_the_old_one():
+    first = ingest(chat_message(visitor="v-104"))
+    close(first.interaction_id, "spam")
+
+    with clock.travel(timedelta(hours=2)):
+        later = ingest(chat_message(visitor="v-104", text="Hello again"))
+
+    assert later.created and later.interaction_id != first.interaction_id
+    assert Interaction.objects.get(pk=later.interaction_id).previous_interaction_id == (
+        first.interaction_id
+    )
+    assert Interaction.objects.get(pk=first.interaction_id).state == "closed"
+
+
+def test_an_automated_message_never_starts_an_interaction():
+    before = store.count()
+
+    result = ingest(email_message(sender="mailer-daemon@example.org", automated=True))
+
+    assert result.dropped and not result.interaction_id
+    assert not Interaction.objects.exists()
+    assert store.count() - before == 2  # only the sender, as a customer identity
+
+
+def test_an_automated_message_on_a_known_thread_is_recorded_without_reopening():
+    first = ingest(email_message(threading_key="<t1@example.org>"))
+    close(first.interaction_id, "spam")
+
+    bounce = ingest(email_message(threading_key="<t1@example.org>", automated=True))
+
+    assert bounce.interaction_id == first.interaction_id and not bounce.reopened
+    assert Interaction.objects.get(pk=first.interaction_id).state == "closed"
+
+
+def test_the_adapter_can_thread_a_message_itself():
+    first = ingest(email_message())
+    reply = ingest(email_message(threading_key="<other@x>", interaction_id=first.interaction_id))
+    assert reply.interaction_id == first.interaction_id
