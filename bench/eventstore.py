@@ -70,8 +70,14 @@ def raw_writer(barrier, results, writer: int, batch: int, url: str) -> None:
         s = n % STREAMS_PER_WRITER
         params = []
         for k in range(1, batch + 1):
-            params += [f"raw-{writer}-{s}", versions[s] + k, "MessageReceived", data, meta,
-                       datetime.now(UTC)]
+            params += [
+                f"raw-{writer}-{s}",
+                versions[s] + k,
+                "MessageReceived",
+                data,
+                meta,
+                datetime.now(UTC),
+            ]
         versions[s] += batch
         with conn.transaction():
             conn.execute(sql, params)
@@ -165,13 +171,14 @@ def appends(url: str) -> dict[tuple[str, int, int], float]:
         for batch in (1, 10):
             for name, worker in WRITERS.items():
                 reset(url)
-                elapsed = harness.run_processes(
-                    worker, [(w, batch, url) for w in range(writers)]
-                )
+                elapsed = harness.run_processes(worker, [(w, batch, url) for w in range(writers)])
                 events = writers * TRANSACTIONS[batch] * batch
                 rates[(name, writers, batch)] = events / max(elapsed)
-                print(f"  {name:14} writers={writers} batch={batch:2}: "
-                      f"{rates[(name, writers, batch)]:8.0f} events/s", flush=True)
+                print(
+                    f"  {name:14} writers={writers} batch={batch:2}: "
+                    f"{rates[(name, writers, batch)]:8.0f} events/s",
+                    flush=True,
+                )
     return rates
 
 
@@ -183,32 +190,66 @@ def lifecycle(n: int, at: datetime) -> list[tuple[str, int, str, dict, datetime]
     customer, interaction = str(uuid.UUID(int=2 * n + 1)), str(uuid.UUID(int=2 * n + 2))
     c, i = f"customer-{customer}", f"interaction-{interaction}"
     agent = n % 100 + 1
-    msg = {"interaction_id": interaction, "channel": "webchat", "sender": f"visitor-{n}",
-           "text": "Where is my order?", "attachments": [], "channel_data": {}}
-    sent = {"interaction_id": interaction, "channel": "webchat", "author": f"agent:{agent}",
-            "author_name": "Agent", "text": "Let me check that for you.", "attachments": [],
-            "channel_data": {}}
+    msg = {
+        "interaction_id": interaction,
+        "channel": "webchat",
+        "sender": f"visitor-{n}",
+        "text": "Where is my order?",
+        "attachments": [],
+        "channel_data": {},
+    }
+    sent = {
+        "interaction_id": interaction,
+        "channel": "webchat",
+        "author": f"agent:{agent}",
+        "author_name": "Agent",
+        "text": "Let me check that for you.",
+        "attachments": [],
+        "channel_data": {},
+    }
     offer = str(uuid.UUID(int=n))
     steps = [
         (c, "CustomerRegistered", {"customer_id": customer, "name": f"Customer {n}"}),
-        (c, "CustomerIdentityAdded",
-         {"customer_id": customer, "kind": "web", "address": f"visitor-{n}"}),
-        (i, "InteractionCreated", {"interaction_id": interaction, "channel": "webchat",
-                                   "channel_key": "demo", "customer_id": customer,
-                                   "threading_key": f"visitor-{n}"}),
+        (
+            c,
+            "CustomerIdentityAdded",
+            {"customer_id": customer, "kind": "web", "address": f"visitor-{n}"},
+        ),
+        (
+            i,
+            "InteractionCreated",
+            {
+                "interaction_id": interaction,
+                "channel": "webchat",
+                "channel_key": "demo",
+                "customer_id": customer,
+                "threading_key": f"visitor-{n}",
+            },
+        ),
         (i, "MessageReceived", {**msg, "message_id": f"{interaction}-1"}),
         (i, "InteractionQueued", {"interaction_id": interaction, "queue_id": n % 3 + 1}),
-        (i, "OfferCreated", {"interaction_id": interaction, "offer_id": offer, "agent_id": agent,
-                             "queue_id": n % 3 + 1, "expires_at": at.isoformat(),
-                             "decision": {"strategy": "longest_idle", "candidates": 12}}),
-        (i, "OfferAccepted", {"interaction_id": interaction, "offer_id": offer,
-                              "agent_id": agent}),
+        (
+            i,
+            "OfferCreated",
+            {
+                "interaction_id": interaction,
+                "offer_id": offer,
+                "agent_id": agent,
+                "queue_id": n % 3 + 1,
+                "expires_at": at.isoformat(),
+                "decision": {"strategy": "longest_idle", "candidates": 12},
+            },
+        ),
+        (i, "OfferAccepted", {"interaction_id": interaction, "offer_id": offer, "agent_id": agent}),
         (i, "MessageSent", {**sent, "message_id": f"{interaction}-2"}),
         (i, "MessageReceived", {**msg, "message_id": f"{interaction}-3", "text": "Thanks"}),
         (i, "MessageSent", {**sent, "message_id": f"{interaction}-4", "text": "Anytime"}),
         (i, "WrapUpStarted", {"interaction_id": interaction, "agent_id": agent}),
-        (i, "WrapUpCompleted", {"interaction_id": interaction, "agent_id": agent,
-                                "disposition": "resolved"}),
+        (
+            i,
+            "WrapUpCompleted",
+            {"interaction_id": interaction, "agent_id": agent, "disposition": "resolved"},
+        ),
         (i, "InteractionClosed", {"interaction_id": interaction}),
     ]
     versions = {c: 0, i: 0}
@@ -284,28 +325,47 @@ def main() -> int:
             raw = rates[("raw INSERT", writers, batch)]
             es = rates[("eventsourcing", writers, batch)]
             ours = rates[("ours", writers, batch)]
-            rows.append([f"{writers} writer(s), batch {batch}", f"{raw:,.0f}", f"{es:,.0f}",
-                         f"{ours:,.0f}", f"{ours / raw:.2f}", f"{ours / es:.2f}"])
+            rows.append(
+                [
+                    f"{writers} writer(s), batch {batch}",
+                    f"{raw:,.0f}",
+                    f"{es:,.0f}",
+                    f"{ours:,.0f}",
+                    f"{ours / raw:.2f}",
+                    f"{ours / es:.2f}",
+                ]
+            )
     print()
-    print(harness.table(
-        ["appends (events/s)", "raw INSERT", "eventsourcing", "ours", "ours/raw", "ours/es"],
-        rows,
-    ))
+    print(
+        harness.table(
+            ["appends (events/s)", "raw INSERT", "eventsourcing", "ours", "ours/raw", "ours/es"],
+            rows,
+        )
+    )
     print()
-    print(harness.table(["read and rebuild", "events/s"],
-                        [[name, f"{rate:,.0f}"] for name, rate in figures.items()]))
+    print(
+        harness.table(
+            ["read and rebuild", "events/s"],
+            [[name, f"{rate:,.0f}"] for name, rate in figures.items()],
+        )
+    )
 
     single_raw = rates[("raw INSERT", 1, 1)]
     single_ours = rates[("ours", 1, 1)]
     single_es = rates[("eventsourcing", 1, 1)]
     rebuild = min(v for k, v in figures.items() if k.startswith("rebuild"))
     checks = [
-        ("single-writer append >= 50% of raw INSERT", single_ours >= 0.5 * single_raw,
-         f"{single_ours / single_raw:.0%}"),
-        ("single-writer append faster than eventsourcing", single_ours > single_es,
-         f"{single_ours / single_es:.2f}x"),
-        ("rebuild >= 20,000 events/s (slowest projection)", rebuild >= 20_000,
-         f"{rebuild:,.0f}/s"),
+        (
+            "single-writer append >= 50% of raw INSERT",
+            single_ours >= 0.5 * single_raw,
+            f"{single_ours / single_raw:.0%}",
+        ),
+        (
+            "single-writer append faster than eventsourcing",
+            single_ours > single_es,
+            f"{single_ours / single_es:.2f}x",
+        ),
+        ("rebuild >= 20,000 events/s (slowest projection)", rebuild >= 20_000, f"{rebuild:,.0f}/s"),
     ]
     print()
     for label, ok, figure in checks:

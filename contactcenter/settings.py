@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "contactcenter.events",
     "contactcenter.interactions",
     "crm",
+    "routing",
 ]
 
 MIDDLEWARE = [

@@ -20,12 +20,16 @@ class Loop(threading.Thread):
     loop. Database connections are closed between rounds, as long-running commands should.
     """
 
-    def __init__(self, name: str, step: Callable[[], int], idle: float = 1.0):
+    def __init__(self, name: str, step: Callable[[], int], idle: float | Callable[[], float] = 1.0):
         super().__init__(name=name, daemon=True)
         self.step = step
-        self.idle = idle
+        self._idle = idle
         self._stopping = threading.Event()
         self._wake = threading.Event()
+
+    @property
+    def idle(self) -> float:
+        return self._idle() if callable(self._idle) else self._idle
 
     def wake(self) -> None:
         self._wake.set()
@@ -45,7 +49,7 @@ class Loop(threading.Thread):
                 done = 0
                 self._stopping.wait(self.idle)
             if not done:
-                self._wake.wait(self.idle)
+                self._wake.wait(max(0.0, self.idle))
                 self._wake.clear()
         connection.close()
         log.info("%s stopped", self.name)

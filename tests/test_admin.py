@@ -25,8 +25,10 @@ def test_the_event_log_is_browsable_filterable_and_never_editable(admin_client):
     assert detail.status_code == 200
     assert "&lt;b&gt;bold&lt;/b&gt; claim" in detail.text  # pretty JSON, escaped
     assert admin_client.get("/admin/events/event/add/").status_code == 403
-    assert admin_client.post(f"/admin/events/event/{event.pk}/delete/", {"post": "yes"}) \
-        .status_code == 403
+    assert (
+        admin_client.post(f"/admin/events/event/{event.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert Event.objects.filter(pk=event.pk).exists()
 
 
@@ -50,7 +52,8 @@ def test_a_customer_page_shows_identities_and_the_timeline_and_can_merge(admin_c
     bad = admin_client.post(f"/admin/crm/customer/{a.customer_id}/merge/", {"into": "nobody"})
     assert bad.status_code == 200 and "No such customer" in bad.text
 
-    merged = admin_client.post(f"/admin/crm/customer/{a.customer_id}/merge/",
-                               {"into": b.customer_id})
+    merged = admin_client.post(
+        f"/admin/crm/customer/{a.customer_id}/merge/", {"into": b.customer_id}
+    )
     assert merged.status_code == 302
     assert Event.objects.filter(type="CustomerMerged").count() == 1

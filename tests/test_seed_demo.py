@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.apps import apps
 from django.core import serializers
@@ -14,9 +16,9 @@ def everything() -> str:
 def test_seed_demo_creates_the_demo_people_and_running_it_twice_changes_nothing():
     from django.contrib.auth import authenticate
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     first = everything()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
     assert everything() == first
     for username in ["admin", "supervisor", *(f"agent{n}" for n in range(1, 7))]:

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 
 from django.db import connection, transaction
 from django.db.models import JSONField, Model
-from psycopg.types.json import Jsonb
 from django.utils.module_loading import autodiscover_modules
+from psycopg.types.json import Jsonb
 
 from contactcenter.events import store
 from contactcenter.events.models import ProjectionCheckpoint
@@ -130,9 +130,10 @@ def _copy(model: type[Model], objs: list[Model]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     as_json = [isinstance(f, JSONField) for f in fields]
     names = [f.attname for f in fields]
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {table} ({columns}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         for obj in objs:
             values = obj.__dict__
             copy.write_row(

@@ -93,11 +93,19 @@ class RecordedEvent:
 
 # Subscribers called with the events of each committed transaction (pushes, router wake-ups).
 _after_commit: list[Callable[[list[RecordedEvent]], None]] = []
+# Hooks called inside the appending transaction, after the inline projections (a NOTIFY that
+# PostgreSQL delivers to other processes at commit, say).
+_in_transaction: list[Callable[[list[RecordedEvent]], None]] = []
 
 
 def on_committed(callback: Callable[[list[RecordedEvent]], None]) -> None:
     if callback not in _after_commit:
         _after_commit.append(callback)
+
+
+def on_append(hook: Callable[[list[RecordedEvent]], None]) -> None:
+    if hook not in _in_transaction:
+        _in_transaction.append(hook)
 
 
 def append(
@@ -159,6 +167,8 @@ def append(
         from contactcenter.events import projections
 
         projections.apply_inline(recorded)
+        for hook in _in_transaction:
+            hook(recorded)
         _notify_on_commit(recorded)
     return recorded
 

@@ -70,11 +70,13 @@ class Interaction:
     priority: int = 0
     required_skills: dict[str, int] = field(default_factory=dict)
     preferred_agent_id: int | None = None
+    supervisors_only: bool = False
     agent_id: int | None = None
     offer_id: str = ""
     offer_agent_id: int | None = None
     created_at: datetime | None = None
     first_queued_at: datetime | None = None  # keeps its age for ordering across transfers
+    queued_at: datetime | None = None  # entered its current queue (overflow counts from here)
     ended_at: datetime | None = None
     last_agent_id: int | None = None
     declined_by: set[int] = field(default_factory=set)  # agents who let this one go by
@@ -105,7 +107,9 @@ class Interaction:
                 self.priority = event.priority
                 self.required_skills = dict(event.required_skills)
                 self.preferred_agent_id = event.preferred_agent_id
+                self.supervisors_only = event.supervisors_only
                 self.agent_id = None
+                self.queued_at = at
                 if self.first_queued_at is None:
                     self.first_queued_at = at
             case ev.OfferCreated():
@@ -138,6 +142,8 @@ class Interaction:
                 self.preferred_agent_id = event.to_agent_id
             case ev.WrapUpStarted():
                 self.state = State.WRAP_UP
+            case ev.OverflowStepReached():
+                pass
             case ev.WrapUpCompleted():
                 self.agent_id = None
             case ev.InteractionClosed():
@@ -231,10 +237,11 @@ class Interaction:
         priority: int = 0,
         required_skills: dict[str, int] | None = None,
         preferred_agent_id: int | None = None,
+        supervisors_only: bool = False,
         reason: str = "arrived",
+        overflow_at: list[datetime] | None = None,
     ) -> list[DomainEvent]:
-        allowed = (State.NEW, State.SELF_SERVICE, State.QUEUED)
-        self._require("queue", *allowed)
+        self._require("queue", State.NEW, State.SELF_SERVICE, State.QUEUED)
         return [
             ev.InteractionQueued(
                 interaction_id=self.id,
@@ -242,7 +249,23 @@ class Interaction:
                 priority=priority,
                 required_skills=dict(required_skills or {}),
                 preferred_agent_id=preferred_agent_id,
+                supervisors_only=supervisors_only,
                 reason=reason,
+                overflow_at=[at.isoformat() for at in overflow_at or ()],
+            )
+        ]
+
+    def reach_overflow_step(
+        self, step: int, action: str, detail: dict[str, Any]
+    ) -> list[DomainEvent]:
+        self._require("overflow", State.QUEUED, State.OFFERED)
+        return [
+            ev.OverflowStepReached(
+                interaction_id=self.id,
+                queue_id=self.queue_id or 0,
+                step=step,
+                action=action,
+                detail=detail,
             )
         ]
 
@@ -261,6 +284,7 @@ class Interaction:
                 offer_id=offer_id,
                 agent_id=agent_id,
                 queue_id=self.queue_id or 0,
+                channel=self.channel,
                 expires_at=expires_at.isoformat(),
                 decision=decision,
             )
@@ -298,7 +322,9 @@ class Interaction:
         if self.state is State.OFFERED:
             events.append(self._rescind("assigned by hand"))
         events.append(
-            ev.InteractionAssigned(interaction_id=self.id, agent_id=agent_id, queue_id=queue_id)
+            ev.InteractionAssigned(
+                interaction_id=self.id, agent_id=agent_id, queue_id=queue_id, channel=self.channel
+            )
         )
         return events
 
@@ -339,10 +365,19 @@ class Interaction:
             )
         ]
 
-    def end(self, agent_id: int, reason: str = "agent_ended") -> list[DomainEvent]:
+    def end(
+        self, agent_id: int, reason: str = "agent_ended", deadline: datetime | None = None
+    ) -> list[DomainEvent]:
         """The conversation is over; after-contact work (wrap-up) begins."""
         self._require("end the conversation", State.ACTIVE)
-        return [ev.WrapUpStarted(interaction_id=self.id, agent_id=agent_id, reason=reason)]
+        return [
+            ev.WrapUpStarted(
+                interaction_id=self.id,
+                agent_id=agent_id,
+                reason=reason,
+                deadline=deadline.isoformat() if deadline else "",
+            )
+        ]
 
     def wrap_up(
         self,
@@ -377,11 +412,9 @@ class Interaction:
         events: list[DomainEvent] = []
         if self.state is State.OFFERED:
             events.append(self._rescind(reason))
-        if self.state is State.ACTIVE:
-            events.append(
-                ev.WrapUpStarted(interaction_id=self.id, agent_id=self.agent_id or 0, reason=reason)
-            )
-        events.append(ev.InteractionClosed(interaction_id=self.id, reason=reason))
+        events.append(
+            ev.InteractionClosed(interaction_id=self.id, reason=reason, agent_id=self.agent_id)
+        )
         return events
 
     def abandon(self, *, now: datetime, reason: str = "customer_left") -> list[DomainEvent]:

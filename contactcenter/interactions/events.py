@@ -95,7 +95,9 @@ class InteractionQueued(DomainEvent):
     priority: int = 0
     required_skills: dict[str, int] = field(default_factory=dict)  # skill -> minimum level
     preferred_agent_id: int | None = None
-    reason: str = "arrived"  # arrived, transferred, offer_declined, reopened, overflow
+    supervisors_only: bool = False  # an escalation: only supervisors may take it
+    reason: str = "arrived"  # arrived, transferred, reopened, overflow, after_hours
+    overflow_at: list[str] = field(default_factory=list)  # ISO times the queue's steps apply
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +106,7 @@ class OfferCreated(DomainEvent):
     offer_id: str
     agent_id: int
     queue_id: int
+    channel: str = ""
     expires_at: str  # ISO 8601
     decision: dict[str, Any] = field(default_factory=dict)  # why this agent: see routing
 
@@ -147,6 +150,7 @@ class InteractionAssigned(DomainEvent):
     interaction_id: str
     agent_id: int
     queue_id: int | None = None
+    channel: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +168,7 @@ class WrapUpStarted(DomainEvent):
     interaction_id: str
     agent_id: int
     reason: str = "agent_ended"  # agent_ended, customer_left
+    deadline: str = ""  # ISO time the queue's wrap-up limit ends it, or empty
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,6 +185,7 @@ class WrapUpCompleted(DomainEvent):
 class InteractionClosed(DomainEvent):
     interaction_id: str
     reason: str = "wrapped_up"  # wrapped_up, self_service, closed_by_agent, spam, api
+    agent_id: int | None = None  # the agent who still had it, when closed without wrap-up
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,6 +195,17 @@ class InteractionAbandoned(DomainEvent):
     interaction_id: str
     reason: str = "customer_left"
     waited_seconds: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverflowStepReached(DomainEvent):
+    """A waiting interaction reached one of its queue's overflow steps."""
+
+    interaction_id: str
+    queue_id: int
+    step: int  # index in the queue's steps, from 0
+    action: str  # relax_skill, add_queue_agents, move_to_queue
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,8 @@ class Interaction(models.Model):
     preferred_agent_id = models.IntegerField(null=True, blank=True)
     agent_id = models.IntegerField(null=True, blank=True, db_index=True)
     last_agent_id = models.IntegerField(null=True, blank=True)
+    declined_by = models.JSONField(default=list, blank=True)  # agents who let it go by
+    supervisors_only = models.BooleanField(default=False)
     offer_id = models.CharField(max_length=36, blank=True)
     offer_agent_id = models.IntegerField(null=True, blank=True)
     created_at = models.DateTimeField()

@@ -146,6 +146,7 @@ class InteractionProjector(Projector):
         row.priority = e.priority
         row.required_skills = e.required_skills
         row.preferred_agent_id = e.preferred_agent_id
+        row.supervisors_only = e.supervisors_only
         row.agent_id = None
         row.queued_at = r.occurred_at
         row.first_queued_at = row.first_queued_at or r.occurred_at
@@ -172,21 +173,31 @@ class InteractionProjector(Projector):
         if e.queue_id is not None:
             row.queue_id = e.queue_id
 
-    def _back_to_queue(self, e, r: RecordedEvent, rows: Rows) -> None:
+    def _back_to_queue(self, e, r: RecordedEvent, rows: Rows) -> Interaction:
         row = self._row(e.interaction_id, r, rows)
         row.state = "queued"
         row.offer_id = ""
         row.offer_agent_id = None
+        return row
 
-    on_OfferRejected = _back_to_queue
-    on_OfferTimedOut = _back_to_queue
+    def _declined(self, e, r: RecordedEvent, rows: Rows) -> None:
+        row = self._back_to_queue(e, r, rows)
+        if e.agent_id not in row.declined_by:
+            row.declined_by = [*row.declined_by, e.agent_id]
+
+    on_OfferRejected = _declined
+    on_OfferTimedOut = _declined
     on_OfferRescinded = _back_to_queue
+
+    def on_OverflowStepReached(self, e: ev.OverflowStepReached, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows)
 
     def on_InteractionTransferred(self, e: ev.InteractionTransferred, r: RecordedEvent, rows):
         row = self._row(e.interaction_id, r, rows)
         row.state = "queued"
         row.agent_id = None
         row.transfers += 1
+        row.declined_by = []
         row.queued_at = r.occurred_at
         if e.to_queue_id is not None:
             row.queue_id = e.to_queue_id
@@ -228,6 +239,7 @@ class InteractionProjector(Projector):
         row.close_reason = ""
         row.first_queued_at = None
         row.disposition = ""
+        row.declined_by = []
 
     def on_CustomerMerged(self, e: crm_events.CustomerMerged, r: RecordedEvent, rows: Rows):
         rows.update_where(Interaction, "customer_id", e.customer_id, e.into_customer_id)

@@ -50,8 +50,9 @@ def test_merging_moves_identities_notes_and_interactions_to_the_survivor():
 
     survivor = by_mail.customer_id
     assert Customer.objects.get(pk=by_chat.customer_id).merged_into_id == survivor
-    assert set(ContactIdentity.objects.filter(customer_id=survivor).values_list("key", flat=True)) \
-        == {"web:v-200", "email:dana@example.org"}
+    assert set(
+        ContactIdentity.objects.filter(customer_id=survivor).values_list("key", flat=True)
+    ) == {"web:v-200", "email:dana@example.org"}
     assert CustomerNote.objects.get().customer_id == survivor
     assert set(Interaction.objects.values_list("customer_id", flat=True)) == {survivor}
     # the next chat from that visitor is the survivor's

@@ -1,6 +1,5 @@
 """A rebuild from position 0 arrives at exactly the rows the live system wrote."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -8,60 +7,70 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from contactcenter import clock
-from contactcenter.commands import command
 from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import ingest
+from contactcenter.interactions.models import Interaction
 from crm import customers
+from routing import offers, presence, router
+from routing.models import BusinessCalendar
 from tests.factories import chat_message, email_message
+from tests.routing.builders import a_queue, an_agent, overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@command
-def route_to(interaction_id: str, agent_id: int, queue_id: int = 1) -> None:
-    offer_id = str(uuid.uuid4())
-    interactions.decide_and_append(interaction_id, lambda i: i.enqueue(queue_id))
-    interactions.decide_and_append(
-        interaction_id,
-        lambda i: i.offer(offer_id, agent_id=agent_id, expires_at=clock.now(), decision={}),
-    )
-    interactions.decide_and_append(interaction_id, lambda i: i.accept(offer_id, agent_id))
-
-
-@command
-def transfer_to_queue(interaction_id: str, by_agent_id: int, queue_id: int) -> None:
-    interactions.decide_and_append(
-        interaction_id,
-        lambda i: i.transfer(by_agent_id=by_agent_id, kind="queue", to_queue_id=queue_id),
-    )
-
-
 def scripted_workload() -> None:
+    """A morning of a small center: every kind of event the projections handle."""
+    support, billing = a_queue(entry="webchat:*"), a_queue(entry="email:*")
+    night = a_queue(entry=None, calendar=_closed_calendar(), after_hours_action="queue")
+    overflow(support, 30, "add_queue_agents", target_queue=billing)
+    alice, bob = an_agent(support, capacity_webchat=2), an_agent(billing)
+
     handled = ingest(chat_message(visitor="w-1", text="My card was charged twice"))
-    route_to(handled.interaction_id, agent_id=1)
-    reply = interactions.send_message(handled.interaction_id, author="agent:1", text="Let me see")
+    router.route_once()
+    agent = accept(handled.interaction_id)
+    reply = interactions.send_message(
+        handled.interaction_id, author=f"agent:{agent}", text="Let me see"
+    )
     interactions.record_delivery(handled.interaction_id, reply, status="delivered")
-    interactions.add_note(handled.interaction_id, "Refund issued", author="agent:1")
-    interactions.end_conversation(handled.interaction_id, 1)
-    interactions.wrap_up(handled.interaction_id, 1, disposition="refund", follow_up_on="2026-12-01")
+    interactions.add_note(handled.interaction_id, "Refund issued", author=f"agent:{agent}")
+    offers.end_conversation(handled.interaction_id, agent)
+    offers.wrap_up(handled.interaction_id, agent, disposition="resolved", follow_up_on="2026-12-01")
 
     mailed = ingest(email_message(sender="Bo <bo@example.org>", html="<p>Late <b>order</b></p>"))
-    route_to(mailed.interaction_id, agent_id=2)
-    failed = interactions.send_message(mailed.interaction_id, author="agent:2", text="Sorry")
+    router.route_once()
+    agent = accept(mailed.interaction_id)
+    failed = interactions.send_message(mailed.interaction_id, author=f"agent:{agent}", text="Sorry")
     interactions.record_delivery(mailed.interaction_id, failed, status="failed", reason="550")
-    transfer_to_queue(mailed.interaction_id, by_agent_id=2, queue_id=3)
+    offers.transfer(mailed.interaction_id, by_agent_id=agent, kind="queue", to_queue_id=support.pk)
+    router.route_once()
 
     left = ingest(chat_message(visitor="w-2"))
-    interactions.abandon(left.interaction_id)
+    offers.abandon(left.interaction_id)
     with clock.travel(timedelta(hours=1)):
         ingest(chat_message(visitor="w-2", text="back again"))
+        presence.set_presence(bob.pk, "away", "break")
+        router.route_once()  # an offer left outstanding: a timer
+        router.update_queue_hours()
+    offers.enqueue(ingest(chat_message(visitor="w-3")).interaction_id, night.pk)
 
     customers.add_note(mailed.customer_id, "VIP", author="agent:2")
     customers.update_profile(mailed.customer_id, company="Bo & Co")
     customers.merge(handled.customer_id, into_id=mailed.customer_id)
     for n in range(5):
         ingest(chat_message(visitor=f"w-bulk-{n}", text=f"question {n}"))
+    assert alice
+
+
+def _closed_calendar() -> BusinessCalendar:
+    return BusinessCalendar.objects.create(name="never open", timezone="UTC")
+
+
+def accept(interaction_id: str) -> int:
+    row = Interaction.objects.get(pk=interaction_id)
+    offers.accept_offer(interaction_id, row.offer_id, row.offer_agent_id)
+    return row.offer_agent_id
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -99,8 +108,8 @@ def test_rebuilding_one_projection_leaves_the_others_alone():
 
 
 def test_a_catch_up_projection_follows_from_its_checkpoint():
-    from crm.models import CustomerActivity
     from contactcenter.events.models import ProjectionCheckpoint
+    from crm.models import CustomerActivity
 
     first = ingest(chat_message(visitor="w-10"))
     assert projections.catch_up(projections.get("customer_activity")) > 0

@@ -60,15 +60,21 @@ def test_the_same_person_by_email_is_the_same_customer_whatever_the_case_of_the_
 
 def test_phone_numbers_become_e164():
     result = ingest(
-        chat_message(channel="sms", sender_kind="phone", sender_address="(500) 555-0006",
-                     threading_key="+15005550006")
+        chat_message(
+            channel="sms",
+            sender_kind="phone",
+            sender_address="(500) 555-0006",
+            threading_key="+15005550006",
+        )
     )
     assert ContactIdentity.objects.get(customer_id=result.customer_id).address == "+15005550006"
 
 
 def test_html_is_sanitised_before_it_is_stored():
     result = ingest(
-        email_message(html='<p onclick="steal()">Hi<script>alert(1)</script><img src=x onerror=alert(1)></p>')
+        email_message(
+            html='<p onclick="steal()">Hi<script>alert(1)</script><img src=x onerror=alert(1)></p>'
+        )
     )
     html = TranscriptEntry.objects.get(interaction_id=result.interaction_id).html
     assert "script" not in html and "onerror" not in html and "onclick" not in html

@@ -1,0 +1,1 @@
+"""Routing: queues, skills, agents and presence, matching, offers, timers, the simulator."""

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+
+class RoutingConfig(AppConfig):
+    name = "routing"
+
+    def ready(self) -> None:
+        from contactcenter import workers
+        from contactcenter.interactions import ingest
+        from routing import admission, router
+
+        ingest.on_admission(admission.admit)
+        workers.embed(router.embedded_router)
+
+        # Configuration edited in this process takes effect at once (others: within seconds).
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from routing import config, models
+
+        for model in (
+            models.Queue,
+            models.QueueSkill,
+            models.OverflowStep,
+            models.AgentProfile,
+            models.AgentSkill,
+            models.BusinessCalendar,
+            models.OpeningHours,
+            models.Holiday,
+            models.Disposition,
+            models.Skill,
+        ):
+            post_save.connect(config.invalidate_on_change, sender=model, weak=False)
+            post_delete.connect(config.invalidate_on_change, sender=model, weak=False)
+        m2m_changed.connect(config.invalidate_on_change, weak=False)

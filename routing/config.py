@@ -1,0 +1,175 @@
+"""Routing configuration as the matching core sees it, read from the admin's tables.
+
+Configuration changes rarely and every routing round needs it, so a snapshot is kept for a
+couple of seconds per process; edits in admin take effect within that time.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as dtime
+
+from django.contrib.auth.models import User
+
+from contactcenter.roles import SUPERVISORS
+from routing.matching import OverflowRule, QueuePolicy
+from routing.models import AgentProfile, Queue, calendar_open, next_change
+
+TTL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    queue_id: int
+    name: str
+    channels: tuple[str, ...]
+    priority: int
+    strategy: str
+    required_skills: dict[str, int]
+    overflow: tuple[OverflowRule, ...]
+    offer_timeout_seconds: int
+    wrap_up_limit_seconds: int
+    max_size: int
+    missed_offers_before_away: int
+    known_agent_window_seconds: int
+    sl_threshold_seconds: int
+    sl_target_percent: int
+    after_hours_action: str
+    after_hours_message: str
+    after_hours_queue_id: int | None
+    dispositions: tuple[tuple[str, str], ...]
+    hours: tuple[tuple[int, dtime, dtime], ...] | None  # None: always open
+    holidays: frozenset[date] = frozenset()
+    timezone: str = "UTC"
+
+    def is_open(self, at: datetime) -> bool:
+        if self.hours is None:
+            return True
+        return calendar_open(list(self.hours), set(self.holidays), self.timezone, at)
+
+    def next_hours_change(self, at: datetime) -> datetime | None:
+        if self.hours is None:
+            return None
+        return next_change(list(self.hours), set(self.holidays), self.timezone, at)
+
+    def policy(self, at: datetime) -> QueuePolicy:
+        return QueuePolicy(
+            queue_id=self.queue_id,
+            name=self.name,
+            strategy=self.strategy,
+            required_skills=self.required_skills,
+            overflow=self.overflow,
+            is_open=self.is_open(at),
+        )
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    agent_id: int
+    name: str
+    skills: dict[str, int]
+    capacity: dict[str, int]
+    queues: frozenset[int]
+    voice_blocks_other_work: bool
+    is_supervisor: bool
+    avatar_url: str = ""
+    voice_endpoint: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    queues: dict[int, QueueConfig]
+    agents: dict[int, AgentConfig]
+    loaded_at: float = field(default_factory=time.monotonic)
+
+
+_lock = threading.Lock()
+_snapshot: Snapshot | None = None
+
+
+def current(fresh: bool = False) -> Snapshot:
+    global _snapshot
+    with _lock:
+        if fresh or _snapshot is None or time.monotonic() - _snapshot.loaded_at > TTL_SECONDS:
+            _snapshot = load()
+        return _snapshot
+
+
+def invalidate() -> None:
+    global _snapshot
+    with _lock:
+        _snapshot = None
+
+
+def invalidate_on_change(sender, **kwargs) -> None:
+    invalidate()
+
+
+def load() -> Snapshot:
+    queues = {}
+    for queue in Queue.objects.prefetch_related(
+        "required_skills__skill",
+        "overflow_steps__skill",
+        "dispositions",
+        "calendar__hours",
+        "calendar__holidays",
+    ):
+        calendar = queue.calendar
+        queues[queue.pk] = QueueConfig(
+            queue_id=queue.pk,
+            name=queue.name,
+            channels=tuple(queue.channels or ()),
+            priority=queue.priority,
+            strategy=queue.strategy,
+            required_skills={qs.skill.name: qs.min_level for qs in queue.required_skills.all()},
+            overflow=tuple(
+                OverflowRule(
+                    after_seconds=step.after_seconds,
+                    action=step.action,
+                    skill=step.skill.name if step.skill else "",
+                    relaxed_level=step.relaxed_level or 0,
+                    target_queue_id=step.target_queue_id,
+                )
+                for step in sorted(queue.overflow_steps.all(), key=lambda s: s.after_seconds)
+            ),
+            offer_timeout_seconds=queue.offer_timeout_seconds,
+            wrap_up_limit_seconds=queue.wrap_up_limit_seconds,
+            max_size=queue.max_size,
+            missed_offers_before_away=queue.missed_offers_before_away,
+            known_agent_window_seconds=queue.known_agent_window_seconds,
+            sl_threshold_seconds=queue.sl_threshold_seconds,
+            sl_target_percent=queue.sl_target_percent,
+            after_hours_action=queue.after_hours_action,
+            after_hours_message=queue.after_hours_message,
+            after_hours_queue_id=queue.after_hours_queue_id,
+            dispositions=tuple((d.code, d.label) for d in queue.dispositions.all() if d.active),
+            hours=None
+            if calendar is None
+            else tuple((h.weekday, h.opens, h.closes) for h in calendar.hours.all()),
+            holidays=frozenset()
+            if calendar is None
+            else frozenset(h.date for h in calendar.holidays.all()),
+            timezone=calendar.timezone if calendar else "UTC",
+        )
+    supervisors = set(
+        User.objects.filter(groups__name=SUPERVISORS).values_list("pk", flat=True)
+    ) | set(User.objects.filter(is_superuser=True).values_list("pk", flat=True))
+    agents = {}
+    for profile in AgentProfile.objects.select_related("user").prefetch_related(
+        "skills__skill", "queues"
+    ):
+        if not profile.user.is_active:
+            continue
+        agents[profile.user_id] = AgentConfig(
+            agent_id=profile.user_id,
+            name=profile.name,
+            skills={s.skill.name: s.level for s in profile.skills.all()},
+            capacity=profile.capacity(),
+            queues=frozenset(q.pk for q in profile.queues.all()),
+            voice_blocks_other_work=profile.voice_blocks_other_work,
+            is_supervisor=profile.user_id in supervisors,
+            avatar_url=profile.avatar_url,
+            voice_endpoint=profile.voice_endpoint,
+        )
+    return Snapshot(queues=queues, agents=agents)

@@ -1,0 +1,130 @@
+"""Agents' presence: offline, available, away with a reason. Every change is an event."""
+
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.interactions.domain import DomainError
+from routing import events as ev
+from routing.models import AgentProfile, AgentState, AwayReason
+
+PRESENCES = ("offline", "available", "away")
+MISSED_OFFERS = "missed_offers"
+
+
+def stream_id(agent_id: int) -> str:
+    return f"agent-{agent_id}"
+
+
+def current(agent_id: int) -> AgentState:
+    return AgentState.objects.filter(pk=agent_id).first() or AgentState(agent_id=agent_id)
+
+
+@command
+def set_presence(
+    agent_id: int, presence: str, reason: str = "", *, changed_by: str = "agent"
+) -> bool:
+    """Change an agent's presence; False when it already was exactly that."""
+    if presence not in PRESENCES:
+        raise DomainError(f"unknown presence {presence!r}; use one of {', '.join(PRESENCES)}")
+    if not AgentProfile.objects.filter(user_id=agent_id).exists():
+        raise DomainError(f"user {agent_id} has no agent profile")
+    if presence == "away":
+        if not reason:
+            raise DomainError("going away needs a reason")
+        if reason != MISSED_OFFERS and not AwayReason.objects.filter(code=reason).exists():
+            raise DomainError(f"unknown away reason {reason!r}")
+    else:
+        reason = ""
+    state = current(agent_id)
+    if state.presence == presence and state.away_reason == reason:
+        return False
+    store.append(
+        stream_id(agent_id),
+        [
+            ev.AgentPresenceChanged(
+                agent_id=agent_id,
+                presence=presence,
+                reason=reason,
+                previous=state.presence,
+                changed_by=changed_by,
+            )
+        ],
+        expected_version=store.stream_version(stream_id(agent_id)),
+    )
+    return True
+
+
+# -- time in each state, from the log ---------------------------------------------------------
+
+WORK_EVENTS = {
+    "OfferCreated": "offered",
+    "OfferAccepted": "active",
+    "InteractionAssigned": "active",
+    "WrapUpStarted": "wrap_up",
+}
+WORK_ENDS = {
+    "OfferRejected",
+    "OfferTimedOut",
+    "OfferRescinded",
+    "WrapUpCompleted",
+    "InteractionTransferred",
+    "InteractionClosed",
+}
+
+
+def state_at(presence: str, reason: str, work: dict[str, str]) -> str:
+    """The one word for an agent's state: offline, away:<reason>, busy, wrap_up or idle."""
+    if presence == "offline":
+        return "offline"
+    if presence == "away":
+        return f"away:{reason}"
+    stages = set(work.values())
+    if stages & {"offered", "active"}:
+        return "busy"
+    return "wrap_up" if stages else "idle"
+
+
+def time_in_states(events, start, end) -> dict[str, float]:
+    """Seconds spent in each state between `start` and `end`, folded from an agent's
+    presence events and the interaction events that name the agent (log order)."""
+    totals: dict[str, float] = {}
+    presence, reason, work = "offline", "", {}
+    cursor = start
+    for event in events:
+        at = min(max(event.occurred_at, start), end)
+        current = state_at(presence, reason, work)
+        totals[current] = totals.get(current, 0.0) + (at - cursor).total_seconds()
+        cursor = at
+        data = event.data
+        if event.type == "AgentPresenceChanged":
+            presence, reason = data["presence"], data.get("reason", "")
+        elif event.type in WORK_EVENTS:
+            work[data["interaction_id"]] = WORK_EVENTS[event.type]
+        elif event.type in WORK_ENDS:
+            work.pop(data["interaction_id"], None)
+    current = state_at(presence, reason, work)
+    totals[current] = totals.get(current, 0.0) + (end - cursor).total_seconds()
+    return {state: seconds for state, seconds in totals.items() if seconds > 0}
+
+
+def agent_events(agent_id: int):
+    """The events of the log that change what an agent is doing, in log order."""
+    from contactcenter.events import store
+    from contactcenter.events.models import Event
+
+    from django.db.models import Q
+
+    naming_agent = Event.objects.filter(
+        Q(type__in=[*WORK_EVENTS, *WORK_ENDS - {"InteractionTransferred"}], data__agent_id=agent_id)
+        | Q(type="InteractionTransferred", data__from_agent_id=agent_id)
+    ).order_by()
+    streams = {stream_id(agent_id)} | set(naming_agent.values_list("stream_id", flat=True))
+    mine = {"AgentPresenceChanged", *WORK_EVENTS, *WORK_ENDS}
+    return [
+        e
+        for e in store.read_streams(sorted(streams))
+        if e.type in mine
+        and (
+            e.type == "AgentPresenceChanged"
+            or agent_id in (e.data.get("agent_id"), e.data.get("from_agent_id"))
+        )
+    ]

@@ -1,0 +1,348 @@
+"""The router: the database shell around the matching core, and its timers.
+
+Each round claims waiting interactions and available agents with row locks (SKIP LOCKED on
+PostgreSQL), so several routers never offer one interaction twice or fill one agent past
+capacity; runs the pure matcher; and appends the offers. Timers (offer timeouts, wrap-up
+limits, overflow steps, visitors who left) are projected rows, so a router that restarts, or
+another router, finds every one still due. docs/routing.md tells the whole story.
+"""
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Min
+
+from contactcenter import clock
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.events.store import RecordedEvent
+from contactcenter.interactions.commands import from_row
+from contactcenter.interactions.domain import DomainError, stream_id
+from contactcenter.interactions.models import Interaction as InteractionRow
+from contactcenter.workers import Loop
+from routing import config, offers
+from routing.events import QueueHoursChanged
+from routing.matching import EPOCH, Agent, WorkItem, match
+from routing.models import AgentState, QueueState, Timer
+
+log = logging.getLogger(__name__)
+
+ITEMS_PER_QUEUE = 50  # per round: the oldest, highest-priority waiting work of each queue
+TIMERS_PER_ROUND = 200
+MAX_IDLE_SECONDS = 1.0
+NOTIFY_CHANNEL = "routing"
+# Events after which some router may have something to do right away.
+WAKE_TYPES = frozenset(
+    {
+        "InteractionQueued",
+        "OfferRejected",
+        "OfferTimedOut",
+        "OfferRescinded",
+        "AgentPresenceChanged",
+        "WrapUpCompleted",
+        "InteractionClosed",
+        "InteractionAbandoned",
+        "InteractionTransferred",
+        "QueueHoursChanged",
+        "OverflowStepReached",
+    }
+)
+
+
+# -- one round of matching -------------------------------------------------------------------
+
+
+@command
+def assign_round(now: datetime | None = None) -> int:
+    """Offer waiting interactions to agents with room; returns the number of offers made."""
+    now = now or clock.now()
+    snapshot = config.current()
+    policies = {qid: queue.policy(now) for qid, queue in snapshot.queues.items()}
+    rows = _claim_waiting([qid for qid, policy in policies.items() if policy.is_open])
+    if not rows:
+        return 0
+    agents = _claim_agents(snapshot, rows)
+    if not agents:
+        return 0
+    known = _known_agents(rows, snapshot, now)
+    items = [_item(row, known.get(row.id)) for row in rows]
+    by_id = {row.id: row for row in rows}
+    assignments = match(items, agents, policies, now)
+    for assignment in assignments:
+        row = by_id[assignment.interaction_id]
+        queue = snapshot.queues[assignment.queue_id]
+        events = from_row(row).offer(
+            str(uuid.uuid4()),
+            agent_id=assignment.agent_id,
+            expires_at=now + timedelta(seconds=queue.offer_timeout_seconds),
+            decision=assignment.decision,
+        )
+        store.append(stream_id(row.id), events, row.version)
+    return len(assignments)
+
+
+def _claim_waiting(queue_ids: list[int]) -> list[InteractionRow]:
+    rows: list[InteractionRow] = []
+    for queue_id in queue_ids:
+        rows += list(
+            InteractionRow.objects.filter(state="queued", queue_id=queue_id)
+            .order_by("-priority", "first_queued_at", "id")
+            .select_for_update(skip_locked=True)[:ITEMS_PER_QUEUE]
+        )
+    return rows
+
+
+def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list[Agent]:
+    """Lock the available agents who could take any of `rows`, and no others, so routers
+    working on other queues are not held up."""
+    queue_ids = {row.queue_id for row in rows}
+    for queue_id in list(queue_ids):
+        queue_ids |= {
+            rule.target_queue_id
+            for rule in snapshot.queues[queue_id].overflow
+            if rule.action == "add_queue_agents"
+        }
+    escalated = any(row.supervisors_only for row in rows)
+    preferred = {row.preferred_agent_id for row in rows}
+    candidates = [
+        a.agent_id
+        for a in snapshot.agents.values()
+        if a.queues & queue_ids or a.agent_id in preferred or (escalated and a.is_supervisor)
+    ]
+    states = (
+        AgentState.objects.filter(presence="available", agent_id__in=candidates)
+        .order_by("agent_id")
+        .select_for_update(skip_locked=True)
+    )
+    agents = []
+    for state in states:
+        profile = snapshot.agents[state.agent_id]
+        agents.append(
+            Agent(
+                agent_id=state.agent_id,
+                name=profile.name,
+                skills=profile.skills,
+                capacity=profile.capacity,
+                load=state.load(),
+                queues=profile.queues,
+                idle_since=state.idle_since or state.presence_since or EPOCH,
+                last_offer_at=state.last_offer_at,
+                voice_blocks_other_work=profile.voice_blocks_other_work,
+                is_supervisor=profile.is_supervisor,
+            )
+        )
+    return agents
+
+
+def _known_agents(
+    rows: list[InteractionRow], snapshot: config.Snapshot, now: datetime
+) -> dict[str, int]:
+    """Interaction id -> the agent who served its customer last, where the queue asks."""
+    windows = {
+        row.id: snapshot.queues[row.queue_id].known_agent_window_seconds
+        for row in rows
+        if snapshot.queues[row.queue_id].known_agent_window_seconds
+    }
+    if not windows:
+        return {}
+    longest = max(windows.values())
+    customers = {row.customer_id for row in rows if row.id in windows}
+    recent = (
+        InteractionRow.objects.filter(
+            customer_id__in=customers,
+            last_agent_id__isnull=False,
+            ended_at__gte=now - timedelta(seconds=longest),
+        )
+        .order_by("customer_id", "-ended_at")
+        .values_list("customer_id", "last_agent_id", "ended_at")
+    )
+    last: dict[str, tuple[int, datetime]] = {}
+    for customer_id, agent_id, ended_at in recent:
+        last.setdefault(customer_id, (agent_id, ended_at))
+    known = {}
+    for row in rows:
+        if row.id in windows and row.customer_id in last:
+            agent_id, ended_at = last[row.customer_id]
+            if now - ended_at <= timedelta(seconds=windows[row.id]):
+                known[row.id] = agent_id
+    return known
+
+
+def _item(row: InteractionRow, known_agent_id: int | None) -> WorkItem:
+    return WorkItem(
+        interaction_id=row.id,
+        queue_id=row.queue_id,
+        channel=row.channel,
+        waiting_since=row.first_queued_at or row.created_at,
+        queued_at=row.queued_at,
+        priority=row.priority,
+        required_skills=row.required_skills,
+        preferred_agent_id=row.preferred_agent_id,
+        known_agent_id=known_agent_id,
+        supervisors_only=row.supervisors_only,
+        declined_by=frozenset(row.declined_by),
+    )
+
+
+# -- timers ----------------------------------------------------------------------------------
+
+TIMER_ACTIONS: dict[str, Callable[[Timer], None]] = {
+    "offer_timeout": lambda t: offers.time_out_offer(t.interaction_id, t.data["offer_id"]),
+    "wrap_up_end": lambda t: offers.expire_wrap_up(t.interaction_id),
+    "overflow": lambda t: offers.reach_overflow_step(t.interaction_id, t.data["step"]),
+    "abandon": lambda t: offers.abandon(t.interaction_id, t.data.get("reason", "customer_left")),
+}
+_failed_timers: dict[str, float] = {}  # key -> monotonic time to retry after
+
+
+def fire_due_timers(now: datetime | None = None) -> int:
+    now = now or clock.now()
+    keys = list(
+        Timer.objects.filter(due_at__lte=now)
+        .order_by("due_at")
+        .values_list("key", flat=True)[:TIMERS_PER_ROUND]
+    )
+    retry_after = time.monotonic()
+    return sum(fire_timer(key, now) for key in keys if _failed_timers.get(key, 0) < retry_after)
+
+
+@command
+def _fire(key: str, now: datetime) -> int:
+    timer = Timer.objects.select_for_update(skip_locked=True).filter(key=key, due_at__lte=now)
+    timer = timer.first()
+    if timer is None:
+        return 0  # another router has it, or it ended meanwhile
+    TIMER_ACTIONS[timer.kind](timer)
+    return 1
+
+
+def fire_timer(key: str, now: datetime) -> int:
+    try:
+        return _fire(key, now)
+    except DomainError as error:
+        # The projection and the stream disagree: a bug. Say so and try again later rather
+        # than loop on it.
+        log.error("timer %s could not fire: %s", key, error)
+        _failed_timers[key] = time.monotonic() + 60
+        return 0
+
+
+# -- business hours --------------------------------------------------------------------------
+
+
+def update_queue_hours(now: datetime | None = None) -> int:
+    """Record each calendar queue's opening or closing once, as an event."""
+    now = now or clock.now()
+    recorded = dict(QueueState.objects.values_list("queue_id", "is_open"))
+    changed = 0
+    for queue in config.current().queues.values():
+        if queue.hours is None:
+            continue
+        is_open = queue.is_open(now)
+        if recorded.get(queue.queue_id, True) != is_open:
+            changed += _record_hours(queue.queue_id, is_open)
+    return changed
+
+
+@command
+def _record_hours(queue_id: int, is_open: bool) -> int:
+    state = QueueState.objects.select_for_update().filter(pk=queue_id).first()
+    if state is not None and state.is_open == is_open:
+        return 0
+    store.append(
+        f"queue-{queue_id}",
+        [QueueHoursChanged(queue_id=queue_id, is_open=is_open)],
+        state.version if state else 0,
+    )
+    return 1
+
+
+# -- the loop --------------------------------------------------------------------------------
+
+
+def route_once(now: datetime | None = None) -> int:
+    """Everything a router does in one go: due timers, business hours, then offers until
+    there is nothing more to offer. Returns how much it did."""
+    now = now or clock.now()
+    done = fire_due_timers(now) + update_queue_hours(now)
+    while offered := assign_round(now):
+        done += offered
+    return done
+
+
+def seconds_until_due(now: datetime | None = None) -> float:
+    now = now or clock.now()
+    waits = [MAX_IDLE_SECONDS]
+    next_timer = Timer.objects.aggregate(due=Min("due_at"))["due"]
+    if next_timer is not None:
+        waits.append((next_timer - now).total_seconds())
+    for queue in config.current().queues.values():
+        change = queue.next_hours_change(now)
+        if change is not None:
+            waits.append((change - now).total_seconds())
+    return max(0.0, min(waits))
+
+
+def wake_on_commit(loop: Loop) -> Callable[[list[RecordedEvent]], None]:
+    def wake(events: list[RecordedEvent]) -> None:
+        if any(e.type in WAKE_TYPES for e in events):
+            loop.wake()
+
+    return wake
+
+
+def notify_other_processes(events: list[RecordedEvent]) -> None:
+    """Inside the appending transaction: PostgreSQL tells listening routers at commit."""
+    if connection.vendor == "postgresql" and any(e.type in WAKE_TYPES for e in events):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
+
+
+def router_loop(name: str = "router") -> Loop:
+    loop = Loop(name, route_once, idle=seconds_until_due)
+    store.on_committed(wake_on_commit(loop))
+    return loop
+
+
+def listen_for_wakeups(loop: Loop, stop: threading.Event) -> threading.Thread:
+    """On PostgreSQL, wake `loop` when another process commits routable work."""
+
+    def listen() -> None:
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        while not stop.is_set():
+            try:
+                with psycopg.connect(**params, autocommit=True) as listener:
+                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    while not stop.is_set():
+                        for _ in listener.notifies(timeout=1.0, stop_after=1):
+                            loop.wake()
+            except Exception:
+                log.exception("routing listener lost its connection; reconnecting")
+                stop.wait(1.0)
+
+    thread = threading.Thread(target=listen, name="routing-listener", daemon=True)
+    thread.start()
+    return thread
+
+
+def embedded_router(**options) -> Loop | None:
+    """The router inside the web server process (the embedded default, `manage.py serve`)."""
+    if not getattr(settings, "EMBEDDED_ROUTER", True):
+        return None
+    loop = router_loop("router")
+    if connection.vendor == "postgresql":
+        listen_for_wakeups(loop, threading.Event())
+    return loop
+
+
+store.on_append(notify_other_processes)
