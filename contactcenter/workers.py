@@ -61,8 +61,14 @@ def projection_follower(idle: float = 1.0) -> Loop:
     return loop
 
 
+def _outbox(**options) -> Loop:
+    from contactcenter.outbox import outbox_loop
+
+    return outbox_loop()
+
+
 # Factories of the loops an embedded server runs, registered by apps (routing, email).
-_embedded: list[Callable[..., Loop | None]] = [lambda **options: projection_follower()]
+_embedded: list[Callable[..., Loop | None]] = [lambda **options: projection_follower(), _outbox]
 
 
 def embed(factory: Callable[..., Loop | None]) -> None:

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import store
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import commands as interactions
-from contactcenter.events import store
 from contactcenter.interactions.domain import DomainError, Interaction, stream_id
 from routing import config, presence
 from routing.config import QueueConfig

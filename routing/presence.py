@@ -108,10 +108,10 @@ def time_in_states(events, start, end) -> dict[str, float]:
 
 def agent_events(agent_id: int):
     """The events of the log that change what an agent is doing, in log order."""
+    from django.db.models import Q
+
     from contactcenter.events import store
     from contactcenter.events.models import Event
-
-    from django.db.models import Q
 
     naming_agent = Event.objects.filter(
         Q(type__in=[*WORK_EVENTS, *WORK_ENDS - {"InteractionTransferred"}], data__agent_id=agent_id)

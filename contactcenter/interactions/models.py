@@ -93,3 +93,30 @@ class ThreadKey(models.Model):
     @staticmethod
     def make(channel: str, channel_key: str, threading_key: str) -> str:
         return f"{channel}:{channel_key}:{threading_key}"
+
+
+class Delivery(models.Model):
+    """One outbound message on its way through its channel's adapter (see outbox.py). An
+    operational queue, not a projection: its outcome is recorded in the log as events."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    message_id = models.CharField(max_length=64, primary_key=True)
+    interaction_id = models.CharField(max_length=36, db_index=True)
+    channel = models.CharField(max_length=20)
+    position = models.BigIntegerField()  # of its MessageSent
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    external_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.message_id[:8]}: {self.status}"

@@ -281,11 +281,11 @@ def test_overflow_moves_a_waiting_chat_to_another_queue_on_time():
     router.route_once(later(91))
 
     assert row(chat.interaction_id).queue_id == billing.pk
-    step = [
+    step = next(
         e
         for e in store.read_stream(stream_id(chat.interaction_id))
         if e.type == "OverflowStepReached"
-    ][0]
+    )
     assert step.data["action"] == "move_to_queue"
     assert not Timer.objects.filter(kind="overflow").exists()  # billing has no steps
 

@@ -4,6 +4,7 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from contactcenter.outbox import outbox_loop
 from contactcenter.workers import projection_follower
 from routing import router
 
@@ -22,11 +23,18 @@ class Command(BaseCommand):
             action="store_true",
             help="do not also follow the catch-up projections",
         )
+        parser.add_argument(
+            "--no-outbox", action="store_true", help="do not also deliver outbound messages"
+        )
 
-    def handle(self, *args, name, no_projections, **options):
+    def handle(self, *args, name, no_projections, no_outbox, **options):
         loop = router.router_loop(name)
         stop = threading.Event()
-        loops = [loop] if no_projections else [loop, projection_follower()]
+        loops = [loop]
+        if not no_projections:
+            loops.append(projection_follower())
+        if not no_outbox:
+            loops.append(outbox_loop())
         if connection.vendor == "postgresql":
             router.listen_for_wakeups(loop, stop)
 
