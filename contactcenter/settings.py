@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "contactcenter.interactions",
     "crm",
     "routing",
+    "contactcenter.console",
+    "channels_adapters.webchat",
 ]
 
 MIDDLEWARE = [

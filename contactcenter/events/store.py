@@ -37,6 +37,20 @@ COLUMNS = (
 )
 
 
+# The oldest transaction of *this* database still running (or, if none, the next id to be
+# given out): every event below it is committed or never will be. A snapshot lists running
+# transactions of the whole cluster; those of other databases cannot write our log, so they
+# are left out, or a long transaction next door would hold our followers back. A transaction
+# that ends between the snapshot and the look at pg_stat_activity stays in: we only ever err
+# towards waiting. (xip holds 64-bit ids, backend_xid the low 32 bits.)
+HORIZON = """(
+    SELECT COALESCE(MIN(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+      FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+     WHERE mod(x::text::bigint, 4294967296) NOT IN (
+           SELECT backend_xid::text::bigint FROM pg_stat_activity
+            WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()))"""
+
+
 class EventStoreError(Exception):
     pass
 
@@ -340,11 +354,7 @@ def read_all(
     with _cursor() as cursor:
         if connection.vendor == "postgresql":
             after_txid = _txid_of(cursor, after_position)
-            below = (
-                " AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-                if horizon
-                else ""
-            )
+            below = f" AND txid < {HORIZON}" if horizon else ""
             cursor.execute(
                 f"SELECT {COLUMNS} FROM {TABLE} WHERE (txid, position) > (%s, %s){below}{extra} "
                 "ORDER BY txid, position LIMIT %s",
@@ -386,10 +396,7 @@ def last_position() -> int:
     events_in_order = "ORDER BY txid DESC, position DESC LIMIT 1"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT position FROM {TABLE} WHERE "
-                f"txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint {events_in_order}"
-            )
+            cursor.execute(f"SELECT position FROM {TABLE} WHERE txid < {HORIZON} {events_in_order}")
         else:
             cursor.execute(f"SELECT position FROM {TABLE} {events_in_order}")
         row = cursor.fetchone()
