@@ -11,7 +11,6 @@ so frames from other threads are handed to that loop; Redis serves every loop an
 
 import asyncio
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -38,7 +37,6 @@ AGENT_FIELDS = {
 }
 
 _server_loop: asyncio.AbstractEventLoop | None = None
-_server_thread: int | None = None
 # Audiences beyond agents and supervisors (the web chat widget registers its own).
 Audience = Callable[[list[RecordedEvent]], dict[str, list[dict[str, Any]]]]
 _audiences: list[Audience] = []
@@ -46,8 +44,8 @@ _audiences: list[Audience] = []
 
 def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
     """Called by consumers on connect: the loop an in-memory channel layer belongs to."""
-    global _server_loop, _server_thread
-    _server_loop, _server_thread = loop, threading.get_ident()
+    global _server_loop
+    _server_loop = loop
 
 
 def add_audience(audience: Audience) -> None:
@@ -110,12 +108,15 @@ def send(messages: dict[str, dict[str, Any]]) -> None:
             await layer.group_send(group, message)
 
     try:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
         loop = _server_loop
-        if loop is not None and loop.is_running() and _is_in_memory(layer):
-            if threading.get_ident() == _server_thread:
-                loop.create_task(deliver())
-            else:
-                asyncio.run_coroutine_threadsafe(deliver(), loop)
+        if running is not None:  # sync code called on a loop's own thread
+            running.create_task(deliver())
+        elif loop is not None and loop.is_running() and _is_in_memory(layer):
+            asyncio.run_coroutine_threadsafe(deliver(), loop)
         else:
             async_to_sync(deliver)()
     except Exception:

@@ -313,7 +313,8 @@
                                        : (message.author_name || message.author)));
     if (message.kind === "note") { head.appendChild(el("span", "tag", message.audience === "agent" ? "whisper" : "internal note")); }
     head.appendChild(el("time", "meta", new Date(message.at).toLocaleTimeString()));
-    if (message.delivery_status && message.kind === "outbound") {
+    var view = state.interactions[state.active];
+    if (message.delivery_status && message.kind === "outbound" && view && view.channel !== "webchat") {
       var status = el("span", "delivery " + message.delivery_status, message.delivery_status);
       if (message.delivery_detail) { status.title = message.delivery_detail; }
       head.appendChild(status);

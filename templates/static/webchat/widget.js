@@ -248,10 +248,11 @@
   }
 
   function closed(frame) {
+    var already = conversation && /^(wrap_up|closed|abandoned)$/.test(conversation.state);
     if (conversation) { conversation.state = frame.state; }
     ui.subtitle.textContent = "";
     ui.avatar.hidden = true;
-    notice("The conversation has ended.");
+    if (!already) { notice("The conversation has ended."); }
     layout({ state: "closed", can_rate: frame.can_rate });
   }
 
