@@ -44,7 +44,8 @@ def test_every_event_type_and_field_is_documented():
 def test_every_websocket_frame_type_is_documented():
     import inspect
 
-    from channels_adapters.webchat import audience, consumers as visitor
+    from channels_adapters.webchat import audience
+    from channels_adapters.webchat import consumers as visitor
     from contactcenter.console import consumers as agent
 
     documented = sections((DOCS / "websocket-protocol.md").read_text())

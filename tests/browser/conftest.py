@@ -71,7 +71,9 @@ def platform(transactional_db):
                 break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("the server did not start; see test-output/browser/server.log")
+                raise AssertionError(
+                    "the server did not start; see test-output/browser/server.log"
+                ) from None
             time.sleep(0.3)
     yield base
     server.terminate()
