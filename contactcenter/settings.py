@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "contactcenter.interactions",
     "crm",
     "routing",
+    "routing.flows",
+    "channels_adapters.twilio",
+    "channels_adapters.sms",
+    "channels_adapters.voice",
 ]
 
 MIDDLEWARE = [
