@@ -17,7 +17,7 @@ from channels_adapters.sms.segments import count
         ("a" * 307, "GSM-7", 3, 307),
         ("Price: 5€ {promo}", "GSM-7", 1, 20),  # € { } take two septets
         ("a" * 159 + "€", "GSM-7", 2, 161),
-        ("Straße, Ærø, Ñoño", "GSM-7", 1, 18),
+        ("Straße, Ærø, Ñoño", "GSM-7", 1, 17),
         ("Grüße aus Łódź", "UCS-2", 1, 14),
         ("ł" * 70, "UCS-2", 1, 70),
         ("ł" * 71, "UCS-2", 2, 71),
