@@ -41,7 +41,7 @@ def after(flow_def, result) -> Session:
     return Session.from_events([*Session_start(flow_def), *result.events])
 
 
-def Session_start(flow_def):  # noqa: N802 - reads like the event it stands for
+def Session_start(flow_def):
     from contactcenter.interactions.events import SelfServiceStarted
 
     return [SelfServiceStarted(interaction_id="i-1", flow=flow_def.key)]

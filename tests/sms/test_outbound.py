@@ -98,7 +98,8 @@ def test_a_4xx_from_twilio_is_a_failed_delivery_at_once(client, api, line):
     entry = TranscriptEntry.objects.get(pk=message_id)
     assert entry.delivery_status == "failed"
     assert entry.delivery_detail == (
-        "Twilio answered 400, error 21211: Unable to create record: The 'To' number is not a valid phone number."
+        "Twilio answered 400, error 21211: Unable to create record: "
+        "The 'To' number is not a valid phone number."
     )
 
 

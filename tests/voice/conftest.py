@@ -1,9 +1,18 @@
 import pytest
 
+from routing import config
 from routing.models import AgentProfile
 from tests.flows.builders import at_entry, menu_flow
 from tests.routing.builders import a_queue, an_agent
 from tests.twilio_api import TwilioApi, a_channel
+
+
+@pytest.fixture(autouse=True)
+def _forget_routing_config():
+    """Queues made here are rolled back with the test; the routing snapshot must not outlive
+    them into the next test (it is cached for seconds)."""
+    yield
+    config.invalidate()
 
 
 @pytest.fixture
@@ -36,7 +45,5 @@ def line(api, queues):
 def agent(queues):
     user = an_agent(queues["billing"], queues["support"], skills={"billing": 5})
     AgentProfile.objects.filter(user=user).update(voice_endpoint="+15557770001")
-    from routing import config
-
     config.invalidate()
     return user

@@ -4,7 +4,6 @@ the TwiML we answered (Gather's action, Redirect, Record's action, Dial's action
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
-
 from tests.twilio_api import ACCOUNT, NUMBER
 from tests.twilio_hooks import call, post, sid
 from tests.voice.twiml_rules import check_twiml

@@ -47,7 +47,7 @@ def test_hold_plays_music_and_resume_rings_the_agent_again(client, api, on_the_c
     with clock.travel(timedelta(seconds=20)):
         assert control(client, on_the_call, "resume").status_code == 200
     assert twiml_sent(api).find("Dial/Number").text == "+15557770001"
-    held, resumed = [
+    _held, resumed = [
         e
         for e in store.read_stream(stream_id(on_the_call))
         if e.type in ("CallHeld", "CallResumed")
