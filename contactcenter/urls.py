@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("routing.flows.urls")),
     path("", include("channels_adapters.sms.urls")),
     path("", include("channels_adapters.voice.urls")),
 ]

@@ -184,3 +184,29 @@ def test_an_entry_point_of_its_own_without_a_flow_wins_over_the_wildcard(flow, q
     chat = ingest(chat_message(visitor="v-8"))
 
     assert Interaction.objects.get(pk=chat.interaction_id).state == "queued"
+
+
+def test_the_agents_panel_reads_the_way_through_the_flow(client, flow, queues):
+    from django.contrib.auth.models import User
+
+    from routing.models import AgentProfile
+
+    chat = ingest(chat_message(visitor="v-9"))
+    choose("v-9", "1", "Billing")
+    ingest(chat_message(visitor="v-9", text="123456"))
+    outsider = User.objects.create_user("outsider", password="pw-for-tests")
+    member = User.objects.create_user("member", password="pw-for-tests")
+    AgentProfile.objects.create(user=member).queues.set([queues["billing"]])
+
+    client.force_login(outsider)
+    assert client.get(f"/flows/sessions/{chat.interaction_id}/").status_code == 404
+    client.force_login(member)
+    panel = client.get(f"/flows/sessions/{chat.interaction_id}/").json()
+
+    assert panel["flow"] == flow.key and panel["outcome"] == "queued"
+    assert panel["attributes"]["account_number"] == "123456"
+    assert panel["path"][1] == {
+        "step": "menu",
+        "kind": "menu",
+        "answers": [{"text": "Billing", "value": "1", "valid": True}],
+    }
