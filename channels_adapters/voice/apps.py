@@ -9,7 +9,7 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from channels_adapters import base
         from channels_adapters.voice.adapter import VoiceAdapter
-        from channels_adapters.voice.calls import on_offer_accepted
+        from channels_adapters.voice.bridge import on_offer_accepted
         from contactcenter.events import store
 
         base.register(VoiceAdapter())

@@ -52,7 +52,7 @@ def hold(interaction_id: str, agent_id: int) -> None:
     if call.held_since is not None:
         raise DomainError("the call is already on hold")
     _update(channel, call, twiml=str(twiml.hold(channel)))
-    calls._record(
+    calls.record(
         interaction_id,
         [ev.CallHeld(interaction_id=interaction_id, call_sid=call.call_sid, agent_id=agent_id)],
     )
@@ -63,13 +63,13 @@ def resume(interaction_id: str, agent_id: int) -> None:
     call, channel = _live_call(interaction_id, agent_id)
     if call.held_since is None:
         raise DomainError("the call is not on hold")
-    endpoint = calls._endpoint(agent_id)
+    endpoint = calls.agent_endpoint(agent_id)
     document = twiml.connect(
         channel, endpoint, dial_url=channel.url(calls.DIAL_PATH), said="Thank you for holding."
     )
     _update(channel, call, twiml=str(document))
     held = (clock.now() - call.held_since).total_seconds()
-    calls._record(
+    calls.record(
         interaction_id,
         [
             ev.CallResumed(

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 
 from channels_adapters.twilio.models import TwilioChannel
 from channels_adapters.twilio.webhooks import Refused, channel_for, twiml
-from channels_adapters.voice import calls
+from channels_adapters.voice import bridge, calls, endings
+from channels_adapters.voice import twiml as voice_twiml
 from channels_adapters.voice.models import Call
 from contactcenter.events.context import acting_as
 from contactcenter.interactions.domain import DomainError
@@ -108,7 +109,7 @@ def recording(request, channel, form):
 
 @webhook
 def transcription(request, channel, form):
-    calls.transcribed(Call.objects.get(pk=form["CallSid"]), form)
+    endings.transcribed(Call.objects.get(pk=form["CallSid"]), form)
     return HttpResponse(status=204)
 
 
@@ -124,7 +125,7 @@ def key(request, channel, form):
     """A key pressed while waiting: the callback key hangs up and keeps the place."""
     call = Call.objects.get(pk=form["CallSid"])
     if channel.callback_key and form.get("Digits", "") == channel.callback_key:
-        calls.request_callback(call, source="queue")
+        endings.request_callback(call, source="queue")
     return twiml(calls.hears(channel, call, calls.Turn(call.interaction_id, 10**9), urls(channel)))
 
 
@@ -133,12 +134,12 @@ def dial(request, channel, form):
     """<Dial>'s action: the agent's leg ended; the caller is put back in line if the agent
     never answered, else the call ends."""
     call = Call.objects.get(pk=form["CallSid"])
-    state = calls.agent_leg_ended(call, form)
+    state = bridge.agent_leg_ended(call, form)
     if state in ("queued", "offered"):
         return twiml(
             calls.hears(channel, call, calls.Turn(call.interaction_id, 10**9), urls(channel))
         )
-    return twiml(calls.twiml.goodbye(channel, []))
+    return twiml(voice_twiml.goodbye(channel, []))
 
 
 @webhook
@@ -147,6 +148,6 @@ def status(request, channel, form):
     call = Call.objects.filter(pk=form["CallSid"]).first()
     if call is None:
         return HttpResponseNotFound(f"no call {form['CallSid']} here")
-    if form.get("CallStatus") in calls.FINAL:
-        calls.call_ended(call, form)
+    if form.get("CallStatus") in endings.FINAL:
+        endings.call_ended(call, form)
     return HttpResponse(status=204)

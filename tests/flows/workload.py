@@ -2,7 +2,7 @@
 (tests/events/test_rebuild.py): every table these apps project gets rows."""
 
 from channels_adapters.sms import consent
-from channels_adapters.voice import calls
+from channels_adapters.voice import calls, endings
 from channels_adapters.voice.models import Call
 from contactcenter.interactions.ingest import InboundMessage, ingest
 from tests.flows.builders import at_entry, menu_flow
@@ -40,5 +40,5 @@ def self_service_workload() -> None:
     calls.ring(line, form)
     ringing = Call.objects.get(pk=form["CallSid"])
     calls.answer(line, ringing, "turn-1", text="3", choice="3")
-    calls.request_callback(ringing)
-    calls.call_ended(ringing, {**form, "CallStatus": "completed", "CallDuration": "31"})
+    endings.request_callback(ringing)
+    endings.call_ended(ringing, {**form, "CallStatus": "completed", "CallDuration": "31"})
