@@ -2,7 +2,6 @@
 they get next from the interaction as it now stands (a prompt, the queue, the agent, goodbye).
 The agent's side is in `bridge`, the ways a call ends in `endings`."""
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +20,6 @@ from crm.identities import InvalidIdentity, e164
 from routing import config, waiting
 from routing.flows.engine import Session
 
-log = logging.getLogger(__name__)
 SPOKEN_AUTHORS = ("flow", "system")
 DIAL_PATH = "/hooks/twilio/voice/dial/"
 STATUS_PATH = "/hooks/twilio/voice/status/"

@@ -93,6 +93,7 @@ class FlowDefinition:
     start: str
     steps: dict[str, Step]
     no_match_text: str = "Sorry, I did not get that."
+    idle_seconds: int = 1800  # no answer for this long: the customer has left
 
 
 def parse_skills(text: str) -> dict[str, int]:

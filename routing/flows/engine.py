@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ie
@@ -149,7 +149,7 @@ class _Run:
             note = ""
             if step.kind is Kind.HOURS:
                 note = "open" if step.hours and step.hours.is_open(self.ctx.now) else "closed"
-            self.emit(self.entered(step, note))
+            self.emit(self.entered(step, note, waits=step.kind in WAITS))
             match step.kind:
                 case Kind.MESSAGE:
                     self.prompt(step, step.text)
@@ -176,14 +176,18 @@ class _Run:
                     return self.result
         raise RuntimeError(f"flow {self.flow.key} went {MAX_STEPS_PER_TURN} steps without waiting")
 
-    def entered(self, step: Step, note: str = "") -> fe.FlowStepEntered:
+    def entered(self, step: Step, note: str = "", *, waits: bool = False) -> fe.FlowStepEntered:
         return fe.FlowStepEntered(
             interaction_id=self.ctx.interaction_id,
             flow=self.flow.key,
             step=step.id,
             kind=step.kind.value,
             note=note,
+            answer_by=self.answer_by() if waits else "",
         )
+
+    def answer_by(self) -> str:
+        return (self.ctx.now + timedelta(seconds=self.flow.idle_seconds)).isoformat()
 
     def set_attributes(self, step: Step, attributes: dict[str, str]) -> None:
         self.attributes.update(attributes)
@@ -248,6 +252,7 @@ class _Run:
                 label=label,
                 valid=fitted is not None,
                 attempt=attempt,
+                answer_by=self.answer_by() if fitted is None and attempt <= step.retries else "",
             )
         )
         if fitted is None:

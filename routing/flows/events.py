@@ -16,6 +16,7 @@ class FlowStepEntered(DomainEvent):
     step: str
     kind: str  # message, menu, collect, hours, set, route, voicemail, callback, end
     note: str = ""  # business hours: "open" or "closed"
+    answer_by: str = ""  # ISO time: a step that waits is abandoned without an answer by then
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +29,7 @@ class FlowAnswerGiven(DomainEvent):
     label: str = ""  # the option's label
     valid: bool = True  # False: it fitted no option or the pattern, and the step asks again
     attempt: int = 1
+    answer_by: str = ""  # asked again: the new time the customer has to answer by
 
 
 @dataclass(frozen=True, kw_only=True)

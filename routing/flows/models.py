@@ -25,6 +25,11 @@ class Flow(models.Model):
     voice_language = models.CharField(
         max_length=10, default="en-US", help_text="Language of spoken prompts and speech input."
     )
+    idle_minutes = models.PositiveIntegerField(
+        default=30,
+        help_text="A customer who does not answer a step within this long has left: the "
+        "interaction is abandoned there (an SMS or chat customer who stopped replying).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -43,6 +48,7 @@ class Flow(models.Model):
             start=self.start_step,
             steps={s.step_id: s.as_step() for s in steps},
             no_match_text=self.no_match_text,
+            idle_seconds=self.idle_minutes * 60,
         )
 
 

@@ -8,13 +8,15 @@ import uuid
 from django.conf import settings
 
 from contactcenter import clock
+from contactcenter.commands import command
 from contactcenter.events import store
 from contactcenter.events.types import DomainEvent
+from contactcenter.interactions import commands as interactions
 from contactcenter.interactions import events as ie
 from contactcenter.interactions.domain import Interaction, State, stream_id
 from contactcenter.interactions.ingest import InboundMessage
 from crm.identities import InvalidIdentity, e164
-from routing import config
+from routing import config, offers
 from routing.flows import engine
 from routing.flows.models import Flow
 from routing.models import EntryPoint
@@ -150,3 +152,12 @@ def _context(interaction: Interaction, message: InboundMessage, now) -> engine.C
         now=now,
         customer_number=number,
     )
+
+
+@command
+def give_up(interaction_id: str) -> None:
+    """The router's timer: the customer did not answer the flow in time and has left
+    (abandoned at their step). Nothing, if the flow moved on meanwhile."""
+    interaction = interactions.load(interaction_id)
+    if interaction.state is State.SELF_SERVICE:
+        offers.abandon(interaction_id, reason="no_answer")

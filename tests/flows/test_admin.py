@@ -22,6 +22,7 @@ def form(steps: list[dict], *, start="menu", key="support-line") -> dict:
         "start_step": start,
         "no_match_text": "Sorry?",
         "voice_language": "en-US",
+        "idle_minutes": "30",
         "email_acknowledgement": "",
         "steps-TOTAL_FORMS": str(len(steps)),
         "steps-INITIAL_FORMS": "0",

@@ -210,3 +210,37 @@ def test_the_agents_panel_reads_the_way_through_the_flow(client, flow, queues):
         "kind": "menu",
         "answers": [{"text": "Billing", "value": "1", "valid": True}],
     }
+
+
+def test_a_customer_who_stops_answering_has_left_at_that_step(flow):
+    from datetime import timedelta
+
+    from contactcenter import clock
+    from routing import router
+    from routing.models import Timer
+
+    chat = ingest(chat_message(visitor="v-10"))
+    choose("v-10", "1", "Billing")
+    (timer,) = Timer.objects.filter(interaction_id=chat.interaction_id)
+    assert timer.kind == "flow_idle"
+
+    with clock.travel(timedelta(minutes=29)):
+        router.fire_due_timers()
+    assert Interaction.objects.get(pk=chat.interaction_id).state == "self_service"
+    with clock.travel(timedelta(minutes=31)):
+        router.fire_due_timers()
+
+    row = Interaction.objects.get(pk=chat.interaction_id)
+    assert (row.state, row.close_reason) == ("abandoned", "no_answer")
+    session = FlowSession.objects.get(pk=chat.interaction_id)
+    assert (session.outcome, session.current_step) == ("abandoned", "billing")
+    assert not Timer.objects.filter(interaction_id=chat.interaction_id).exists()
+
+
+def test_the_idle_timer_ends_with_the_flow(flow):
+    from routing.models import Timer
+
+    chat = ingest(chat_message(visitor="v-11"))
+    choose("v-11", "3", "Support")
+
+    assert not Timer.objects.filter(interaction_id=chat.interaction_id, kind="flow_idle").exists()
