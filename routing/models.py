@@ -482,9 +482,7 @@ class Timer(models.Model):
     with the events that end it, so a restarted router misses none."""
 
     key = models.CharField(max_length=120, primary_key=True)  # "<kind>:<interaction>"
-    kind = models.CharField(
-        max_length=20
-    )  # offer_timeout, wrap_up_end, overflow, abandon, flow_idle
+    kind = models.CharField(max_length=20)  # offer_timeout, wrap_up_end, overflow, abandon
     due_at = models.DateTimeField(db_index=True)
     interaction_id = models.CharField(max_length=36)
     data = models.JSONField(default=dict)
