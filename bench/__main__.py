@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["eventstore", "routing"]
+BENCHMARKS = ["eventstore", "routing", "chat_latency", "webhooks"]
 
 
 def main(names: list[str]) -> int:

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "routing",
     "contactcenter.console",
     "channels_adapters.webchat",
+    "routing.flows",
+    "channels_adapters.twilio",
+    "channels_adapters.sms",
+    "channels_adapters.voice",
 ]
 
 MIDDLEWARE = [
@@ -191,5 +195,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "twilio.http_client": {"level": "WARNING"},  # logs every request's headers at INFO
+    },
 }

@@ -14,4 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("console/", include("contactcenter.console.urls")),
     path("", include("channels_adapters.webchat.urls")),
+    path("", include("routing.flows.urls")),
+    path("", include("channels_adapters.sms.urls")),
+    path("", include("channels_adapters.voice.urls")),
 ]

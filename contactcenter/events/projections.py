@@ -13,6 +13,7 @@ arrives at exactly the rows the live system wrote.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.db import connection, transaction
@@ -193,14 +194,31 @@ class Projector:
     catch_up: ClassVar[bool] = False
     # Models whose rows are rarely read back: a rebuild keeps them out of memory once written.
     write_once: ClassVar[list[type[Model]]] = []
+    # Stream-id prefixes whose every event this projector sees, whatever app declared the type
+    # (other apps' events on an interaction's stream still move its version): `on_any_event`.
+    streams: ClassVar[tuple[str, ...]] = ()
 
     def handled_types(self) -> set[str]:
         return {name[3:] for name in dir(self) if name.startswith("on_") and name[3].isupper()}
+
+    def handles(self, event: RecordedEvent) -> bool:
+        if event.type in self._handled:
+            return True
+        return bool(self.streams) and event.stream_id.startswith(self.streams)
+
+    @cached_property
+    def _handled(self) -> frozenset[str]:
+        return frozenset(self.handled_types())
 
     def apply(self, event: RecordedEvent, rows: Rows) -> None:
         handler = getattr(self, f"on_{event.type}", None)
         if handler is not None:
             handler(event.payload, event, rows)
+        elif self.streams and event.stream_id.startswith(self.streams):
+            self.on_any_event(event, rows)
+
+    def on_any_event(self, event: RecordedEvent, rows: Rows) -> None:
+        """An event of a type this projector has no handler for, on one of its `streams`."""
 
     def reset(self) -> None:
         """Empty the projection's tables (children first)."""
@@ -212,6 +230,7 @@ RECENT_WRITE_ONCE_ROWS = 20_000
 
 _registry: dict[str, Projector] = {}
 _inline_by_type: dict[str, list[Projector]] = {}
+_inline_by_stream: list[Projector] = []  # inline projectors with `streams`
 _discovered = False
 
 
@@ -222,6 +241,8 @@ def register[P: type[Projector]](cls: P) -> P:
     if not cls.catch_up:
         for type_name in instance.handled_types():
             _inline_by_type.setdefault(type_name, []).append(instance)
+        if cls.streams:
+            _inline_by_stream.append(instance)
     return cls
 
 
@@ -259,6 +280,12 @@ def apply_inline(
         for projector in _inline_by_type.get(event.type, ()):
             projector.apply(event, rows)
             touched = True
+        for projector in _inline_by_stream:
+            if event.type not in projector._handled and event.stream_id.startswith(
+                projector.streams
+            ):
+                projector.apply(event, rows)
+                touched = True
     if touched:
         rows.flush()
 
@@ -309,13 +336,12 @@ def rebuild(
                 cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
         projector.reset()
         rows = Rows(authoritative=True)
-        handled = set(projector.handled_types())
         replayed, position = 0, 0
         # A catch-up projection is a follower: it stops at the horizon like any other. An
         # inline one holds its tables' locks, so every committed event is safe to include.
         for events in store.iter_all(0, batch, horizon=projector.catch_up):
             for event in events:
-                if event.type in handled:
+                if projector.handles(event):
                     projector.apply(event, rows)
             # Rows that keep changing stay in memory until the end; write-once rows go out
             # with each batch, keeping the newest in memory for the updates that follow them

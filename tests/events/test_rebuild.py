@@ -15,6 +15,7 @@ from crm import customers
 from routing import offers, presence, router
 from routing.models import BusinessCalendar
 from tests.factories import chat_message, email_message
+from tests.flows.workload import self_service_workload
 from tests.routing.builders import a_queue, an_agent, overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,6 +61,7 @@ def scripted_workload() -> None:
     customers.merge(handled.customer_id, into_id=mailed.customer_id)
     for n in range(5):
         ingest(chat_message(visitor=f"w-bulk-{n}", text=f"question {n}"))
+    self_service_workload()  # flows, SMS consent, calls
     assert alice
 
 
