@@ -21,7 +21,7 @@ from pathlib import Path
 from bench import harness
 
 AGENTS = 200
-RATES = (5, 20, 50)
+RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
 SECONDS = 10  # of chat arrivals per rate
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -74,12 +74,9 @@ def start(url: str, *args: str) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
         "LOG_LEVEL": "WARNING",
     }
+    log = (ROOT / "var" / f"bench-{args[-1].split('.')[0].split(':')[0]}.log").open("w")
     return subprocess.Popen(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
 
 
