@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import uuid
+from email.headerregistry import Address
 from email.utils import getaddresses, parseaddr
 
 TOKEN_SIGNATURE_CHARS = 10  # 50 bits of HMAC: forging one is out of reach
@@ -21,6 +22,14 @@ def bare(address: str) -> str:
     addr = addr.strip().lower()
     local, at, domain = addr.rpartition("@")
     return addr if local and at and domain else ""
+
+
+def display(name: str, address: str) -> str:
+    """`Carla Díaz <carla@example.org>`: readable, quoted where the name needs it."""
+    try:
+        return str(Address(display_name=name or "", addr_spec=address))
+    except (ValueError, IndexError):
+        return address
 
 
 def split_plus(address: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from channels_adapters.email.addresses import bare
 from channels_adapters.email.inboxes import Inbox, our_addresses
 from channels_adapters.email.parsing import ParsedMail, Unparseable, content_hash, parse
 from channels_adapters.email.parsing import parse_message as parse_parsed
+from channels_adapters.email.projections import ref_key
 from channels_adapters.email.replies import reply_subject
 from contactcenter.commands import command
 from contactcenter.events.context import acting_as
@@ -24,10 +25,13 @@ from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import ENDED, State
 from contactcenter.interactions.ingest import Attachment, InboundMessage, IngestResult, ingest
 from contactcenter.interactions.models import Interaction
+from crm.identities import InvalidIdentity, normalise
 
 log = logging.getLogger(__name__)
 CID = re.compile(r"""(src\s*=\s*["']?)cid:([^"'\s>]+)""", re.IGNORECASE)
 MAX_REFERENCES = 50
+NAME_LENGTH = 200  # of customers' and transcript names
+ADDRESS_LENGTH = 254  # RFC 5321
 
 
 class Refused(Exception):
@@ -83,10 +87,8 @@ def receive(
         raise Refused(554, f"cannot read the message: {error}") from None
     if raw is None:
         raw = _serialise(message)
-    sender = mail.from_address or bare(envelope_from or "")
-    if not sender:
-        raise Refused(554, "the message has no sender address (From)")
-    external_id = mail.message_id or fallback_id or f"sha256:{content_hash(raw)}"
+    sender = _sender(mail.from_address, envelope_from)
+    external_id = ref_key(mail.message_id) or fallback_id or f"sha256:{content_hash(raw)}"
 
     ours = our_addresses()
     verdict = noise.classify(mail, envelope_from=envelope_from, our_addresses=ours)
@@ -105,7 +107,7 @@ def receive(
         channel_key=channel_key,
         sender_kind="email",
         sender_address=sender,
-        sender_name=mail.from_name,
+        sender_name=mail.from_name[:NAME_LENGTH],
         threading_key=external_id,
         interaction_id=interaction_id or None,
         external_id=external_id,
@@ -171,6 +173,21 @@ def _acknowledge(interaction_id: str, inbound: InboundMessage, inbox: Inbox) -> 
         channel_data={"auto_acknowledgement": True},
     )
     return True
+
+
+def _sender(from_address: str, envelope_from: str | None) -> str:
+    """The address to answer: From, else the envelope sender, if either is one we can use."""
+    candidates = [
+        a for a in (from_address, bare(envelope_from or "")) if a and len(a) <= ADDRESS_LENGTH
+    ]
+    for address in candidates:
+        try:
+            return normalise("email", address).address
+        except InvalidIdentity:
+            continue
+    if candidates:
+        raise Refused(554, f"{candidates[0]!r} is not an e-mail address we can answer")
+    raise Refused(554, "the message has no sender address (From)")
 
 
 def _over_limit(channel, sender: str) -> str:

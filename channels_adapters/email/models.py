@@ -139,7 +139,11 @@ class EmailChannel(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         raw = [line.strip() for line in re.split(r"[\s,;]+", self.addresses or "") if line.strip()]
-        invalid = [line for line in raw if not bare(line) or "+" in bare(line).split("@")[0]]
+        invalid = [
+            line
+            for line in raw
+            if not bare(line) or "+" in bare(line).split("@")[0] or len(bare(line)) > 100
+        ]
         if not raw:
             errors["addresses"] = "Give at least one inbox address."
         elif invalid:

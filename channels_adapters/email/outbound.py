@@ -10,7 +10,6 @@ failure is a TemporaryFailure (the outbox retries with backoff); a 5xx refusal i
 import html
 import logging
 import smtplib
-from email.utils import formataddr
 
 import nh3
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from channels_adapters import base
 from channels_adapters.email import storage, threads
-from channels_adapters.email.addresses import bare, plus_address, reply_token
+from channels_adapters.email.addresses import bare, display, plus_address, reply_token
 from channels_adapters.email.inboxes import Inbox, resolve
 from channels_adapters.email.replies import reply_subject
 from contactcenter.interactions.models import Interaction
@@ -62,7 +61,7 @@ def compose(message: base.OutboundMessage, inbox: Inbox) -> EmailMultiAlternativ
     domain = sender.rpartition("@")[2] or "localhost"
     thread = threads.headers_for(message.interaction_id, message.message_id, domain)
     data = message.channel_data or {}
-    to = list(data.get("to") or []) or [formataddr((message.to_name, message.to_address))]
+    to = list(data.get("to") or []) or [display(message.to_name, message.to_address)]
     if not any(bare(address) for address in to):
         raise base.PermanentFailure("the customer has no e-mail address to send to")
     headers = {
@@ -82,7 +81,7 @@ def compose(message: base.OutboundMessage, inbox: Inbox) -> EmailMultiAlternativ
     email = EmailMultiAlternatives(
         subject=message.subject or reply_subject(_current_subject(message.interaction_id)),
         body=message.text or _text_from_html(message.html),
-        from_email=formataddr((channel.from_name or message.author_name, sender)),
+        from_email=display(channel.from_name or message.author_name, sender),
         to=to,
         cc=[address for address in data.get("cc") or [] if bare(address)],
         headers=headers,

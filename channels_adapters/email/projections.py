@@ -5,16 +5,22 @@ Written in the transaction that appends each message, so a reply that arrives a 
 our message was sent already finds it; rebuilt from the log like any projection.
 """
 
+import hashlib
+
 from channels_adapters.email.models import AttachmentRef, MessageRef
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as ev
 
-REF_LENGTH = 500
+LONGEST_KEPT = 120  # longer Message-IDs are kept by their hash (the log's keys are bounded)
 
 
 def ref_key(message_id: str) -> str:
-    return message_id.strip().strip("<>").strip()[:REF_LENGTH]
+    """How a Message-ID is stored: without angle brackets; a very long one by its hash."""
+    key = message_id.strip().strip("<>").strip()
+    if len(key) > LONGEST_KEPT:
+        return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return key
 
 
 @register

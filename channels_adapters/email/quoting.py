@@ -21,7 +21,7 @@ WROTE = (
 )
 ATTRIBUTION = re.compile(
     r"^(On|Le|Am|El|Em|Il|Op|Den|Dne|W dniu|\d{4}[-/年]).{0,400}?"
-    rf"({WROTE})[^\n]{{0,40}}:?\s*$"
+    rf"({WROTE})[^\n]{{0,80}}:\s*$"
     r"|^.{0,300}<[^<>\s]+@[^<>\s]+>\s*:\s*$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -123,7 +123,7 @@ def _wrapped_attribution(lines: list[str], i: int) -> bool:
     """Mail clients wrap a long attribution over two or three lines."""
     for n in (2, 3):
         joined = " ".join(part.strip() for part in lines[i : i + n])
-        if ATTRIBUTION.match(joined) and re.search(rf"({WROTE})\s*:?\s*$", joined, re.I):
+        if ATTRIBUTION.match(joined) and re.search(rf"({WROTE})\s*:\s*$", joined, re.I):
             return True
     return False
 

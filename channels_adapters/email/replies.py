@@ -6,11 +6,10 @@ reply keeps their change instead of the first subject of the thread.
 
 import re
 from dataclasses import dataclass, field
-from email.utils import formataddr
 
 from django.utils.html import escape
 
-from channels_adapters.email.addresses import split_plus
+from channels_adapters.email.addresses import display, split_plus
 from channels_adapters.email.inboxes import our_addresses
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 
@@ -62,7 +61,7 @@ def reply_defaults(interaction_id: str) -> ReplyDefaults:
     quoted_text = attribution + "\n" + "\n".join(f"> {line}" for line in last.text.split("\n"))
     body = last.html or "<p>" + escape(last.text).replace("\n", "<br>") + "</p>"
     return ReplyDefaults(
-        to=[formataddr((name, to[0])), *to[1:]] if to and to[0] == sender else to,
+        to=[display(name, to[0]), *to[1:]] if to and to[0] == sender else to,
         cc=list(dict.fromkeys(cc)),
         subject=reply_subject(last.subject),
         quoted_text=quoted_text,
