@@ -91,11 +91,8 @@ def _resolve(address: str) -> Inbox | None:
 
 
 def _size_limit() -> int:
-    close_old_connections()
-    try:
-        limits = [channel.max_message_bytes for channel in active_channels(intake="smtp")]
-    finally:
-        close_old_connections()
+    """What SIZE we announce: the largest of the inboxes' limits (each inbox checks its own)."""
+    limits = [channel.max_message_bytes for channel in active_channels(intake="smtp")]
     return max(limits, default=25 * MB)
 
 

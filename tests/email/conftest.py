@@ -19,6 +19,16 @@ from tests.routing.builders import a_queue
 INBOX = "support@example.com"
 
 
+@pytest.fixture(autouse=True)
+def _forget_routing_config():
+    """Routing keeps its configuration for a moment per process: do not let this test's
+    queues outlive it into the next test."""
+    from routing import config
+
+    yield
+    config.invalidate()
+
+
 @pytest.fixture
 def channel():
     queue = a_queue("Email support", entry=None)
