@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def message(sender: int, n: int) -> bytes:
     mail.add_alternative("<p>" + text.replace("\n", "<br>") + "</p>", subtype="html")
     if n % 10 == 0:
         mail.add_attachment(PDF, maintype="application", subtype="pdf", filename="receipt.pdf")
-    return mail.as_bytes()
+    return mail.as_bytes(policy=policy.SMTP)  # CRLF line ends, as on the wire
 
 
 def reset() -> None:

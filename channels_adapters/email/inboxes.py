@@ -1,5 +1,11 @@
-"""Which configured inbox an address is: `support@…` and `support+anything@…` alike."""
+"""Which configured inbox an address is: `support@…` and `support+anything@…` alike.
 
+Every message asks (RCPT TO, DATA, loop checks), and channels change rarely, so the active
+channels are kept for a moment per process: edits in this process apply at once (signals),
+in others within TTL_SECONDS.
+"""
+
+import time
 from dataclasses import dataclass
 
 from channels_adapters.email.addresses import split_plus
@@ -12,11 +18,20 @@ class Inbox:
     address: str  # the inbox's own address, without any plus tag
 
 
+TTL_SECONDS = 2.0
+_cached: tuple[float, list[EmailChannel]] | None = None
+
+
+def forget(*args, **kwargs) -> None:
+    global _cached
+    _cached = None
+
+
 def active_channels(intake: str | None = None) -> list[EmailChannel]:
-    channels = EmailChannel.objects.filter(active=True).select_related("queue")
-    if intake is not None:
-        channels = channels.filter(intake=intake)
-    return list(channels)
+    global _cached
+    if _cached is None or time.monotonic() - _cached[0] > TTL_SECONDS:
+        _cached = (time.monotonic(), list(EmailChannel.objects.filter(active=True)))
+    return [c for c in _cached[1] if intake is None or c.intake == intake]
 
 
 def resolve(address: str, *, intake: str | None = None) -> Inbox | None:

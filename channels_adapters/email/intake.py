@@ -22,7 +22,7 @@ from channels_adapters.email.replies import reply_subject
 from contactcenter.commands import command
 from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.domain import ENDED, State
+from contactcenter.interactions.domain import InvalidTransition
 from contactcenter.interactions.ingest import Attachment, InboundMessage, IngestResult, ingest
 from contactcenter.interactions.models import Interaction
 from crm.identities import InvalidIdentity, normalise
@@ -156,22 +156,22 @@ def _record(
 
 def _acknowledge(interaction_id: str, inbound: InboundMessage, inbox: Inbox) -> bool:
     """The auto-acknowledgement: appended with the message, delivered by the outbox."""
-    state = Interaction.objects.filter(pk=interaction_id).values_list("state", flat=True).first()
-    if state is None or State(state) in ENDED:
-        return False  # admission closed it (after hours, queue full) and said so already
     channel = inbox.channel
     fields = channel.template_fields(customer_name=inbound.sender_name, subject=inbound.subject)
     text = re.sub(
         r"{(\w+)}", lambda m: fields.get(m.group(1), m.group(0)), channel.acknowledgement_template
     )
-    interactions.send_message(
-        interaction_id,
-        author="system",
-        author_name=channel.from_name or channel.name,
-        text=text,
-        subject=reply_subject(inbound.subject),
-        channel_data={"auto_acknowledgement": True},
-    )
+    try:
+        interactions.send_message(
+            interaction_id,
+            author="system",
+            author_name=channel.from_name or channel.name,
+            text=text,
+            subject=reply_subject(inbound.subject),
+            channel_data={"auto_acknowledgement": True},
+        )
+    except InvalidTransition:
+        return False  # admission closed it (after hours, queue full) and said so already
     return True
 
 

@@ -30,8 +30,10 @@ class EmailThreadingProjector(Projector):
     write_once = [MessageRef, AttachmentRef]
 
     def _add(self, rows: Rows, ref: str, e, r: RecordedEvent, direction: str, sender: str):
-        if not ref or rows.get(MessageRef, ref) is not None:
-            return  # the first message with this id keeps it (a copy to a second inbox)
+        # The first message with an id keeps it (a copy to a second inbox); our own ids are
+        # fresh UUIDs, which need no look.
+        if not ref or (direction == "inbound" and rows.get(MessageRef, ref) is not None):
+            return
         rows.add(
             MessageRef(
                 ref=ref,

@@ -20,13 +20,15 @@ INBOX = "support@example.com"
 
 
 @pytest.fixture(autouse=True)
-def _forget_routing_config():
-    """Routing keeps its configuration for a moment per process: do not let this test's
-    queues outlive it into the next test."""
+def _forget_cached_configuration():
+    """Routing and the inboxes keep their configuration for a moment per process: do not let
+    this test's queues and channels outlive it into the next test."""
+    from channels_adapters.email import inboxes
     from routing import config
 
     yield
     config.invalidate()
+    inboxes.forget()
 
 
 @pytest.fixture

@@ -29,9 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def entry_points() -> dict[str, str]:
-    return {
-        e.channel_key: e.queue.name for e in EntryPoint.objects.filter(channel="email")
-    }
+    return {e.channel_key: e.queue.name for e in EntryPoint.objects.filter(channel="email")}
 
 
 def test_an_inboxs_queue_is_routings_entry_point_and_follows_every_change():

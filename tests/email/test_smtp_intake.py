@@ -167,3 +167,20 @@ def test_a_message_with_neither_from_nor_envelope_sender_is_refused_with_a_reaso
         send(listener, raw, sender="")
 
     assert refused.value.smtp_code == 554 and b"no sender address" in refused.value.smtp_error
+
+
+def test_after_hours_a_closing_queue_says_so_instead_of_acknowledging(listener, channel):
+    from routing.models import BusinessCalendar
+
+    queue = channel.queue
+    queue.calendar = BusinessCalendar.objects.create(name="Never open")
+    queue.after_hours_action = "close"
+    queue.after_hours_message = "We are closed for the holidays."
+    queue.save()
+
+    send(listener, mail())
+
+    interaction = Interaction.objects.get()
+    sent = Event.objects.filter(type="MessageSent").get()
+    assert interaction.state == "closed"
+    assert sent.data["text"] == "We are closed for the holidays."
