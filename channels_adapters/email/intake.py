@@ -75,18 +75,15 @@ def receive(
     """Take one message for `inbox`: `raw` bytes (SMTP), or a `message` an ESP's webhook
     parsed. `envelope_from` is MAIL FROM ('' for the null sender, None if unknown)."""
     channel = inbox.channel
-    if raw is not None and len(raw) > channel.max_message_bytes:
-        raise Refused(
-            552,
-            f"message is {len(raw)} bytes; {inbox.address} takes at most "
-            f"{channel.max_message_bytes}",
-        )
+    if raw is not None:
+        _check_size(raw, inbox)
     try:
         mail = parse(raw) if raw is not None else parse_parsed(message)
     except Unparseable as error:
         raise Refused(554, f"cannot read the message: {error}") from None
     if raw is None:
         raw = _serialise(message)
+        _check_size(raw, inbox)
     sender = _sender(mail.from_address, envelope_from)
     external_id = ref_key(mail.message_id) or fallback_id or f"sha256:{content_hash(raw)}"
 
@@ -173,6 +170,12 @@ def _acknowledge(interaction_id: str, inbound: InboundMessage, inbox: Inbox) -> 
     except InvalidTransition:
         return False  # admission closed it (after hours, queue full) and said so already
     return True
+
+
+def _check_size(raw: bytes, inbox: Inbox) -> None:
+    limit = inbox.channel.max_message_bytes
+    if len(raw) > limit:
+        raise Refused(552, f"message is {len(raw)} bytes; {inbox.address} takes at most {limit}")
 
 
 def _sender(from_address: str, envelope_from: str | None) -> str:

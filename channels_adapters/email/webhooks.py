@@ -28,7 +28,7 @@ from anymail.webhooks.sendgrid import SendGridBaseWebhookView, SendGridInboundWe
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from channels_adapters.email import intake, sns
 from channels_adapters.email.addresses import all_addresses
@@ -127,11 +127,13 @@ MALFORMED = (AnymailError, KeyError, ValueError, TypeError, UnicodeDecodeError, 
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["POST", "HEAD"])
 def inbound(request: HttpRequest, esp: str) -> HttpResponse:
     spec = ESPS.get(esp)
     if spec is None:
         return _reply(404, f"no inbound webhook for {esp!r}; there are: {', '.join(ESPS)}")
+    if request.method == "HEAD":
+        return HttpResponse()  # some ESPs check the URL exists when it is configured
     channels = active_channels(intake=esp)
     if not channels:
         return _reply(404, f"no active email channel receives mail through {spec.name}")

@@ -498,5 +498,7 @@ def test_a_malformed_payload_is_a_400_with_the_reason(client):
     assert response.status_code == 400 and "malformed Postmark webhook" in response.json()["error"]
 
 
-def test_an_unknown_esp_is_a_404(client):
+def test_an_unknown_esp_is_a_404_and_a_known_one_answers_the_esps_url_check(client):
     assert client.post("/hooks/email/pigeon/inbound/", {}).status_code == 404
+    assert client.head("/hooks/email/mailgun/inbound/").status_code == 200
+    assert client.get("/hooks/email/mailgun/inbound/").status_code == 405
