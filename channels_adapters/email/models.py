@@ -226,6 +226,7 @@ class MessageRef(models.Model):
     """
 
     ref = models.CharField(max_length=500, primary_key=True)
+    header = models.TextField(blank=True)  # inbound: the Message-ID as received, if it had one
     interaction_id = models.CharField(max_length=36)
     message_id = models.CharField(max_length=64)
     direction = models.CharField(max_length=8)  # inbound, outbound

@@ -29,7 +29,9 @@ class EmailThreadingProjector(Projector):
     models = [MessageRef, AttachmentRef]
     write_once = [MessageRef, AttachmentRef]
 
-    def _add(self, rows: Rows, ref: str, e, r: RecordedEvent, direction: str, sender: str):
+    def _add(
+        self, rows: Rows, ref: str, e, r: RecordedEvent, direction: str, sender: str, header=""
+    ):
         # The first message with an id keeps it (a copy to a second inbox); our own ids are
         # fresh UUIDs, which need no look.
         if not ref or (direction == "inbound" and rows.get(MessageRef, ref) is not None):
@@ -37,6 +39,7 @@ class EmailThreadingProjector(Projector):
         rows.add(
             MessageRef(
                 ref=ref,
+                header=header,
                 interaction_id=e.interaction_id,
                 message_id=e.message_id,
                 direction=direction,
@@ -65,7 +68,8 @@ class EmailThreadingProjector(Projector):
 
     def on_MessageReceived(self, e: ev.MessageReceived, r: RecordedEvent, rows: Rows):
         if e.channel == "email":
-            self._add(rows, ref_key(e.external_id), e, r, "inbound", e.sender)
+            header = str(e.channel_data.get("message_id") or "")
+            self._add(rows, ref_key(e.external_id), e, r, "inbound", e.sender, header)
         self._files(rows, e)
 
     def on_MessageSent(self, e: ev.MessageSent, r: RecordedEvent, rows: Rows):

@@ -94,10 +94,18 @@ def headers_for(interaction_id: str, message_id: str, domain: str) -> ThreadHead
     own = next((row.position for row in rows if row.ref == message_id), None)
     before = [row for row in rows if own is None or row.position < own]
     ids = [message_id_header(row, domain) for row in before if row.ref != message_id]
-    inbound = [message_id_header(row, domain) for row in before if row.direction == "inbound"]
+    ids = [i for i in ids if i]
+    inbound = [
+        header
+        for row in before
+        if row.direction == "inbound" and (header := message_id_header(row, domain))
+    ]
     references = ids if len(ids) <= REFERENCES_KEPT else [ids[0], *ids[-(REFERENCES_KEPT - 1) :]]
     return ThreadHeaders(in_reply_to=inbound[-1] if inbound else "", references=references)
 
 
 def message_id_header(row: MessageRef, domain: str) -> str:
-    return f"<{row.ref}@{domain}>" if row.direction == "outbound" else f"<{row.ref}>"
+    """The Message-ID as it goes in our headers ('' for a message that had none)."""
+    if row.direction == "outbound":
+        return f"<{row.ref}@{domain}>"
+    return f"<{row.header}>" if row.header else ""

@@ -160,3 +160,23 @@ def test_an_unreachable_mail_server_is_a_temporary_failure(conversation, setting
 
     delivery = Delivery.objects.get()
     assert delivery.status == "pending" and "SMTP" in delivery.last_error
+
+
+def test_a_mail_without_a_message_id_is_answered_without_invented_thread_headers(listener, sink):
+    raw = b"From: carla@example.org\r\nTo: support@example.com\r\nSubject: no id\r\n\r\nHi\r\n"
+    send(listener, raw, sender="carla@example.org")
+
+    outbox.run_once()
+
+    _, _, ack = sent_mail(sink)
+    assert "In-Reply-To" not in ack and "References" not in ack
+
+
+def test_a_very_long_message_id_is_answered_as_it_was_written(listener, sink):
+    long_id = "<" + "x" * 200 + "@mail.example.org>"
+    send(listener, mail(message_id=long_id))
+
+    outbox.run_once()
+
+    _, _, ack = sent_mail(sink)
+    assert ack["In-Reply-To"] == long_id

@@ -181,3 +181,12 @@ def test_a_reply_after_the_channels_reopen_window_starts_a_linked_interaction(
     new = Interaction.objects.exclude(pk=interaction.id).get()
     assert new.previous_interaction_id == interaction.id
     assert new.state == "queued"
+
+
+def test_a_reply_to_a_very_long_message_id_is_threaded(listener):
+    long_id = "<" + "y" * 300 + "@mail.example.org>"
+    send(listener, mail(message_id=long_id))
+
+    send(listener, mail(subject="Re: more", text="More.", In_Reply_To=long_id))
+
+    assert Interaction.objects.count() == 1
