@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from channels_adapters.email.parsing import MailAttachment
+from channels_adapters.email.parts import MailAttachment
 from contactcenter.interactions.ingest import Attachment
 
 
