@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["eventstore", "routing", "chat_latency", "webhooks"]
+BENCHMARKS = ["eventstore", "routing", "chat_latency", "email_ingest", "webhooks"]
 
 
 def main(names: list[str]) -> int:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "channels_adapters.twilio",
     "channels_adapters.sms",
     "channels_adapters.voice",
+    "channels_adapters.email",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,9 @@ def _mailer() -> dict:
 
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
+# ESP inbound webhooks post whole messages (raw MIME, or base64 attachments in JSON): allow
+# request bodies the size of the largest mail they deliver, not Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 40 * 1024 * 1024)
 MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@example.com")
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("routing.flows.urls")),
     path("", include("channels_adapters.sms.urls")),
     path("", include("channels_adapters.voice.urls")),
+    path("", include("channels_adapters.email.urls")),
 ]

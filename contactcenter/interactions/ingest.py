@@ -67,6 +67,7 @@ class InboundMessage:
     channel_data: dict[str, Any] = field(default_factory=dict)
     automated: bool = False  # auto-reply, bounce: joins a conversation, never starts one
     start_new: bool = False  # start a new interaction even if the thread has one
+    reopen_window_seconds: int | None = None  # the channel's own window; None: the global one
 
     @property
     def idempotency_key(self) -> str | None:
@@ -136,7 +137,7 @@ def ingest(message: InboundMessage) -> IngestResult:
             events = current.receive(
                 _for(received, current.id),
                 now=now,
-                reopen_window=timedelta(seconds=settings.REOPEN_WINDOW_SECONDS),
+                reopen_window=timedelta(seconds=_reopen_window(message)),
             )
         except ReopenWindowPassed as late:
             log.info("%s; starting a new one", late)
@@ -185,6 +186,12 @@ def ingest(message: InboundMessage) -> IngestResult:
         message_id=received.message_id,
         created=True,
     )
+
+
+def _reopen_window(message: InboundMessage) -> int:
+    if message.reopen_window_seconds is not None:
+        return message.reopen_window_seconds
+    return settings.REOPEN_WINDOW_SECONDS
 
 
 def _current_interaction(message: InboundMessage) -> Interaction | None:

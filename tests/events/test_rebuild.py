@@ -9,7 +9,7 @@ from django.forms.models import model_to_dict
 from contactcenter import clock
 from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.ingest import ingest
+from contactcenter.interactions.ingest import Attachment, ingest
 from contactcenter.interactions.models import Interaction
 from crm import customers
 from routing import offers, presence, router
@@ -39,7 +39,12 @@ def scripted_workload() -> None:
     offers.end_conversation(handled.interaction_id, agent)
     offers.wrap_up(handled.interaction_id, agent, disposition="resolved", follow_up_on="2026-12-01")
 
-    mailed = ingest(email_message(sender="Bo <bo@example.org>", html="<p>Late <b>order</b></p>"))
+    receipt = Attachment("receipt.pdf", "application/pdf", 10, storage_key="email/ab/ab12/r.pdf")
+    mailed = ingest(
+        email_message(
+            sender="Bo <bo@example.org>", html="<p>Late <b>order</b></p>", attachments=(receipt,)
+        )
+    )
     router.route_once()
     agent = accept(mailed.interaction_id)
     failed = interactions.send_message(mailed.interaction_id, author=f"agent:{agent}", text="Sorry")
