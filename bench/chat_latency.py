@@ -182,7 +182,10 @@ class Run:
         ready = asyncio.Event()
         counter = [0]
         agents = [asyncio.create_task(self.agent(c, ready, counter)) for c in self.cookies]
-        await asyncio.wait_for(ready.wait(), 60)
+        try:
+            await asyncio.wait_for(ready.wait(), 120)
+        except TimeoutError:
+            raise RuntimeError(f"only {counter[0]} of {AGENTS} agents connected") from None
         visitors = []
         started = time.perf_counter()
         for n in range(rate * SECONDS):
@@ -236,10 +239,14 @@ def main() -> int:
             asyncio.run(run.drive(rate))
             cpu = cpu_seconds(server.pid) + cpu_seconds(router.pid) - cpu_before
         finally:
-            server.terminate()
-            router.terminate()
-            server.wait()
-            router.wait()
+            for process in (server, router):
+                process.terminate()
+            for process in (server, router):
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         a, b = percentiles(run.message_latency), percentiles(run.offer_latency)
         figures[rate] = (a, b)
         per_message = cpu / max(1, run.messages) * 1000

@@ -8,12 +8,12 @@ import time
 from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from channels_adapters.webchat import tokens
 from channels_adapters.webchat import visitor as visitors
 from contactcenter import groups, push
+from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 
 log = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ loop. Frames are documented in docs/websocket-protocol.md."""
 import asyncio
 from collections import deque
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from contactcenter import groups, push
 from contactcenter.console import actions, state
+from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 from contactcenter.roles import is_agent
 
