@@ -54,11 +54,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rest_framework",
+    "drf_spectacular",
     "contactcenter",
     "contactcenter.events",
     "contactcenter.interactions",
     "crm",
     "routing",
+    "channels_adapters.slack",
 ]
 
 MIDDLEWARE = [
