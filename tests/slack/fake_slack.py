@@ -46,7 +46,11 @@ class FakeSlack:
             channel = body["channel"]
             if channel.startswith("U"):  # a user id: Slack opens the app's DM with them
                 channel = "D" + channel[1:]
-            return 200, {}, {"ok": True, "channel": channel, "ts": ts, "message": {**body, "ts": ts}}
+            return (
+                200,
+                {},
+                {"ok": True, "channel": channel, "ts": ts, "message": {**body, "ts": ts}},
+            )
         return 200, {}, {"ok": False, "error": "unknown_method"}
 
 

@@ -117,7 +117,9 @@ def our_own_message(text: str, *, channel: str = "D0CAROL", thread_ts: str = "")
 
 def message_changed(original: dict[str, Any], new_text: str) -> dict[str, Any]:
     ts = next_ts()
-    changed = {k: v for k, v in original.items() if k not in {"channel", "event_ts", "channel_type"}}
+    changed = {
+        k: v for k, v in original.items() if k not in {"channel", "event_ts", "channel_type"}
+    }
     return {
         "type": "message",
         "subtype": "message_changed",
@@ -133,7 +135,9 @@ def message_changed(original: dict[str, Any], new_text: str) -> dict[str, Any]:
 
 def message_deleted(original: dict[str, Any]) -> dict[str, Any]:
     ts = next_ts()
-    previous = {k: v for k, v in original.items() if k not in {"channel", "event_ts", "channel_type"}}
+    previous = {
+        k: v for k, v in original.items() if k not in {"channel", "event_ts", "channel_type"}
+    }
     return {
         "type": "message",
         "subtype": "message_deleted",
@@ -261,10 +265,11 @@ def post_event(client, body: dict, *, secret: str = SECRET, timestamp=None, retr
     raw = json.dumps(body).encode()
     headers = signature_headers(raw, secret, timestamp)
     if retry:
-        headers |= {"HTTP_X_SLACK_RETRY_NUM": str(retry), "HTTP_X_SLACK_RETRY_REASON": "http_timeout"}
-    return client.post(
-        "/hooks/slack/events/", raw, content_type="application/json", **headers
-    )
+        headers |= {
+            "HTTP_X_SLACK_RETRY_NUM": str(retry),
+            "HTTP_X_SLACK_RETRY_REASON": "http_timeout",
+        }
+    return client.post("/hooks/slack/events/", raw, content_type="application/json", **headers)
 
 
 def post_click(client, payload: dict, *, secret: str = SECRET):

@@ -24,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def received(interaction_id: str) -> list[dict]:
     return [
-        e.data
-        for e in store.read_stream(stream_id(interaction_id))
-        if e.type == "MessageReceived"
+        e.data for e in store.read_stream(stream_id(interaction_id)) if e.type == "MessageReceived"
     ]
 
 
@@ -84,7 +82,9 @@ def test_more_top_level_messages_in_the_dm_join_the_live_interaction(client, sla
 
 
 def test_each_top_level_post_in_a_shared_channel_is_its_own_conversation(client, slack):
-    post_event(client, envelope(message("Export is broken", channel="C0SHARED", channel_type="channel")))
+    post_event(
+        client, envelope(message("Export is broken", channel="C0SHARED", channel_type="channel"))
+    )
     post_event(client, envelope(message("And SSO too", channel="C0SHARED", channel_type="channel")))
 
     assert Interaction.objects.count() == 2

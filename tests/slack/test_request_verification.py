@@ -52,9 +52,7 @@ def test_a_replayed_request_is_refused_once_five_minutes_have_passed(client, sla
     assert answer.status_code == 401 and store.count() == 0
 
 
-def test_missing_headers_a_garbled_timestamp_or_a_body_that_is_no_json_get_a_reason(
-    client, slack
-):
+def test_missing_headers_a_garbled_timestamp_or_a_body_that_is_no_json_get_a_reason(client, slack):
     body = json.dumps(envelope(message())).encode()
     unsigned = client.post("/hooks/slack/events/", body, content_type="application/json")
     garbled = client.post(
@@ -64,9 +62,7 @@ def test_missing_headers_a_garbled_timestamp_or_a_body_that_is_no_json_get_a_rea
         HTTP_X_SLACK_REQUEST_TIMESTAMP="yesterday",
         HTTP_X_SLACK_SIGNATURE="v0=00",
     )
-    not_json = client.post(
-        "/hooks/slack/events/", b"<xml/>", content_type="application/json"
-    )
+    not_json = client.post("/hooks/slack/events/", b"<xml/>", content_type="application/json")
 
     assert (unsigned.status_code, garbled.status_code, not_json.status_code) == (401, 401, 400)
     assert not_json.json()["error"] == "the body is not JSON"
