@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("hooks/slack/", include("channels_adapters.slack.urls")),
+    path("api/", include("contactcenter.api.urls")),
 ]
