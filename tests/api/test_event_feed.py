@@ -12,6 +12,7 @@ from contactcenter.api import feed_wakeups
 from contactcenter.events import store
 from tests.api.conftest import chat_on, client_for
 from tests.factories import new_chat
+from tests.settle import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +23,7 @@ def reader(sam):
 
 
 def follow(reader, **params) -> list[dict]:
+    settle()
     events, after = [], 0
     while True:
         page = reader.get("/api/v1/events/", {"after": after, **params}).json()
@@ -37,6 +39,7 @@ def test_following_the_feed_page_by_page_yields_the_whole_log_once(reader, sam):
 
     events = follow(reader, limit=3)
 
+    settle()
     everything = [e.position for e in store.read_all(0, 10_000)]
     assert [e["position"] for e in events] == everything
     assert len(everything) > 3
@@ -67,6 +70,7 @@ def test_an_after_that_is_no_position_or_a_bad_limit_is_a_400(reader, sam):
 
 def test_a_long_poll_returns_the_event_committed_while_it_waits(reader, sam):
     chat_on("support-site")
+    settle()
     after = store.last_position()
     later = threading.Timer(0.3, lambda: (new_chat(text="while you waited"), connection.close()))
     later.start()
@@ -79,6 +83,7 @@ def test_a_long_poll_returns_the_event_committed_while_it_waits(reader, sam):
 
 def test_a_long_poll_with_nothing_new_answers_empty_with_the_same_cursor(reader, sam):
     chat_on("support-site")
+    settle()
     after = store.last_position()
 
     page = reader.get("/api/v1/events/", {"after": after, "wait": 0.2}).json()

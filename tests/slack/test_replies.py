@@ -9,6 +9,7 @@ from contactcenter import clock, outbox
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Delivery, Interaction, TranscriptEntry
 from routing import offers, router
+from tests.settle import settle
 from tests.slack.payloads import envelope, message, post_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +24,11 @@ def a_conversation_with(client, agent, text="My invoice is wrong") -> tuple[Inte
     return interaction, first
 
 
+def deliver() -> None:
+    settle()
+    outbox.run_once()
+
+
 def reply(interaction, agent, text) -> str:
     return interactions.send_message(
         interaction.id, author=f"agent:{agent.pk}", author_name="Alice Archer", text=text
@@ -33,7 +39,7 @@ def test_a_reply_goes_into_the_customers_thread_under_the_agents_name(client, sl
     interaction, first = a_conversation_with(client, alice)
     message_id = reply(interaction, alice, "Sorry about that <b>Carol</b> & welcome")
 
-    outbox.run_once()
+    deliver()
 
     (posted,) = fake.posted()
     assert posted["channel"] == "D0CAROL"
@@ -51,16 +57,16 @@ def test_a_rate_limit_waits_as_long_as_slack_says_then_delivers(client, slack, f
     message_id = reply(interaction, alice, "One moment please")
     fake.answer_next(429, {"ok": False, "error": "ratelimited"}, Retry_After="120")
 
-    outbox.run_once()
+    deliver()
 
     delivery = Delivery.objects.get(pk=message_id)
     assert delivery.status == "pending" and "ratelimited" in delivery.last_error
     assert delivery.next_attempt_at - clock.now() > timedelta(seconds=100)
     with clock.travel(timedelta(seconds=60)):
-        outbox.run_once()
+        deliver()
     assert len(fake.posted()) == 1  # only the refused attempt so far
     with clock.travel(timedelta(seconds=121)):
-        outbox.run_once()
+        deliver()
 
     assert len(fake.posted()) == 2
     assert TranscriptEntry.objects.get(pk=message_id).delivery_status == "sent"
@@ -71,7 +77,7 @@ def test_a_refusal_is_recorded_as_a_failed_delivery_with_slacks_reason(client, s
     message_id = reply(interaction, alice, "Hello?")
     fake.answer_next(200, {"ok": False, "error": "is_archived"})
 
-    outbox.run_once()
+    deliver()
 
     entry = TranscriptEntry.objects.get(pk=message_id)
     assert (entry.delivery_status, entry.delivery_detail) == ("failed", "Slack: is_archived")
@@ -82,9 +88,9 @@ def test_a_server_error_is_retried(client, slack, fake, alice):
     message_id = reply(interaction, alice, "Still there?")
     fake.answer_next(503, {"ok": False, "error": "service_unavailable"})
 
-    outbox.run_once()
+    deliver()
     with clock.travel(timedelta(seconds=10)):
-        outbox.run_once()
+        deliver()
 
     assert TranscriptEntry.objects.get(pk=message_id).delivery_status == "sent"
     assert Delivery.objects.get(pk=message_id).attempts == 2
@@ -107,7 +113,7 @@ def test_a_flow_menu_is_posted_as_block_kit_buttons(client, slack, fake, alice):
         },
     )
 
-    outbox.run_once()
+    deliver()
 
     (posted,) = fake.posted()
     section, actions = posted["blocks"]
