@@ -180,9 +180,9 @@ SPECTACULAR_SETTINGS = {
         "contactcenter.api.schema.add_error_responses",
     ],
 }
-# Long-polling feed readers in other processes are woken by a NOTIFY per appending
-# transaction (PostgreSQL); 0 turns it off and they notice within a second instead.
-EVENT_FEED_NOTIFY = env_bool("EVENT_FEED_NOTIFY", True)
+# 1: every appending transaction NOTIFYs event-feed long-polls in other processes (PostgreSQL),
+# at the price of serialising commits; 0 (default): they notice within a second.
+EVENT_FEED_NOTIFY = env_bool("EVENT_FEED_NOTIFY", False)
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/console/"

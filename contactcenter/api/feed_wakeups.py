@@ -1,10 +1,14 @@
 """Waking long-polling feed readers when new events commit.
 
 In this process, `store.on_committed` bumps a generation counter. Other processes' commits
-arrive as PostgreSQL notifications on our own channel (`event_feed`), sent by an `on_append`
-hook inside each appending transaction (PostgreSQL folds a transaction's identical
-notifications into one and delivers it at commit); one listener thread per process, started
-by the first long-poll, bumps the same counter.
+arrive as PostgreSQL notifications, heard by one listener thread per process (started by the
+first long-poll), which bumps the same counter:
+- on the router's channel (`routing`), which routing already notifies for the events that
+  move interactions and agents, so hearing it costs nothing more;
+- on our own channel (`event_feed`), notified by an `on_append` hook in every appending
+  transaction when EVENT_FEED_NOTIFY is on. Off by default: a NOTIFY takes a database-wide lock
+  held through commit, which would queue every writer behind every other (the lock-per-append
+  design docs/events.md rejects); readers instead re-check every second (views/feed.py).
 """
 
 import logging
@@ -18,6 +22,7 @@ from contactcenter.events import store
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "event_feed"
+LISTEN_TO = (NOTIFY_CHANNEL, "routing")
 
 _changed = threading.Condition()
 _generation = 0
@@ -44,7 +49,7 @@ def wait(seen: int, timeout: float) -> bool:
 
 
 def notify_other_processes(events) -> None:
-    if connection.vendor == "postgresql" and getattr(settings, "EVENT_FEED_NOTIFY", True):
+    if connection.vendor == "postgresql" and getattr(settings, "EVENT_FEED_NOTIFY", False):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
 
@@ -74,7 +79,8 @@ def _listen() -> None:
     while True:
         try:
             with psycopg.connect(**params, autocommit=True) as listener:
-                listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                for channel in LISTEN_TO:
+                    listener.execute(f"LISTEN {channel}")
                 for _ in listener.notifies():
                     bump()
         except Exception:

@@ -13,7 +13,7 @@ from contactcenter.api.serializers.events import FeedPageSerializer, FeedQuerySe
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 
-RECHECK_SECONDS = 1.0  # a commit that frees the horizon without appending sends no wake-up
+RECHECK_SECONDS = 1.0  # for commits no notification tells us of (feed_wakeups.py)
 
 
 def event_data(event: RecordedEvent) -> dict:
