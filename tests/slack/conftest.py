@@ -39,3 +39,13 @@ def alice(support):
     user.first_name, user.last_name = "Alice", "Archer"
     user.save()
     return user
+
+
+@pytest.fixture(autouse=True)
+def _forget_routing_config():
+    """Routing keeps its configuration for a moment per process; the next test's tables start
+    empty, so it must not see this test's queues."""
+    yield
+    from routing import config
+
+    config.invalidate()

@@ -148,12 +148,13 @@ def test_replaying_from_a_position_sends_what_came_after_it_again_under_the_same
         delivery.replay(subscription, 10**12)
 
 
-def test_the_worker_loop_delivers_as_events_commit(receiver):
+def test_the_background_loop_delivers_on_its_own(receiver):
     subscribe(receiver)
-    loop = delivery.webhook_loop()
+    chat = new_chat(text="live")
+    settle()
+    loop = delivery.webhook_loop()  # what `serve` and `run_router` run
     loop.start()
     try:
-        chat = new_chat(text="live")
         for _ in range(200):
             if any(e["data"].get("text") == "live" for e in receiver.accepted()):
                 break
