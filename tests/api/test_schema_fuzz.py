@@ -3,7 +3,9 @@ schema (status codes, content types, bodies)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -27,12 +29,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 
 @pytest.fixture
-def token(db, sam, alice) -> str:
+def token(db, sam, alice):
     """A supervisor's token, and some interactions for the operations to find."""
     chat = chat_on("support-site", "fuzz me")
     offered_to_and_accepted(chat, alice)
     chat_on("billing-site", "and me")
-    return client_for(sam, can_read_events=True)._credentials["HTTP_AUTHORIZATION"]
+    # The WSGI handler closes the connection between requests; inside the test's transaction
+    # it must not (Django's own test client holds these signals off the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield client_for(sam, can_read_events=True)._credentials["HTTP_AUTHORIZATION"]
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
