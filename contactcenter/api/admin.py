@@ -9,7 +9,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ("revoked", "can_read_events")
     fields = ("name", "user", "can_read_events", "revoked", "prefix", "created_at", "last_used_at")
     readonly_fields = ("prefix", "created_at", "last_used_at")
-    autocomplete_fields = ()
 
     def save_model(self, request, obj: ApiToken, form, change: bool) -> None:
         key = None if change else obj.issue()

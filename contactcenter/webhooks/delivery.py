@@ -15,7 +15,7 @@ import orjson
 import urllib3
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from contactcenter import clock
 from contactcenter.events import store
@@ -79,20 +79,22 @@ def post(subscription: WebhookSubscription, event: RecordedEvent) -> None:
         raise Refused(f"HTTP {response.status}", gone=response.status == 410)
 
 
-def claim(limit: int = 10) -> list[WebhookSubscription]:
+def claim() -> WebhookSubscription | None:
+    """The due subscription served longest ago, leased to this worker for one round."""
     now = clock.now()
     with transaction.atomic():
-        due = list(
+        subscription = (
             WebhookSubscription.objects.filter(paused=False)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .exclude(lease_until__gt=now)
-            .order_by("pk")
-            .select_for_update(skip_locked=True)[:limit]
+            .order_by(F("last_round_at").asc(nulls_first=True), "pk")
+            .select_for_update(skip_locked=True)
+            .first()
         )
-        for subscription in due:
+        if subscription is not None:
             subscription.lease_until = now + LEASE
-        WebhookSubscription.objects.bulk_update(due, ["lease_until"])
-    return due
+            subscription.save(update_fields=["lease_until"])
+    return subscription
 
 
 def deliver(subscription: WebhookSubscription) -> int:
@@ -118,7 +120,7 @@ def deliver(subscription: WebhookSubscription) -> int:
 
 def _record(subscription, position: int, delivered: int, failure: Refused | None) -> None:
     now = clock.now()
-    changes = {"position": position, "lease_until": None}
+    changes = {"position": position, "lease_until": None, "last_round_at": now}
     if delivered:
         changes |= {"delivered": subscription.delivered + delivered, "last_delivered_at": now}
     if failure is None:
@@ -146,8 +148,15 @@ def _record(subscription, position: int, delivered: int, failure: Refused | None
     ).update(**changes)
 
 
-def run_once() -> int:
-    return sum(deliver(subscription) for subscription in claim())
+def run_once(rounds: int = 10) -> int:
+    """Up to `rounds` subscription rounds, one claimed at a time (each within its lease)."""
+    handled = 0
+    for _ in range(rounds):
+        subscription = claim()
+        if subscription is None:
+            break
+        handled += deliver(subscription)
+    return handled
 
 
 def replay(subscription: WebhookSubscription, after_position: int) -> None:

@@ -31,6 +31,7 @@ class WebhookSubscription(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_round_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.CharField(max_length=500, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     last_delivered_at = models.DateTimeField(null=True, blank=True)
