@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["eventstore", "routing", "chat_latency", "email_ingest", "webhooks"]
+BENCHMARKS = ["eventstore", "routing", "chat_latency", "email_ingest", "webhooks", "feed"]
 
 
 def main(names: list[str]) -> int:

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "contactcenter",
     "contactcenter.events",
     "contactcenter.interactions",
@@ -66,6 +68,9 @@ INSTALLED_APPS = [
     "channels_adapters.sms",
     "channels_adapters.voice",
     "channels_adapters.email",
+    "contactcenter.api",
+    "contactcenter.webhooks",
+    "channels_adapters.slack",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +156,40 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "templates" / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# The REST API (contactcenter/api, docs/api.md).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "contactcenter.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["contactcenter.api.permissions.IsAgent"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "contactcenter.api.errors.handle",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Contact center API",
+    "DESCRIPTION": "Interactions, customers, queues, agents, commands and the event feed. "
+    "Authenticate with `Authorization: Token <key>` (Django admin → API tokens).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "contactcenter.api.schema.add_error_responses",
+    ],
+}
+# 1: every appending transaction NOTIFYs event-feed long-polls in other processes (PostgreSQL),
+# at the price of serialising commits; 0 (default): they notice within a second.
+EVENT_FEED_NOTIFY = env_bool("EVENT_FEED_NOTIFY", False)
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/console/"

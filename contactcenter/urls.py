@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("channels_adapters.sms.urls")),
     path("", include("channels_adapters.voice.urls")),
     path("", include("channels_adapters.email.urls")),
+    path("hooks/slack/", include("channels_adapters.slack.urls")),
+    path("api/", include("contactcenter.api.urls")),
 ]

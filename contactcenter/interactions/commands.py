@@ -105,6 +105,34 @@ def send_message(
 
 
 @command
+def start_outbound(
+    *,
+    channel: str,
+    channel_key: str,
+    customer_id: str,
+    agent_id: int,
+    queue_id: int | None = None,
+    subject: str = "",
+    threading_key: str = "",
+) -> str:
+    """An agent starts a conversation with a customer; returns the new interaction's id. Send
+    its first message with `send_message` (in the same command, to make both one fact)."""
+    interaction_id = str(uuid.uuid4())
+    events = Interaction.start_outbound(
+        interaction_id,
+        channel=channel,
+        channel_key=channel_key,
+        customer_id=customer_id,
+        agent_id=agent_id,
+        queue_id=queue_id,
+        subject=subject,
+        threading_key=threading_key,
+    )
+    store.append(stream_id(interaction_id), events, 0)
+    return interaction_id
+
+
+@command
 def add_note(
     interaction_id: str, text: str, *, author: str, author_name: str = "", audience: str = "team"
 ) -> str:

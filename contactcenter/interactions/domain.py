@@ -205,6 +205,39 @@ class Interaction:
             )
         ]
 
+    @staticmethod
+    def start_outbound(
+        interaction_id: str,
+        *,
+        channel: str,
+        channel_key: str,
+        customer_id: str,
+        agent_id: int,
+        queue_id: int | None = None,
+        subject: str = "",
+        threading_key: str = "",
+    ) -> list[DomainEvent]:
+        """An agent contacts the customer first: the interaction starts with that agent,
+        without queue or offer, and is counted in `queue_id` (for dispositions, reports)."""
+        if not customer_id:
+            raise DomainError("an outbound interaction needs the customer")
+        if not channel or not channel_key:
+            raise DomainError("an outbound interaction needs the channel and which one")
+        return [
+            *Interaction.create(
+                interaction_id,
+                channel=channel,
+                channel_key=channel_key,
+                customer_id=customer_id,
+                direction="outbound",
+                threading_key=threading_key,
+                subject=subject,
+            ),
+            ev.InteractionAssigned(
+                interaction_id=interaction_id, agent_id=agent_id, queue_id=queue_id, channel=channel
+            ),
+        ]
+
     def receive(
         self, message: ev.MessageReceived, *, now: datetime, reopen_window: timedelta
     ) -> list[DomainEvent]:

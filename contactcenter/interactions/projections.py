@@ -129,6 +129,27 @@ class InteractionProjector(Projector):
             entry.delivery_detail = e.reason[:500]
             entry.external_id = e.external_id or entry.external_id
 
+    # A customer changed or deleted a message on a channel that allows it (Slack). Every event
+    # of the stream must pass through here: the row's version is what commands append after.
+    def on_CustomerMessageEdited(self, e, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows)
+        entry = self._entry(e.message_id, rows)
+        if entry is not None:
+            entry.text = e.text
+            entry.channel_data = {
+                **entry.channel_data,
+                "edited_at": e.edited_at or r.occurred_at.isoformat(),
+            }
+
+    def on_CustomerMessageDeleted(self, e, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows)
+        entry = self._entry(e.message_id, rows)
+        if entry is not None:
+            entry.channel_data = {
+                **entry.channel_data,
+                "deleted_at": e.deleted_at or r.occurred_at.isoformat(),
+            }
+
     def on_InternalNoteAdded(self, e: ev.InternalNoteAdded, r: RecordedEvent, rows: Rows):
         self._row(e.interaction_id, r, rows)
         rows.add(

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from contactcenter.outbox import outbox_loop
+from contactcenter.webhooks.delivery import webhook_loop
 from contactcenter.workers import projection_follower
 from routing import router
 
@@ -26,8 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-outbox", action="store_true", help="do not also deliver outbound messages"
         )
+        parser.add_argument(
+            "--no-webhooks", action="store_true", help="do not also deliver outgoing webhooks"
+        )
 
-    def handle(self, *args, name, no_projections, no_outbox, **options):
+    def handle(self, *args, name, no_projections, no_outbox, no_webhooks, **options):
         loop = router.router_loop(name)
         stop = threading.Event()
         loops = [loop]
@@ -35,6 +39,8 @@ class Command(BaseCommand):
             loops.append(projection_follower())
         if not no_outbox:
             loops.append(outbox_loop())
+        if not no_webhooks:
+            loops.append(webhook_loop())
         if connection.vendor == "postgresql":
             router.listen_for_wakeups(loop, stop)
 

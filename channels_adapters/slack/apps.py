@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class SlackConfig(AppConfig):
+    name = "channels_adapters.slack"
+    label = "slack"
+    verbose_name = "Slack channel"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from channels_adapters import base
+        from channels_adapters.slack import entry_points, events  # noqa: F401  (registers types)
+        from channels_adapters.slack.models import SlackChannel
+        from channels_adapters.slack.outbound import SlackAdapter
+
+        base.register(SlackAdapter())
+        post_save.connect(entry_points.on_saved, sender=SlackChannel, weak=False)
+        post_delete.connect(entry_points.on_deleted, sender=SlackChannel, weak=False)

@@ -1,0 +1,43 @@
+"""Is this request really from Slack? slack-sdk's SignatureVerifier over the raw body, with
+the platform's clock, so a request older than five minutes is refused (replay protection)."""
+
+from collections.abc import Iterable, Mapping
+
+from slack_sdk.signature import Clock, SignatureVerifier
+
+from channels_adapters.slack.models import ANY_TEAM, SlackChannel
+from contactcenter import clock
+
+
+class PlatformClock(Clock):
+    def now(self) -> float:
+        return clock.now().timestamp()
+
+
+def is_signed_by(channel: SlackChannel, body: bytes, headers: Mapping[str, str]) -> bool:
+    if not channel.signing_secret.strip():
+        return False
+    verifier = SignatureVerifier(channel.signing_secret, clock=PlatformClock())
+    try:
+        return verifier.is_valid(
+            body=body,
+            timestamp=headers.get("X-Slack-Request-Timestamp"),
+            signature=headers.get("X-Slack-Signature"),
+        )
+    except (ValueError, UnicodeDecodeError):  # a timestamp that is no number, a body not UTF-8
+        return False
+
+
+def signer(candidates: Iterable[SlackChannel], body: bytes, headers: Mapping[str, str]):
+    """The configured Slack channel whose signing secret signed this request, if any."""
+    return next((c for c in candidates if is_signed_by(c, body, headers)), None)
+
+
+def candidates(team_id: str) -> list[SlackChannel]:
+    """Channels that may have signed a request naming `team_id`: its own, then the any-team
+    one (one Slack app installed in many workspaces shares one signing secret). A request
+    naming no team (url_verification) may come from any of them."""
+    rows = SlackChannel.objects.filter(active=True)
+    if team_id:
+        rows = rows.filter(team_id__in=[team_id, ANY_TEAM])
+    return sorted(rows, key=lambda c: c.team_id == ANY_TEAM)

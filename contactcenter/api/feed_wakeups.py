@@ -1,0 +1,88 @@
+"""Waking long-polling feed readers when new events commit.
+
+In this process, `store.on_committed` bumps a generation counter. Other processes' commits
+arrive as PostgreSQL notifications, heard by one listener thread per process (started by the
+first long-poll), which bumps the same counter:
+- on the router's channel (`routing`), which routing already notifies for the events that
+  move interactions and agents, so hearing it costs nothing more;
+- on our own channel (`event_feed`), notified by an `on_append` hook in every appending
+  transaction when EVENT_FEED_NOTIFY is on. Off by default: a NOTIFY takes a database-wide lock
+  held through commit, which would queue every writer behind every other (the lock-per-append
+  design docs/events.md rejects); readers instead re-check every second (views/feed.py).
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import connection
+
+from contactcenter.events import store
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "event_feed"
+LISTEN_TO = (NOTIFY_CHANNEL, "routing")
+
+_changed = threading.Condition()
+_generation = 0
+_listener: threading.Thread | None = None
+
+
+def generation() -> int:
+    return _generation
+
+
+def bump(events=None) -> None:
+    global _generation
+    with _changed:
+        _generation += 1
+        _changed.notify_all()
+
+
+def wait(seen: int, timeout: float) -> bool:
+    """Until something committed after generation `seen`, at most `timeout` seconds."""
+    if connection.vendor == "postgresql":
+        _ensure_listener()
+    with _changed:
+        return _changed.wait_for(lambda: _generation != seen, timeout=timeout)
+
+
+def notify_other_processes(events) -> None:
+    if connection.vendor == "postgresql" and getattr(settings, "EVENT_FEED_NOTIFY", False):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
+
+
+def install() -> None:
+    store.on_committed(bump)
+    store.on_append(notify_other_processes)
+
+
+def _ensure_listener() -> None:
+    global _listener
+    with _changed:
+        if _listener is not None and _listener.is_alive():
+            return
+        _listener = threading.Thread(target=_listen, name="event-feed-listener", daemon=True)
+        _listener.start()
+
+
+def _listen() -> None:
+    import time
+
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    while True:
+        try:
+            with psycopg.connect(**params, autocommit=True) as listener:
+                for channel in LISTEN_TO:
+                    listener.execute(f"LISTEN {channel}")
+                for _ in listener.notifies():
+                    bump()
+        except Exception:
+            log.exception("event feed listener lost its connection; reconnecting")
+            time.sleep(1.0)

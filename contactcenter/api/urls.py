@@ -1,0 +1,39 @@
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from contactcenter.api.views.commands import InteractionCommands
+from contactcenter.api.views.feed import EventFeedView
+from contactcenter.api.views.interactions import InteractionViewSet
+from contactcenter.api.views.outbound import StartOutbound
+from contactcenter.api.views.people import AgentViewSet, CustomerViewSet
+from contactcenter.api.views.queues import DispositionViewSet, QueueViewSet
+
+
+class Interactions(StartOutbound, InteractionCommands, InteractionViewSet):
+    """Interactions you may see: read them, start one, and act on them."""
+
+
+router = DefaultRouter()
+router.register("interactions", Interactions, basename="interaction")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("queues", QueueViewSet, basename="queue")
+router.register("agents", AgentViewSet, basename="agent")
+router.register("dispositions", DispositionViewSet, basename="disposition")
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other /api/ path: a JSON 404 like the API's own, never Django's HTML page."""
+    return JsonResponse({"code": "not_found", "detail": "No such API endpoint."}, status=404)
+
+
+urlpatterns = [
+    path("v1/events/", EventFeedView.as_view(), name="event-feed"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    re_path(r"^", not_found),
+]

@@ -1,0 +1,79 @@
+"""POST /interactions/: an agent starts a conversation with a customer on any channel."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from contactcenter.api.serializers.interactions import (
+    InteractionSerializer,
+    StartOutboundSerializer,
+)
+from contactcenter.api.views.people import display_name
+from contactcenter.commands import command
+from contactcenter.events.context import acting_as
+from contactcenter.interactions import commands as interactions
+from contactcenter.interactions.domain import DomainError
+from contactcenter.interactions.models import Interaction
+from contactcenter.outbox import IDENTITY_KIND
+from crm import customers
+from crm.identities import normalise
+from crm.models import ContactIdentity, Customer
+from routing import config
+
+
+@command
+def start_conversation(user, data: dict) -> str:
+    """One transaction: the customer (registered if new), the interaction, its first message."""
+    if identity := data.get("identity"):
+        found = normalise(
+            identity["kind"], identity["address"], display_name=identity.get("name", "")
+        )
+        customer_id, _ = customers.identify(found, name=identity.get("name", ""))
+    else:
+        customer_id = _live_customer(data["customer_id"])
+    kind = IDENTITY_KIND.get(data["channel"], data["channel"])
+    if not ContactIdentity.objects.filter(customer_id=customer_id, kind=kind).exists():
+        raise DomainError(f"the customer has no {kind} identity to reach on {data['channel']}")
+    queue_id = data.get("queue_id")
+    if queue_id is not None and queue_id not in config.current().queues:
+        raise DomainError(f"no queue {queue_id}")
+    interaction_id = interactions.start_outbound(
+        channel=data["channel"],
+        channel_key=data["channel_key"],
+        customer_id=customer_id,
+        agent_id=user.pk,
+        queue_id=queue_id,
+        subject=data.get("subject", ""),
+    )
+    if data.get("text"):
+        interactions.send_message(
+            interaction_id,
+            author=f"agent:{user.pk}",
+            author_name=display_name(user),
+            text=data["text"],
+            subject=data.get("subject", ""),
+        )
+    return interaction_id
+
+
+def _live_customer(customer_id: str) -> str:
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise DomainError(f"no customer {customer_id}")
+    return customer.merged_into_id or customer.id
+
+
+class StartOutbound:
+    """Mixed into InteractionViewSet."""
+
+    @extend_schema(request=StartOutboundSerializer, responses={201: InteractionSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = StartOutboundSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if request.user.pk not in config.current().agents:
+            raise PermissionDenied("Only a person with an agent profile starts conversations.")
+        with acting_as(f"agent:{request.user.pk}"):
+            interaction_id = start_conversation(request.user, serializer.validated_data)
+        row = Interaction.objects.get(pk=interaction_id)
+        return Response(InteractionSerializer(row).data, status=status.HTTP_201_CREATED)

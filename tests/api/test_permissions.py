@@ -1,0 +1,96 @@
+"""The API's rules are the console's: agents see their queues' work and their own, only the
+agent handling an interaction (or a supervisor) acts on it, and errors say why."""
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from contactcenter.api.models import ApiToken
+from tests.api.conftest import chat_on, client_for, offered_to_and_accepted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agents_token_cannot_read_another_queues_interactions(as_alice, as_bob, alice, bob):
+    mine = chat_on("support-site", "support question")
+    theirs = chat_on("billing-site", "billing question")
+
+    listed = [i["id"] for i in as_alice.get("/api/v1/interactions/").json()["results"]]
+
+    assert listed == [mine]
+    for path in ("", "transcript/", "events/"):
+        answer = as_alice.get(f"/api/v1/interactions/{theirs}/{path}")
+        assert answer.status_code == 404, path
+        assert answer.json()["code"] == "not_found"
+    refused = as_alice.post(f"/api/v1/interactions/{theirs}/messages/", {"text": "hi"})
+    assert refused.status_code == 404
+    assert [i["id"] for i in as_bob.get("/api/v1/interactions/").json()["results"]] == [theirs]
+
+
+def test_a_supervisor_sees_every_queue(as_sam, sam, alice, bob):
+    both = {chat_on("support-site"), chat_on("billing-site")}
+
+    listed = {i["id"] for i in as_sam.get("/api/v1/interactions/").json()["results"]}
+
+    assert listed == both
+
+
+def test_no_token_an_unknown_token_or_a_revoked_one_is_401_with_a_reason(alice):
+    anonymous = APIClient().get("/api/v1/interactions/")
+    forged = APIClient(HTTP_AUTHORIZATION="Token cc_not-a-real-key").get("/api/v1/queues/")
+    client = client_for(alice)
+    ApiToken.objects.update(revoked=True)
+    revoked = client.get("/api/v1/queues/")
+
+    assert [r.status_code for r in (anonymous, forged, revoked)] == [401, 401, 401]
+    assert anonymous["WWW-Authenticate"] == "Token"
+    assert revoked.json() == {
+        "code": "authentication_failed",
+        "detail": "Unknown or revoked API token.",
+    }
+
+
+def test_a_token_acts_only_with_its_users_role(db):
+    nobody = User.objects.create_user("clerk", password="pw-for-tests")
+
+    answer = client_for(nobody).get("/api/v1/interactions/")
+
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == "Only agents and supervisors use the API."
+
+
+def test_only_the_agent_handling_it_or_a_supervisor_may_write_to_the_customer(
+    as_alice, as_sam, alice, support, sam
+):
+    from tests.routing.builders import an_agent
+
+    carol = an_agent(support, username="carol", available=False)
+    chat = chat_on("support-site")
+    offered_to_and_accepted(chat, alice)
+
+    by_carol = client_for(carol).post(f"/api/v1/interactions/{chat}/messages/", {"text": "hi"})
+    by_sam = as_sam.post(f"/api/v1/interactions/{chat}/messages/", {"text": "Sam here"})
+    by_alice = as_alice.post(f"/api/v1/interactions/{chat}/messages/", {"text": "Alice here"})
+
+    assert by_carol.status_code == 403
+    assert by_carol.json()["detail"] == "Only the agent handling the interaction, or a supervisor."
+    assert (by_sam.status_code, by_alice.status_code) == (201, 201)
+    authors = [e["author"] for e in as_sam.get(f"/api/v1/interactions/{chat}/transcript/").json()]
+    assert authors == ["customer", f"supervisor:{sam.pk}", f"agent:{alice.pk}"]
+
+
+def test_the_event_feed_is_for_supervisors_and_tokens_with_that_right(alice, sam):
+    chat_on("support-site")
+
+    agent = client_for(alice).get("/api/v1/events/")
+    trusted = client_for(alice, can_read_events=True).get("/api/v1/events/")
+    supervisor = client_for(sam).get("/api/v1/events/")
+
+    assert agent.status_code == 403
+    assert (trusted.status_code, supervisor.status_code) == (200, 200)
+
+
+def test_the_session_works_too_for_the_browser(client, alice):
+    client.force_login(alice)
+
+    assert client.get("/api/v1/queues/").status_code == 200
