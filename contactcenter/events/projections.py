@@ -32,14 +32,20 @@ class Rows:
     miss means "no such row" without asking the database.
     """
 
-    def __init__(self, *, lock: bool = False, authoritative: bool = False):
+    def __init__(self, *, lock: bool = False, authoritative: bool = False, bulk: bool = False):
         self.lock = lock
         self.authoritative = authoritative
+        # Write new and changed rows with COPY on PostgreSQL (a rebuild, a catch-up batch):
+        # worth it for thousands of rows, not for the handful an inline append touches.
+        self.bulk = bulk or authoritative
         self._cache: dict[type[Model], dict[Any, Model | None]] = defaultdict(dict)
         self._new: dict[type[Model], dict[Any, Model]] = defaultdict(dict)
         self._dirty: dict[type[Model], dict[Any, Model]] = defaultdict(dict)
         self._deleted: dict[type[Model], set[Any]] = defaultdict(set)
         self._forgotten: set[type[Model]] = set()
+        self._increments: dict[type[Model], dict[Any, tuple[dict, dict[str, int]]]] = (
+            defaultdict(dict)
+        )
 
     def get[M: Model](self, model: type[M], pk: Any) -> M | None:
         cache = self._cache[model]
@@ -53,6 +59,53 @@ class Rows:
         obj = queryset.first()
         cache[pk] = obj
         return obj
+
+    def fetch(self, model: type[Model], pks: Iterable[Any]) -> None:
+        """Load the rows of `pks` not yet held in one query (misses are remembered as such),
+        so a batch of events reads its rows at once instead of one by one."""
+        cache = self._cache[model]
+        wanted = {pk for pk in pks if pk not in cache}
+        if not wanted or (self.authoritative and model not in self._forgotten):
+            return
+        wanted_list = list(wanted)
+        for start in range(0, len(wanted_list), 5000):
+            chunk = wanted_list[start : start + 5000]
+            queryset = model._default_manager.filter(pk__in=chunk)
+            if self.lock:
+                queryset = queryset.select_for_update()
+            found = {obj.pk: obj for obj in queryset}
+            for pk in chunk:
+                cache[pk] = found.get(pk)
+
+    def increment(self, model: type[Model], pk: Any, defaults: dict[str, Any], **amounts: int):
+        """Add `amounts` to counter fields of row `pk`, created from `defaults` if missing.
+
+        Counters are summed in memory and merged into their rows at the flush, so a batch
+        that touches the same counters many times reads and writes each row once. Write such
+        rows only through `increment`."""
+        pending = self._increments[model].get(pk)
+        if pending is None:
+            self._increments[model][pk] = (defaults, dict(amounts))
+            return
+        totals = pending[1]
+        for name, amount in amounts.items():
+            totals[name] = totals.get(name, 0) + amount
+
+    def _merge_increments(self, chosen: set | None) -> None:
+        for model, pending in self._increments.items():
+            if not pending or (chosen is not None and model not in chosen):
+                continue
+            self.fetch(model, pending)
+            cache = self._cache[model]
+            for pk, (defaults, amounts) in pending.items():
+                obj = cache.get(pk)
+                if obj is None:
+                    obj = self.add(model(pk=pk, **defaults))
+                else:
+                    self.changed(obj)
+                for name, amount in amounts.items():
+                    setattr(obj, name, getattr(obj, name) + amount)
+            pending.clear()
 
     def add(self, obj: Model) -> Model:
         model, pk = type(obj), obj.pk
@@ -84,18 +137,19 @@ class Rows:
         def pending(changes: dict) -> list:
             return [(m, v) for m, v in changes.items() if v and (chosen is None or m in chosen)]
 
+        self._merge_increments(chosen)
         for model, pks in pending(self._deleted):
             model._default_manager.filter(pk__in=list(pks)).delete()
             pks.clear()
         for model, objs in pending(self._new):
-            _insert(model, list(objs.values()), bulk=self.authoritative)
+            _insert(model, list(objs.values()), bulk=self.bulk)
             objs.clear()
         for model, objs in pending(self._dirty):
             if len(objs) == 1 or connection.vendor == "sqlite":
                 for obj in objs.values():
                     obj.save(force_update=True)
             else:
-                _bulk_replace(model, list(objs.values()), bulk=self.authoritative)
+                _bulk_replace(model, list(objs.values()), bulk=self.bulk)
             objs.clear()
 
     def forget(self, model: type[Model], keep_recent: int = 0) -> None:
@@ -156,6 +210,8 @@ class Projector:
     catch_up: ClassVar[bool] = False
     # Models whose rows are rarely read back: a rebuild keeps them out of memory once written.
     write_once: ClassVar[list[type[Model]]] = []
+    # Events a catch-up round reads and applies in one transaction.
+    catch_up_batch: ClassVar[int] = 1000
 
     def handled_types(self) -> set[str]:
         return {name[3:] for name in dir(self) if name.startswith("on_") and name[3].isupper()}
@@ -164,6 +220,12 @@ class Projector:
         handler = getattr(self, f"on_{event.type}", None)
         if handler is not None:
             handler(event.payload, event, rows)
+
+    def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
+        """Before a catch-up or rebuild batch: fetch the rows it will touch (`rows.fetch`)."""
+
+    def finish(self, rows: Rows) -> None:
+        """After a catch-up or rebuild batch, before its rows are written."""
 
     def reset(self) -> None:
         """Empty the projection's tables (children first)."""
@@ -222,24 +284,33 @@ def apply_inline(events: list[RecordedEvent]) -> None:
         rows.flush()
 
 
-def catch_up(projector: Projector, batch: int = 1000) -> int:
-    """Apply the next batch of events after the checkpoint; returns how many were read."""
+def catch_up(projector: Projector, batch: int | None = None) -> int:
+    """Apply the next batch of events after the checkpoint; returns how many were read.
+
+    Only the types the projector handles are read, its rows are fetched per batch
+    (`Projector.prepare`) and written in bulk, like a rebuild's."""
     with transaction.atomic():
         checkpoint, _ = ProjectionCheckpoint.objects.get_or_create(name=projector.name)
         checkpoint = ProjectionCheckpoint.objects.select_for_update().get(pk=checkpoint.pk)
-        events = store.read_all(checkpoint.position, batch)
+        events = store.read_all(
+            checkpoint.position,
+            batch or projector.catch_up_batch,
+            types=sorted(projector.handled_types()),
+        )
         if not events:
             return 0
-        rows = Rows()
+        rows = Rows(bulk=True)
+        projector.prepare(events, rows)
         for event in events:
             projector.apply(event, rows)
+        projector.finish(rows)
         rows.flush()
         checkpoint.position = events[-1].position
         checkpoint.save(update_fields=["position", "updated_at"])
     return len(events)
 
 
-def catch_up_all(batch: int = 1000) -> int:
+def catch_up_all(batch: int | None = None) -> int:
     """One round of every catch-up projector; returns the number of events handled."""
     return sum(catch_up(p, batch) for p in all_projectors().values() if p.catch_up)
 
@@ -273,9 +344,11 @@ def rebuild(
         # A catch-up projection is a follower: it stops at the horizon like any other. An
         # inline one holds its tables' locks, so every committed event is safe to include.
         for events in store.iter_all(0, batch, horizon=projector.catch_up):
-            for event in events:
-                if event.type in handled:
-                    projector.apply(event, rows)
+            mine = [event for event in events if event.type in handled]
+            projector.prepare(mine, rows)
+            for event in mine:
+                projector.apply(event, rows)
+            projector.finish(rows)
             # Rows that keep changing stay in memory until the end; write-once rows go out
             # with each batch, keeping the newest in memory for the updates that follow them
             # closely (a delivery receipt after its message).

@@ -98,6 +98,9 @@ class InteractionQueued(DomainEvent):
     supervisors_only: bool = False  # an escalation: only supervisors may take it
     reason: str = "arrived"  # arrived, transferred, reopened, overflow, after_hours
     overflow_at: list[str] = field(default_factory=list)  # ISO times the queue's steps apply
+    # The queue's service-level threshold when it was queued: the promise KPIs measure against
+    # (configuration is not in the log). None in events written before it was recorded.
+    sl_threshold_seconds: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,3 +215,12 @@ class OverflowStepReached(DomainEvent):
 class InteractionReopened(DomainEvent):
     interaction_id: str
     reason: str = "customer_replied"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CsatRated(DomainEvent):
+    """The customer rated the interaction (the web chat widget's survey, say)."""
+
+    interaction_id: str
+    rating: int  # 1 (very dissatisfied) .. 5 (very satisfied)
+    comment: str = ""
