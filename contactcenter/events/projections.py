@@ -110,8 +110,11 @@ class Rows:
     def add(self, obj: Model) -> Model:
         model, pk = type(obj), obj.pk
         self._cache[model][pk] = obj
-        self._deleted[model].discard(pk)
-        self._new[model][pk] = obj
+        if pk in self._deleted[model]:  # deleted and added back: it replaces the stored row
+            self._deleted[model].discard(pk)
+            self._dirty[model][pk] = obj
+        else:
+            self._new[model][pk] = obj
         return obj
 
     def changed(self, obj: Model) -> None:
