@@ -10,4 +10,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("supervisor/", include("contactcenter.kpis.urls")),
+    path("", include("contactcenter.quality.urls")),
 ]

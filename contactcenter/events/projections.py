@@ -43,8 +43,8 @@ class Rows:
         self._dirty: dict[type[Model], dict[Any, Model]] = defaultdict(dict)
         self._deleted: dict[type[Model], set[Any]] = defaultdict(set)
         self._forgotten: set[type[Model]] = set()
-        self._increments: dict[type[Model], dict[Any, tuple[dict, dict[str, int]]]] = (
-            defaultdict(dict)
+        self._increments: dict[type[Model], dict[Any, tuple[dict, dict[str, int]]]] = defaultdict(
+            dict
         )
 
     def get[M: Model](self, model: type[M], pk: Any) -> M | None:

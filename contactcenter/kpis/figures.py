@@ -18,10 +18,11 @@ from contactcenter.kpis.buckets import BUCKET
 from contactcenter.kpis.models import COUNTERS, IntervalFact
 
 PPM = 1_000_000
+SUMMED = frozenset(COUNTERS) | {"fcr_final_candidates", "fcr_final_repeated"}
 
 
 def ratio(part: float, whole: float) -> float | None:
-    """part / whole, or None (shown as "–") when there is nothing to divide by."""
+    """part / whole, or None (shown as a dash) when there is nothing to divide by."""
     return part / whole if whole else None
 
 
@@ -32,10 +33,9 @@ class Figures:
     sums: dict[str, int]
 
     def __getattr__(self, name: str) -> int:
-        try:
-            return self.sums[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        if name in SUMMED:
+            return self.sums.get(name, 0)
+        raise AttributeError(name)
 
     # -- queueing --------------------------------------------------------------------------
     @property
@@ -50,7 +50,7 @@ class Figures:
 
     @property
     def service_level_short_excluded(self) -> float | None:
-        """Answered within the threshold ÷ (answered + abandoned − short abandons)."""
+        """Answered within the threshold ÷ (answered + abandoned - short abandons)."""
         return ratio(self.answered_in_sl, self.answered + self.abandoned - self.abandoned_short)
 
     @property
@@ -65,7 +65,7 @@ class Figures:
 
     @property
     def abandon_rate_short_excluded(self) -> float | None:
-        """(Abandoned − short) ÷ (answered + abandoned − short)."""
+        """(Abandoned - short) ÷ (answered + abandoned - short)."""
         long = self.abandoned - self.abandoned_short
         return ratio(long, self.answered + long)
 
@@ -106,8 +106,8 @@ class Figures:
     def fcr(self) -> float | None:
         """Resolved contacts whose customer did not come back within the window ÷ resolved
         contacts, over intervals whose window has passed (final figures only)."""
-        final = self.sums.get("fcr_final_candidates", 0)
-        return ratio(final - self.sums.get("fcr_final_repeated", 0), final)
+        final = self.fcr_final_candidates
+        return ratio(final - self.fcr_final_repeated, final)
 
     @property
     def fcr_provisional(self) -> float | None:

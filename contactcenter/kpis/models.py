@@ -93,7 +93,7 @@ class IntervalFact(models.Model):
     logged_in_ms = models.BigIntegerField(default=0)
     occupiable_ms = models.BigIntegerField(default=0)
     working_ms = models.BigIntegerField(default=0)
-    # milliseconds × parts per million of the agent's capacity in use: integer, so exact
+    # milliseconds * parts per million of the agent's capacity in use: integer, so exact
     capacity_used_ppm_ms = models.BigIntegerField(default=0)
     away_ms = models.BigIntegerField(default=0)
     offers = models.IntegerField(default=0)

@@ -18,8 +18,8 @@ from contactcenter.kpis import settings as kpi
 from contactcenter.kpis.buckets import bucket_of, label, parse_label, pieces, to_ms
 from contactcenter.kpis.models import (
     AgentClock,
-    IntervalFact,
     InteractionClock,
+    IntervalFact,
     KpiWatermark,
     RepeatWatch,
 )

@@ -77,10 +77,18 @@ class Contact:
         return offer
 
     def accepted(self, when: str, offer: str, agent: int) -> None:
-        log(self.stream, when, ie.OfferAccepted(interaction_id=self.id, offer_id=offer, agent_id=agent))
+        log(
+            self.stream,
+            when,
+            ie.OfferAccepted(interaction_id=self.id, offer_id=offer, agent_id=agent),
+        )
 
     def timed_out(self, when: str, offer: str, agent: int) -> None:
-        log(self.stream, when, ie.OfferTimedOut(interaction_id=self.id, offer_id=offer, agent_id=agent))
+        log(
+            self.stream,
+            when,
+            ie.OfferTimedOut(interaction_id=self.id, offer_id=offer, agent_id=agent),
+        )
 
     def replied(self, when: str, agent: int) -> None:
         log(
@@ -146,7 +154,9 @@ def the_morning() -> None:
 
     f = Contact("f", "sms", "c5", "09:20:00")  # assigned by hand, closed without wrap-up
     f.queued("09:20:00", Q2, 30)
-    log(f.stream, "09:20:10", ie.InteractionAssigned(interaction_id=f.id, agent_id=BOB, queue_id=Q2))
+    log(
+        f.stream, "09:20:10", ie.InteractionAssigned(interaction_id=f.id, agent_id=BOB, queue_id=Q2)
+    )
     f.replied("09:21:00", BOB)
     log(
         f.stream,
@@ -293,7 +303,8 @@ def test_the_catch_up_in_small_batches_and_a_rebuild_agree_row_for_row():
     project(batch=3)
     live = {
         model._meta.label: sorted(
-            (model_to_dict(o) | {"pk": o.pk} for o in model.objects.all()), key=lambda r: str(r["pk"])
+            (model_to_dict(o) | {"pk": o.pk} for o in model.objects.all()),
+            key=lambda r: str(r["pk"]),
         )
         for model in projections.get("kpis").models
     }
@@ -303,7 +314,8 @@ def test_the_catch_up_in_small_batches_and_a_rebuild_agree_row_for_row():
 
     rebuilt = {
         model._meta.label: sorted(
-            (model_to_dict(o) | {"pk": o.pk} for o in model.objects.all()), key=lambda r: str(r["pk"])
+            (model_to_dict(o) | {"pk": o.pk} for o in model.objects.all()),
+            key=lambda r: str(r["pk"]),
         )
         for model in projections.get("kpis").models
     }
