@@ -91,7 +91,13 @@ class Rows:
         for name, amount in amounts.items():
             totals[name] = totals.get(name, 0) + amount
 
-    def _merge_increments(self, chosen: set | None) -> None:
+    def pending_increments(self, model: type[Model]) -> dict[Any, dict[str, int]]:
+        """The counter amounts of `model` summed since the last flush, by primary key (to
+        derive roll-ups from, say). Read-only."""
+        return {pk: amounts for pk, (_, amounts) in self._increments[model].items()}
+
+    def merge_increments(self, chosen: set | None = None) -> None:
+        """Fold pending counter amounts (of the `chosen` models) into their rows in memory."""
         for model, pending in self._increments.items():
             if not pending or (chosen is not None and model not in chosen):
                 continue
@@ -140,7 +146,7 @@ class Rows:
         def pending(changes: dict) -> list:
             return [(m, v) for m, v in changes.items() if v and (chosen is None or m in chosen)]
 
-        self._merge_increments(chosen)
+        self.merge_increments(chosen)
         for model, pks in pending(self._deleted):
             model._default_manager.filter(pk__in=list(pks)).delete()
             pks.clear()

@@ -5,17 +5,18 @@ means and rates over the range, never averages of averages. `totals` sums facts 
 one query; `Figures` turns one group's sums into the KPIs; `today` is what a wallboard asks.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from contactcenter import clock
 from contactcenter.kpis import settings as kpi
 from contactcenter.kpis.buckets import BUCKET
-from contactcenter.kpis.models import COUNTERS, IntervalFact
+from contactcenter.kpis.models import COUNTERS, DailyFact, IntervalFact
 
 PPM = 1_000_000
 SUMMED = frozenset(COUNTERS) | {"fcr_final_candidates", "fcr_final_repeated"}
@@ -161,9 +162,8 @@ FIGURES = [
 SUM = "sum_"  # annotations may not reuse the fields' names
 
 
-def _sums(fcr_final_before: datetime) -> dict:
+def _sums(final: Q) -> dict:
     sums = {SUM + name: Sum(name, default=0) for name in COUNTERS}
-    final = Q(bucket__lt=fcr_final_before)
     sums[SUM + "fcr_final_candidates"] = Sum("fcr_candidates", filter=final, default=0)
     sums[SUM + "fcr_final_repeated"] = Sum("fcr_repeated", filter=final, default=0)
     return sums
@@ -173,13 +173,27 @@ def _figures(row: dict) -> Figures:
     return Figures({name.removeprefix(SUM): value for name, value in row.items()})
 
 
-def facts(dimension: str, start: datetime, end: datetime) -> QuerySet[IntervalFact]:
-    return IntervalFact.objects.filter(dimension=dimension, bucket__gte=start, bucket__lt=end)
+def combine(groups: Iterable[Figures]) -> Figures:
+    """The figures of several groups together (a report's total row)."""
+    total: dict[str, int] = {}
+    for group in groups:
+        for name, value in group.sums.items():
+            total[name] = total.get(name, 0) + value
+    return Figures(total)
 
 
 def fcr_cutoff(now: datetime | None = None) -> datetime:
     """Intervals starting before this have every resolved contact's window behind them."""
     return (now or clock.now()) - timedelta(milliseconds=kpi.fcr_window_ms()) - BUCKET
+
+
+def _whole_days(start: datetime, end: datetime) -> tuple[date, date] | None:
+    """[start, end) as local days [first, after), when both are local midnights."""
+    zone = timezone.get_current_timezone()
+    first, after = start.astimezone(zone), end.astimezone(zone)
+    if first.time() == after.time() == time.min:
+        return first.date(), after.date()
+    return None
 
 
 def totals(
@@ -192,22 +206,44 @@ def totals(
     now: datetime | None = None,
 ) -> dict:
     """Sums of `dimension`'s facts in [start, end) per `by`: "dimension_id", "all", or an
-    interval length, "quarter" / "hour" / "day" (in the current time zone)."""
-    queryset = facts(dimension, start, end)
+    interval length, "quarter" / "hour" / "day" (in the current time zone). Whole days are
+    read from the daily facts, shorter spans from the 15-minute ones."""
+    now = now or clock.now()
+    days = _whole_days(start, end) if by in ("dimension_id", "all", "day") else None
+    if days is not None:
+        queryset = DailyFact.objects.filter(dimension=dimension, day__gte=days[0], day__lt=days[1])
+        final = Q(day__lt=timezone.localdate(now - timedelta(milliseconds=kpi.fcr_window_ms())))
+    else:
+        queryset = IntervalFact.objects.filter(
+            dimension=dimension, bucket__gte=start, bucket__lt=end
+        )
+        final = Q(bucket__lt=fcr_cutoff(now))
     if ids is not None:
         queryset = queryset.filter(dimension_id__in=ids)
-    sums = _sums(fcr_cutoff(now))
+    sums = _sums(final)
     if by == "all":
         return {"all": _figures(queryset.aggregate(**sums))}
-    if by in ("dimension_id", "quarter"):
-        group = "dimension_id" if by == "dimension_id" else "bucket"
-    else:
-        group = "period"
-        queryset = queryset.annotate(
-            period=Trunc("bucket", by, tzinfo=timezone.get_current_timezone())
-        )
-    rows = queryset.values(group).annotate(**sums).order_by(group)
-    return {row.pop(group): _figures(row) for row in rows}
+    if by == "dimension_id":
+        rows = queryset.values("dimension_id").annotate(**sums).order_by("dimension_id")
+        return {row.pop("dimension_id"): _figures(row) for row in rows}
+    if days is not None:  # by day, from the daily facts
+        zone = timezone.get_current_timezone()
+        rows = queryset.values("day").annotate(**sums).order_by("day")
+        return {
+            datetime.combine(row.pop("day"), time.min).replace(tzinfo=zone): _figures(row)
+            for row in rows
+        }
+    if by == "quarter":
+        rows = queryset.values("bucket").annotate(**sums).order_by("bucket")
+        return {row.pop("bucket"): _figures(row) for row in rows}
+    zone = timezone.get_current_timezone()
+    rows = (
+        queryset.annotate(period=Trunc("bucket", by, tzinfo=zone))
+        .values("period")
+        .annotate(**sums)
+        .order_by("period")
+    )
+    return {row.pop("period"): _figures(row) for row in rows}
 
 
 def day_range(first: date, last: date) -> tuple[datetime, datetime]:

@@ -8,61 +8,9 @@ docs/kpis.md gives the formula behind every column.
 
 from django.db import models
 
-COUNTERS = (
-    # queue visits (queue) or contacts (channel), counted where the clock stops
-    "offered",
-    "answered",
-    "answered_in_sl",
-    "answer_wait_ms",
-    "abandoned",
-    "abandoned_short",
-    "abandon_wait_ms",
-    "left_unanswered",
-    # handling: one per agent segment, counted when the segment is over
-    "handled",
-    "handle_ms",
-    "wrapped",
-    "wrap_ms",
-    "transferred",
-    # async channels and resolution
-    "first_responses",
-    "first_response_ms",
-    "resolved",
-    "resolution_ms",
-    "fcr_candidates",
-    "fcr_repeated",
-    # customer satisfaction
-    "csat_count",
-    "csat_sum",
-    "csat_satisfied",
-    # agents' time and offers
-    "logged_in_ms",
-    "occupiable_ms",
-    "working_ms",
-    "capacity_used_ppm_ms",
-    "away_ms",
-    "offers",
-    "offers_rejected",
-    "offers_missed",
-)
 
-
-class IntervalFact(models.Model):
-    """Counters of one 15-minute interval for one queue, agent or channel.
-
-    The key is natural: `<bucket ISO>|<dimension>|<id>`, e.g. `2026-01-05T10:15|queue|3`.
-    Every column is a sum, so any range of intervals adds up to true means and rates.
-    """
-
-    class Dimension(models.TextChoices):
-        QUEUE = "queue"
-        AGENT = "agent"
-        CHANNEL = "channel"
-
-    key = models.CharField(max_length=80, primary_key=True)
-    bucket = models.DateTimeField()
-    dimension = models.CharField(max_length=8, choices=Dimension.choices)
-    dimension_id = models.CharField(max_length=40)
+class Counters(models.Model):
+    """The sums every fact holds (docs/kpis.md: what each counts)."""
 
     offered = models.IntegerField(default=0)
     answered = models.IntegerField(default=0)
@@ -101,8 +49,50 @@ class IntervalFact(models.Model):
     offers_missed = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+COUNTERS = tuple(field.name for field in Counters._meta.fields)
+
+
+class Dimension(models.TextChoices):
+    QUEUE = "queue"
+    AGENT = "agent"
+    CHANNEL = "channel"
+
+
+class IntervalFact(Counters):
+    """Counters of one 15-minute interval for one queue, agent or channel.
+
+    The key is natural: `<bucket>|<dimension>|<id>`, e.g. `2026-01-05T10:15|queue|3` (UTC).
+    Every column is a sum, so any range of intervals adds up to true means and rates.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    bucket = models.DateTimeField()
+    dimension = models.CharField(max_length=8, choices=Dimension.choices)
+    dimension_id = models.CharField(max_length=40)
+
+    class Meta:
         ordering = ["bucket", "dimension", "dimension_id"]
         indexes = [models.Index(fields=["dimension", "bucket"], name="kpi_fact_range")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DailyFact(Counters):
+    """The same counters summed over a day of the TIME_ZONE (`2026-01-05|agent|7`), so a
+    month's report by agent reads thirty rows an agent instead of three thousand."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    day = models.DateField()
+    dimension = models.CharField(max_length=8, choices=Dimension.choices)
+    dimension_id = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["day", "dimension", "dimension_id"]
+        indexes = [models.Index(fields=["dimension", "day"], name="kpi_daily_range")]
 
     def __str__(self) -> str:
         return self.key

@@ -10,6 +10,9 @@ of where batches start and end.
 """
 
 from collections.abc import Iterable
+from functools import lru_cache
+
+from django.utils import timezone
 
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
@@ -18,6 +21,7 @@ from contactcenter.kpis import settings as kpi
 from contactcenter.kpis.buckets import bucket_of, label, parse_label, pieces, to_ms
 from contactcenter.kpis.models import (
     AgentClock,
+    DailyFact,
     InteractionClock,
     IntervalFact,
     KpiWatermark,
@@ -34,16 +38,25 @@ def fact_key(bucket_ms: int, dimension: str, dimension_id: object) -> str:
     return f"{label(bucket_ms)}|{dimension}|{dimension_id}"
 
 
+@lru_cache(maxsize=65536)
+def fact_defaults(key: str) -> dict:
+    stamp, dimension, dimension_id = key.split("|")
+    return {"bucket": parse_label(stamp), "dimension": dimension, "dimension_id": dimension_id}
+
+
+@lru_cache(maxsize=65536)
+def day_key(key: str) -> tuple[str, dict]:
+    """The daily fact an interval fact rolls up into: its day in the current time zone."""
+    stamp, dimension, dimension_id = key.split("|")
+    day = timezone.localdate(parse_label(stamp))
+    defaults = {"day": day, "dimension": dimension, "dimension_id": dimension_id}
+    return f"{day.isoformat()}|{dimension}|{dimension_id}", defaults
+
+
 def count(rows: Rows, keys: Iterable[str], **amounts: int) -> None:
     """Add `amounts` to the facts named by `keys`."""
     for key in keys:
-        stamp, dimension, dimension_id = key.split("|")
-        rows.increment(
-            IntervalFact,
-            key,
-            {"bucket": parse_label(stamp), "dimension": dimension, "dimension_id": dimension_id},
-            **amounts,
-        )
+        rows.increment(IntervalFact, key, fact_defaults(key), **amounts)
 
 
 def keys_for(
@@ -79,7 +92,7 @@ def capacity_used_ppm(work: dict[str, str], capacity: dict[str, int]) -> int:
 @register
 class KpiProjector(Projector):
     name = "kpis"
-    models = [IntervalFact, InteractionClock, AgentClock, RepeatWatch, KpiWatermark]
+    models = [IntervalFact, DailyFact, InteractionClock, AgentClock, RepeatWatch, KpiWatermark]
     catch_up = True
     catch_up_batch = 20_000
 
@@ -131,6 +144,11 @@ class KpiProjector(Projector):
         for agent in rows.cached(AgentClock):
             if agent.clocking and agent.since_ms < mark.at_ms:
                 self._advance(agent, mark.at_ms, rows)
+        # Roll the batch's interval counts up into days, from the summed amounts.
+        for key, amounts in rows.pending_increments(IntervalFact).items():
+            daily, defaults = day_key(key)
+            rows.increment(DailyFact, daily, defaults, **amounts)
+        rows.merge_increments({IntervalFact})
 
     def _watermark(self, rows: Rows) -> KpiWatermark:
         mark = rows.get(KpiWatermark, WATERMARK)

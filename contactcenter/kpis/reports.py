@@ -138,7 +138,7 @@ def build(kind: str, params, today: date | None = None) -> Report:
     report.rows = sorted(
         (Row(names.get(key, key), sums[key], key) for key in sums), key=lambda r: r.label.lower()
     )
-    report.total = Row("All", figures.totals(kind, start, end, by="all")["all"])
+    report.total = Row("All", figures.combine(sums.values()))
     return report
 
 
@@ -165,11 +165,7 @@ def _intervals(report: Report, params, start: datetime, end: datetime) -> Report
         merged = _with_staff(contacts.get(period), agents.get(period))
         report.rows.append(Row(text, merged, local.isoformat()))
     report.total = Row(
-        "All",
-        _with_staff(
-            figures.totals(dimension, start, end, by="all", ids=ids)["all"],
-            figures.totals("agent", start, end, by="all")["all"],
-        ),
+        "All", _with_staff(figures.combine(contacts.values()), figures.combine(agents.values()))
     )
     return report
 

@@ -36,12 +36,12 @@ def by_criterion(first: date, last: date) -> list[dict]:
             scored=Count("key", filter=Q(points__isnull=False)),
             not_applicable=Count("key", filter=Q(points__isnull=True)),
             missed=Count("key", filter=Q(points=0)),
-            points=Sum("points"),
+            given=Sum("points"),
             possible=Sum("max_points", filter=Q(points__isnull=False)),
         )
         .order_by("scorecard_name", "section", "criterion_id")
     )
     return [
-        {**row, "achievement": row["points"] / row["possible"] if row["possible"] else None}
+        {**row, "achievement": row["given"] / row["possible"] if row["possible"] else None}
         for row in rows
     ]
