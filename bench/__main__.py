@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["eventstore"]
+BENCHMARKS = ["eventstore", "kpis"]
 
 
 def main(names: list[str]) -> int:

@@ -94,7 +94,7 @@ class KpiProjector(Projector):
     name = "kpis"
     models = [IntervalFact, DailyFact, InteractionClock, AgentClock, RepeatWatch, KpiWatermark]
     catch_up = True
-    catch_up_batch = 20_000
+    catch_up_batch = 50_000
 
     # -- batches ----------------------------------------------------------------------------
 
