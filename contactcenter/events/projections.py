@@ -96,10 +96,15 @@ class Rows:
         derive roll-ups from, say). Read-only."""
         return {pk: amounts for pk, (_, amounts) in self._increments[model].items()}
 
-    def merge_increments(self, chosen: set | None = None) -> None:
-        """Fold pending counter amounts (of the `chosen` models) into their rows in memory."""
+    def _merge_increments(self, chosen: set | None) -> None:
+        """Fold pending counter amounts into their rows: in the database on PostgreSQL when
+        writing in bulk (the rows never come into Python), else into the rows in memory."""
         for model, pending in self._increments.items():
             if not pending or (chosen is not None and model not in chosen):
+                continue
+            if self.bulk and not self.authoritative and connection.vendor == "postgresql":
+                _upsert_increments(model, pending)
+                pending.clear()
                 continue
             self.fetch(model, pending)
             cache = self._cache[model]
@@ -146,7 +151,7 @@ class Rows:
         def pending(changes: dict) -> list:
             return [(m, v) for m, v in changes.items() if v and (chosen is None or m in chosen)]
 
-        self.merge_increments(chosen)
+        self._merge_increments(chosen)
         for model, pks in pending(self._deleted):
             model._default_manager.filter(pk__in=list(pks)).delete()
             pks.clear()
@@ -202,6 +207,36 @@ def _copy(model: type[Model], objs: list[Model]) -> None:
             copy.write_row(
                 [Jsonb(values[n]) if j else values[n] for n, j in zip(names, as_json, strict=True)]
             )
+
+
+def _upsert_increments(model: type[Model], pending: dict[Any, tuple[dict, dict[str, int]]]):
+    """COPY the summed amounts into a temporary table, then add them to the stored rows
+    (INSERT … ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n), creating the missing ones."""
+    fields = model._meta.concrete_fields
+    counters = sorted({name for _, amounts in pending.values() for name in amounts})
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    scratch = quote(f"{model._meta.db_table}_increments")
+    columns = ", ".join(quote(f.column) for f in fields)
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (LIKE {table}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+            for key, (defaults, amounts) in pending.items():
+                values = {**defaults, **amounts, pk.attname: key}
+                copy.write_row(
+                    [values[f.attname] if f.attname in values else f.get_default() for f in fields]
+                )
+        additions = ", ".join(
+            f"{quote(model._meta.get_field(name).column)} = {table}.{quote(name)} "
+            f"+ EXCLUDED.{quote(name)}"
+            for name in counters
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
+            f"ON CONFLICT ({quote(pk.column)}) DO UPDATE SET {additions}"
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
 
 
 def _bulk_replace(model: type[Model], objs: list[Model], *, bulk: bool) -> None:

@@ -54,9 +54,11 @@ def day_key(key: str) -> tuple[str, dict]:
 
 
 def count(rows: Rows, keys: Iterable[str], **amounts: int) -> None:
-    """Add `amounts` to the facts named by `keys`."""
+    """Add `amounts` to the facts named by `keys`, and to their days."""
     for key in keys:
         rows.increment(IntervalFact, key, fact_defaults(key), **amounts)
+        daily, defaults = day_key(key)
+        rows.increment(DailyFact, daily, defaults, **amounts)
 
 
 def keys_for(
@@ -144,11 +146,6 @@ class KpiProjector(Projector):
         for agent in rows.cached(AgentClock):
             if agent.clocking and agent.since_ms < mark.at_ms:
                 self._advance(agent, mark.at_ms, rows)
-        # Roll the batch's interval counts up into days, from the summed amounts.
-        for key, amounts in rows.pending_increments(IntervalFact).items():
-            daily, defaults = day_key(key)
-            rows.increment(DailyFact, daily, defaults, **amounts)
-        rows.merge_increments({IntervalFact})
 
     def _watermark(self, rows: Rows) -> KpiWatermark:
         mark = rows.get(KpiWatermark, WATERMARK)

@@ -11,10 +11,14 @@ from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction
+from contactcenter.kpis import csat
+from contactcenter.quality import commands as quality
+from contactcenter.quality.models import Criterion, Scorecard, Section
 from crm import customers
 from routing import offers, presence, router
 from routing.models import BusinessCalendar
 from tests.factories import chat_message, email_message
+from tests.kpis.follow import catch_up_fully
 from tests.routing.builders import a_queue, an_agent, overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,6 +41,8 @@ def scripted_workload() -> None:
     interactions.add_note(handled.interaction_id, "Refund issued", author=f"agent:{agent}")
     offers.end_conversation(handled.interaction_id, agent)
     offers.wrap_up(handled.interaction_id, agent, disposition="resolved", follow_up_on="2026-12-01")
+    csat.rate(handled.interaction_id, 4, "quick")
+    _evaluate(handled.interaction_id)
 
     mailed = ingest(email_message(sender="Bo <bo@example.org>", html="<p>Late <b>order</b></p>"))
     router.route_once()
@@ -63,6 +69,16 @@ def scripted_workload() -> None:
     assert alice
 
 
+def _evaluate(interaction_id: str) -> None:
+    card = Scorecard.objects.create(name="QA")
+    section = Section.objects.create(scorecard=card, title="Resolution")
+    criterion = Criterion.objects.create(section=section, text="Solved it")
+    evaluation = quality.submit_evaluation(
+        interaction_id, card.pk, evaluator_id=1, points={criterion.pk: 1}
+    )
+    quality.acknowledge(evaluation, Interaction.objects.get(pk=interaction_id).last_agent_id)
+
+
 def _closed_calendar() -> BusinessCalendar:
     return BusinessCalendar.objects.create(name="never open", timezone="UTC")
 
@@ -71,6 +87,12 @@ def accept(interaction_id: str) -> int:
     row = Interaction.objects.get(pk=interaction_id)
     offers.accept_offer(interaction_id, row.offer_id, row.offer_agent_id)
     return row.offer_agent_id
+
+
+def follow_every_catch_up_projection() -> None:
+    for projector in projections.all_projectors().values():
+        if projector.catch_up:
+            catch_up_fully(projector)
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -86,8 +108,7 @@ def snapshot() -> dict[str, list[dict]]:
 
 def test_rebuilding_every_projection_reproduces_the_live_rows():
     scripted_workload()
-    while projections.catch_up_all():
-        pass
+    follow_every_catch_up_projection()
     live = snapshot()
     assert all(live[label] for label in live), "the workload should touch every table"
 
@@ -98,8 +119,7 @@ def test_rebuilding_every_projection_reproduces_the_live_rows():
 
 def test_rebuilding_one_projection_leaves_the_others_alone():
     scripted_workload()
-    while projections.catch_up_all():
-        pass
+    follow_every_catch_up_projection()
     live = snapshot()
 
     call_command("rebuild_projections", "customers", verbosity=0)
