@@ -83,11 +83,12 @@ class Rows:
         Counters are summed in memory and merged into their rows at the flush, so a batch
         that touches the same counters many times reads and writes each row once. Write such
         rows only through `increment`."""
-        pending = self._increments[model].get(pk)
-        if pending is None:
-            self._increments[model][pk] = (defaults, dict(amounts))
+        pending = self._increments[model]
+        entry = pending.get(pk)
+        if entry is None:
+            pending[pk] = (defaults, amounts)  # a fresh dict: the call's own keywords
             return
-        totals = pending[1]
+        totals = entry[1]
         for name, amount in amounts.items():
             totals[name] = totals.get(name, 0) + amount
 

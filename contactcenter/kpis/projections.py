@@ -39,26 +39,25 @@ def fact_key(bucket_ms: int, dimension: str, dimension_id: object) -> str:
 
 
 @lru_cache(maxsize=65536)
-def fact_defaults(key: str) -> dict:
+def fact_rows(key: str) -> tuple[dict, str, dict]:
+    """An interval fact's defaults, and the daily fact it rolls up into (its day in the
+    current time zone) with that one's defaults."""
     stamp, dimension, dimension_id = key.split("|")
-    return {"bucket": parse_label(stamp), "dimension": dimension, "dimension_id": dimension_id}
-
-
-@lru_cache(maxsize=65536)
-def day_key(key: str) -> tuple[str, dict]:
-    """The daily fact an interval fact rolls up into: its day in the current time zone."""
-    stamp, dimension, dimension_id = key.split("|")
-    day = timezone.localdate(parse_label(stamp))
-    defaults = {"day": day, "dimension": dimension, "dimension_id": dimension_id}
-    return f"{day.isoformat()}|{dimension}|{dimension_id}", defaults
+    bucket = parse_label(stamp)
+    day = timezone.localdate(bucket)
+    return (
+        {"bucket": bucket, "dimension": dimension, "dimension_id": dimension_id},
+        f"{day.isoformat()}|{dimension}|{dimension_id}",
+        {"day": day, "dimension": dimension, "dimension_id": dimension_id},
+    )
 
 
 def count(rows: Rows, keys: Iterable[str], **amounts: int) -> None:
     """Add `amounts` to the facts named by `keys`, and to their days."""
     for key in keys:
-        rows.increment(IntervalFact, key, fact_defaults(key), **amounts)
-        daily, defaults = day_key(key)
-        rows.increment(DailyFact, daily, defaults, **amounts)
+        interval_defaults, daily, daily_defaults = fact_rows(key)
+        rows.increment(IntervalFact, key, interval_defaults, **amounts)
+        rows.increment(DailyFact, daily, daily_defaults, **amounts)
 
 
 def keys_for(
