@@ -34,7 +34,7 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT)
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
@@ -50,3 +50,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
+
+# The browser tests drive Debian's Chromium; Playwright's own download does not work here.
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

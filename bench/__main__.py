@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["eventstore", "kpis"]
+BENCHMARKS = ["eventstore", "routing", "kpis"]
 
 
 def main(names: list[str]) -> int:

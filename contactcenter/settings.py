@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "contactcenter.interactions",
     "crm",
     "routing",
+    "contactcenter.console",
+    "channels_adapters.webchat",
     "contactcenter.kpis",
     "contactcenter.quality",
 ]
@@ -110,11 +112,11 @@ def _database() -> dict:
         if env_bool("DATABASE_POOL", True):
             db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 20)}}
         db["CONN_MAX_AGE"] = 0
-    db["TEST"] = (
-        {"NAME": os.environ.get("TEST_DATABASE_NAME")}
-        if os.environ.get("TEST_DATABASE_NAME")
-        else {}
-    )
+    test_name = os.environ.get("TEST_DATABASE_NAME")
+    if not test_name and db["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not memory: end-to-end tests run the server as a separate process.
+        test_name = str(VAR_DIR / "test-contactcenter.sqlite3")
+    db["TEST"] = {"NAME": test_name} if test_name else {}
     return db
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from contactcenter.health import healthz
 
@@ -7,9 +8,12 @@ admin.site.site_header = "Contact center administration"
 admin.site.site_title = "Contact center"
 
 urlpatterns = [
+    path("", RedirectView.as_view(url="/console/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("supervisor/", include("contactcenter.kpis.urls")),
     path("", include("contactcenter.quality.urls")),
+    path("console/", include("contactcenter.console.urls")),
+    path("", include("channels_adapters.webchat.urls")),
 ]

@@ -1,3 +1,11 @@
 """WebSocket URL patterns (kept out of a module named routing.py, beside the routing app)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from channels_adapters.webchat.consumers import VisitorConsumer
+from contactcenter.console.consumers import AgentConsumer
+
+websocket_urlpatterns = [
+    path("ws/agent/", AgentConsumer.as_asgi()),
+    path("ws/webchat/", VisitorConsumer.as_asgi()),
+]

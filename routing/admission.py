@@ -53,6 +53,11 @@ def admit(interaction: Interaction, message: InboundMessage) -> list[DomainEvent
             else []
         )
     queue, entry_priority = entry_queue(interaction.channel, interaction.channel_key)
+    # An adapter may name the queue (the web chat topic the visitor picked); it is trusted
+    # code that checked the choice against the channel's configuration.
+    chosen = config.current().queues.get(message.channel_data.get("queue_id") or -1)
+    if chosen is not None and interaction.channel in chosen.channels:
+        queue = chosen
     if queue is None:
         log.warning(
             "no queue takes %s: interaction %s waits unrouted", interaction.channel, interaction.id

@@ -152,8 +152,9 @@ class TimerProjector(Projector):
             self._schedule_overflow(rows, e.interaction_id, timer.data["schedule"], e.step + 1)
 
     def _answered(self, e, r: RecordedEvent, rows: Rows) -> None:
-        self._clear(rows, "offer_timeout", e.interaction_id)
-        self._clear(rows, "overflow", e.interaction_id)
+        # An answered chat whose visitor left is not abandoned: the agent sees them go.
+        for kind in ("offer_timeout", "overflow", "abandon"):
+            self._clear(rows, kind, e.interaction_id)
 
     on_OfferAccepted = _answered
     on_InteractionAssigned = _answered
@@ -174,6 +175,13 @@ class TimerProjector(Projector):
 
     def on_InteractionTransferred(self, e: ie.InteractionTransferred, r: RecordedEvent, rows):
         self._clear(rows, "overflow", e.interaction_id)
+
+    def on_CustomerLeft(self, e: ie.CustomerLeft, r: RecordedEvent, rows: Rows):
+        if e.grace_until:
+            self._set(rows, "abandon", e.interaction_id, e.grace_until, reason="customer_left")
+
+    def on_CustomerReturned(self, e: ie.CustomerReturned, r: RecordedEvent, rows: Rows):
+        self._clear(rows, "abandon", e.interaction_id)
 
 
 @register

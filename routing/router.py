@@ -74,6 +74,7 @@ def assign_round(now: datetime | None = None) -> int:
     items = [_item(row, known.get(row.id)) for row in rows]
     by_id = {row.id: row for row in rows}
     assignments = match(items, agents, policies, now)
+    offers_made = []
     for assignment in assignments:
         row = by_id[assignment.interaction_id]
         queue = snapshot.queues[assignment.queue_id]
@@ -83,7 +84,16 @@ def assign_round(now: datetime | None = None) -> int:
             expires_at=now + timedelta(seconds=queue.offer_timeout_seconds),
             decision=assignment.decision,
         )
-        store.append(stream_id(row.id), events, row.version)
+        offers_made.append(store.Append(stream_id(row.id), events, row.version))
+    # One statement for the round's offers, and one read per projection table.
+    store.append_batch(
+        offers_made,
+        prefetch={
+            InteractionRow: [a.interaction_id for a in assignments],
+            AgentState: sorted({a.agent_id for a in assignments}),
+            Timer: [f"offer_timeout:{a.interaction_id}" for a in assignments],
+        },
+    )
     return len(assignments)
 
 

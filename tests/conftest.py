@@ -44,3 +44,13 @@ def _flush_past_sqlite_triggers(django_db_setup, django_db_blocker):
     connection.ops.sql_flush = sql_flush
     yield
     connection.ops.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets its own channel layer: no group outlives the test that made it."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

@@ -39,3 +39,21 @@ def test_every_event_type_and_field_is_documented():
         if f"`{field.name}`" not in documented[name]
     ]
     assert not missing_fields, f"docs/events.md lacks fields: {missing_fields}"
+
+
+def test_every_websocket_frame_type_is_documented():
+    import inspect
+
+    from channels_adapters.webchat import audience
+    from channels_adapters.webchat import consumers as visitor
+    from contactcenter.console import consumers as agent
+
+    documented = sections((DOCS / "websocket-protocol.md").read_text())
+    missing = []
+    for module, consumer in ((agent, agent.AgentConsumer), (visitor, visitor.VisitorConsumer)):
+        requests = {name[3:] for name in dir(consumer) if name.startswith("on_")}
+        sent = set(re.findall(r'"type": "([a-z_]+)"', inspect.getsource(module)))
+        missing += sorted((requests | sent) - set(documented))
+    sent = set(re.findall(r'"type": "([a-z_]+)"', inspect.getsource(audience)))
+    missing += sorted(sent - set(documented))
+    assert not missing, f"docs/websocket-protocol.md lacks: {missing}"

@@ -37,6 +37,20 @@ COLUMNS = (
 )
 
 
+# The oldest transaction of *this* database still running (or, if none, the next id to be
+# given out): every event below it is committed or never will be. A snapshot lists running
+# transactions of the whole cluster; those of other databases cannot write our log, so they
+# are left out, or a long transaction next door would hold our followers back. A transaction
+# that ends between the snapshot and the look at pg_stat_activity stays in: we only ever err
+# towards waiting. (xip holds 64-bit ids, backend_xid the low 32 bits.)
+HORIZON = """(
+    SELECT COALESCE(MIN(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+      FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+     WHERE mod(x::text::bigint, 4294967296) NOT IN (
+           SELECT backend_xid::text::bigint FROM pg_stat_activity
+            WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()))"""
+
+
 class EventStoreError(Exception):
     pass
 
@@ -108,6 +122,16 @@ def on_append(hook: Callable[[list[RecordedEvent]], None]) -> None:
         _in_transaction.append(hook)
 
 
+@dataclass(frozen=True)
+class Append:
+    """One stream's part of a batch: `events` after `expected_version`."""
+
+    stream_id: str
+    events: Sequence[DomainEvent]
+    expected_version: int
+    idempotency_key: str | None = None
+
+
 def append(
     stream_id: str,
     events: Sequence[DomainEvent],
@@ -123,63 +147,84 @@ def append(
     subscribers. Raises ConcurrencyError on a version clash and DuplicateAppend when
     `idempotency_key` was used before; either way nothing is appended.
     """
-    if not events:
+    return append_batch(
+        [Append(stream_id, events, expected_version, idempotency_key)],
+        occurred_at=occurred_at,
+        metadata=metadata,
+    )
+
+
+def append_batch(
+    appends: Sequence[Append],
+    *,
+    occurred_at: datetime | None = None,
+    metadata: dict[str, Any] | None = None,
+    prefetch: dict[type, Sequence[Any]] | None = None,
+) -> list[RecordedEvent]:
+    """`append` to several streams in one statement, all or nothing (a router's round of
+    offers, say). `prefetch` names projection rows the events will touch, by model and
+    primary key, so the inline projections read them in one query per model."""
+    appends = [a for a in appends if a.events]
+    if not appends:
         return []
-    if idempotency_key is not None and key_exists(idempotency_key):
-        raise DuplicateAppend(idempotency_key)
+    for a in appends:
+        if a.idempotency_key is not None and key_exists(a.idempotency_key):
+            raise DuplicateAppend(a.idempotency_key)
     when = occurred_at or clock.now()
     meta = {**context.current().as_metadata(), **(metadata or {})}
     meta_json = _dumps(meta)
-    rows = []
-    for offset, event in enumerate(events, start=1):
-        key = idempotency_key if offset == 1 else None
-        rows.append(
-            (
-                stream_id,
-                expected_version + offset,
-                event.type,
-                _dumps(event.to_data()),
-                meta_json,
-                connection.ops.adapt_datetimefield_value(when),
-                key,
+    stored_when = connection.ops.adapt_datetimefield_value(when)
+    rows, datas = [], []
+    for a in appends:
+        for offset, event in enumerate(a.events, start=1):
+            data = event.to_data()
+            datas.append((event.type, data))
+            rows.append(
+                (
+                    a.stream_id,
+                    a.expected_version + offset,
+                    event.type,
+                    _dumps(data),
+                    meta_json,
+                    stored_when,
+                    a.idempotency_key if offset == 1 else None,
+                )
             )
-        )
     with transaction.atomic():
-        inserted = _insert(rows, stream_id, expected_version, idempotency_key)
+        inserted = _insert(rows, appends)
         recorded = [
             RecordedEvent(
                 position=position,
                 txid=txid,
-                stream_id=stream_id,
+                stream_id=stream,
                 version=version,
-                type=event.type,
-                data=event.to_data(),
+                type=type_,
+                data=data,
                 metadata=meta,
                 occurred_at=when,
                 recorded_at=recorded_at,
                 idempotency_key=key,
             )
-            for event, (_, version, _, _, _, _, key), (position, txid, recorded_at) in zip(
-                events, rows, inserted, strict=True
+            for (type_, data), (stream, version, *_, key), (position, txid, recorded_at) in zip(
+                datas, rows, inserted, strict=True
             )
         ]
         # Imported here: projections import this module.
         from contactcenter.events import projections
 
-        projections.apply_inline(recorded)
+        projections.apply_inline(recorded, prefetch=prefetch)
         for hook in _in_transaction:
             hook(recorded)
         _notify_on_commit(recorded)
     return recorded
 
 
-def _insert(
-    rows: list[tuple], stream_id: str, expected_version: int, idempotency_key: str | None
-) -> list[tuple[int, int, datetime]]:
+def _insert(rows: list[tuple], appends: Sequence[Append]) -> list[tuple[int, int, datetime]]:
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     sql = (
         f"INSERT INTO {TABLE} (stream_id, version, type, data, metadata, occurred_at, "
-        f"idempotency_key) VALUES {values} RETURNING version, position, txid, recorded_at"
+        f"idempotency_key) VALUES {values} "
+        "RETURNING stream_id, version, position, txid, recorded_at"
     )
     params = [value for row in rows for value in row]
     try:
@@ -188,13 +233,19 @@ def _insert(
             returned = cursor.fetchall()
     except IntegrityError as error:
         text = str(error)
-        if idempotency_key is not None and "idempotency" in text:
-            raise DuplicateAppend(idempotency_key) from error
+        keys = [a.idempotency_key for a in appends if a.idempotency_key]
+        if keys and "idempotency" in text:
+            raise DuplicateAppend(keys[0] if len(keys) == 1 else ", ".join(keys)) from error
         if "stream" in text or "version" in text:
-            raise ConcurrencyError(stream_id, expected_version) from error
+            first = appends[0]
+            if len(appends) == 1:
+                raise ConcurrencyError(first.stream_id, first.expected_version) from error
+            raise ConcurrencyError(
+                ", ".join(a.stream_id for a in appends), first.expected_version
+            ) from error
         raise
-    by_version = {row[0]: row[1:] for row in returned}
-    return [_row_result(by_version[row[1]]) for row in rows]
+    by_key = {(row[0], row[1]): row[2:] for row in returned}
+    return [_row_result(by_key[(row[0], row[1])]) for row in rows]
 
 
 def _row_result(row: tuple) -> tuple[int, int, datetime]:
@@ -303,11 +354,7 @@ def read_all(
     with _cursor() as cursor:
         if connection.vendor == "postgresql":
             after_txid = _txid_of(cursor, after_position)
-            below = (
-                " AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-                if horizon
-                else ""
-            )
+            below = f" AND txid < {HORIZON}" if horizon else ""
             cursor.execute(
                 f"SELECT {COLUMNS} FROM {TABLE} WHERE (txid, position) > (%s, %s){below}{extra} "
                 "ORDER BY txid, position LIMIT %s",
@@ -349,10 +396,7 @@ def last_position() -> int:
     events_in_order = "ORDER BY txid DESC, position DESC LIMIT 1"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT position FROM {TABLE} WHERE "
-                f"txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint {events_in_order}"
-            )
+            cursor.execute(f"SELECT position FROM {TABLE} WHERE txid < {HORIZON} {events_in_order}")
         else:
             cursor.execute(f"SELECT position FROM {TABLE} {events_in_order}")
         row = cursor.fetchone()

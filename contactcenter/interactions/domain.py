@@ -80,6 +80,8 @@ class Interaction:
     ended_at: datetime | None = None
     last_agent_id: int | None = None
     declined_by: set[int] = field(default_factory=set)  # agents who let this one go by
+    rated: bool = False
+    customer_away: bool = False
 
     # -- state from events --------------------------------------------------------------
 
@@ -161,6 +163,12 @@ class Interaction:
                 self.declined_by = set()
             case ev.SelfServiceStarted():
                 self.state = State.SELF_SERVICE
+            case ev.CsatRated():
+                self.rated = True
+            case ev.CustomerLeft():
+                self.customer_away = True
+            case ev.CustomerReturned():
+                self.customer_away = False
 
     def _clear_offer(self) -> None:
         self.offer_id = ""
@@ -437,3 +445,26 @@ class Interaction:
         if self.state is State.ACTIVE:
             return self.end(self.agent_id or 0, reason="customer_left")
         raise InvalidTransition("abandon", self.state)
+
+    def rate(self, rating: int, comment: str = "") -> list[DomainEvent]:
+        """The customer's satisfaction rating: once, when the conversation is over."""
+        if self.state not in (State.WRAP_UP, State.CLOSED):
+            raise InvalidTransition("rate the conversation", self.state, "it is not over yet")
+        if self.rated:
+            raise DomainError("this conversation was rated already")
+        if not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise DomainError("a rating is a whole number from 1 to 5")
+        return [ev.CsatRated(interaction_id=self.id, rating=rating, comment=comment[:2000])]
+
+    def customer_left(self, grace_until: datetime) -> list[DomainEvent]:
+        """While waiting, leaving starts a grace period after which it is abandoned; during
+        the conversation it only tells the agent (who decides when to end it)."""
+        if self.state is None or self.state in ENDED or self.customer_away:
+            return []
+        grace = grace_until.isoformat() if self.state in WAITING else ""
+        return [ev.CustomerLeft(interaction_id=self.id, grace_until=grace)]
+
+    def customer_returned(self) -> list[DomainEvent]:
+        if not self.customer_away:
+            return []
+        return [ev.CustomerReturned(interaction_id=self.id)]

@@ -218,9 +218,29 @@ class InteractionReopened(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CsatRated(DomainEvent):
-    """The customer rated the interaction (the web chat widget's survey, say)."""
+class CustomerLeft(DomainEvent):
+    """The customer's live connection went away (a chat window closed, the network dropped);
+    unless they come back before `grace_until`, a waiting interaction is abandoned."""
 
     interaction_id: str
-    rating: int  # 1 (very dissatisfied) .. 5 (very satisfied)
+    grace_until: str = ""  # ISO time; empty when the conversation had already begun
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerReturned(DomainEvent):
+    interaction_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CsatRated(DomainEvent):
+    """The customer's satisfaction rating, asked when the conversation closed."""
+
+    interaction_id: str
+    rating: int  # 1..5
     comment: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranscriptEmailed(DomainEvent):
+    interaction_id: str
+    to: str

@@ -38,6 +38,9 @@ class Interaction(models.Model):
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_message_preview = models.CharField(max_length=200, blank=True)
     transfers = models.PositiveIntegerField(default=0)
+    csat_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    csat_comment = models.TextField(blank=True)
+    customer_away = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -241,5 +241,18 @@ class InteractionProjector(Projector):
         row.disposition = ""
         row.declined_by = []
 
+    def on_CsatRated(self, e: ev.CsatRated, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        row.csat_rating, row.csat_comment = e.rating, e.comment
+
+    def on_CustomerLeft(self, e: ev.CustomerLeft, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows).customer_away = True
+
+    def on_CustomerReturned(self, e: ev.CustomerReturned, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows).customer_away = False
+
+    def on_TranscriptEmailed(self, e: ev.TranscriptEmailed, r: RecordedEvent, rows: Rows):
+        self._row(e.interaction_id, r, rows)
+
     def on_CustomerMerged(self, e: crm_events.CustomerMerged, r: RecordedEvent, rows: Rows):
         rows.update_where(Interaction, "customer_id", e.customer_id, e.into_customer_id)

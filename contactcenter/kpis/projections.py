@@ -123,14 +123,14 @@ class KpiProjector(Projector):
                 customers.add(data["customer_id"])
             elif event.type == "CustomerMerged":
                 customers.update((data["customer_id"], data["into_customer_id"]))
-        rows.fetch(InteractionClock, interactions)
+        rows.prefetch(InteractionClock, interactions)
         for interaction_id in interactions:
             clock = rows.get(InteractionClock, interaction_id)
             if clock is not None:
                 customers.add(clock.customer_id)
                 agents.update(a for a in (clock.agent_id, clock.last_agent_id) if a is not None)
-        rows.fetch(AgentClock, agents)
-        rows.fetch(RepeatWatch, customers)
+        rows.prefetch(AgentClock, agents)
+        rows.prefetch(RepeatWatch, customers)
         self._watermark(rows)
 
     def finish(self, rows: Rows) -> None:
@@ -139,7 +139,7 @@ class KpiProjector(Projector):
         mark = self._watermark(rows)
         rows.changed(mark)
         if not rows.authoritative:
-            rows.fetch(
+            rows.prefetch(
                 AgentClock, AgentClock.objects.filter(clocking=True).values_list("pk", flat=True)
             )
         for agent in rows.cached(AgentClock):

@@ -183,3 +183,25 @@ def test_concurrent_writers_and_a_follower_see_every_event_once_in_stream_order(
     for n in range(5):
         versions = [e.version for e in followed if e.stream_id == f"busy-{n}"]
         assert versions == list(range(1, len(versions) + 1))
+
+
+def test_a_long_transaction_in_another_database_does_not_hold_followers_back():
+    import psycopg
+
+    settings = connection.settings_dict
+    neighbour = psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    try:
+        neighbour.execute("CREATE TEMP TABLE busy (n int)")
+        neighbour.execute("INSERT INTO busy VALUES (1)")  # holds a transaction id, open
+        store.append("after-the-neighbour", [Ticked()], 0)
+
+        assert streams(store.read_all(0)) == ["after-the-neighbour"]
+    finally:
+        neighbour.rollback()
+        neighbour.close()

@@ -11,7 +11,7 @@ from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction
-from contactcenter.kpis import csat
+from contactcenter.commands import command
 from contactcenter.quality import commands as quality
 from contactcenter.quality.models import Criterion, Scorecard, Section
 from crm import customers
@@ -41,7 +41,7 @@ def scripted_workload() -> None:
     interactions.add_note(handled.interaction_id, "Refund issued", author=f"agent:{agent}")
     offers.end_conversation(handled.interaction_id, agent)
     offers.wrap_up(handled.interaction_id, agent, disposition="resolved", follow_up_on="2026-12-01")
-    csat.rate(handled.interaction_id, 4, "quick")
+    _rate(handled.interaction_id, 4)
     _evaluate(handled.interaction_id)
 
     mailed = ingest(email_message(sender="Bo <bo@example.org>", html="<p>Late <b>order</b></p>"))
@@ -67,6 +67,11 @@ def scripted_workload() -> None:
     for n in range(5):
         ingest(chat_message(visitor=f"w-bulk-{n}", text=f"question {n}"))
     assert alice
+
+
+@command
+def _rate(interaction_id: str, rating: int) -> None:
+    interactions.decide_and_append(interaction_id, lambda i: i.rate(rating, "quick"))
 
 
 def _evaluate(interaction_id: str) -> None:

@@ -9,12 +9,12 @@ from contactcenter.kpis.models import KpiWatermark
 pytestmark = pytest.mark.django_db
 
 
-def test_fetch_loads_many_rows_at_once_and_remembers_the_misses(django_assert_num_queries):
+def test_prefetch_loads_many_rows_at_once_and_remembers_the_misses(django_assert_num_queries):
     KpiWatermark.objects.create(name="a", at_ms=1)
     rows = Rows()
 
     with django_assert_num_queries(1):
-        rows.fetch(KpiWatermark, ["a", "b"])
+        rows.prefetch(KpiWatermark, ["a", "b"])
         assert rows.get(KpiWatermark, "a").at_ms == 1
         assert rows.get(KpiWatermark, "b") is None
 

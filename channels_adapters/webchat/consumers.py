@@ -1,0 +1,214 @@
+"""`/ws/webchat/`: the widget visitor's socket. Thin: it authenticates the signed visitor
+token, joins the visitor's group, and turns frames into the commands in visitor.py.
+Frames are documented in docs/websocket-protocol.md."""
+
+import asyncio
+import logging
+import time
+from collections import defaultdict, deque
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from channels_adapters.webchat import tokens
+from channels_adapters.webchat import visitor as visitors
+from contactcenter import groups, push
+from contactcenter.interactions.domain import DomainError
+
+log = logging.getLogger(__name__)
+
+POSITION_EVERY_SECONDS = 5.0
+TYPING_EVERY_SECONDS = 2.0
+PER_IP_PER_MINUTE = 120
+_per_ip: dict[str, deque] = defaultdict(deque)  # this process's view; per-visitor is exact
+_open_sockets: dict[str, int] = defaultdict(int)
+
+
+def _allow(window: deque, limit: int, now: float) -> float:
+    """Sliding one-minute window: 0 if allowed (and counted), else seconds to wait."""
+    while window and now - window[0] > 60:
+        window.popleft()
+    if len(window) >= limit:
+        return round(60 - (now - window[0]), 1)
+    window.append(now)
+    return 0.0
+
+
+class VisitorConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        push.bind_server_loop(asyncio.get_running_loop())
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        await self.accept()
+        try:
+            self.visitor = tokens.verify((query.get("token") or [""])[0])
+            self.chat = await database_sync_to_async(visitors.channel)(self.visitor.channel_key)
+            if self.chat is None:
+                raise tokens.BadToken("the web chat channel no longer exists")
+        except tokens.BadToken as error:
+            await self.send_json({"type": "error", "code": "unauthorized", "reason": str(error)})
+            await self.close(code=4401)
+            return
+        self.group = groups.visitor(self.visitor.channel_key, self.visitor.visitor_id)
+        self.profile = visitors.Profile()
+        self.sent: deque = deque()
+        self.last_typing = 0.0
+        self.ip = (self.scope.get("client") or ["?"])[0]
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        _open_sockets[self.group] += 1
+        await database_sync_to_async(visitors.returned)(self.visitor)
+        await self.send_welcome()
+        self.poller = asyncio.create_task(self.poll_position())
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "group"):
+            return
+        self.poller.cancel()
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        _open_sockets[self.group] -= 1
+        if _open_sockets[self.group] <= 0:
+            _open_sockets.pop(self.group, None)
+            await database_sync_to_async(visitors.left)(self.visitor, self.chat.grace_seconds)
+
+    async def send_welcome(self) -> None:
+        welcome = await database_sync_to_async(visitors.welcome)(self.visitor)
+        self.conversation = welcome["conversation"]
+        await self.send_json(welcome)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
+        if handler is None or not kind.isidentifier():
+            await self.error("unknown_type", f"unknown frame type {kind!r}")
+            return
+        try:
+            await handler(content)
+        except DomainError as error:
+            await self.error("refused", str(error), ref=content.get("client_message_id"))
+        except (KeyError, TypeError, ValueError) as error:
+            await self.error("bad_frame", f"malformed {kind} frame: {error}")
+
+    async def error(self, code: str, reason: str, **extra) -> None:
+        await self.send_json({"type": "error", "code": code, "reason": reason, **extra})
+
+    # -- frames from the widget --------------------------------------------------------------
+
+    async def on_hello(self, content) -> None:
+        await self.send_welcome()
+
+    on_resync = on_hello
+
+    async def on_start(self, content) -> None:
+        """The pre-chat form: name, e-mail, topic. Kept until the first message."""
+        self.profile = visitors.Profile(
+            name=str(content.get("name", ""))[:100].strip(),
+            email=str(content.get("email", ""))[:254].strip(),
+            topic_id=int(content["topic"]) if content.get("topic") not in (None, "") else None,
+        )
+        await self.send_json({"type": "started"})
+
+    async def on_message(self, content) -> None:
+        if await self.rate_limited(content.get("client_message_id")):
+            return
+        result = await database_sync_to_async(visitors.send_message)(
+            self.visitor,
+            str(content.get("text", "")),
+            str(content["client_message_id"]),
+            self.profile,
+        )
+        await self.send_json(
+            {
+                "type": "ack",
+                "client_message_id": content["client_message_id"],
+                "message_id": result.message_id,
+                "interaction_id": result.interaction_id,
+                "duplicate": result.duplicate,
+            }
+        )
+
+    async def on_choose(self, content) -> None:
+        """A click on a menu option a flow offered."""
+        if await self.rate_limited(content.get("client_message_id")):
+            return
+        result = await database_sync_to_async(visitors.send_message)(
+            self.visitor,
+            str(content["label"]),
+            str(content["client_message_id"]),
+            self.profile,
+            {"flow_choice": str(content["value"])},
+        )
+        await self.send_json(
+            {
+                "type": "ack",
+                "client_message_id": content["client_message_id"],
+                "message_id": result.message_id,
+                "interaction_id": result.interaction_id,
+                "duplicate": result.duplicate,
+            }
+        )
+
+    async def on_typing(self, content) -> None:
+        now = time.monotonic()
+        interaction = (self.conversation or {}).get("interaction_id")
+        if interaction is None or now - self.last_typing < TYPING_EVERY_SECONDS:
+            return
+        self.last_typing = now
+        await self.channel_layer.group_send(
+            groups.interaction(interaction),
+            {
+                "type": "push.frames",
+                "frames": [{"type": "typing", "who": "customer", "interaction_id": interaction}],
+            },
+        )
+
+    async def on_rate(self, content) -> None:
+        await database_sync_to_async(visitors.rate)(
+            self.visitor, int(content["rating"]), str(content.get("comment", ""))
+        )
+
+    async def on_transcript(self, content) -> None:
+        to = await database_sync_to_async(visitors.email_transcript)(
+            self.visitor, str(content.get("email", ""))
+        )
+        await self.send_json({"type": "transcript_sent", "to": to})
+
+    async def rate_limited(self, ref) -> bool:
+        now = time.monotonic()
+        wait = _allow(self.sent, self.chat.messages_per_minute, now) or _allow(
+            _per_ip[self.ip], PER_IP_PER_MINUTE, now
+        )
+        if wait:
+            await self.error(
+                "rate_limited", "too many messages; slow down a little", retry_after=wait, ref=ref
+            )
+        return bool(wait)
+
+    # -- pushes -----------------------------------------------------------------------------
+
+    async def push_frames(self, message) -> None:
+        for frame in message["frames"]:
+            if frame.get("type") == "typing" and frame.get("who") == "customer":
+                continue  # our own typing, echoed back through the interaction group
+            if "interaction_id" in frame and frame["type"] in (
+                "message",
+                "agent_joined",
+                "closed",
+                "state",
+            ):
+                self.conversation = self.conversation or {"interaction_id": frame["interaction_id"]}
+            await self.send_json(frame)
+
+    async def poll_position(self) -> None:
+        """While waiting, tell the visitor their place in line and the expected wait."""
+        last = None
+        while True:
+            await asyncio.sleep(POSITION_EVERY_SECONDS)
+            try:
+                conversation = await database_sync_to_async(visitors.conversation)(self.visitor)
+            except Exception:
+                log.exception("queue position for %s", self.visitor.visitor_id)
+                continue
+            queue = conversation and conversation.get("queue")
+            if queue and queue != last:
+                await self.send_json({"type": "queue_position", **queue})
+            last = queue

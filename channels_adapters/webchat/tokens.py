@@ -1,0 +1,38 @@
+"""The signed visitor token: who a widget visitor is, for which channel, until when."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core import signing
+
+SALT = "webchat.visitor"
+MAX_AGE_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Visitor:
+    channel_key: str
+    visitor_id: str
+
+
+class BadToken(Exception):
+    pass
+
+
+def issue(channel_key: str, visitor_id: str | None = None) -> tuple[str, Visitor]:
+    visitor = Visitor(channel_key, visitor_id or str(uuid.uuid4()))
+    token = signing.dumps(
+        {"c": visitor.channel_key, "v": visitor.visitor_id}, salt=SALT, compress=True
+    )
+    return token, visitor
+
+
+def verify(token: str) -> Visitor:
+    """The visitor a token names, or BadToken if it was tampered with or has expired."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise BadToken("the visitor token has expired") from None
+    except signing.BadSignature:
+        raise BadToken("the visitor token is not valid") from None
+    return Visitor(data["c"], data["v"])

@@ -1,0 +1,77 @@
+"""The widget's HTTP side: the one-line loader, the chat window (an iframe, so nothing of
+the host page's styles leaks in or out), the session endpoint issuing visitor tokens, and a
+demo host page."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from channels_adapters.webchat import tokens
+from channels_adapters.webchat.models import WebChatChannel
+
+LOADER = Path(settings.BASE_DIR) / "templates" / "static" / "webchat" / "loader.js"
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def widget_js(request):
+    """`<script src=".../widget.js" data-channel="KEY" async></script>` on any allowed site."""
+    return HttpResponse(LOADER.read_text(), content_type="text/javascript; charset=utf-8")
+
+
+@require_GET
+@xframe_options_exempt
+def frame(request, key: str):
+    chat = WebChatChannel.objects.filter(key=key).first()
+    if chat is None:
+        raise Http404("no such web chat")
+    response = render(request, "webchat/frame.html", {"chat": chat})
+    # Only the configured sites may show the widget: the browser enforces this.
+    ancestors = " ".join(["'self'", *chat.origins()])
+    response["Content-Security-Policy"] = (
+        f"frame-ancestors {ancestors}; default-src 'self'; img-src 'self' https: data:; "
+        "style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; object-src 'none'; "
+        "base-uri 'none'"
+    )
+    return response
+
+
+@csrf_exempt  # no cookie is used: the token is the credential, and it is only ever returned
+@require_POST
+def session(request):
+    """Issue (or renew) a signed visitor token for a channel."""
+    try:
+        body = json.loads(request.body or b"{}")
+        key = str(body["channel"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "send JSON with the channel key"}, status=400)
+    if not WebChatChannel.objects.filter(key=key).exists():
+        return JsonResponse({"error": f"no web chat channel {key!r}"}, status=404)
+    visitor_id = None
+    if body.get("token"):
+        try:
+            known = tokens.verify(str(body["token"]))
+            if known.channel_key == key:
+                visitor_id = known.visitor_id
+        except tokens.BadToken:
+            pass  # an old or foreign token: start afresh
+    token, visitor = tokens.issue(key, visitor_id)
+    return JsonResponse(
+        {"token": token, "visitor_id": visitor.visitor_id, "ws_path": "/ws/webchat/"}
+    )
+
+
+@require_GET
+def demo(request):
+    """A page that embeds the demo widget, as a customer's site would."""
+    key = request.GET.get("channel", "demo")
+    return render(
+        request, "webchat/demo.html", {"channel_key": key, "public_url": settings.PUBLIC_URL}
+    )

@@ -1,0 +1,285 @@
+"""What a widget visitor can do and see. Synchronous, database-touching: the visitor socket
+calls these through `database_sync_to_async`. A visitor only ever reaches the interaction their
+own signed token leads to: its threading key is their visitor id."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.html import strip_tags
+
+from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
+from channels_adapters.webchat.tokens import Visitor
+from contactcenter import clock
+from contactcenter.commands import command
+from contactcenter.events.context import acting_as
+from contactcenter.interactions import commands as interactions
+from contactcenter.interactions import events as ev
+from contactcenter.interactions.domain import DomainError
+from contactcenter.interactions.ingest import InboundMessage, IngestResult, ingest
+from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
+from crm import customers
+from crm.identities import IdentityKind, InvalidIdentity, normalise
+from routing import admission
+from routing.models import AgentProfile
+
+MAX_TEXT = 5000
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+WAITING = ("new", "self_service", "queued", "offered")
+
+
+@dataclass
+class Profile:
+    """What the pre-chat form told us."""
+
+    name: str = ""
+    email: str = ""
+    topic_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def channel(key: str) -> WebChatChannel | None:
+    return WebChatChannel.objects.filter(key=key).first()
+
+
+def current_interaction(visitor: Visitor) -> Interaction | None:
+    thread = ThreadKey.objects.filter(
+        key=ThreadKey.make("webchat", visitor.channel_key, visitor.visitor_id)
+    ).first()
+    return Interaction.objects.filter(pk=thread.interaction_id).first() if thread else None
+
+
+def is_open(chat: WebChatChannel) -> bool:
+    queue, _ = admission.entry_queue("webchat", chat.key)
+    return queue is None or queue.is_open(clock.now())
+
+
+def welcome(visitor: Visitor) -> dict[str, Any]:
+    chat = channel(visitor.channel_key)
+    if chat is None:
+        raise DomainError(f"no web chat channel {visitor.channel_key!r}")
+    return {
+        "type": "welcome",
+        "visitor_id": visitor.visitor_id,
+        "channel": {
+            "title": chat.title,
+            "greeting": chat.greeting,
+            "color": chat.color,
+            "ask_email": chat.ask_email,
+            "open": is_open(chat),
+            "offline_message": chat.offline_message,
+            "topics": [{"id": t.pk, "label": t.label} for t in chat.topics.all()],
+        },
+        "conversation": conversation(visitor),
+    }
+
+
+def conversation(visitor: Visitor) -> dict[str, Any] | None:
+    interaction = current_interaction(visitor)
+    if interaction is None:
+        return None
+    entries = TranscriptEntry.objects.filter(
+        interaction_id=interaction.id, kind__in=["inbound", "outbound"]
+    ).order_by("position")
+    return {
+        "interaction_id": interaction.id,
+        "state": interaction.state,
+        "version": interaction.version,
+        "agent": agent_card(interaction.agent_id),
+        "messages": [message_view(e, visitor) for e in entries],
+        "can_rate": interaction.state in ("wrap_up", "closed")
+        and interaction.csat_rating is None
+        and interaction.answered_at is not None,
+        "queue": queue_position(interaction) if interaction.state in WAITING else None,
+    }
+
+
+def agent_card(agent_id: int | None) -> dict[str, str] | None:
+    if agent_id is None:
+        return None
+    profile = AgentProfile.objects.select_related("user").filter(user_id=agent_id).first()
+    if profile is None:
+        return None
+    return {
+        "name": profile.display_name or profile.user.first_name or profile.user.username,
+        "avatar_url": profile.avatar_url,
+    }
+
+
+def message_view(entry: TranscriptEntry, visitor: Visitor) -> dict[str, Any]:
+    inbound = entry.kind == "inbound"
+    author = "customer" if inbound else _author_kind(entry.author)
+    return {
+        "id": entry.id,
+        "client_message_id": entry.external_id if inbound else "",
+        "author": author,
+        "name": "" if inbound else (entry.author_name or _channel_title(visitor)),
+        "text": entry.text or strip_tags(entry.html),
+        "options": (entry.channel_data.get("flow") or {}).get("options", []),
+        "at": entry.occurred_at.isoformat(),
+    }
+
+
+def _author_kind(author: str) -> str:
+    return "agent" if author.startswith(("agent:", "supervisor:")) else author or "system"
+
+
+def _channel_title(visitor: Visitor) -> str:
+    chat = channel(visitor.channel_key)
+    return chat.title if chat else ""
+
+
+def queue_position(interaction: Interaction) -> dict[str, Any] | None:
+    """Where the visitor is in line and how long it may take, from the live queue."""
+    if interaction.queue_id is None or interaction.first_queued_at is None:
+        return None
+    ahead = (
+        Interaction.objects.filter(queue_id=interaction.queue_id, state__in=["queued", "offered"])
+        .exclude(pk=interaction.pk)
+        .filter(priority__gte=interaction.priority, first_queued_at__lt=interaction.first_queued_at)
+        .count()
+    )
+    return {"position": ahead + 1, "expected_wait_seconds": expected_wait(interaction, ahead)}
+
+
+def expected_wait(interaction: Interaction, ahead: int) -> int | None:
+    """From the queue's recent pace: the mean gap between its last answers, times how many
+    must be answered before this one. No recent answers: no promise (None)."""
+    since = clock.now() - timedelta(hours=1)
+    answered = sorted(
+        Interaction.objects.filter(queue_id=interaction.queue_id, answered_at__gte=since)
+        .order_by("-answered_at")
+        .values_list("answered_at", flat=True)[:50]
+    )
+    if len(answered) < 2:
+        return None
+    gap = (answered[-1] - answered[0]).total_seconds() / (len(answered) - 1)
+    return round(gap * (ahead + 1))
+
+
+@command
+def send_message(
+    visitor: Visitor,
+    text: str,
+    client_message_id: str,
+    profile: Profile,
+    channel_data: dict[str, Any] | None = None,
+) -> IngestResult:
+    """The visitor said something. A resend with the same client message id appends nothing."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("an empty message")
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"a message of more than {MAX_TEXT} characters")
+    if not client_message_id or len(client_message_id) > 64:
+        raise DomainError("a message needs its client message id")
+    data = dict(channel_data or {})
+    topic = _topic(visitor, profile.topic_id)
+    if topic is not None:
+        data.update(queue_id=topic.queue_id, topic=topic.label)
+    if profile.email:
+        data["email"] = profile.email
+    with acting_as("customer"):
+        result = ingest(
+            InboundMessage(
+                channel="webchat",
+                channel_key=visitor.channel_key,
+                sender_kind="web",
+                sender_address=visitor.visitor_id,
+                sender_name=profile.name,
+                threading_key=visitor.visitor_id,
+                external_id=client_message_id,
+                text=text,
+                channel_data=data,
+            )
+        )
+        if result.created and profile.email:
+            _remember_email(result.customer_id, profile.email)
+    return result
+
+
+def _topic(visitor: Visitor, topic_id: int | None) -> WebChatTopic | None:
+    if topic_id is None:
+        return None
+    return WebChatTopic.objects.filter(pk=topic_id, channel__key=visitor.channel_key).first()
+
+
+def _remember_email(customer_id: str, email: str) -> None:
+    """An e-mail typed in the form becomes an identity, unless another customer has it: a
+    visitor must not be able to claim someone else's history by typing their address."""
+    try:
+        identity = normalise(IdentityKind.EMAIL, email)
+        if customers.find(identity) is None:
+            customers.add_identity(customer_id, identity)
+    except (InvalidIdentity, DomainError):
+        pass
+
+
+@command
+def rate(visitor: Visitor, rating: int, comment: str) -> None:
+    interaction = _require_current(visitor)
+    with acting_as("customer"):
+        interactions.decide_and_append(interaction.id, lambda i: i.rate(rating, comment))
+
+
+@command
+def left(visitor: Visitor, grace_seconds: int) -> None:
+    interaction = current_interaction(visitor)
+    if interaction is None:
+        return
+    grace_until = clock.now() + timedelta(seconds=grace_seconds)
+    with acting_as("customer"):
+        interactions.decide_and_append(interaction.id, lambda i: i.customer_left(grace_until))
+
+
+@command
+def returned(visitor: Visitor) -> None:
+    interaction = current_interaction(visitor)
+    if interaction is None or not interaction.customer_away:
+        return
+    with acting_as("customer"):
+        interactions.decide_and_append(interaction.id, lambda i: i.customer_returned())
+
+
+def email_transcript(visitor: Visitor, address: str) -> str:
+    """Mail the visitor their conversation; returns the address it went to."""
+    address = (address or "").strip()
+    if not EMAIL.match(address) or len(address) > 254:
+        raise DomainError(f"{address!r} is not an e-mail address")
+    interaction = _require_current(visitor)
+    entries = TranscriptEntry.objects.filter(
+        interaction_id=interaction.id, kind__in=["inbound", "outbound"]
+    ).order_by("position")
+    chat = channel(visitor.channel_key)
+    lines = [
+        f"[{e.occurred_at:%Y-%m-%d %H:%M}] "
+        f"{'You' if e.kind == 'inbound' else e.author_name or chat.title}: "
+        f"{e.text or strip_tags(e.html)}"
+        for e in entries
+    ]
+    send_mail(
+        subject=f"Your conversation with {chat.title if chat else 'us'}",
+        message="\n".join(lines) + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[address],
+    )
+    _record_transcript(interaction.id, address)
+    return address
+
+
+@command
+def _record_transcript(interaction_id: str, address: str) -> None:
+    with acting_as("customer"):
+        interactions.decide_and_append(
+            interaction_id, lambda i: [ev.TranscriptEmailed(interaction_id=i.id, to=address)]
+        )
+
+
+def _require_current(visitor: Visitor) -> Interaction:
+    interaction = current_interaction(visitor)
+    if interaction is None:
+        raise DomainError("there is no conversation yet")
+    return interaction

@@ -1,0 +1,242 @@
+"""`/ws/agent/`: the agent console's socket. It authenticates the session, keeps the console's
+group subscriptions (the agent's own group, and one per interaction they hold or open),
+forwards pushes, and turns requests into the actions in actions.py. No ORM work on the event
+loop. Frames are documented in docs/websocket-protocol.md."""
+
+import asyncio
+from collections import deque
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from contactcenter import groups, push
+from contactcenter.console import actions, state
+from contactcenter.interactions.domain import DomainError
+from contactcenter.roles import is_agent
+
+# Events after which an agent no longer holds the interaction, and after which nobody does.
+LET_GO = {"OfferRejected", "OfferTimedOut", "OfferRescinded", "InteractionTransferred"}
+ENDED = {"InteractionClosed", "InteractionAbandoned"}
+
+
+class AgentConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        push.bind_server_loop(asyncio.get_running_loop())
+        self.user = self.scope.get("user")
+        await self.accept()
+        if not self.user or not self.user.is_authenticated:
+            await self.reject("log in first")
+            return
+        if not await database_sync_to_async(is_agent)(self.user):
+            await self.reject("this account is not an agent")
+            return
+        self.watching: set[str] = set()
+        self.forwarded: deque[int] = deque(maxlen=2000)
+        await self.channel_layer.group_add(groups.agent(self.user.pk), self.channel_name)
+        await self.send_snapshot()
+
+    async def reject(self, reason: str) -> None:
+        await self.send_json({"type": "error", "code": "unauthorized", "reason": reason})
+        await self.close(code=4403)
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "watching"):
+            return
+        await self.channel_layer.group_discard(groups.agent(self.user.pk), self.channel_name)
+        for interaction_id in list(self.watching):
+            await self.unwatch(interaction_id)
+
+    async def watch(self, interaction_id: str) -> None:
+        if interaction_id not in self.watching:
+            self.watching.add(interaction_id)
+            await self.channel_layer.group_add(
+                groups.interaction(interaction_id), self.channel_name
+            )
+
+    async def unwatch(self, interaction_id: str) -> None:
+        if interaction_id in self.watching:
+            self.watching.discard(interaction_id)
+            await self.channel_layer.group_discard(
+                groups.interaction(interaction_id), self.channel_name
+            )
+
+    async def send_snapshot(self) -> None:
+        snapshot = await database_sync_to_async(state.snapshot)(self.user)
+        for item in snapshot["interactions"]:
+            await self.watch(item["id"])
+        await self.send_json(snapshot)
+
+    # -- requests --------------------------------------------------------------------------
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
+        ref = content.get("ref") if isinstance(content, dict) else None
+        if handler is None or not kind.isidentifier():
+            await self.send_json(
+                {
+                    "type": "error",
+                    "ref": ref,
+                    "code": "unknown_type",
+                    "reason": f"unknown request {kind!r}",
+                }
+            )
+            return
+        try:
+            result = await handler(content)
+        except actions.Forbidden as error:
+            await self.send_json(
+                {"type": "error", "ref": ref, "code": "forbidden", "reason": str(error)}
+            )
+        except DomainError as error:
+            await self.send_json(
+                {"type": "error", "ref": ref, "code": "refused", "reason": str(error)}
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "ref": ref,
+                    "code": "bad_request",
+                    "reason": f"malformed {kind}: {error}",
+                }
+            )
+        else:
+            await self.send_json({"type": "ack", "ref": ref, "request": kind, **(result or {})})
+
+    def act(self, action, *args, **kwargs):
+        return database_sync_to_async(action)(self.user, *args, **kwargs)
+
+    async def on_sync(self, content):
+        await self.send_snapshot()
+
+    async def on_presence(self, content):
+        await self.act(
+            actions.set_presence, str(content["presence"]), str(content.get("reason", ""))
+        )
+
+    async def on_accept(self, content):
+        interaction_id = str(content["interaction_id"])
+        await self.watch(interaction_id)
+        view = await self.act(actions.accept, interaction_id, str(content["offer_id"]))
+        return {"interaction": view}
+
+    async def on_reject(self, content):
+        await self.act(
+            actions.reject,
+            str(content["interaction_id"]),
+            str(content["offer_id"]),
+            str(content.get("reason", "")),
+        )
+
+    async def on_open(self, content):
+        interaction_id = str(content["interaction_id"])
+        if not await database_sync_to_async(state.viewable)(self.user, interaction_id):
+            raise actions.Forbidden("that interaction is not in your queues")
+        await self.watch(interaction_id)
+        view = await database_sync_to_async(state.interaction_view)(interaction_id, self.user)
+        await self.send_json({"type": "interaction", "interaction": view})
+
+    async def on_close_view(self, content):
+        await self.unwatch(str(content["interaction_id"]))
+
+    async def on_send(self, content):
+        message_id = await self.act(
+            actions.send,
+            str(content["interaction_id"]),
+            str(content.get("text", "")),
+            str(content.get("client_message_id", "")),
+            subject=str(content.get("subject", "")),
+            cc=content.get("cc") or None,
+        )
+        return {"message_id": message_id}
+
+    async def on_note(self, content):
+        note_id = await self.act(
+            actions.note, str(content["interaction_id"]), str(content.get("text", ""))
+        )
+        return {"note_id": note_id}
+
+    async def on_typing(self, content):
+        interaction_id = str(content["interaction_id"])
+        if interaction_id not in self.watching:
+            return
+        frame = {"type": "typing", "who": "agent", "interaction_id": interaction_id}
+        await self.channel_layer.group_send(
+            groups.interaction(interaction_id), {"type": "push.frames", "frames": [frame]}
+        )
+        target = await database_sync_to_async(_visitor_group)(interaction_id)
+        if target:
+            await self.channel_layer.group_send(target, {"type": "push.frames", "frames": [frame]})
+
+    async def on_transfer(self, content):
+        await self.act(
+            actions.transfer,
+            str(content["interaction_id"]),
+            str(content["kind"]),
+            _int(content.get("queue_id")),
+            _int(content.get("agent_id")),
+            str(content.get("note", "")),
+        )
+
+    async def on_end(self, content):
+        await self.act(actions.end, str(content["interaction_id"]))
+
+    async def on_wrap_up(self, content):
+        await self.act(
+            actions.wrap_up,
+            str(content["interaction_id"]),
+            str(content.get("disposition", "")),
+            str(content.get("notes", "")),
+            str(content.get("follow_up_on", "")),
+        )
+
+    async def on_canned(self, content):
+        text = await self.act(
+            actions.canned_text, str(content["interaction_id"]), int(content["canned_id"])
+        )
+        return {"text": text}
+
+    async def on_customer_note(self, content):
+        note_id = await self.act(
+            actions.customer_note, str(content["customer_id"]), str(content.get("text", ""))
+        )
+        return {"note_id": note_id}
+
+    # -- pushes -----------------------------------------------------------------------------
+
+    async def push_frames(self, message) -> None:
+        for frame in message["frames"]:
+            if frame.get("type") == "typing":
+                if frame.get("who") != "agent":
+                    await self.send_json(frame)
+                continue
+            position = frame.get("position")
+            if position in self.forwarded:
+                continue  # came through both our own group and the interaction's
+            self.forwarded.append(position)
+            await self.follow(frame)
+            await self.send_json(frame)
+
+    async def follow(self, frame) -> None:
+        """Keep the interaction subscriptions in step with what this agent holds."""
+        data = frame.get("data", {})
+        interaction_id = data.get("interaction_id")
+        if not interaction_id:
+            return
+        mine = data.get("agent_id") == self.user.pk or data.get("from_agent_id") == self.user.pk
+        if frame["event"] in ("OfferCreated", "InteractionAssigned") and mine:
+            await self.watch(interaction_id)
+        elif (frame["event"] in LET_GO and mine) or frame["event"] in ENDED:
+            await self.unwatch(interaction_id)
+
+
+def _int(value) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def _visitor_group(interaction_id: str) -> str | None:
+    from contactcenter.interactions.models import Interaction
+
+    row = Interaction.objects.filter(pk=interaction_id, channel="webchat").first()
+    return groups.visitor(row.channel_key, row.threading_key) if row else None

@@ -1,0 +1,214 @@
+"""What an agent's console shows, read from the projections (and the customer's history from
+the log). A console that reconnects, or notices a missed push, asks for these again: this is
+the "fresh page load" that pushes must converge to."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.db.models import Q
+
+from contactcenter.access import can_open
+from contactcenter.console.models import CannedResponse
+from contactcenter.events import store
+from contactcenter.interactions.models import Interaction, TranscriptEntry
+from contactcenter.roles import is_supervisor
+from crm.models import ContactIdentity, Customer, CustomerNote
+from crm.timeline import customer_timeline
+from routing import config
+from routing.models import AgentState, AwayReason
+
+HELD = ("offered", "active", "wrap_up")
+
+
+def me(user: AbstractBaseUser) -> dict[str, Any]:
+    state = AgentState.objects.filter(pk=user.pk).first() or AgentState(agent_id=user.pk)
+    profile = config.current().agents.get(user.pk)
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "name": profile.name if profile else user.get_full_name() or user.get_username(),
+        "is_agent": profile is not None,
+        "is_supervisor": is_supervisor(user),
+        "presence": state.presence,
+        "away_reason": state.away_reason,
+        "presence_since": state.presence_since.isoformat() if state.presence_since else None,
+        "capacity": profile.capacity if profile else {},
+        "load": state.load(),
+    }
+
+
+def snapshot(user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the console needs after (re)connecting."""
+    position = store.last_position()
+    held = Interaction.objects.filter(
+        Q(agent_id=user.pk, state__in=HELD) | Q(offer_agent_id=user.pk, state="offered")
+    )
+    snapshot_config = config.current()
+    return {
+        "type": "snapshot",
+        "position": position,
+        "me": me(user),
+        "interactions": [interaction_view(row.id, user) for row in held],
+        "queues": [
+            {"id": q.queue_id, "name": q.name, "channels": list(q.channels)}
+            for q in snapshot_config.queues.values()
+        ],
+        "agents": agent_directory(),
+        "away_reasons": [{"code": r.code, "label": r.label} for r in AwayReason.objects.all()],
+        "canned": [
+            {"id": c.pk, "title": c.title, "shortcut": c.shortcut}
+            for c in CannedResponse.objects.filter(active=True)
+        ],
+    }
+
+
+def agent_directory() -> list[dict[str, Any]]:
+    """Agents to transfer to, with their presence."""
+    presence = dict(AgentState.objects.values_list("agent_id", "presence"))
+    return sorted(
+        (
+            {
+                "id": a.agent_id,
+                "name": a.name,
+                "presence": presence.get(a.agent_id, "offline"),
+                "is_supervisor": a.is_supervisor,
+            }
+            for a in config.current().agents.values()
+        ),
+        key=lambda a: a["name"].lower(),
+    )
+
+
+def entry_view(entry: TranscriptEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "position": entry.position,
+        "kind": entry.kind,
+        "author": entry.author,
+        "author_name": entry.author_name,
+        "text": entry.text,
+        "html": entry.html,
+        "subject": entry.subject,
+        "attachments": entry.attachments,
+        "audience": entry.audience,
+        "delivery_status": entry.delivery_status,
+        "delivery_detail": entry.delivery_detail,
+        "at": entry.occurred_at.isoformat(),
+    }
+
+
+def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, Any]:
+    row = Interaction.objects.get(pk=interaction_id)
+    supervisor = is_supervisor(user)
+    queue = config.current().queues.get(row.queue_id or -1)
+    entries = TranscriptEntry.objects.filter(interaction_id=row.id).order_by("position")
+    # A whisper (a note for the agent) is for the agent handling it and supervisors.
+    visible = [
+        entry_view(e)
+        for e in entries
+        if not (
+            e.kind == "note"
+            and e.audience == "agent"
+            and not supervisor
+            and row.agent_id != user.pk
+        )
+    ]
+    latest = _latest(row.id, {"WrapUpStarted", "OfferCreated"})
+    wrap_up = latest.get("WrapUpStarted") if row.state == "wrap_up" else None
+    offer = latest.get("OfferCreated") if row.state == "offered" else None
+    return {
+        "id": row.id,
+        "version": row.version,
+        "state": row.state,
+        "channel": row.channel,
+        "direction": row.direction,
+        "subject": row.subject,
+        "queue": {"id": queue.queue_id, "name": queue.name} if queue else None,
+        "agent_id": row.agent_id,
+        "customer_away": row.customer_away,
+        "created_at": row.created_at.isoformat(),
+        "answered_at": row.answered_at.isoformat() if row.answered_at else None,
+        "dispositions": [
+            {"code": c, "label": label} for c, label in (queue.dispositions if queue else ())
+        ],
+        "wrap_up_deadline": wrap_up.data.get("deadline") if wrap_up else None,
+        "offer": {
+            "offer_id": offer.data["offer_id"],
+            "agent_id": offer.data["agent_id"],
+            "expires_at": offer.data["expires_at"],
+            "reason": offer.data.get("decision", {}).get("reason", ""),
+        }
+        if offer
+        else None,
+        "messages": visible,
+        "customer": customer_panel(row.customer_id, exclude=row.id),
+    }
+
+
+def _latest(interaction_id: str, types: set[str]) -> dict[str, Any]:
+    latest = {}
+    for event in store.read_stream(f"interaction-{interaction_id}"):
+        if event.type in types:
+            latest[event.type] = event
+    return latest
+
+
+def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, Any]:
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        return {"id": customer_id, "name": "", "identities": [], "notes": [], "history": []}
+    history = [
+        {
+            "interaction_id": t.interaction_id,
+            "channel": t.channel,
+            "direction": t.direction,
+            "started_at": t.started_at.isoformat(),
+            "state": t.state,
+            "subject": t.subject,
+            "summary": t.summary,
+            "messages": t.messages,
+            "disposition": t.disposition,
+            "notes": t.wrap_up_notes,
+            "csat": t.csat,
+        }
+        for t in customer_timeline(customer_id)
+        if t.interaction_id != exclude
+    ]
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "first_name": customer.first_name,
+        "company": customer.company,
+        "email": customer.email,
+        "phone": customer.phone,
+        "since": customer.created_at.isoformat(),
+        "identities": [
+            {"kind": i.kind, "address": i.address}
+            for i in ContactIdentity.objects.filter(customer_id=customer.id)
+        ],
+        "notes": [
+            {
+                "id": n.id,
+                "text": n.text,
+                "author_name": n.author_name,
+                "at": n.created_at.isoformat(),
+            }
+            for n in CustomerNote.objects.filter(customer_id=customer.id)[:50]
+        ],
+        "history": history,
+    }
+
+
+def viewable(user: AbstractBaseUser, interaction_id: str) -> bool:
+    return can_open(user, interaction_id)
+
+
+def display_name(user: User) -> str:
+    profile = config.current().agents.get(user.pk)
+    return profile.name if profile else user.get_full_name() or user.get_username()
+
+
+def visible_ids(user: AbstractBaseUser):
+    from contactcenter.access import visible_interactions
+
+    return visible_interactions(user).values("pk")

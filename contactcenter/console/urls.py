@@ -1,0 +1,5 @@
+from django.urls import path
+
+from contactcenter.console import views
+
+urlpatterns = [path("", views.console, name="console")]

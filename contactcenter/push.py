@@ -1,0 +1,130 @@
+"""Pushes to browsers, sent after each commit over channel-layer groups.
+
+Push is a hint; the log is the truth. Every frame carries the position and stream version of
+the event it reflects, so a client that sees a gap (or reconnects) asks for a fresh snapshot
+from the projections instead of trusting the stream (docs/websocket-protocol.md).
+
+Publishing happens in whatever thread committed: a request, a consumer's database thread, a
+router. The in-memory channel layer of the embedded server lives on the server's event loop,
+so frames from other threads are handed to that loop; Redis serves every loop and process.
+"""
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from contactcenter import groups
+from contactcenter.events import store
+from contactcenter.events.store import RecordedEvent
+
+log = logging.getLogger(__name__)
+
+# The event types that concern an agent personally, and which agent field names them.
+AGENT_FIELDS = {
+    "OfferCreated": "agent_id",
+    "OfferAccepted": "agent_id",
+    "OfferRejected": "agent_id",
+    "OfferTimedOut": "agent_id",
+    "OfferRescinded": "agent_id",
+    "InteractionAssigned": "agent_id",
+    "InteractionTransferred": "from_agent_id",
+    "AgentPresenceChanged": "agent_id",
+}
+
+_server_loop: asyncio.AbstractEventLoop | None = None
+# Audiences beyond agents and supervisors (the web chat widget registers its own).
+Audience = Callable[[list[RecordedEvent]], dict[str, list[dict[str, Any]]]]
+_audiences: list[Audience] = []
+
+
+def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Called by consumers on connect: the loop an in-memory channel layer belongs to."""
+    global _server_loop
+    _server_loop = loop
+
+
+def add_audience(audience: Audience) -> None:
+    if audience not in _audiences:
+        _audiences.append(audience)
+
+
+def frame(event: RecordedEvent) -> dict[str, Any]:
+    return {
+        "type": "event",
+        "position": event.position,
+        "stream": event.stream_id,
+        "version": event.version,
+        "event": event.type,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor": event.metadata.get("actor", ""),
+        "data": event.data,
+    }
+
+
+def staff_frames(events: Iterable[RecordedEvent]) -> dict[str, list[dict[str, Any]]]:
+    """Frames for agents' consoles and supervisors, by group."""
+    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        payload = frame(event)
+        interaction_id = event.data.get("interaction_id")
+        if interaction_id:
+            by_group[groups.interaction(interaction_id)].append(payload)
+        field = AGENT_FIELDS.get(event.type)
+        if field and event.data.get(field) is not None:
+            by_group[groups.agent(event.data[field])].append(payload)
+        by_group[groups.SUPERVISORS].append(payload)
+    return by_group
+
+
+def publish(events: list[RecordedEvent]) -> None:
+    """After a commit: send each group its frames, batched, as one message per group."""
+    by_group = staff_frames(events)
+    for audience in _audiences:
+        try:
+            for group, frames in audience(events).items():
+                by_group[group].extend(frames)
+        except Exception:
+            log.exception("a push audience failed; the log still has everything")
+    if by_group:
+        send(
+            {group: {"type": "push.frames", "frames": frames} for group, frames in by_group.items()}
+        )
+
+
+def send(messages: dict[str, dict[str, Any]]) -> None:
+    """group_send each message, from whatever thread we are in, never raising: a lost push
+    is recovered by the client's resync, a failed commit is not."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    async def deliver() -> None:
+        for group, message in messages.items():
+            await layer.group_send(group, message)
+
+    try:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        loop = _server_loop
+        if running is not None:  # sync code called on a loop's own thread
+            running.create_task(deliver())
+        elif loop is not None and loop.is_running() and _is_in_memory(layer):
+            asyncio.run_coroutine_threadsafe(deliver(), loop)
+        else:
+            async_to_sync(deliver)()
+    except Exception:
+        log.exception("push failed; clients will resync from the projections")
+
+
+def _is_in_memory(layer) -> bool:
+    return type(layer).__name__ == "InMemoryChannelLayer"
+
+
+store.on_committed(publish)

@@ -1,0 +1,193 @@
+from django import forms
+from django.contrib import admin
+
+from contactcenter.events.admin import ReadOnlyAdmin
+from routing.models import (
+    CHANNEL_CHOICES,
+    AgentProfile,
+    AgentSkill,
+    AgentState,
+    AwayReason,
+    BusinessCalendar,
+    Disposition,
+    EntryPoint,
+    Holiday,
+    OpeningHours,
+    OverflowStep,
+    Queue,
+    QueueSkill,
+    Skill,
+    Team,
+    Timer,
+)
+
+
+class QueueForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        choices=CHANNEL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The channels whose interactions this queue takes.",
+    )
+
+    class Meta:
+        model = Queue
+        fields = [
+            "name",
+            "channels",
+            "priority",
+            "strategy",
+            "max_size",
+            "sl_threshold_seconds",
+            "sl_target_percent",
+            "offer_timeout_seconds",
+            "missed_offers_before_away",
+            "wrap_up_limit_seconds",
+            "dispositions",
+            "known_agent_window_seconds",
+            "calendar",
+            "after_hours_action",
+            "after_hours_message",
+            "after_hours_queue",
+        ]
+
+
+class QueueSkillInline(admin.TabularInline):
+    model = QueueSkill
+    extra = 0
+
+
+class OverflowStepInline(admin.TabularInline):
+    model = OverflowStep
+    fk_name = "queue"
+    extra = 0
+
+
+@admin.register(Queue)
+class QueueAdmin(admin.ModelAdmin):
+    form = QueueForm
+    list_display = ("name", "channel_list", "priority", "strategy", "sl_target", "calendar")
+    inlines = [QueueSkillInline, OverflowStepInline]
+    filter_horizontal = ("dispositions",)
+    fieldsets = [
+        (None, {"fields": ["name", "channels", "priority", "strategy", "max_size"]}),
+        ("Service level", {"fields": ["sl_threshold_seconds", "sl_target_percent"]}),
+        (
+            "Offers and wrap-up",
+            {
+                "fields": [
+                    "offer_timeout_seconds",
+                    "missed_offers_before_away",
+                    "wrap_up_limit_seconds",
+                    "dispositions",
+                ]
+            },
+        ),
+        ("Known-agent routing", {"fields": ["known_agent_window_seconds"]}),
+        (
+            "Business hours",
+            {
+                "fields": [
+                    "calendar",
+                    "after_hours_action",
+                    "after_hours_message",
+                    "after_hours_queue",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="channels")
+    def channel_list(self, queue: Queue) -> str:
+        return ", ".join(queue.channels)
+
+    @admin.display(description="service level")
+    def sl_target(self, queue: Queue) -> str:
+        return f"{queue.sl_target_percent}% in {queue.sl_threshold_seconds}s"
+
+
+class AgentSkillInline(admin.TabularInline):
+    model = AgentSkill
+    extra = 0
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "team",
+        "capacity_webchat",
+        "capacity_email",
+        "capacity_sms",
+        "capacity_voice",
+        "capacity_slack",
+    )
+    list_filter = ("team", "queues")
+    search_fields = ("user__username", "display_name", "user__first_name", "user__last_name")
+    filter_horizontal = ("queues",)
+    inlines = [AgentSkillInline]
+    fieldsets = [
+        (None, {"fields": ["user", "display_name", "avatar_url", "team", "queues"]}),
+        (
+            "Capacity per channel",
+            {
+                "fields": [
+                    "capacity_webchat",
+                    "capacity_email",
+                    "capacity_sms",
+                    "capacity_voice",
+                    "capacity_slack",
+                    "voice_blocks_other_work",
+                ]
+            },
+        ),
+        ("Voice", {"fields": ["voice_endpoint"]}),
+    ]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 0
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ("name", "timezone")
+    inlines = [OpeningHoursInline, HolidayInline]
+
+
+@admin.register(EntryPoint)
+class EntryPointAdmin(admin.ModelAdmin):
+    list_display = ("channel", "channel_key", "queue", "priority")
+    list_filter = ("channel",)
+
+
+admin.site.register(Skill)
+admin.site.register(Team)
+admin.site.register(Disposition, list_display=("code", "label", "active"))
+admin.site.register(AwayReason, list_display=("code", "label", "limit_minutes"))
+
+
+@admin.register(AgentState)
+class AgentStateAdmin(ReadOnlyAdmin):
+    """Projected from the log: change presence through the console, not here."""
+
+    list_display = (
+        "agent_id",
+        "presence",
+        "away_reason",
+        "presence_since",
+        "activity",
+        "missed_in_a_row",
+    )
+    list_filter = ("presence",)
+
+
+@admin.register(Timer)
+class TimerAdmin(ReadOnlyAdmin):
+    list_display = ("key", "kind", "due_at", "interaction_id")
+    list_filter = ("kind",)

@@ -1,0 +1,596 @@
+/* The agent console. State comes from the server's snapshot and interaction views; pushed
+   events are applied on top while their versions follow on, and anything else (a gap, a
+   reconnect) asks the server again: the console always converges to a fresh page load.
+   Everything anyone typed is written with textContent; e-mail HTML (sanitised on arrival)
+   is shown in a sandboxed iframe with scripts off. Protocol: docs/websocket-protocol.md. */
+(function () {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var me = JSON.parse($("me-data").textContent);
+  var state = {
+    interactions: {},   // id -> interaction view (offered to me, active, wrap-up)
+    active: null,       // the open tab
+    queues: [], agents: [], canned: [], awayReasons: [],
+    pending: {},        // request ref -> callback
+    connected: false
+  };
+  var socket = null;
+  var backoff = 1000;
+  var refs = 0;
+  var lastTyping = 0;
+
+  // -- the socket ---------------------------------------------------------------------------
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/agent/");
+    socket.onopen = function () { backoff = 1000; setConnection(true); };
+    socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
+    socket.onclose = function (event) {
+      setConnection(false);
+      if (event.code === 4403) { toast("Your session ended. Log in again."); return; }
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 15000);
+    };
+  }
+
+  function request(type, fields, callback) {
+    var ref = "r" + (++refs);
+    var frame = Object.assign({ type: type, ref: ref }, fields || {});
+    if (callback) { state.pending[ref] = callback; }
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+    } else {
+      toast("Not connected; try again in a moment.");
+    }
+    return ref;
+  }
+
+  function setConnection(up) {
+    state.connected = up;
+    var el = $("connection");
+    el.textContent = up ? "connected" : "reconnecting…";
+    el.className = "connection " + (up ? "up" : "down");
+  }
+
+  // -- frames from the server -----------------------------------------------------------------
+  function receive(frame) {
+    switch (frame.type) {
+      case "snapshot": return applySnapshot(frame);
+      case "interaction": return putInteraction(frame.interaction);
+      case "event": return applyEvent(frame);
+      case "typing": return showTyping(frame);
+      case "ack": return settle(frame, null);
+      case "error": return settle(frame, frame.reason);
+      default: return undefined;
+    }
+  }
+
+  function settle(frame, error) {
+    var callback = state.pending[frame.ref];
+    delete state.pending[frame.ref];
+    if (error) { toast(error); }
+    if (callback) { callback(error, frame); }
+  }
+
+  function applySnapshot(snapshot) {
+    me = Object.assign(me, snapshot.me);
+    state.queues = snapshot.queues;
+    state.agents = snapshot.agents;
+    state.canned = snapshot.canned;
+    state.awayReasons = snapshot.away_reasons;
+    state.interactions = {};
+    snapshot.interactions.forEach(function (view) { state.interactions[view.id] = view; });
+    if (state.active && !state.interactions[state.active]) { state.active = null; }
+    renderPresence();
+    renderCanned();
+    renderAll();
+  }
+
+  function putInteraction(view) {
+    var known = state.interactions[view.id];
+    if (known && known.version > view.version) { return; }
+    state.interactions[view.id] = view;
+    if (view.state === "active" && view.agent_id === me.id && !state.active) { state.active = view.id; }
+    renderAll();
+  }
+
+  // Pushed events: applied while versions follow on; a gap asks for the interaction afresh.
+  function applyEvent(frame) {
+    var data = frame.data;
+    if (frame.event === "AgentPresenceChanged") {
+      if (data.agent_id === me.id) { me.presence = data.presence; me.away_reason = data.reason; renderPresence(); }
+      return;
+    }
+    var id = data.interaction_id;
+    if (!id) { return; }
+    var view = state.interactions[id];
+    if (!view) {
+      if (frame.event === "OfferCreated" && data.agent_id === me.id) {
+        request("open", { interaction_id: id });
+        alertOffer();
+      }
+      return;
+    }
+    if (frame.version <= view.version) { return; }
+    if (frame.version !== view.version + 1) { request("open", { interaction_id: id }); return; }
+    view.version = frame.version;
+    reduce(view, frame);
+    renderAll();
+  }
+
+  function reduce(view, frame) {
+    var data = frame.data;
+    switch (frame.event) {
+      case "MessageReceived":
+        view.messages.push({ id: data.message_id, kind: "inbound", author: "customer", author_name: data.sender_name || data.sender,
+                             text: data.text, html: data.html, subject: data.subject, attachments: data.attachments, at: frame.occurred_at });
+        if (data.subject) { view.subject = view.subject || data.subject; }
+        break;
+      case "MessageSent":
+        view.messages.push({ id: data.message_id, kind: "outbound", author: data.author, author_name: data.author_name,
+                             text: data.text, html: data.html, subject: data.subject, attachments: data.attachments,
+                             delivery_status: "pending", at: frame.occurred_at });
+        break;
+      case "InternalNoteAdded":
+        if (data.audience === "agent" && view.agent_id !== me.id && !me.is_supervisor) { break; }
+        view.messages.push({ id: data.note_id, kind: "note", author: data.author, author_name: data.author_name,
+                             text: data.text, audience: data.audience, at: frame.occurred_at });
+        break;
+      case "MessageDelivered":
+      case "MessageDeliveryFailed":
+        view.messages.forEach(function (m) {
+          if (m.id === data.message_id) {
+            m.delivery_status = frame.event === "MessageDelivered" ? data.status : "failed";
+            m.delivery_detail = data.reason || "";
+          }
+        });
+        break;
+      case "OfferCreated":
+        view.state = "offered";
+        view.offer = { offer_id: data.offer_id, agent_id: data.agent_id, expires_at: data.expires_at,
+                       reason: (data.decision || {}).reason || "" };
+        break;
+      case "OfferAccepted":
+      case "InteractionAssigned":
+        view.state = "active"; view.agent_id = data.agent_id; view.offer = null;
+        if (data.agent_id === me.id) { state.active = view.id; }
+        break;
+      case "OfferRejected": case "OfferTimedOut": case "OfferRescinded":
+        view.state = "queued"; view.offer = null;
+        break;
+      case "InteractionQueued": view.state = "queued"; break;
+      case "InteractionTransferred": view.state = "queued"; view.agent_id = null; break;
+      case "WrapUpStarted": view.state = "wrap_up"; view.wrap_up_deadline = data.deadline || null; break;
+      case "InteractionClosed": view.state = "closed"; break;
+      case "InteractionAbandoned": view.state = "abandoned"; break;
+      case "CustomerLeft": view.customer_away = true; break;
+      case "CustomerReturned": view.customer_away = false; break;
+      default: break;
+    }
+  }
+
+  // What stays in this console: offers to me, and what I handle.
+  function mine(view) {
+    if (view.state === "offered") { return view.offer && view.offer.agent_id === me.id; }
+    return (view.state === "active" || view.state === "wrap_up") && view.agent_id === me.id;
+  }
+
+  // -- rendering --------------------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function renderAll() {
+    Object.keys(state.interactions).forEach(function (id) {
+      if (!mine(state.interactions[id])) {
+        delete state.interactions[id];
+        request("close_view", { interaction_id: id });
+      }
+    });
+    if (state.active && !state.interactions[state.active]) { state.active = null; }
+    if (!state.active) {
+      var first = held()[0];
+      state.active = first ? first.id : null;
+    }
+    renderOffers();
+    renderTabs();
+    renderThread();
+    renderLoad();
+  }
+
+  function offers() {
+    return Object.values(state.interactions).filter(function (v) { return v.state === "offered"; })
+      .sort(function (a, b) { return a.created_at < b.created_at ? -1 : 1; });
+  }
+  function held() {
+    return Object.values(state.interactions).filter(function (v) { return v.state !== "offered"; })
+      .sort(function (a, b) { return (a.answered_at || a.created_at) < (b.answered_at || b.created_at) ? -1 : 1; });
+  }
+
+  function renderOffers() {
+    var list = $("offers");
+    list.textContent = "";
+    var items = offers();
+    if (!items.length) { list.appendChild(el("li", "empty", "No offers right now.")); return; }
+    items.forEach(function (view) {
+      var item = el("li", "offer");
+      item.dataset.interaction = view.id;
+      item.appendChild(el("strong", "", (view.customer.name || "A customer") + " · " + view.channel));
+      item.appendChild(el("span", "meta", (view.queue ? view.queue.name : "") + (view.subject ? " · " + view.subject : "")));
+      var last = view.messages.filter(function (m) { return m.kind === "inbound"; }).pop();
+      if (last) { item.appendChild(el("p", "preview", last.text || last.subject || "")); }
+      item.appendChild(el("span", "countdown", ""));
+      var why = el("span", "why", view.offer ? view.offer.reason : "");
+      item.appendChild(why);
+      var accept = el("button", "accept", "Accept");
+      accept.addEventListener("click", function () { acceptOffer(view); });
+      var reject = el("button", "reject", "Reject");
+      reject.addEventListener("click", function () { rejectOffer(view); });
+      item.appendChild(accept);
+      item.appendChild(reject);
+      list.appendChild(item);
+    });
+    tickCountdowns();
+  }
+
+  function tickCountdowns() {
+    Array.prototype.forEach.call(document.querySelectorAll(".offer"), function (item) {
+      var view = state.interactions[item.dataset.interaction];
+      if (!view || !view.offer) { return; }
+      var left = Math.max(0, Math.round((Date.parse(view.offer.expires_at) - Date.now()) / 1000));
+      item.querySelector(".countdown").textContent = left + " s";
+    });
+    var view = state.interactions[state.active];
+    if (view && view.state === "wrap_up" && view.wrap_up_deadline) {
+      var remaining = Math.max(0, Math.round((Date.parse(view.wrap_up_deadline) - Date.now()) / 1000));
+      $("wrap-up-clock").textContent = remaining + " s left";
+    }
+  }
+  setInterval(tickCountdowns, 1000);
+
+  function renderTabs() {
+    var list = $("tabs");
+    list.textContent = "";
+    var items = held();
+    if (!items.length) { list.appendChild(el("li", "empty", "Nothing in hand.")); return; }
+    items.forEach(function (view, index) {
+      var item = el("li", "tab" + (view.id === state.active ? " active" : "") + (view.state === "wrap_up" ? " wrapping" : ""));
+      item.setAttribute("role", "tab");
+      item.tabIndex = 0;
+      item.appendChild(el("span", "index", String(index + 1)));
+      item.appendChild(el("span", "", (view.customer.name || "Customer") + " · " + view.channel));
+      item.appendChild(el("span", "meta", view.state === "wrap_up" ? "wrap-up" : ""));
+      item.addEventListener("click", function () { state.active = view.id; renderAll(); });
+      list.appendChild(item);
+    });
+  }
+
+  function renderThread() {
+    var view = state.interactions[state.active];
+    $("placeholder").hidden = !!view;
+    $("thread").hidden = !view;
+    $("customer").hidden = !view;
+    if (!view) { return; }
+    $("thread-title").textContent = (view.customer.name || "Customer") + (view.subject ? " — " + view.subject : "");
+    $("thread-meta").textContent = [view.channel, view.queue ? view.queue.name : "", view.state.replace("_", "-")]
+      .filter(Boolean).join(" · ");
+    $("away-banner").hidden = !view.customer_away;
+    var transcript = $("transcript");
+    transcript.textContent = "";
+    view.messages.forEach(function (message) { transcript.appendChild(renderMessage(message)); });
+    transcript.scrollTop = transcript.scrollHeight;
+    var active = view.state === "active";
+    $("composer").hidden = view.state !== "active" && view.state !== "wrap_up";
+    $("transfer-button").disabled = !active;
+    $("end-button").disabled = !active;
+    $("email-fields").hidden = view.channel !== "email";
+    if (view.channel === "email" && !$("subject").value) {
+      $("subject").value = view.subject ? (/^re:/i.test(view.subject) ? view.subject : "Re: " + view.subject) : "";
+    }
+    var wrap = $("wrap-up");
+    wrap.hidden = view.state !== "wrap_up";
+    var select = $("disposition");
+    if (select.dataset.interaction !== view.id) {
+      select.dataset.interaction = view.id;
+      select.textContent = "";
+      select.appendChild(el("option", "", "Choose…")).value = "";
+      view.dispositions.forEach(function (d) {
+        var option = el("option", "", d.label);
+        option.value = d.code;
+        select.appendChild(option);
+      });
+    }
+    renderCustomer(view.customer);
+  }
+
+  function renderMessage(message) {
+    var item = el("li", "entry " + message.kind);
+    var head = el("div", "entry-head");
+    head.appendChild(el("strong", "", message.kind === "inbound" ? (message.author_name || "Customer")
+                                       : (message.author_name || message.author)));
+    if (message.kind === "note") { head.appendChild(el("span", "tag", message.audience === "agent" ? "whisper" : "internal note")); }
+    head.appendChild(el("time", "meta", new Date(message.at).toLocaleTimeString()));
+    var view = state.interactions[state.active];
+    if (message.delivery_status && message.kind === "outbound" && view && view.channel !== "webchat") {
+      var status = el("span", "delivery " + message.delivery_status, message.delivery_status);
+      if (message.delivery_detail) { status.title = message.delivery_detail; }
+      head.appendChild(status);
+    }
+    item.appendChild(head);
+    if (message.subject) { item.appendChild(el("p", "subject", message.subject)); }
+    if (message.html) {
+      var frame = document.createElement("iframe");
+      frame.className = "html-body";
+      frame.setAttribute("sandbox", "");  // no scripts, no same-origin: inert
+      frame.setAttribute("referrerpolicy", "no-referrer");
+      frame.srcdoc = message.html;
+      item.appendChild(frame);
+    } else {
+      item.appendChild(el("p", "body", message.text));
+    }
+    (message.attachments || []).forEach(function (a) {
+      var link = el("a", "attachment", a.name + " (" + Math.round((a.size || 0) / 1024) + " KB)");
+      if (a.url) { link.href = a.url; link.rel = "noopener noreferrer"; link.target = "_blank"; }
+      item.appendChild(link);
+    });
+    return item;
+  }
+
+  function renderCustomer(customer) {
+    $("customer-name").textContent = customer.name || "Unknown customer";
+    $("customer-meta").textContent = [customer.company, customer.email, customer.phone].filter(Boolean).join(" · ");
+    var identities = $("identities");
+    identities.textContent = "";
+    customer.identities.forEach(function (i) { identities.appendChild(el("li", "", i.kind + ": " + i.address)); });
+    var notes = $("customer-notes");
+    notes.textContent = "";
+    customer.notes.forEach(function (n) {
+      var item = el("li", "", n.text);
+      item.appendChild(el("span", "meta", " — " + (n.author_name || "") + ", " + new Date(n.at).toLocaleDateString()));
+      notes.appendChild(item);
+    });
+    var history = $("history");
+    history.textContent = "";
+    if (!customer.history.length) { history.appendChild(el("li", "empty", "First contact.")); }
+    customer.history.forEach(function (h) {
+      var item = el("li", "");
+      item.appendChild(el("strong", "", new Date(h.started_at).toLocaleDateString() + " · " + h.channel));
+      item.appendChild(el("span", "meta", " " + h.state + (h.disposition ? " · " + h.disposition : "") +
+                                     (h.csat ? " · CSAT " + h.csat : "")));
+      item.appendChild(el("p", "", h.summary || h.subject || ""));
+      if (h.notes) { item.appendChild(el("p", "meta", "Notes: " + h.notes)); }
+      history.appendChild(item);
+    });
+  }
+
+  function renderPresence() {
+    var select = $("presence");
+    select.textContent = "";
+    var options = [["available", "", "Available"]].concat(
+      state.awayReasons.map(function (r) { return ["away", r.code, "Away — " + r.label]; }),
+      [["offline", "", "Offline"]]);
+    if (me.presence === "away" && me.away_reason === "missed_offers") {
+      options.push(["away", "missed_offers", "Away — missed offers"]);
+    }
+    options.forEach(function (o) {
+      var option = el("option", "", o[2]);
+      option.value = o[0] + ":" + o[1];
+      option.selected = o[0] === me.presence && (o[0] !== "away" || o[1] === me.away_reason);
+      select.appendChild(option);
+    });
+    $("presence-dot").className = "dot " + me.presence;
+  }
+
+  function renderCanned() {
+    var select = $("canned");
+    select.textContent = "";
+    select.appendChild(el("option", "", "Canned responses…")).value = "";
+    state.canned.forEach(function (c) {
+      var option = el("option", "", c.title + (c.shortcut ? "  /" + c.shortcut : ""));
+      option.value = c.id;
+      select.appendChild(option);
+    });
+  }
+
+  function renderLoad() {
+    var counts = {};
+    held().concat(offers()).forEach(function (v) { counts[v.channel] = (counts[v.channel] || 0) + 1; });
+    $("load").textContent = Object.keys(me.capacity || {}).filter(function (c) { return me.capacity[c]; })
+      .map(function (c) { return c + " " + (counts[c] || 0) + "/" + me.capacity[c]; }).join("  ");
+  }
+
+  function showTyping(frame) {
+    if (frame.interaction_id !== state.active || frame.who !== "customer") { return; }
+    var el_ = $("customer-typing");
+    el_.hidden = false;
+    clearTimeout(showTyping.timer);
+    showTyping.timer = setTimeout(function () { el_.hidden = true; }, 4000);
+  }
+
+  function toast(text) {
+    var box = $("toast");
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(function () { box.hidden = true; }, 5000);
+  }
+
+  // -- offers: sound and a desktop notification -------------------------------------------
+  function alertOffer() {
+    try {
+      var audio = new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.08;
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+    } catch (e) { /* no sound: fine */ }
+    if (window.Notification && Notification.permission === "granted" && document.hidden) {
+      new Notification("New offer", { body: "A customer is waiting." });
+    }
+  }
+  document.addEventListener("click", function askOnce() {
+    if (window.Notification && Notification.permission === "default") { Notification.requestPermission(); }
+    document.removeEventListener("click", askOnce);
+  });
+
+  // -- actions ---------------------------------------------------------------------------------
+  function acceptOffer(view) {
+    request("accept", { interaction_id: view.id, offer_id: view.offer.offer_id }, function (error, frame) {
+      if (!error) { putInteraction(frame.interaction); state.active = view.id; renderAll(); $("reply").focus(); }
+    });
+  }
+  function rejectOffer(view) {
+    request("reject", { interaction_id: view.id, offer_id: view.offer.offer_id, reason: "declined" });
+  }
+
+  $("presence").addEventListener("change", function (event) {
+    var parts = event.target.value.split(":");
+    request("presence", { presence: parts[0], reason: parts[1] || "" });
+  });
+
+  $("composer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var view = state.interactions[state.active];
+    var text = $("reply").value.trim();
+    if (!view || !text) { return; }
+    var note = $("note-mode").checked;
+    var fields = { interaction_id: view.id, text: text };
+    if (!note) {
+      fields.client_message_id = "m" + Date.now().toString(36) + Math.random().toString(36).slice(2);
+      if (view.channel === "email") {
+        fields.subject = $("subject").value;
+        fields.cc = $("cc").value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+      }
+    }
+    $("send-button").disabled = true;
+    request(note ? "note" : "send", fields, function (error) {
+      $("send-button").disabled = false;
+      if (!error) { $("reply").value = ""; }
+    });
+  });
+
+  $("reply").addEventListener("input", function () {
+    var view = state.interactions[state.active];
+    if (view && Date.now() - lastTyping > 2000 && !$("note-mode").checked) {
+      lastTyping = Date.now();
+      request("typing", { interaction_id: view.id });
+    }
+    var match = /^\/([a-z0-9-]+)$/.exec($("reply").value);
+    if (match) {
+      var found = state.canned.filter(function (c) { return c.shortcut === match[1]; })[0];
+      if (found) { insertCanned(found.id); }
+    }
+  });
+
+  function insertCanned(id) {
+    var view = state.interactions[state.active];
+    if (!view) { return; }
+    request("canned", { interaction_id: view.id, canned_id: Number(id) }, function (error, frame) {
+      if (!error) { $("reply").value = frame.text; $("reply").focus(); }
+    });
+  }
+  $("canned").addEventListener("change", function (event) {
+    if (event.target.value) { insertCanned(event.target.value); }
+    event.target.value = "";
+  });
+
+  $("note-mode").addEventListener("change", function (event) {
+    $("composer").classList.toggle("noting", event.target.checked);
+    $("reply").placeholder = event.target.checked ? "Internal note — the customer never sees it" : "Reply to the customer… (Ctrl+Enter to send)";
+  });
+
+  $("end-button").addEventListener("click", function () {
+    var view = state.interactions[state.active];
+    if (view) { request("end", { interaction_id: view.id }); }
+  });
+
+  $("wrap-up").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var view = state.interactions[state.active];
+    if (!view) { return; }
+    request("wrap_up", { interaction_id: view.id, disposition: $("disposition").value,
+                         notes: $("wrap-notes").value, follow_up_on: $("follow-up").value },
+            function (error) { if (!error) { $("wrap-notes").value = ""; $("follow-up").value = ""; } });
+  });
+
+  $("customer-note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var view = state.interactions[state.active];
+    var text = $("customer-note").value.trim();
+    if (!view || !text) { return; }
+    request("customer_note", { customer_id: view.customer.id, text: text }, function (error) {
+      if (!error) {
+        $("customer-note").value = "";
+        view.customer.notes.unshift({ text: text, author_name: me.name, at: new Date().toISOString() });
+        renderCustomer(view.customer);
+      }
+    });
+  });
+
+  // Transfer dialog
+  function openTransfer() {
+    var view = state.interactions[state.active];
+    if (!view || view.state !== "active") { return; }
+    var queues = $("transfer-queue");
+    queues.textContent = "";
+    state.queues.filter(function (q) { return q.channels.indexOf(view.channel) >= 0; }).forEach(function (q) {
+      var option = el("option", "", q.name);
+      option.value = q.id;
+      queues.appendChild(option);
+    });
+    var agents = $("transfer-agent");
+    agents.textContent = "";
+    state.agents.filter(function (a) { return a.id !== me.id; }).forEach(function (a) {
+      var option = el("option", "", a.name + " (" + a.presence + ")");
+      option.value = a.id;
+      agents.appendChild(option);
+    });
+    $("transfer-dialog").showModal();
+  }
+  $("transfer-button").addEventListener("click", openTransfer);
+  $("transfer-cancel").addEventListener("click", function () { $("transfer-dialog").close(); });
+  $("transfer-form").addEventListener("submit", function () {
+    var view = state.interactions[state.active];
+    var kind = $("transfer-form").elements.kind.value;
+    var fields = { interaction_id: view.id, kind: kind, note: $("transfer-note").value };
+    if (kind === "queue") { fields.queue_id = Number($("transfer-queue").value); }
+    if (kind === "agent") { fields.agent_id = Number($("transfer-agent").value); }
+    request("transfer", fields, function (error) { if (!error) { $("transfer-note").value = ""; } });
+  });
+
+  $("help-button").addEventListener("click", function () { $("help-dialog").showModal(); });
+
+  // Keyboard shortcuts
+  document.addEventListener("keydown", function (event) {
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && document.activeElement === $("reply")) {
+      event.preventDefault();
+      $("composer").requestSubmit();
+      return;
+    }
+    if (event.key === "?" && !typing) { $("help-dialog").showModal(); return; }
+    if (!event.altKey) { return; }
+    var key = event.key.toLowerCase();
+    var first = offers()[0];
+    var view = state.interactions[state.active];
+    if (key === "a" && first) { event.preventDefault(); acceptOffer(first); }
+    else if (key === "r" && first) { event.preventDefault(); rejectOffer(first); }
+    else if (key === "n") { event.preventDefault(); $("note-mode").click(); }
+    else if (key === "t") { event.preventDefault(); openTransfer(); }
+    else if (key === "e" && view) { event.preventDefault(); request("end", { interaction_id: view.id }); }
+    else if (key === "w" && view && view.state === "wrap_up") { event.preventDefault(); $("wrap-up").requestSubmit(); }
+    else if (/^[1-9]$/.test(key)) {
+      var target = held()[Number(key) - 1];
+      if (target) { event.preventDefault(); state.active = target.id; renderAll(); }
+    }
+  });
+
+  connect();
+})();

@@ -1,0 +1,289 @@
+"""The agent console over `/ws/agent/`: offers, replies, notes, transfer, wrap-up, access."""
+
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import User
+
+from channels_adapters.webchat.models import WebChatChannel
+from contactcenter.console.models import CannedResponse
+from contactcenter.interactions.ingest import ingest
+from contactcenter.interactions.models import Interaction
+from routing import router
+from tests.factories import chat_message
+from tests.routing.builders import a_queue, an_agent
+from tests.sockets import agent_socket, event, next_frame, request, visitor_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def center():
+    support = a_queue(name="Support", entry="webchat:*", dispositions=("resolved",))
+    other = a_queue(name="Other", entry=None)
+    WebChatChannel.objects.create(key="demo", name="Demo")
+    return {
+        "support": support,
+        "other": other,
+        "alice": an_agent(support, username="alice"),
+        "bob": an_agent(support, username="bob", available=False),
+        "outsider": an_agent(other, username="outsider", available=False),
+        "boss": an_agent(username="boss", supervisor=True, available=False),
+    }
+
+
+@sync_to_async
+def arrive(text="Hello, I need help", visitor=None):
+    return ingest(chat_message(text=text, visitor=visitor)).interaction_id
+
+
+@sync_to_async
+def route():
+    return router.route_once()
+
+
+async def accepted(socket, interaction_id) -> dict:
+    offer = await event(socket, "OfferCreated")
+    assert offer["data"]["interaction_id"] == interaction_id
+    answer = await request(
+        socket, "accept", interaction_id=interaction_id, offer_id=offer["data"]["offer_id"]
+    )
+    assert answer["type"] == "ack", answer
+    return answer["interaction"]
+
+
+async def test_only_logged_in_agents_get_a_console(center):
+    anonymous = await agent_socket(None)
+    assert (await next_frame(anonymous, "error"))["code"] == "unauthorized"
+    assert (await anonymous.receive_output(timeout=5))["code"] == 4403
+
+    stranger = await sync_to_async(User.objects.create_user)("stranger")
+    socket = await agent_socket(stranger)
+    assert (await next_frame(socket, "error"))["reason"] == "this account is not an agent"
+
+
+async def test_a_socket_from_a_foreign_origin_is_refused(center):
+    from channels.testing import WebsocketCommunicator
+
+    from contactcenter.asgi import application
+    from tests.sockets import session_cookie
+
+    cookie = await sync_to_async(session_cookie)(center["alice"])
+    socket = WebsocketCommunicator(
+        application,
+        "/ws/agent/",
+        headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)],
+    )
+    connected, _ = await socket.connect(timeout=5)
+    assert not connected
+
+
+async def test_the_console_starts_from_a_snapshot_and_receives_the_offer(center):
+    socket = await agent_socket(center["alice"])
+    snapshot = await next_frame(socket, "snapshot")
+    assert snapshot["me"]["presence"] == "available"
+    assert {q["name"] for q in snapshot["queues"]} == {"Support", "Other"}
+
+    interaction_id = await arrive()
+    await route()
+    offer = await event(socket, "OfferCreated")
+
+    assert offer["data"]["interaction_id"] == interaction_id
+    assert offer["data"]["decision"]["reason"]
+    await socket.disconnect()
+
+
+async def test_accept_reply_note_and_wrap_up_from_the_console(center):
+    visitor_id = str(uuid.uuid4())
+    visitor = await visitor_socket(visitor_id=visitor_id)
+    await next_frame(visitor, "welcome")
+    await visitor.send_json_to(
+        {"type": "message", "text": "Where is my order?", "client_message_id": "c1"}
+    )
+    interaction_id = (await next_frame(visitor, "ack"))["interaction_id"]
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    await route()
+
+    view = await accepted(socket, interaction_id)
+    assert view["state"] == "active" and view["messages"][0]["text"] == "Where is my order?"
+
+    reply = await request(
+        socket, "send", interaction_id=interaction_id, text="On its way!", client_message_id="r1"
+    )
+    assert reply["type"] == "ack"
+    note = await request(socket, "note", interaction_id=interaction_id, text="check courier")
+    assert note["type"] == "ack"
+    seen = await next_frame(visitor, "message", skip=("tick", "agent_joined"))
+    while seen["message"]["author"] == "customer":
+        seen = await next_frame(visitor, "message")
+    assert seen["message"]["text"] == "On its way!"
+    assert await visitor.receive_nothing(timeout=0.5) or "check courier" not in str(
+        await visitor.receive_json_from()
+    )
+
+    assert (
+        await request(socket, "wrap_up", interaction_id=interaction_id, disposition="resolved")
+    )["code"] == "refused"  # not ended yet
+    await request(socket, "end", interaction_id=interaction_id)
+    refused = await request(socket, "wrap_up", interaction_id=interaction_id, disposition="sale")
+    assert "not a disposition" in refused["reason"]
+    done = await request(
+        socket,
+        "wrap_up",
+        interaction_id=interaction_id,
+        disposition="resolved",
+        notes="sent tracking link",
+    )
+    assert done["type"] == "ack"
+    row = await sync_to_async(Interaction.objects.get)(pk=interaction_id)
+    assert (row.state, row.disposition) == ("closed", "resolved")
+    await socket.disconnect()
+    await visitor.disconnect()
+
+
+async def test_a_resent_reply_is_sent_once(center):
+    interaction_id = await arrive()
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    await route()
+    await accepted(socket, interaction_id)
+    first = await request(
+        socket, "send", interaction_id=interaction_id, text="hi", client_message_id="same"
+    )
+    again = await request(
+        socket, "send", interaction_id=interaction_id, text="hi", client_message_id="same"
+    )
+    assert first["message_id"] == again["message_id"]
+    await socket.disconnect()
+
+
+async def test_an_agent_cannot_open_another_queues_interaction_but_a_supervisor_can(center):
+    interaction_id = await arrive()
+    outsider = await agent_socket(center["outsider"])
+    await next_frame(outsider, "snapshot")
+    refused = await request(outsider, "open", interaction_id=interaction_id)
+    assert refused["code"] == "forbidden"
+    assert (
+        await request(
+            outsider, "send", interaction_id=interaction_id, text="hi", client_message_id="x"
+        )
+    )["code"] == "forbidden"
+
+    boss = await agent_socket(center["boss"])
+    await next_frame(boss, "snapshot")
+    await boss.send_json_to({"type": "open", "interaction_id": interaction_id})
+    view = (await next_frame(boss, "interaction"))["interaction"]
+    assert view["id"] == interaction_id
+    await outsider.disconnect()
+    await boss.disconnect()
+
+
+async def test_an_agent_cannot_reply_on_a_chat_someone_else_handles(center):
+    interaction_id = await arrive()
+    alice = await agent_socket(center["alice"])
+    await next_frame(alice, "snapshot")
+    await route()
+    await accepted(alice, interaction_id)
+    bob = await agent_socket(center["bob"])
+    await next_frame(bob, "snapshot")
+    answer = await request(
+        bob, "send", interaction_id=interaction_id, text="me too", client_message_id="b1"
+    )
+    assert answer["code"] == "forbidden"
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_transfer_to_a_colleague_moves_the_conversation(center):
+    interaction_id = await arrive()
+    alice = await agent_socket(center["alice"])
+    await next_frame(alice, "snapshot")
+    await route()
+    await accepted(alice, interaction_id)
+    bob = await agent_socket(center["bob"])
+    await next_frame(bob, "snapshot")
+    await request(bob, "presence", presence="available")
+
+    answer = await request(
+        alice,
+        "transfer",
+        interaction_id=interaction_id,
+        kind="agent",
+        agent_id=center["bob"].pk,
+        note="billing question",
+    )
+    assert answer["type"] == "ack"
+    await route()
+    offer = await event(bob, "OfferCreated")
+    assert offer["data"]["interaction_id"] == interaction_id
+    assert offer["data"]["decision"]["reason"] == "transferred to this agent"
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_canned_responses_fill_in_the_customer_and_agent(center):
+    response = await sync_to_async(CannedResponse.objects.create)(
+        title="Hi", shortcut="hi", text="Hi {customer.first_name}, I'm {agent.first_name}."
+    )
+    interaction_id = await arrive()
+    await sync_to_async(_name_customer)(interaction_id, "Vera Visitor")
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    answer = await request(socket, "canned", interaction_id=interaction_id, canned_id=response.pk)
+    assert answer["text"] == "Hi Vera, I'm alice."
+    await socket.disconnect()
+
+
+def _name_customer(interaction_id: str, name: str) -> None:
+    from crm import customers
+
+    customers.update_profile(Interaction.objects.get(pk=interaction_id).customer_id, name=name)
+
+
+async def test_a_console_that_missed_pushes_converges_to_a_fresh_load(center):
+    """Zulip's test, ours: apply the pushes a console did get to its stale state; where a
+    version is missing it re-opens the interaction; the result equals a fresh snapshot."""
+    interaction_id = await arrive()
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    await route()
+    stale = await accepted(socket, interaction_id)
+
+    await sync_to_async(_customer_says)(interaction_id, "one")
+    await sync_to_async(_customer_says)(interaction_id, "two")
+    await sync_to_async(_customer_says)(interaction_id, "three")
+    frames = [await event(socket, "MessageReceived") for _ in range(3)]
+    del frames[1]  # the network ate one push
+
+    view = dict(stale)
+    for frame in frames:
+        if frame["version"] != view["version"] + 1:
+            await socket.send_json_to({"type": "open", "interaction_id": interaction_id})
+            view = (await next_frame(socket, "interaction"))["interaction"]
+            continue
+        view["version"] = frame["version"]
+        view["messages"] = [*view["messages"], {"text": frame["data"]["text"]}]
+
+    fresh = await agent_socket(center["alice"])
+    snapshot = await next_frame(fresh, "snapshot")
+    (loaded,) = snapshot["interactions"]
+    assert view["version"] == loaded["version"]
+    assert [m["text"] for m in view["messages"]] == [m["text"] for m in loaded["messages"]]
+    await socket.disconnect()
+    await fresh.disconnect()
+
+
+def _customer_says(interaction_id: str, text: str) -> None:
+    row = Interaction.objects.get(pk=interaction_id)
+    ingest(chat_message(visitor=row.threading_key, text=text))
+
+
+async def test_unknown_and_malformed_requests_get_errors(center):
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    assert (await request(socket, "drop_tables"))["code"] == "unknown_type"
+    assert (await request(socket, "accept"))["code"] == "bad_request"
+    assert (await request(socket, "presence", presence="asleep"))["code"] == "refused"
+    await socket.disconnect()

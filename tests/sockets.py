@@ -1,0 +1,86 @@
+"""Clients for the platform's WebSockets, driving the real ASGI application in-process."""
+
+import json
+import uuid
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from channels_adapters.webchat import tokens
+from contactcenter.asgi import application
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+TIMEOUT = 5
+
+
+def session_cookie(user) -> bytes:
+    """A logged-in session for `user`, as the browser's cookie header would carry it."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+async def agent_socket(user=None, origin: tuple = ORIGIN) -> WebsocketCommunicator:
+    headers = [origin]
+    if user is not None:
+        from asgiref.sync import sync_to_async
+
+        headers.append((b"cookie", await sync_to_async(session_cookie)(user)))
+    socket = WebsocketCommunicator(application, "/ws/agent/", headers=headers)
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert connected
+    return socket
+
+
+async def visitor_socket(
+    token: str | None = None, channel_key: str = "demo", visitor_id: str | None = None
+) -> WebsocketCommunicator:
+    if token is None:
+        token, _ = tokens.issue(channel_key, visitor_id or str(uuid.uuid4()))
+    socket = WebsocketCommunicator(application, f"/ws/webchat/?token={token}", headers=[ORIGIN])
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert connected
+    return socket
+
+
+async def next_frame(
+    socket: WebsocketCommunicator,
+    type_: str | None = None,
+    *,
+    skip: tuple[str, ...] = ("tick", "queue_position"),
+    **match,
+) -> dict:
+    """The next frame (of `type_`, with `match`ing fields), skipping others."""
+    while True:
+        frame = await socket.receive_json_from(timeout=TIMEOUT)
+        if type_ is None and frame.get("type") not in skip:
+            return frame
+        if frame.get("type") == type_ and all(frame.get(k) == v for k, v in match.items()):
+            return frame
+
+
+async def event(socket: WebsocketCommunicator, name: str) -> dict:
+    """The next pushed event frame of type `name` on a console socket."""
+    while True:
+        frame = await socket.receive_json_from(timeout=TIMEOUT)
+        if frame.get("type") == "event" and frame["event"] == name:
+            return frame
+
+
+async def request(socket: WebsocketCommunicator, type_: str, **fields) -> dict:
+    """A console request and its answer (ack or error), other frames skipped."""
+    ref = uuid.uuid4().hex[:8]
+    await socket.send_json_to({"type": type_, "ref": ref, **fields})
+    while True:
+        frame = await socket.receive_json_from(timeout=TIMEOUT)
+        if frame.get("ref") == ref:
+            return frame
+
+
+def dumps(frame: dict) -> str:
+    return json.dumps(frame)

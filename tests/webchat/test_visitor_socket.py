@@ -1,0 +1,235 @@
+"""A widget visitor's conversation over `/ws/webchat/`, against the real ASGI application."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.core import mail
+
+from channels_adapters.webchat import tokens
+from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
+from contactcenter import clock
+from contactcenter.events import store
+from contactcenter.interactions.domain import stream_id
+from contactcenter.interactions.models import Interaction
+from routing import offers, router
+from routing.models import Timer
+from tests.routing.builders import a_queue, an_agent
+from tests.sockets import next_frame, visitor_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def center():
+    support = a_queue(name="Support", entry="webchat:*")
+    billing = a_queue(name="Billing", entry=None)
+    chat = WebChatChannel.objects.create(key="demo", name="Demo", messages_per_minute=5)
+    WebChatTopic.objects.create(channel=chat, label="Billing", queue=billing)
+    agent = an_agent(support, billing)
+    return {"support": support, "billing": billing, "agent": agent, "chat": chat}
+
+
+def cid() -> str:
+    return uuid.uuid4().hex
+
+
+async def say(socket, text: str, client_message_id: str | None = None) -> dict:
+    client_message_id = client_message_id or cid()
+    await socket.send_json_to(
+        {"type": "message", "text": text, "client_message_id": client_message_id}
+    )
+    return await next_frame(socket, "ack", client_message_id=client_message_id)
+
+
+@sync_to_async
+def route_and_accept() -> tuple[str, int]:
+    router.route_once()
+    row = Interaction.objects.get(state="offered")
+    offers.accept_offer(row.id, row.offer_id, row.offer_agent_id)
+    return row.id, row.offer_agent_id
+
+
+async def test_a_visitor_chats_with_an_agent_end_to_end(center):
+    socket = await visitor_socket()
+    welcome = await next_frame(socket, "welcome")
+    assert welcome["conversation"] is None and welcome["channel"]["topics"][0]["label"] == "Billing"
+
+    await socket.send_json_to(
+        {
+            "type": "start",
+            "name": "Vera",
+            "email": "vera@example.org",
+            "topic": str(welcome["channel"]["topics"][0]["id"]),
+        }
+    )
+    ack = await say(socket, "My invoice is wrong")
+    interaction_id, agent_id = await route_and_accept()
+    assert interaction_id == ack["interaction_id"]
+    joined = await next_frame(socket, "agent_joined")
+    assert joined["agent"]["name"]
+
+    await sync_to_async(_reply)(interaction_id, agent_id, "Let me fix that")
+    reply = await next_frame(socket, "message")
+    while reply["message"]["author"] == "customer":
+        reply = await next_frame(socket, "message")
+    assert (reply["message"]["author"], reply["message"]["text"]) == ("agent", "Let me fix that")
+
+    row = await sync_to_async(Interaction.objects.get)(pk=interaction_id)
+    assert row.queue_id == center["billing"].pk  # the topic chose the queue
+    await socket.disconnect()
+
+
+def _reply(interaction_id: str, agent_id: int, text: str) -> None:
+    from contactcenter.interactions.commands import send_message
+
+    send_message(interaction_id, author=f"agent:{agent_id}", author_name="Alice", text=text)
+
+
+async def test_a_resent_message_is_stored_once(center):
+    socket = await visitor_socket()
+    await next_frame(socket, "welcome")
+    first = await say(socket, "hello", "fixed-id")
+    again = await say(socket, "hello", "fixed-id")
+
+    assert again["duplicate"] and again["interaction_id"] == first["interaction_id"]
+    events = await sync_to_async(store.read_stream)(stream_id(first["interaction_id"]))
+    assert [e.type for e in events].count("MessageReceived") == 1
+    await socket.disconnect()
+
+
+async def test_a_tampered_or_expired_token_is_refused(center, monkeypatch):
+    token, _ = tokens.issue("demo")
+    socket = await visitor_socket(token[:-3] + "xyz")
+    frame = await next_frame(socket, "error")
+    assert frame["code"] == "unauthorized"
+    assert (await socket.receive_output(timeout=5))["code"] == 4401
+
+    monkeypatch.setattr(tokens, "MAX_AGE_SECONDS", -1)
+    socket = await visitor_socket(token)
+    assert (await next_frame(socket, "error"))["reason"] == "the visitor token has expired"
+
+
+async def test_a_visitor_never_sees_another_visitors_conversation(center):
+    alice, bob = await visitor_socket(), await visitor_socket()
+    await next_frame(alice, "welcome")
+    await next_frame(bob, "welcome")
+    await say(alice, "Alice's secret")
+    await say(bob, "Bob's question")
+
+    reload_of_bob = await visitor_socket(token=None, visitor_id=None)
+    assert (await next_frame(reload_of_bob, "welcome"))["conversation"] is None
+    bob_frames = []
+    while not await bob.receive_nothing(timeout=0.3):
+        bob_frames.append(await bob.receive_json_from())
+    assert all("Alice's secret" not in str(f) for f in bob_frames)
+    for socket in (alice, bob, reload_of_bob):
+        await socket.disconnect()
+
+
+async def test_a_reload_resumes_the_conversation(center):
+    visitor_id = str(uuid.uuid4())
+    socket = await visitor_socket(visitor_id=visitor_id)
+    await next_frame(socket, "welcome")
+    await say(socket, "first")
+    await say(socket, "second")
+    await socket.disconnect()
+
+    again = await visitor_socket(visitor_id=visitor_id)
+    welcome = await next_frame(again, "welcome")
+    assert [m["text"] for m in welcome["conversation"]["messages"]] == ["first", "second"]
+    assert welcome["conversation"]["state"] == "queued"
+    await again.disconnect()
+
+
+async def test_messages_beyond_the_rate_limit_get_a_clear_error(center):
+    socket = await visitor_socket()
+    await next_frame(socket, "welcome")
+    for n in range(5):
+        await say(socket, f"message {n}")
+    await socket.send_json_to(
+        {"type": "message", "text": "one too many", "client_message_id": cid()}
+    )
+    error = await next_frame(socket, "error")
+    assert error["code"] == "rate_limited" and error["retry_after"] > 0
+    await socket.disconnect()
+
+
+async def test_a_visitor_who_leaves_while_waiting_is_abandoned_after_the_grace(center):
+    visitor_id = str(uuid.uuid4())
+    socket = await visitor_socket(visitor_id=visitor_id)
+    await next_frame(socket, "welcome")
+    ack = await say(socket, "anyone there?")
+    await socket.disconnect()
+
+    timer = await sync_to_async(Timer.objects.get)(kind="abandon")
+    assert timer.interaction_id == ack["interaction_id"]
+
+    def later():
+        with clock.travel(timedelta(seconds=center["chat"].grace_seconds + 1)):
+            router.route_once()
+        return Interaction.objects.get(pk=ack["interaction_id"]).state
+
+    assert await sync_to_async(later)() == "abandoned"
+
+
+async def test_coming_back_in_time_cancels_the_abandonment(center):
+    visitor_id = str(uuid.uuid4())
+    socket = await visitor_socket(visitor_id=visitor_id)
+    await next_frame(socket, "welcome")
+    await say(socket, "brb")
+    await socket.disconnect()
+    socket = await visitor_socket(visitor_id=visitor_id)
+    await next_frame(socket, "welcome")
+
+    assert not await sync_to_async(Timer.objects.filter(kind="abandon").exists)()
+    await socket.disconnect()
+
+
+async def test_when_the_chat_ends_the_visitor_rates_it_and_can_have_the_transcript(center):
+    socket = await visitor_socket()
+    await next_frame(socket, "welcome")
+    await say(socket, "help")
+    interaction_id, agent_id = await route_and_accept()
+    await sync_to_async(offers.end_conversation)(interaction_id, agent_id)
+    closed = await next_frame(socket, "closed")
+    assert closed["can_rate"]
+
+    await socket.send_json_to({"type": "rate", "rating": 5, "comment": "quick and kind"})
+    await next_frame(socket, "rated")
+    await socket.send_json_to({"type": "rate", "rating": 1})
+    assert "rated already" in (await next_frame(socket, "error"))["reason"]
+    await socket.send_json_to({"type": "transcript", "email": "vera@example.org"})
+    assert (await next_frame(socket, "transcript_sent"))["to"] == "vera@example.org"
+
+    row = await sync_to_async(Interaction.objects.get)(pk=interaction_id)
+    assert (row.csat_rating, row.csat_comment) == (5, "quick and kind")
+    assert "help" in mail.outbox[-1].body
+    await socket.disconnect()
+
+
+async def test_pushes_carry_consecutive_versions_even_for_hidden_events(center):
+    socket = await visitor_socket()
+    await next_frame(socket, "welcome")
+    ack = await say(socket, "hello")
+    await route_and_accept()
+    versions = []
+    while not await socket.receive_nothing(timeout=0.5):
+        frame = await socket.receive_json_from()
+        if frame.get("interaction_id") == ack["interaction_id"] and "version" in frame:
+            versions.append(frame["version"])
+    assert versions == list(range(versions[0], versions[0] + len(versions)))
+    await socket.disconnect()
+
+
+async def test_unknown_or_malformed_frames_get_an_error_not_a_crash(center):
+    socket = await visitor_socket()
+    await next_frame(socket, "welcome")
+    await socket.send_json_to({"type": "__class__"})
+    assert (await next_frame(socket, "error"))["code"] == "unknown_type"
+    await socket.send_json_to({"type": "rate", "rating": "five"})
+    assert (await next_frame(socket, "error"))["code"] in ("bad_frame", "refused")
+    await socket.send_json_to({"type": "message", "text": "no id"})
+    assert (await next_frame(socket, "error"))["code"] == "bad_frame"
+    await socket.disconnect()
