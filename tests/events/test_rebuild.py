@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from contactcenter import clock
+from contactcenter.commands import command
 from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction
-from contactcenter.commands import command
 from contactcenter.quality import commands as quality
 from contactcenter.quality.models import Criterion, Scorecard, Section
 from crm import customers
