@@ -43,9 +43,8 @@ class Rows:
         self._dirty: dict[type[Model], dict[Any, Model]] = defaultdict(dict)
         self._deleted: dict[type[Model], set[Any]] = defaultdict(set)
         self._forgotten: set[type[Model]] = set()
-        self._increments: dict[type[Model], dict[Any, tuple[dict, dict[str, int]]]] = defaultdict(
-            dict
-        )
+        # model -> pk -> (defaults, summed amounts, roll-up target or None)
+        self._increments: dict[type[Model], dict[Any, tuple]] = defaultdict(dict)
 
     def get[M: Model](self, model: type[M], pk: Any) -> M | None:
         cache = self._cache[model]
@@ -77,8 +76,17 @@ class Rows:
             for pk in chunk:
                 cache[pk] = found.get(pk)
 
-    def increment(self, model: type[Model], pk: Any, defaults: dict[str, Any], **amounts: int):
-        """Add `amounts` to counter fields of row `pk`, created from `defaults` if missing.
+    def increment(
+        self,
+        model: type[Model],
+        pk: Any,
+        defaults: dict[str, Any],
+        rollup: tuple[type[Model], Any, dict[str, Any]] | None = None,
+        **amounts: int,
+    ) -> None:
+        """Add `amounts` to counter fields of row `pk`, created from `defaults` if missing;
+        and, once merged, to the `rollup` row (model, pk, defaults) too: a day's total of
+        its intervals, say.
 
         Counters are summed in memory and merged into their rows at the flush, so a batch
         that touches the same counters many times reads and writes each row once. Write such
@@ -86,20 +94,25 @@ class Rows:
         pending = self._increments[model]
         entry = pending.get(pk)
         if entry is None:
-            pending[pk] = (defaults, amounts)  # a fresh dict: the call's own keywords
+            pending[pk] = (defaults, amounts, rollup)  # a fresh dict: the call's own keywords
             return
         totals = entry[1]
         for name, amount in amounts.items():
             totals[name] = totals.get(name, 0) + amount
 
     def pending_increments(self, model: type[Model]) -> dict[Any, dict[str, int]]:
-        """The counter amounts of `model` summed since the last flush, by primary key (to
-        derive roll-ups from, say). Read-only."""
-        return {pk: amounts for pk, (_, amounts) in self._increments[model].items()}
+        """The counter amounts of `model` summed since the last flush, by primary key.
+        Read-only."""
+        return {pk: entry[1] for pk, entry in self._increments[model].items()}
 
     def _merge_increments(self, chosen: set | None) -> None:
         """Fold pending counter amounts into their rows: in the database on PostgreSQL when
         writing in bulk (the rows never come into Python), else into the rows in memory."""
+        for model, pending in list(self._increments.items()):
+            if chosen is None or model in chosen:
+                for _, amounts, rollup in pending.values():
+                    if rollup is not None:
+                        self.increment(*rollup, **amounts)
         for model, pending in self._increments.items():
             if not pending or (chosen is not None and model not in chosen):
                 continue
@@ -109,7 +122,7 @@ class Rows:
                 continue
             self.prefetch(model, pending)
             cache = self._cache[model]
-            for pk, (defaults, amounts) in pending.items():
+            for pk, (defaults, amounts, _) in pending.items():
                 obj = cache.get(pk)
                 if obj is None:
                     obj = self.add(model(pk=pk, **defaults))
@@ -214,11 +227,11 @@ def _copy(model: type[Model], objs: list[Model]) -> None:
             )
 
 
-def _upsert_increments(model: type[Model], pending: dict[Any, tuple[dict, dict[str, int]]]):
+def _upsert_increments(model: type[Model], pending: dict[Any, tuple]) -> None:
     """COPY the summed amounts into a temporary table, then add them to the stored rows
     (INSERT … ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n), creating the missing ones."""
     fields = model._meta.concrete_fields
-    counters = sorted({name for _, amounts in pending.values() for name in amounts})
+    counters = sorted({name for _, amounts, _ in pending.values() for name in amounts})
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     scratch = quote(f"{model._meta.db_table}_increments")
@@ -227,7 +240,7 @@ def _upsert_increments(model: type[Model], pending: dict[Any, tuple[dict, dict[s
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (LIKE {table}) ON COMMIT DROP")
         with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
-            for key, (defaults, amounts) in pending.items():
+            for key, (defaults, amounts, _) in pending.items():
                 values = {**defaults, **amounts, pk.attname: key}
                 copy.write_row(
                     [values[f.attname] if f.attname in values else f.get_default() for f in fields]

@@ -9,16 +9,12 @@ times clamped to the watermark (the latest event time seen before), which makes 
 of where batches start and end.
 """
 
-from collections.abc import Iterable
-from functools import lru_cache
-
-from django.utils import timezone
-
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as ie
 from contactcenter.kpis import settings as kpi
-from contactcenter.kpis.buckets import bucket_of, label, parse_label, pieces, to_ms
+from contactcenter.kpis.buckets import pieces, to_ms
+from contactcenter.kpis.facts import capacity_used_ppm, count, fact_key, keys_for
 from contactcenter.kpis.models import (
     AgentClock,
     DailyFact,
@@ -31,63 +27,6 @@ from crm import events as ce
 from routing import events as re
 
 WATERMARK = "kpis"
-PPM = 1_000_000
-
-
-def fact_key(bucket_ms: int, dimension: str, dimension_id: object) -> str:
-    return f"{label(bucket_ms)}|{dimension}|{dimension_id}"
-
-
-@lru_cache(maxsize=65536)
-def fact_rows(key: str) -> tuple[dict, str, dict]:
-    """An interval fact's defaults, and the daily fact it rolls up into (its day in the
-    current time zone) with that one's defaults."""
-    stamp, dimension, dimension_id = key.split("|")
-    bucket = parse_label(stamp)
-    day = timezone.localdate(bucket)
-    return (
-        {"bucket": bucket, "dimension": dimension, "dimension_id": dimension_id},
-        f"{day.isoformat()}|{dimension}|{dimension_id}",
-        {"day": day, "dimension": dimension, "dimension_id": dimension_id},
-    )
-
-
-def count(rows: Rows, keys: Iterable[str], **amounts: int) -> None:
-    """Add `amounts` to the facts named by `keys`, and to their days."""
-    for key in keys:
-        interval_defaults, daily, daily_defaults = fact_rows(key)
-        rows.increment(IntervalFact, key, interval_defaults, **amounts)
-        rows.increment(DailyFact, daily, daily_defaults, **amounts)
-
-
-def keys_for(
-    at_ms: int,
-    *,
-    queue_id: int | None = None,
-    agent_id: int | None = None,
-    channel: str | None = None,
-) -> list[str]:
-    bucket = bucket_of(at_ms)
-    keys = []
-    if queue_id is not None:
-        keys.append(fact_key(bucket, "queue", queue_id))
-    if agent_id is not None:
-        keys.append(fact_key(bucket, "agent", agent_id))
-    if channel:
-        keys.append(fact_key(bucket, "channel", channel))
-    return keys
-
-
-def capacity_used_ppm(work: dict[str, str], capacity: dict[str, int]) -> int:
-    """Share of the agent's capacity in use, in parts per million: each item takes 1/capacity
-    of its channel, capped at the whole agent. Unknown or zero capacity: an item takes all."""
-    if not work:
-        return 0
-    used = 0.0
-    for channel in work.values():
-        slots = capacity.get(channel, 0) if capacity else 0
-        used += 1.0 / slots if slots > 0 else 1.0
-    return round(PPM * min(1.0, used))
 
 
 @register
