@@ -4,6 +4,7 @@ They read only the interval facts (contactcenter.kpis.figures), so a month costs
 whatever the history. Views render a `Report` as a page or as CSV.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -136,7 +137,7 @@ def build(kind: str, params, today: date | None = None) -> Report:
     sums = figures.totals(kind, start, end)
     names = _names(kind, list(sums))
     report.rows = sorted(
-        (Row(names.get(key, key), sums[key], key) for key in sums), key=lambda r: r.label.lower()
+        (Row(names.get(key, key), sums[key], key) for key in sums), key=lambda r: _natural(r.label)
     )
     report.total = Row("All", figures.combine(sums.values()))
     return report
@@ -161,7 +162,10 @@ def _intervals(report: Report, params, start: datetime, end: datetime) -> Report
     zone = timezone.get_current_timezone()
     for period in sorted(set(contacts) | set(agents)):
         local = period.astimezone(zone)
-        text = f"{local:%Y-%m-%d}" if grain == "day" else f"{local:%Y-%m-%d %H:%M}"
+        if grain == "day":
+            text = f"{local:%Y-%m-%d}"
+        else:
+            text = f"{local:%H:%M}" if report.first == report.last else f"{local:%Y-%m-%d %H:%M}"
         merged = _with_staff(contacts.get(period), agents.get(period))
         report.rows.append(Row(text, merged, local.isoformat()))
     report.total = Row(
@@ -188,6 +192,11 @@ def _with_staff(contacts: Figures | None, agents: Figures | None) -> Figures:
     for name in AGENT_TIME_COUNTERS:
         sums[name] = agents.sums.get(name, 0) if agents else 0
     return Figures(sums)
+
+
+def _natural(label: str) -> list:
+    """Agent 2 before Agent 10."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", label)]
 
 
 def _names(kind: str, keys: list[str]) -> dict[str, str]:
@@ -224,10 +233,14 @@ def chart(report: Report) -> dict:
             {"label": "Handled", "data": series("handled")},
             {"label": "Missed offers", "data": series("offers_missed")},
         ]
-    rates = [
-        {"label": "SL (answered) %", "data": series("service_level", 100)},
-        {"label": "CSAT %", "data": series("csat", 100)},
-    ]
+    rates = [{"label": "CSAT %", "data": series("csat", 100)}]
+    times = [{"label": "AHT (s)", "data": series("aht_seconds")}]
+    if report.kind == "agent":  # agents answer; they have no queue wait or service level
+        rates.append({"label": "FCR %", "data": series("fcr", 100)})
+        times.append({"label": "Avg wrap-up (s)", "data": series("average_wrap_up_seconds")})
+    else:
+        rates.insert(0, {"label": "SL (answered) %", "data": series("service_level", 100)})
+        times.append({"label": "ASA (s)", "data": series("asa_seconds")})
     if report.kind in ("agent", "interval"):
         rates.append({"label": "Occupancy %", "data": series("occupancy", 100)})
     return {
@@ -235,8 +248,5 @@ def chart(report: Report) -> dict:
         "labels": labels,
         "volumes": volumes,
         "rates": rates,
-        "times": [
-            {"label": "AHT (s)", "data": series("aht_seconds")},
-            {"label": "ASA (s)", "data": series("asa_seconds")},
-        ],
+        "times": times,
     }
