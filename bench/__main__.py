@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["eventstore", "routing", "kpis"]
+BENCHMARKS = ["eventstore", "routing", "chat_latency", "email_ingest", "webhooks", "kpis"]
 
 
 def main(names: list[str]) -> int:

@@ -21,9 +21,16 @@ def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def is_agent(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Supervisors, members of the agents group, and anyone with an agent profile."""
     if not user.is_authenticated:
         return False
-    return is_supervisor(user) or user.groups.filter(name=AGENTS).exists()
+    from routing.models import AgentProfile
+
+    return (
+        is_supervisor(user)
+        or user.groups.filter(name=AGENTS).exists()
+        or AgentProfile.objects.filter(user_id=user.pk).exists()
+    )
 
 
 def supervisor_required[V: Callable](view: V) -> V:

@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "routing",
     "contactcenter.console",
     "channels_adapters.webchat",
+    "routing.flows",
+    "channels_adapters.twilio",
+    "channels_adapters.sms",
+    "channels_adapters.voice",
+    "channels_adapters.email",
     "contactcenter.kpis",
     "contactcenter.quality",
 ]
@@ -188,6 +193,9 @@ def _mailer() -> dict:
 
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
+# ESP inbound webhooks post whole messages (raw MIME, or base64 attachments in JSON): allow
+# request bodies the size of the largest mail they deliver, not Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 40 * 1024 * 1024)
 MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@example.com")
 
@@ -197,5 +205,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "twilio.http_client": {"level": "WARNING"},  # logs every request's headers at INFO
+    },
 }

@@ -16,4 +16,8 @@ urlpatterns = [
     path("", include("contactcenter.quality.urls")),
     path("console/", include("contactcenter.console.urls")),
     path("", include("channels_adapters.webchat.urls")),
+    path("", include("routing.flows.urls")),
+    path("", include("channels_adapters.sms.urls")),
+    path("", include("channels_adapters.voice.urls")),
+    path("", include("channels_adapters.email.urls")),
 ]

@@ -52,6 +52,11 @@ def admit(interaction: Interaction, message: InboundMessage) -> list[DomainEvent
             if queue
             else []
         )
+    from routing.flows import runner  # the flows app builds on routing, not the reverse
+
+    flow_events = runner.admit(interaction, message, now)
+    if flow_events is not None:  # the entry point has a flow: self-service comes first
+        return flow_events
     queue, entry_priority = entry_queue(interaction.channel, interaction.channel_key)
     # An adapter may name the queue (the web chat topic the visitor picked); it is trusted
     # code that checked the choice against the channel's configuration.

@@ -369,6 +369,15 @@ class EntryPoint(models.Model):
     )
     queue = models.ForeignKey(Queue, on_delete=models.CASCADE)
     priority = models.IntegerField(default=0)
+    flow = models.ForeignKey(
+        "flows.Flow",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entry_points",
+        help_text="Self-service first (not for email, which gets the flow's acknowledgement); "
+        "the queue is where the flow's customers go if it cannot run.",
+    )
 
     class Meta:
         constraints = [

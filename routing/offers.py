@@ -33,13 +33,16 @@ def enqueue_events(
     priority: int | None = None,
     preferred_agent_id: int | None = None,
     supervisors_only: bool = False,
+    required_skills: dict[str, int] | None = None,
 ) -> list[DomainEvent]:
-    """The events that put `interaction` in `queue`, with its overflow schedule."""
+    """The events that put `interaction` in `queue`, with its overflow schedule.
+    `required_skills`: beyond the queue's own (a flow's answers, say)."""
     if interaction.channel not in queue.channels:
         raise DomainError(f"queue {queue.name} does not take {interaction.channel}")
     return interaction.enqueue(
         queue.queue_id,
         priority=queue.priority if priority is None else priority,
+        required_skills=required_skills,
         preferred_agent_id=preferred_agent_id,
         supervisors_only=supervisors_only,
         reason=reason,

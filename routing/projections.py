@@ -167,7 +167,7 @@ class TimerProjector(Projector):
         self._clear(rows, "wrap_up_end", e.interaction_id)
 
     def _ended(self, e, r: RecordedEvent, rows: Rows) -> None:
-        for kind in ("offer_timeout", "overflow", "wrap_up_end", "abandon"):
+        for kind in ("offer_timeout", "overflow", "wrap_up_end", "abandon", "flow_idle"):
             self._clear(rows, kind, e.interaction_id)
 
     on_InteractionClosed = _ended
@@ -182,6 +182,17 @@ class TimerProjector(Projector):
 
     def on_CustomerReturned(self, e: ie.CustomerReturned, r: RecordedEvent, rows: Rows):
         self._clear(rows, "abandon", e.interaction_id)
+
+    # Self-service (routing.flows): a customer who does not answer a step in time has left.
+    def _awaits_answer(self, e, r: RecordedEvent, rows: Rows) -> None:
+        if e.answer_by:
+            self._set(rows, "flow_idle", e.interaction_id, e.answer_by)
+
+    on_FlowStepEntered = _awaits_answer
+    on_FlowAnswerGiven = _awaits_answer
+
+    def on_FlowCompleted(self, e, r: RecordedEvent, rows: Rows):
+        self._clear(rows, "flow_idle", e.interaction_id)
 
 
 @register

@@ -207,8 +207,15 @@ TIMER_ACTIONS: dict[str, Callable[[Timer], None]] = {
     "wrap_up_end": lambda t: offers.expire_wrap_up(t.interaction_id),
     "overflow": lambda t: offers.reach_overflow_step(t.interaction_id, t.data["step"]),
     "abandon": lambda t: offers.abandon(t.interaction_id, t.data.get("reason", "customer_left")),
+    "flow_idle": lambda t: _flows().give_up(t.interaction_id),  # routing/flows
 }
 _failed_timers: dict[str, float] = {}  # key -> monotonic time to retry after
+
+
+def _flows():
+    from routing.flows import runner  # flows build on routing: imported when first needed
+
+    return runner
 
 
 def fire_due_timers(now: datetime | None = None) -> int:

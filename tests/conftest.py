@@ -22,6 +22,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _close_connection_pools(django_db_setup):
+    """Pooled connections stay open after tests; close them so the test database can go."""
+    yield
+    from django.db import connections
+
+    for alias in connections:
+        close_pool = getattr(connections[alias], "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _flush_past_sqlite_triggers(django_db_setup, django_db_blocker):
     """Transactional tests empty every table between tests. PostgreSQL does it with TRUNCATE,
     which the append-only triggers leave alone; on SQLite it is DELETE, which they refuse, so
@@ -54,3 +66,22 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+def wait_until_alone(timeout: float = 10.0) -> None:
+    """After stopping server processes: wait until PostgreSQL has let go of their sessions,
+    so the test database can be dropped at the end of the run."""
+    import time
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.1)

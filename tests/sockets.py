@@ -28,7 +28,7 @@ def session_cookie(user) -> bytes:
 async def agent_socket(user=None, origin: tuple = ORIGIN) -> WebsocketCommunicator:
     headers = [origin]
     if user is not None:
-        from asgiref.sync import sync_to_async
+        from channels.db import database_sync_to_async as sync_to_async
 
         headers.append((b"cookie", await sync_to_async(session_cookie)(user)))
     socket = WebsocketCommunicator(application, "/ws/agent/", headers=headers)

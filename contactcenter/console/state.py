@@ -142,7 +142,32 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
         else None,
         "messages": visible,
         "customer": customer_panel(row.customer_id, exclude=row.id),
+        "self_service": self_service(row.id),
+        "sms": sms_consent(row) if row.channel == "sms" else None,
     }
+
+
+def self_service(interaction_id: str) -> dict[str, Any] | None:
+    """The customer's way through the self-service flow: what they chose and typed."""
+    from routing.flows.models import FlowSession
+
+    session = FlowSession.objects.filter(pk=interaction_id).first()
+    if session is None:
+        return None
+    return {
+        "flow": session.flow,
+        "path": session.path,
+        "attributes": session.attributes,
+        "outcome": session.outcome,
+    }
+
+
+def sms_consent(row: Interaction) -> dict[str, Any] | None:
+    """Whether the customer's number may be texted (STOP/START)."""
+    from channels_adapters.sms import consent
+
+    customer = Customer.objects.filter(pk=row.customer_id).first()
+    return consent.status(customer.phone) if customer and customer.phone else None
 
 
 def _latest(interaction_id: str, types: set[str]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ arrives at exactly the rows the live system wrote.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.db import connection, transaction
@@ -294,14 +295,31 @@ class Projector:
     write_once: ClassVar[list[type[Model]]] = []
     # Events a catch-up round reads and applies in one transaction.
     catch_up_batch: ClassVar[int] = 1000
+    # Stream-id prefixes whose every event this projector sees, whatever app declared the type
+    # (other apps' events on an interaction's stream still move its version): `on_any_event`.
+    streams: ClassVar[tuple[str, ...]] = ()
 
     def handled_types(self) -> set[str]:
         return {name[3:] for name in dir(self) if name.startswith("on_") and name[3].isupper()}
+
+    def handles(self, event: RecordedEvent) -> bool:
+        if event.type in self._handled:
+            return True
+        return bool(self.streams) and event.stream_id.startswith(self.streams)
+
+    @cached_property
+    def _handled(self) -> frozenset[str]:
+        return frozenset(self.handled_types())
 
     def apply(self, event: RecordedEvent, rows: Rows) -> None:
         handler = getattr(self, f"on_{event.type}", None)
         if handler is not None:
             handler(event.payload, event, rows)
+        elif self.streams and event.stream_id.startswith(self.streams):
+            self.on_any_event(event, rows)
+
+    def on_any_event(self, event: RecordedEvent, rows: Rows) -> None:
+        """An event of a type this projector has no handler for, on one of its `streams`."""
 
     def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
         """Before a catch-up or rebuild batch: fetch the rows it will touch (`rows.prefetch`)."""
@@ -319,6 +337,7 @@ RECENT_WRITE_ONCE_ROWS = 20_000
 
 _registry: dict[str, Projector] = {}
 _inline_by_type: dict[str, list[Projector]] = {}
+_inline_by_stream: list[Projector] = []  # inline projectors with `streams`
 _discovered = False
 
 
@@ -329,6 +348,8 @@ def register[P: type[Projector]](cls: P) -> P:
     if not cls.catch_up:
         for type_name in instance.handled_types():
             _inline_by_type.setdefault(type_name, []).append(instance)
+        if cls.streams:
+            _inline_by_stream.append(instance)
     return cls
 
 
@@ -366,6 +387,12 @@ def apply_inline(
         for projector in _inline_by_type.get(event.type, ()):
             projector.apply(event, rows)
             touched = True
+        for projector in _inline_by_stream:
+            if event.type not in projector._handled and event.stream_id.startswith(
+                projector.streams
+            ):
+                projector.apply(event, rows)
+                touched = True
     if touched:
         rows.flush()
 
@@ -373,15 +400,16 @@ def apply_inline(
 def catch_up(projector: Projector, batch: int | None = None) -> int:
     """Apply the next batch of events after the checkpoint; returns how many were read.
 
-    Only the types the projector handles are read, its rows are fetched per batch
-    (`Projector.prepare`) and written in bulk, like a rebuild's."""
+    Only the types the projector handles are read (every type, for one that follows whole
+    `streams`), its rows are fetched per batch (`Projector.prepare`) and written in bulk,
+    like a rebuild's."""
     with transaction.atomic():
         checkpoint, _ = ProjectionCheckpoint.objects.get_or_create(name=projector.name)
         checkpoint = ProjectionCheckpoint.objects.select_for_update().get(pk=checkpoint.pk)
         events = store.read_all(
             checkpoint.position,
             batch or projector.catch_up_batch,
-            types=sorted(projector.handled_types()),
+            types=None if projector.streams else sorted(projector.handled_types()),
         )
         if not events:
             return 0
@@ -425,12 +453,11 @@ def rebuild(
                 cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
         projector.reset()
         rows = Rows(authoritative=True)
-        handled = set(projector.handled_types())
         replayed, position = 0, 0
         # A catch-up projection is a follower: it stops at the horizon like any other. An
         # inline one holds its tables' locks, so every committed event is safe to include.
         for events in store.iter_all(0, batch, horizon=projector.catch_up):
-            mine = [event for event in events if event.type in handled]
+            mine = [event for event in events if projector.handles(event)]
             projector.prepare(mine, rows)
             for event in mine:
                 projector.apply(event, rows)

@@ -22,7 +22,7 @@ from contactcenter.commands import command
 from contactcenter.events import store
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
-from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, stream_id
+from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State, stream_id
 from contactcenter.interactions.models import ThreadKey
 from crm import customers
 from crm.identities import normalise
@@ -67,6 +67,7 @@ class InboundMessage:
     channel_data: dict[str, Any] = field(default_factory=dict)
     automated: bool = False  # auto-reply, bounce: joins a conversation, never starts one
     start_new: bool = False  # start a new interaction even if the thread has one
+    reopen_window_seconds: int | None = None  # the channel's own window; None: the global one
 
     @property
     def idempotency_key(self) -> str | None:
@@ -97,6 +98,17 @@ def on_admission(admitter: Admitter) -> None:
         _admitters.append(admitter)
 
 
+# Called inside the ingest transaction for a message to an interaction in self-service, so the
+# flow answers it atomically with its arrival (routing.flows registers). Same shape as an
+# Admitter: the interaction as it will be with the message, and the message.
+_self_service: list[Admitter] = []
+
+
+def on_self_service_message(handler: Admitter) -> None:
+    if handler not in _self_service:
+        _self_service.append(handler)
+
+
 @command
 def ingest(message: InboundMessage) -> IngestResult:
     key = message.idempotency_key
@@ -125,7 +137,7 @@ def ingest(message: InboundMessage) -> IngestResult:
             events = current.receive(
                 _for(received, current.id),
                 now=now,
-                reopen_window=timedelta(seconds=settings.REOPEN_WINDOW_SECONDS),
+                reopen_window=timedelta(seconds=_reopen_window(message)),
             )
         except ReopenWindowPassed as late:
             log.info("%s; starting a new one", late)
@@ -134,6 +146,8 @@ def ingest(message: InboundMessage) -> IngestResult:
             reopened = isinstance(events[0], ev.InteractionReopened)
             if reopened:
                 events += _admit(current, events, message)
+            elif current.state is State.SELF_SERVICE and not message.automated:
+                events += _admit(current, events, message, _self_service)
             store.append(stream_id(current.id), events, current.version, key)
             return IngestResult(
                 customer_id=customer_id,
@@ -172,6 +186,12 @@ def ingest(message: InboundMessage) -> IngestResult:
         message_id=received.message_id,
         created=True,
     )
+
+
+def _reopen_window(message: InboundMessage) -> int:
+    if message.reopen_window_seconds is not None:
+        return message.reopen_window_seconds
+    return settings.REOPEN_WINDOW_SECONDS
 
 
 def _current_interaction(message: InboundMessage) -> Interaction | None:
@@ -213,7 +233,10 @@ def _for(message: ev.MessageReceived, interaction_id: str) -> ev.MessageReceived
 
 
 def _admit(
-    interaction: Interaction, pending: list[DomainEvent], message: InboundMessage
+    interaction: Interaction,
+    pending: list[DomainEvent],
+    message: InboundMessage,
+    hooks: list[Admitter] = _admitters,
 ) -> list[DomainEvent]:
     """Ask routing what happens next to a new or reopened interaction (state + `pending`)."""
     state = copy.deepcopy(interaction)
@@ -221,7 +244,7 @@ def _admit(
     for event in pending:
         state.apply(event, now)
     admitted: list[DomainEvent] = []
-    for admitter in _admitters:
+    for admitter in hooks:
         for event in admitter(state, message):
             state.apply(event, now)
             admitted.append(event)

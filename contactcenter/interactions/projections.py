@@ -16,6 +16,15 @@ class InteractionProjector(Projector):
     name = "interactions"
     models = [Interaction, TranscriptEntry, ThreadKey]
     write_once = [TranscriptEntry]
+    streams = ("interaction-",)
+
+    def on_any_event(self, event: RecordedEvent, rows: Rows) -> None:
+        # Another app's event on the interaction's stream (a flow step, a call's progress):
+        # nothing to show here, but the row's version must follow the stream, since commands
+        # append from it (routing.router) and clients resync by it.
+        interaction_id = event.data.get("interaction_id")
+        if interaction_id:
+            self._row(interaction_id, event, rows)
 
     def _row(self, interaction_id: str, recorded: RecordedEvent, rows: Rows) -> Interaction:
         row = rows.get(Interaction, interaction_id)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.conftest import wait_until_alone
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 OUTPUT = ROOT / "test-output" / "browser"
@@ -78,6 +80,7 @@ def platform(transactional_db):
     yield base
     server.terminate()
     server.wait(timeout=30)
+    wait_until_alone()
     log.close()
 
 

@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async
 from django.contrib.auth.models import User
 
 from channels_adapters.webchat.models import WebChatChannel

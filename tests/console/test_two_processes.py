@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import websockets
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async
 from django.db import connection
 
 from channels_adapters.webchat.models import WebChatChannel
+from tests.conftest import wait_until_alone
 from tests.routing.builders import a_queue, an_agent
 from tests.sockets import session_cookie
 
@@ -77,6 +78,7 @@ def two_servers():
             process.terminate()
         for process in (*servers, router):
             process.wait(timeout=30)
+        wait_until_alone()
 
 
 async def frames_until(ws, predicate, timeout=20.0):

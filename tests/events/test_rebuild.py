@@ -10,7 +10,7 @@ from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.ingest import ingest
+from contactcenter.interactions.ingest import Attachment, ingest
 from contactcenter.interactions.models import Interaction
 from contactcenter.quality import commands as quality
 from contactcenter.quality.models import Criterion, Scorecard, Section
@@ -18,6 +18,7 @@ from crm import customers
 from routing import offers, presence, router
 from routing.models import BusinessCalendar
 from tests.factories import chat_message, email_message
+from tests.flows.workload import self_service_workload
 from tests.kpis.follow import catch_up_fully
 from tests.routing.builders import a_queue, an_agent, overflow
 
@@ -44,7 +45,12 @@ def scripted_workload() -> None:
     _rate(handled.interaction_id, 4)
     _evaluate(handled.interaction_id)
 
-    mailed = ingest(email_message(sender="Bo <bo@example.org>", html="<p>Late <b>order</b></p>"))
+    receipt = Attachment("receipt.pdf", "application/pdf", 10, storage_key="email/ab/ab12/r.pdf")
+    mailed = ingest(
+        email_message(
+            sender="Bo <bo@example.org>", html="<p>Late <b>order</b></p>", attachments=(receipt,)
+        )
+    )
     router.route_once()
     agent = accept(mailed.interaction_id)
     failed = interactions.send_message(mailed.interaction_id, author=f"agent:{agent}", text="Sorry")
@@ -66,6 +72,7 @@ def scripted_workload() -> None:
     customers.merge(handled.customer_id, into_id=mailed.customer_id)
     for n in range(5):
         ingest(chat_message(visitor=f"w-bulk-{n}", text=f"question {n}"))
+    self_service_workload()  # flows, SMS consent, calls
     assert alice
 
 

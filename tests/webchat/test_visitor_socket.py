@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async
 from django.core import mail
 
 from channels_adapters.webchat import tokens

@@ -304,7 +304,59 @@
       });
     }
     renderCustomer(view.customer);
+    renderSelfService(view.self_service);
+    var sms = view.sms;
+    $("sms-banner").hidden = !(sms && sms.opted_out);
+    $("sms-banner").textContent = sms && sms.opted_out ? sms.reason : "";
+    $("send-button").disabled = !!(sms && sms.opted_out) && !$("note-mode").checked;
+    $("call-controls").hidden = view.channel !== "voice" || view.state !== "active";
+    updateComposerInfo();
   }
+
+  function renderSelfService(session) {
+    $("self-service").hidden = !session;
+    if (!session) { return; }
+    var path = $("flow-path");
+    path.textContent = "";
+    session.path.forEach(function (step) {
+      var text = step.step + (step.answer ? ": " + step.answer : "") + (step.valid === false ? " (not understood)" : "");
+      path.appendChild(el("li", "", text));
+    });
+    var attributes = $("flow-attributes");
+    attributes.textContent = "";
+    Object.keys(session.attributes || {}).forEach(function (key) {
+      attributes.appendChild(el("dt", "", key));
+      attributes.appendChild(el("dd", "", String(session.attributes[key])));
+    });
+  }
+
+  // SMS: how many segments the reply will take, and in which encoding.
+  var segmentTimer = null;
+  function updateComposerInfo() {
+    var view = state.interactions[state.active];
+    var info = $("composer-info");
+    if (!view || view.channel !== "sms" || $("note-mode").checked) { info.textContent = ""; return; }
+    clearTimeout(segmentTimer);
+    segmentTimer = setTimeout(function () {
+      fetch("/channels/sms/segments/?text=" + encodeURIComponent($("reply").value), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (s) { info.textContent = s.segments + " segment" + (s.segments === 1 ? "" : "s") + " · " + s.encoding; })
+        .catch(function () { info.textContent = ""; });
+    }, 250);
+  }
+
+  // Voice: call controls go straight to the voice channel's endpoints.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-call]"), function (button) {
+    button.addEventListener("click", function () {
+      var view = state.interactions[state.active];
+      if (!view) { return; }
+      fetch("/channels/voice/calls/" + encodeURIComponent(view.id) + "/" + button.dataset.call + "/", {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": $("csrf").value }
+      }).then(function (r) { return r.json(); }).then(function (answer) {
+        if (answer.error) { toast(answer.error); }
+      });
+    });
+  });
 
   function renderMessage(message) {
     var item = el("li", "entry " + message.kind);
@@ -477,6 +529,7 @@
   });
 
   $("reply").addEventListener("input", function () {
+    updateComposerInfo();
     var view = state.interactions[state.active];
     if (view && Date.now() - lastTyping > 2000 && !$("note-mode").checked) {
       lastTyping = Date.now();

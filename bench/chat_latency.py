@@ -1,0 +1,291 @@
+"""Web chat latency against a live Daphne, with Redis and PostgreSQL on loopback.
+
+200 agents are connected to `/ws/agent/`; new chats start at 5, 20 and 50 per second. For each
+chat we time (b) the first visitor message sent -> an offer for it arriving on an agent socket,
+and, once an agent has accepted, (a) a visitor message sent -> the agent's socket receiving it.
+We also read the server's CPU time (Daphne and router processes) per visitor message.
+
+Targets (issue 4): (a) p99 <= 50 ms and (b) p99 <= 250 ms at 20 chats/s on the 2-core machine.
+The load generator shares those two cores with the server, PostgreSQL and Redis.
+"""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import harness
+
+AGENTS = 200
+RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
+SECONDS = 10  # of chat arrivals per rate
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def setup_center(url: str) -> list[str]:
+    """Agents, a queue and the demo chat; returns the agents' session cookies."""
+    harness.setup_django(url)
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from channels_adapters.webchat.models import WebChatChannel
+    from contactcenter.events import projections
+    from routing import config
+    from routing.models import AgentProfile, EntryPoint, Queue
+    from routing.presence import set_presence
+    from tests.sockets import session_cookie
+
+    tables = ["event_log", "events_projectioncheckpoint", "interactions_delivery"] + [
+        m._meta.db_table for p in projections.all_projectors().values() for m in p.models
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        cursor.execute(
+            "TRUNCATE routing_entrypoint, routing_agentprofile_queues, "
+            "routing_agentskill, routing_agentprofile, routing_queue, "
+            "webchat_webchattopic, webchat_webchatchannel, django_session CASCADE"
+        )
+    User.objects.filter(username__startswith="latency-agent").delete()
+    queue = Queue.objects.create(name="latency", channels=["webchat"], offer_timeout_seconds=120)
+    EntryPoint.objects.create(channel="webchat", channel_key="*", queue=queue)
+    WebChatChannel.objects.create(key="demo", name="Demo", messages_per_minute=1000)
+    cookies = []
+    for n in range(AGENTS):
+        user = User.objects.create_user(f"latency-agent{n}")
+        profile = AgentProfile.objects.create(user=user, capacity_webchat=3)
+        profile.queues.set([queue])
+        cookies.append(session_cookie(user).decode())
+    config.invalidate()
+    for user in User.objects.filter(username__startswith="latency-agent"):
+        set_presence(user.pk, "available")
+    return cookies
+
+
+def start(url: str, *args: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    log = (ROOT / "var" / f"bench-{args[-1].split('.')[0].split(':')[0]}.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return pick(0.50) * 1000, pick(0.95) * 1000, pick(0.99) * 1000
+
+
+class Run:
+    def __init__(self, port: int, cookies: list[str]):
+        self.port = port
+        self.cookies = cookies
+        self.offer_sent: dict[str, float] = {}  # interaction -> first message time
+        self.offer_latency: list[float] = []
+        self.message_sent: dict[str, float] = {}  # text -> time sent
+        self.message_latency: list[float] = []
+        self.accepted: dict[str, asyncio.Event] = {}
+        self.messages = 0
+
+    async def agent(self, cookie: str, ready: asyncio.Event, counter: list[int]) -> None:
+        import websockets
+
+        async with websockets.connect(
+            f"ws://127.0.0.1:{self.port}/ws/agent/",
+            origin=f"http://127.0.0.1:{self.port}",
+            additional_headers={"Cookie": cookie},
+            max_queue=None,
+        ) as ws:
+            counter[0] += 1
+            if counter[0] == AGENTS:
+                ready.set()
+            async for raw in ws:
+                now = time.perf_counter()
+                frame = json.loads(raw)
+                if frame.get("type") != "event":
+                    continue
+                data = frame["data"]
+                if frame["event"] == "OfferCreated" and data["interaction_id"] in self.offer_sent:
+                    self.offer_latency.append(now - self.offer_sent.pop(data["interaction_id"]))
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "accept",
+                                "ref": "a",
+                                "interaction_id": data["interaction_id"],
+                                "offer_id": data["offer_id"],
+                            }
+                        )
+                    )
+                elif frame["event"] == "OfferAccepted":
+                    event = self.accepted.get(data["interaction_id"])
+                    if event:
+                        event.set()
+                elif frame["event"] == "MessageReceived" and data["text"] in self.message_sent:
+                    self.message_latency.append(now - self.message_sent.pop(data["text"]))
+
+    async def visitor(self, n: int) -> None:
+        import websockets
+
+        body = json.dumps({"channel": "demo"}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/widget/session/",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        token = json.loads(await asyncio.to_thread(lambda: urllib.request.urlopen(request).read()))[
+            "token"
+        ]
+        async with websockets.connect(
+            f"ws://127.0.0.1:{self.port}/ws/webchat/?token={token}",
+            origin=f"http://127.0.0.1:{self.port}",
+        ) as ws:
+            await ws.recv()  # welcome
+            await ws.send(
+                json.dumps({"type": "message", "text": f"start {n}", "client_message_id": f"s{n}"})
+            )
+            sent = time.perf_counter()
+            ack = json.loads(await ws.recv())
+            while ack.get("type") != "ack":
+                ack = json.loads(await ws.recv())
+            self.offer_sent[ack["interaction_id"]] = sent
+            self.messages += 1
+            accepted = self.accepted.setdefault(ack["interaction_id"], asyncio.Event())
+            await asyncio.wait_for(accepted.wait(), 30)
+            for k in range(3):
+                text = f"message {n}.{k}"
+                self.message_sent[text] = time.perf_counter()
+                await ws.send(
+                    json.dumps({"type": "message", "text": text, "client_message_id": f"m{n}.{k}"})
+                )
+                self.messages += 1
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(1)
+
+    async def drive(self, rate: int) -> None:
+        ready = asyncio.Event()
+        counter = [0]
+        agents = [asyncio.create_task(self.agent(c, ready, counter)) for c in self.cookies]
+        await asyncio.wait_for(ready.wait(), 60)
+        visitors = []
+        started = time.perf_counter()
+        for n in range(rate * SECONDS):
+            delay = started + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            visitors.append(asyncio.create_task(self.visitor(n)))
+        results = await asyncio.gather(*visitors, return_exceptions=True)
+        failures = [r for r in results if isinstance(r, Exception)]
+        if failures:
+            print(f"  {len(failures)} visitors failed, e.g. {failures[0]!r}")
+        for task in agents:
+            task.cancel()
+        await asyncio.gather(*agents, return_exceptions=True)
+
+
+def main() -> int:
+    url = harness.bench_database_url()
+    try:
+        harness.ensure_database(url)
+    except Exception as error:
+        print(f"needs PostgreSQL ({url}): {error}")
+        return 1
+    harness.setup_django(url)
+    harness.migrate()
+    print(f"machine: {harness.machine()}")
+    rows, figures = [], {}
+    for rate in RATES:
+        cookies = setup_center(url)
+        port = 20000 + os.getpid() % 10000
+        server = start(
+            url,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "contactcenter.asgi:application",
+        )
+        router = start(url, "manage.py", "run_router", "--no-outbox", "--no-projections")
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            cpu_before = cpu_seconds(server.pid) + cpu_seconds(router.pid)
+            run = Run(port, cookies)
+            asyncio.run(run.drive(rate))
+            cpu = cpu_seconds(server.pid) + cpu_seconds(router.pid) - cpu_before
+        finally:
+            server.terminate()
+            router.terminate()
+            server.wait()
+            router.wait()
+        a, b = percentiles(run.message_latency), percentiles(run.offer_latency)
+        figures[rate] = (a, b)
+        per_message = cpu / max(1, run.messages) * 1000
+        rows.append(
+            [
+                f"{rate}/s",
+                len(run.offer_latency),
+                len(run.message_latency),
+                *(f"{x:.1f}" for x in a),
+                *(f"{x:.1f}" for x in b),
+                f"{per_message:.1f}",
+            ]
+        )
+        print(
+            f"  {rate} chats/s: message p99 {a[2]:.1f} ms, offer p99 {b[2]:.1f} ms, "
+            f"server CPU {per_message:.1f} ms/message",
+            flush=True,
+        )
+    print()
+    print(
+        harness.table(
+            [
+                "new chats",
+                "offers",
+                "messages",
+                "msg p50",
+                "msg p95",
+                "msg p99",
+                "offer p50",
+                "offer p95",
+                "offer p99",
+                "CPU ms/msg",
+            ],
+            rows,
+        )
+    )
+    a99, b99 = figures[20][0][2], figures[20][1][2]
+    checks = [
+        ("visitor message -> agent p99 <= 50 ms at 20 chats/s", a99 <= 50, f"{a99:.1f} ms"),
+        ("chat start -> offer p99 <= 250 ms at 20 chats/s", b99 <= 250, f"{b99:.1f} ms"),
+    ]
+    print()
+    for label, ok, figure in checks:
+        print(f"  {harness.verdict(ok)}  {label}: {figure}")
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

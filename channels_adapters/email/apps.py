@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class EmailConfig(AppConfig):
+    name = "channels_adapters.email"
+    label = "email"
+    verbose_name = "Email channel"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from channels_adapters.email import inboxes, listener, models, outbound  # noqa: F401
+        from contactcenter import workers
+
+        workers.embed(listener.embedded)  # make run: the SMTP listener beside the web server
+        post_delete.connect(_forget_entry_points, sender=models.EmailChannel, weak=False)
+        for signal in (post_save, post_delete):
+            signal.connect(inboxes.forget, sender=models.EmailChannel, weak=False)
+
+
+def _forget_entry_points(sender, instance, **kwargs) -> None:
+    """A deleted channel's inboxes route nowhere any more (admission then falls back)."""
+    from routing.models import EntryPoint
+
+    EntryPoint.objects.filter(channel="email", channel_key__in=instance.inboxes).delete()

@@ -1,0 +1,59 @@
+"""Replies to SMS customers, through Twilio's REST client (the outbox retries)."""
+
+import logging
+from urllib.parse import urlencode
+
+from channels_adapters import base
+from channels_adapters.sms import consent
+from channels_adapters.twilio.client import client, delivery_error
+from channels_adapters.twilio.models import TwilioChannel
+
+log = logging.getLogger(__name__)
+MAX_LENGTH = 1600  # Twilio's limit for one message body; it splits it into segments
+
+
+def render(text: str, channel_data: dict) -> str:
+    """A flow's choices as a numbered text menu: "… Reply 1 for Billing, 2 for Sales."."""
+    options = (channel_data.get("flow") or {}).get("options") or []
+    if not options:
+        return text
+    choices = [f"{o['value']} for {o['label']}" for o in options]
+    menu = "Reply " + (
+        choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+    )
+    return f"{text}\n{menu}." if text else f"{menu}."
+
+
+class SmsAdapter:
+    channel = "sms"
+    capabilities = base.Capabilities(realtime=False, attachments=True, max_length=MAX_LENGTH)
+
+    def send(self, message: base.OutboundMessage) -> base.DeliveryResult:
+        channel = TwilioChannel.objects.filter(phone_number=message.channel_key).first()
+        if channel is None or not channel.sms_enabled:
+            raise base.PermanentFailure(f"no Twilio SMS channel for {message.channel_key}")
+        if not message.to_address:
+            raise base.PermanentFailure("the customer has no phone number")
+        if consent.is_opted_out(message.to_address):
+            raise base.PermanentFailure(
+                f"not sent: {message.to_address} opted out of SMS (replied STOP) "
+                "and has not replied START since"
+            )
+        body = render(message.text, message.channel_data)[:MAX_LENGTH]
+        media = [a["url"] for a in message.attachments if a.get("url")]
+        callback = channel.url(
+            "/hooks/twilio/sms/status/?"
+            + urlencode({"interaction": message.interaction_id, "message": message.message_id})
+        )
+        log.info("SMS to %s from %s: %r", message.to_address, channel.phone_number, body)
+        try:
+            sent = client(channel).messages.create(
+                to=message.to_address,
+                from_=channel.phone_number,
+                body=body,
+                media_url=media or None,
+                status_callback=callback,
+            )
+        except Exception as error:
+            raise delivery_error(error) from error
+        return base.DeliveryResult(status=sent.status or "queued", external_id=sent.sid or "")

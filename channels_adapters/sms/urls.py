@@ -1,0 +1,10 @@
+from django.urls import path
+
+from channels_adapters.sms import views
+
+urlpatterns = [
+    path("hooks/twilio/sms/", views.inbound, name="twilio-sms"),
+    path("hooks/twilio/sms/status/", views.status, name="twilio-sms-status"),
+    path("channels/sms/segments/", views.segment_count, name="sms-segments"),
+    path("channels/sms/consent/", views.consent_status, name="sms-consent"),
+]

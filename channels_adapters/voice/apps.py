@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class VoiceConfig(AppConfig):
+    name = "channels_adapters.voice"
+    label = "voice"
+    verbose_name = "Voice"
+
+    def ready(self) -> None:
+        from channels_adapters import base
+        from channels_adapters.voice.adapter import VoiceAdapter
+        from channels_adapters.voice.bridge import on_offer_accepted
+        from contactcenter.events import store
+
+        base.register(VoiceAdapter())
+        # An accepted call is bridged to the agent right after the commit.
+        store.on_committed(on_offer_accepted)

@@ -1,0 +1,168 @@
+"""The agent's side of a call: bridging the caller to the agent who accepted, placing the
+callback a customer asked for, and the end of the agent's leg."""
+
+import logging
+
+from channels_adapters.twilio.client import client, delivery_error
+from channels_adapters.twilio.models import TwilioChannel
+from channels_adapters.voice import events as ev
+from channels_adapters.voice import twiml
+from channels_adapters.voice.calls import DIAL_PATH, STATUS_PATH, agent_endpoint, record
+from channels_adapters.voice.models import Call, Callback
+from contactcenter import clock
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.events.store import RecordedEvent
+from contactcenter.interactions import commands as interactions
+from contactcenter.interactions.domain import State, stream_id
+from contactcenter.interactions.models import Interaction as InteractionRow
+from routing import offers
+
+log = logging.getLogger(__name__)
+
+
+def on_offer_accepted(events: list[RecordedEvent]) -> None:
+    """After an OfferAccepted commits: bridge a waiting caller to the agent, or place the
+    callback the customer asked for. (A caller who hears the wait loop again before this runs
+    is connected by `hears` itself, so a lost hint costs seconds, not the call.)"""
+    for event in events:
+        if event.type != "OfferAccepted":
+            continue
+        try:
+            connect_agent(event.data["interaction_id"], event.data["agent_id"])
+        except Exception:
+            log.exception("could not connect interaction %s", event.data["interaction_id"])
+
+
+def connect_agent(interaction_id: str, agent_id: int) -> None:
+    callback = Callback.objects.filter(
+        interaction_id=interaction_id, placed_at__isnull=True
+    ).first()
+    if callback is not None:
+        place_callback(callback, agent_id)
+        return
+    call = Call.objects.filter(
+        interaction_id=interaction_id, direction="inbound", ended_at__isnull=True
+    ).first()
+    if call is None:
+        return  # not a live call (a voicemail, another channel)
+    if call.agent_id == agent_id and call.dialed_at is not None:
+        return  # the wait loop got there first
+    channel = TwilioChannel.objects.get(phone_number=call.channel_key)
+    endpoint, error = agent_endpoint(agent_id), ""
+    if not endpoint:
+        error = "the agent has no voice endpoint (admin: agent profile)"
+    else:
+        document = twiml.connect(channel, endpoint, dial_url=channel.url(DIAL_PATH))
+        try:
+            client(channel).calls(call.call_sid).update(twiml=str(document))
+        except Exception as failure:
+            error = str(delivery_error(failure))
+    record(
+        interaction_id,
+        [
+            ev.CallDialed(
+                interaction_id=interaction_id,
+                call_sid=call.call_sid,
+                agent_id=agent_id,
+                endpoint=endpoint,
+                error=error,
+            )
+        ],
+    )
+
+
+def place_callback(callback: Callback, agent_id: int) -> None:
+    row = InteractionRow.objects.get(pk=callback.interaction_id)
+    channel = (
+        TwilioChannel.objects.filter(phone_number=row.channel_key, voice_enabled=True).first()
+        or TwilioChannel.objects.filter(voice_enabled=True).first()
+    )
+    endpoint = agent_endpoint(agent_id)
+    sid, error = "", ""
+    if channel is None:
+        error = "no Twilio voice channel to call from"
+    elif not endpoint:
+        error = "the agent has no voice endpoint (admin: agent profile)"
+    else:
+        document = twiml.connect(
+            channel,
+            endpoint,
+            dial_url=channel.url(DIAL_PATH),
+            said="Hello, we are calling you back as you asked. Connecting you to an agent.",
+        )
+        try:
+            placed = client(channel).calls.create(
+                to=callback.number,
+                from_=channel.phone_number,
+                twiml=str(document),
+                status_callback=channel.url(STATUS_PATH),
+                status_callback_method="POST",
+            )
+            sid = placed.sid
+        except Exception as failure:
+            error = str(delivery_error(failure))
+    events: list = [
+        ev.CallbackPlaced(
+            interaction_id=callback.interaction_id,
+            call_sid=sid,
+            number=callback.number,
+            agent_id=agent_id,
+            error=error,
+        )
+    ]
+    if sid:
+        events.append(
+            ev.CallStarted(
+                interaction_id=callback.interaction_id,
+                call_sid=sid,
+                direction="callback",
+                from_number=channel.phone_number,
+                to_number=callback.number,
+            )
+        )
+        events.append(
+            ev.CallDialed(
+                interaction_id=callback.interaction_id,
+                call_sid=sid,
+                agent_id=agent_id,
+                endpoint=endpoint,
+            )
+        )
+    record(callback.interaction_id, events)
+
+
+@command
+def agent_leg_ended(call: Call, form: dict[str, str]) -> str:
+    """Twilio's <Dial> action: the agent's leg is over. Returns the interaction's state."""
+    try:
+        talk = float(form.get("DialCallDuration") or 0)
+    except ValueError:
+        talk = 0.0
+    status = form.get("DialCallStatus", "")
+    elapsed = (clock.now() - call.dialed_at).total_seconds() if call.dialed_at else talk
+    interaction = interactions.load(call.interaction_id)
+    events: list = [
+        ev.CallAgentLegEnded(
+            interaction_id=call.interaction_id,
+            call_sid=call.call_sid,
+            dial_status=status,
+            ring_seconds=round(max(0.0, elapsed - talk), 3),
+            talk_seconds=talk,
+        )
+    ]
+    key = f"twilio-dial:{call.call_sid}:{form.get('DialCallSid', '')}:{status}"
+    if store.key_exists(key):
+        return interaction.state.value
+    store.append(stream_id(call.interaction_id), events, interaction.version, key)
+    if status != "completed" and interaction.state is State.ACTIVE and interaction.agent_id:
+        # The agent did not pick up: back to the queue, keeping the caller's place.
+        offers.transfer(
+            call.interaction_id,
+            by_agent_id=interaction.agent_id,
+            kind="queue",
+            to_queue_id=interaction.queue_id,
+            note=f"the agent's phone did not answer ({status})",
+        )
+        return State.QUEUED.value
+    return interaction.state.value

@@ -1,0 +1,108 @@
+"""How a call ends while its interaction goes on: the caller hangs up (abandoned in line,
+or the agent's wrap-up starts), asks to be called back, or left a voicemail that Twilio
+transcribes later."""
+
+from channels_adapters.voice import events as ev
+from channels_adapters.voice.calls import caller_identity, record
+from channels_adapters.voice.models import Call, Callback
+from contactcenter import clock
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.interactions import commands as interactions
+from contactcenter.interactions.domain import WAITING, State, stream_id
+from routing import offers
+from routing.flows.engine import Session
+from routing.flows.events import CallbackRequested
+
+FINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+
+
+@command
+def request_callback(call: Call, source: str = "queue") -> bool:
+    """The caller pressed the callback key: hang up, keep the place, be called back."""
+    if Callback.objects.filter(interaction_id=call.interaction_id, placed_at__isnull=True).exists():
+        return False
+    interaction = interactions.load(call.interaction_id)
+    if interaction.state not in (State.QUEUED, State.OFFERED):
+        return False
+    kind, number = caller_identity(call.customer_number, call.call_sid)
+    if kind != "phone":
+        return False  # a withheld number cannot be called back
+    store.append(
+        stream_id(call.interaction_id),
+        [CallbackRequested(interaction_id=call.interaction_id, number=number, source=source)],
+        interaction.version,
+    )
+    return True
+
+
+@command
+def call_ended(call: Call, form: dict[str, str]) -> bool:
+    """Twilio's final status: record the call's times; a caller who hung up while waiting
+    abandoned, one who hung up on the agent starts the agent's wrap-up. False: a repeat."""
+    status = form.get("CallStatus", "")
+    key = f"twilio-call-status:{call.call_sid}:{status}"
+    if store.key_exists(key):
+        return False
+    try:
+        duration = float(form.get("CallDuration") or 0)
+    except ValueError:
+        duration = 0.0
+    now = clock.now()
+    held = call.hold_seconds + ((now - call.held_since).total_seconds() if call.held_since else 0.0)
+    interaction = interactions.load(call.interaction_id)
+    store.append(
+        stream_id(call.interaction_id),
+        [
+            ev.CallEnded(
+                interaction_id=call.interaction_id,
+                call_sid=call.call_sid,
+                status=status,
+                duration_seconds=duration,
+                ring_seconds=call.ring_seconds,
+                talk_seconds=call.talk_seconds,
+                hold_seconds=round(held, 3),
+            )
+        ],
+        interaction.version,
+        key,
+    )
+    if _left_with_a_message(call):
+        return True  # voicemail or callback: the interaction waits on without the call
+    if interaction.state in WAITING:
+        offers.abandon(call.interaction_id, reason="hung_up")
+    elif interaction.state is State.ACTIVE:
+        offers.end_conversation(
+            call.interaction_id,
+            interaction.agent_id or 0,
+            reason="customer_left" if status == "completed" else f"call_{status}",
+        )
+    return True
+
+
+def _left_with_a_message(call: Call) -> bool:
+    if call.direction != "inbound":
+        return False
+    if Callback.objects.filter(interaction_id=call.interaction_id, placed_at__isnull=True).exists():
+        return True
+    session = Session.from_events(
+        e.payload for e in store.read_stream(stream_id(call.interaction_id))
+    )
+    return session.outcome in ("voicemail", "callback")
+
+
+@command
+def transcribed(call: Call, form: dict[str, str]) -> None:
+    recording = form.get("RecordingSid", "")
+    record(
+        call.interaction_id,
+        [
+            ev.VoicemailTranscribed(
+                interaction_id=call.interaction_id,
+                recording_sid=recording,
+                text=form.get("TranscriptionText", ""),
+                status=form.get("TranscriptionStatus", "completed"),
+            )
+        ],
+        f"twilio-transcription:{recording or call.call_sid}",
+    )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class FlowsConfig(AppConfig):
+    name = "routing.flows"
+    label = "flows"
+    verbose_name = "Self-service flows"
+
+    def ready(self) -> None:
+        from contactcenter.interactions import ingest
+        from routing.flows import runner
+
+        ingest.on_self_service_message(runner.answer)
+        ingest.on_admission(runner.acknowledge)  # after routing's admitter (INSTALLED_APPS)

@@ -1,0 +1,111 @@
+"""What a flow is made of, as the engine sees it: steps of a few kinds, with their options,
+targets and settings. Pure data; `routing.flows.models` builds it from admin's rows."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from routing.models import calendar_open
+
+
+class Kind(StrEnum):
+    MESSAGE = "message"
+    MENU = "menu"
+    COLLECT = "collect"
+    HOURS = "hours"
+    SET = "set"
+    ROUTE = "route"
+    VOICEMAIL = "voicemail"
+    CALLBACK = "callback"
+    END = "end"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+LABELS = {
+    Kind.MESSAGE: "Say / message",
+    Kind.MENU: "Menu",
+    Kind.COLLECT: "Collect (text or digits)",
+    Kind.HOURS: "Business-hours branch",
+    Kind.SET: "Set attributes",
+    Kind.ROUTE: "Route to a queue",
+    Kind.VOICEMAIL: "Leave a message (voicemail / offline form)",
+    Kind.CALLBACK: "Request a callback",
+    Kind.END: "End",
+}
+WAITS = frozenset({Kind.MENU, Kind.COLLECT, Kind.VOICEMAIL})  # the customer answers
+EXITS = frozenset({Kind.ROUTE, Kind.VOICEMAIL, Kind.CALLBACK, Kind.END})
+NEEDS_QUEUE = frozenset({Kind.ROUTE, Kind.VOICEMAIL, Kind.CALLBACK})
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str  # what the customer keys or sends ("1"), and the button's value
+    label: str  # what they read or hear ("Billing")
+    next: str
+
+
+@dataclass(frozen=True)
+class Hours:
+    weekly: tuple[tuple[int, time, time], ...]
+    holidays: frozenset[date] = frozenset()
+    timezone: str = "UTC"
+
+    def is_open(self, at: datetime) -> bool:
+        return calendar_open(list(self.weekly), set(self.holidays), self.timezone, at)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: Kind
+    text: str = ""
+    options: tuple[Option, ...] = ()
+    next: str = ""
+    fallback: str = ""
+    retries: int = 2
+    attribute: str = ""
+    pattern: str = ""
+    assignments: dict[str, str] = field(default_factory=dict)
+    queue_id: int | None = None
+    queue_channels: tuple[str, ...] = ()
+    hours: Hours | None = None
+
+    def targets(self) -> list[tuple[str, str]]:
+        """(what, step id) for every step this one can lead to."""
+        found = []
+        if self.kind is Kind.MENU:
+            found += [(f"option {o.value!r}", o.next) for o in self.options]
+        if self.next:
+            found.append(("next step", self.next))
+        if self.fallback:
+            found.append(("fallback step", self.fallback))
+        return found
+
+
+@dataclass(frozen=True)
+class FlowDefinition:
+    key: str
+    name: str
+    start: str
+    steps: dict[str, Step]
+    no_match_text: str = "Sorry, I did not get that."
+    idle_seconds: int = 1800  # no answer for this long: the customer has left
+
+
+def parse_skills(text: str) -> dict[str, int]:
+    """'billing:5, spanish' -> {"billing": 5, "spanish": 1}."""
+    skills = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, level = item.partition(":")
+        try:
+            number = int(level) if level else 1
+        except ValueError:
+            number = 0
+        if not re.fullmatch(r"[-a-zA-Z0-9_]+", name.strip()) or not 1 <= number <= 10:
+            raise ValueError(f"skill {item!r} should read 'name' or 'name:level' (level 1-10)")
+        skills[name.strip()] = number
+    return skills

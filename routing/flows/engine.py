@@ -1,0 +1,309 @@
+"""The flow engine: start a flow, take an answer. Pure: no I/O.
+
+A flow is a graph of steps (`routing.flows.definition`). The engine walks it from a step until
+the customer has to answer (a menu, a collect, a voicemail) or the flow is over (routed, ended,
+voicemail or callback taken), returning the events of the way: every step entered, every
+answer, every attribute set, and the prompts (MessageSent with author "flow") that each
+channel renders its own way. `validate` (routing.flows.validation) says whether it can run.
+"""
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from contactcenter.events.types import DomainEvent
+from contactcenter.interactions import events as ie
+from routing.flows import events as fe
+from routing.flows.definition import (
+    WAITS,
+    FlowDefinition,
+    Hours,
+    Kind,
+    Option,
+    Step,
+    parse_skills,
+)
+from routing.flows.validation import validate
+
+__all__ = [
+    "Context",
+    "FlowDefinition",
+    "Hours",
+    "Kind",
+    "Option",
+    "Reply",
+    "Result",
+    "Route",
+    "Session",
+    "Step",
+    "answer",
+    "start",
+    "validate",
+]
+MAX_STEPS_PER_TURN = 100  # a guard; validate() already refuses loops that never wait
+
+
+@dataclass
+class Session:
+    """Where an interaction is in its flow, folded from its events."""
+
+    flow: str = ""
+    step: str = ""
+    attempts: int = 0  # answers at the current step that did not fit
+    attributes: dict[str, str] = field(default_factory=dict)
+    path: list[str] = field(default_factory=list)
+    outcome: str = ""  # set once the flow is over
+
+    @property
+    def running(self) -> bool:
+        return bool(self.flow) and not self.outcome
+
+    @classmethod
+    def from_events(cls, events: Iterable[DomainEvent]) -> "Session":
+        session = cls()
+        for event in events:
+            match event:
+                case ie.SelfServiceStarted():
+                    session = cls(flow=event.flow)
+                case fe.FlowStepEntered():
+                    session.step, session.attempts = event.step, 0
+                    session.path.append(event.step)
+                case fe.FlowAnswerGiven(valid=False):
+                    session.attempts += 1
+                case fe.FlowAttributesSet():
+                    session.attributes.update(event.attributes)
+                case fe.FlowCompleted():
+                    session.outcome = event.outcome
+        return session
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str = ""
+    choice: str = ""  # a button's or key's option value (channel_data "flow_choice")
+    has_media: bool = False  # a recording or attachment (a voicemail, an offline form)
+
+
+@dataclass(frozen=True)
+class Context:
+    interaction_id: str
+    channel: str
+    now: datetime
+    customer_number: str = ""  # E.164, on phone channels: where a callback goes
+
+
+@dataclass(frozen=True)
+class Route:
+    """The flow is over and the interaction waits in a queue (None: the entry point's)."""
+
+    queue_id: int | None
+    outcome: str  # queued, voicemail, callback
+    priority: int = 0
+    required_skills: dict[str, int] = field(default_factory=dict)
+    callback_number: str = ""
+
+
+@dataclass
+class Result:
+    events: list[DomainEvent] = field(default_factory=list)
+    route: Route | None = None
+    close: bool = False  # ended in self-service: contained
+
+
+class _Run:
+    """One turn of a flow: walks from a step until it waits or ends."""
+
+    def __init__(self, flow: FlowDefinition, session: Session, ctx: Context):
+        self.flow, self.ctx = flow, ctx
+        self.attributes = dict(session.attributes)
+        self.result = Result()
+
+    def emit(self, event: DomainEvent) -> None:
+        self.result.events.append(event)
+
+    def prompt(self, step: Step, text: str, *, waits: bool = False) -> None:
+        data: dict = {"flow": self.flow.key, "step": step.id, "kind": step.kind.value}
+        if step.kind is Kind.MENU and waits:
+            data["options"] = [{"value": o.value, "label": o.label} for o in step.options]
+        if waits:
+            data["input"] = {Kind.MENU: "choice", Kind.COLLECT: "text"}.get(step.kind, "message")
+        self.emit(
+            ie.MessageSent(
+                interaction_id=self.ctx.interaction_id,
+                message_id=str(uuid.uuid4()),
+                channel=self.ctx.channel,
+                author="flow",
+                author_name=self.flow.name,
+                text=text,
+                channel_data={"flow": data},
+            )
+        )
+
+    def walk(self, step_id: str) -> Result:
+        for _ in range(MAX_STEPS_PER_TURN):
+            if not step_id:
+                return self.default_exit(None)
+            step = self.flow.steps[step_id]
+            note = ""
+            if step.kind is Kind.HOURS:
+                note = "open" if step.hours and step.hours.is_open(self.ctx.now) else "closed"
+            self.emit(self.entered(step, note, waits=step.kind in WAITS))
+            match step.kind:
+                case Kind.MESSAGE:
+                    self.prompt(step, step.text)
+                    step_id = step.next
+                case Kind.HOURS:
+                    step_id = step.next if note == "open" else step.fallback
+                case Kind.SET:
+                    self.set_attributes(step, dict(step.assignments))
+                    step_id = step.next
+                case Kind.MENU | Kind.COLLECT | Kind.VOICEMAIL:
+                    self.prompt(step, step.text, waits=True)
+                    return self.result
+                case Kind.ROUTE:
+                    if step.text:
+                        self.prompt(step, step.text)
+                    return self.complete(step, "queued", step.queue_id)
+                case Kind.CALLBACK:
+                    return self.callback(step)
+                case Kind.END:
+                    if step.text:
+                        self.prompt(step, step.text)
+                    self.complete(step, "ended", None)
+                    self.result.close = True
+                    return self.result
+        raise RuntimeError(f"flow {self.flow.key} went {MAX_STEPS_PER_TURN} steps without waiting")
+
+    def entered(self, step: Step, note: str = "", *, waits: bool = False) -> fe.FlowStepEntered:
+        return fe.FlowStepEntered(
+            interaction_id=self.ctx.interaction_id,
+            flow=self.flow.key,
+            step=step.id,
+            kind=step.kind.value,
+            note=note,
+            answer_by=self.answer_by() if waits else "",
+        )
+
+    def answer_by(self) -> str:
+        return (self.ctx.now + timedelta(seconds=self.flow.idle_seconds)).isoformat()
+
+    def set_attributes(self, step: Step, attributes: dict[str, str]) -> None:
+        self.attributes.update(attributes)
+        self.emit(
+            fe.FlowAttributesSet(
+                interaction_id=self.ctx.interaction_id,
+                flow=self.flow.key,
+                step=step.id,
+                attributes=attributes,
+            )
+        )
+
+    def complete(self, step: Step, outcome: str, queue_id: int | None, number: str = "") -> Result:
+        priority = int(self.attributes.get("priority", 0) or 0)
+        skills = parse_skills(self.attributes.get("skill", ""))
+        self.emit(
+            fe.FlowCompleted(
+                interaction_id=self.ctx.interaction_id,
+                flow=self.flow.key,
+                step=step.id,
+                outcome=outcome,
+                queue_id=queue_id,
+                priority=priority,
+                required_skills=skills,
+                attributes=dict(self.attributes),
+            )
+        )
+        if outcome != "ended":
+            self.result.route = Route(queue_id, outcome, priority, skills, number)
+        return self.result
+
+    def callback(self, step: Step) -> Result:
+        number = self.attributes.get("callback_number") or self.ctx.customer_number
+        if not number:  # nowhere to call: wait in the queue instead
+            if step.fallback:
+                return self.walk(step.fallback)
+            return self.complete(step, "queued", step.queue_id)
+        if step.text:
+            self.prompt(step, step.text)
+        self.emit(fe.CallbackRequested(interaction_id=self.ctx.interaction_id, number=number))
+        return self.complete(step, "callback", step.queue_id, number)
+
+    def default_exit(self, step: Step | None) -> Result:
+        """Retries ran out with no fallback: to the entry point's queue, politely."""
+        last = step or Step(id="", kind=Kind.ROUTE)
+        return self.complete(last, "queued", None)
+
+    def answer(self, session: Session, reply: Reply) -> Result:
+        step = self.flow.steps.get(session.step)
+        if step is None or step.kind not in WAITS:  # the flow changed under the customer
+            return self.default_exit(None)
+        attempt = session.attempts + 1
+        fitted = self.fit(step, reply)
+        value, label = fitted if fitted else ("", "")
+        self.emit(
+            fe.FlowAnswerGiven(
+                interaction_id=self.ctx.interaction_id,
+                flow=self.flow.key,
+                step=step.id,
+                text=reply.text,
+                value=value,
+                label=label,
+                valid=fitted is not None,
+                attempt=attempt,
+                answer_by=self.answer_by() if fitted is None and attempt <= step.retries else "",
+            )
+        )
+        if fitted is None:
+            if attempt > step.retries:
+                return self.walk(step.fallback) if step.fallback else self.default_exit(step)
+            self.prompt(step, f"{self.flow.no_match_text} {step.text}".strip(), waits=True)
+            return self.result
+        match step.kind:
+            case Kind.MENU:
+                option = next(o for o in step.options if o.value == value)
+                return self.walk(option.next)
+            case Kind.COLLECT:
+                self.set_attributes(step, {step.attribute: value})
+                return self.walk(step.next)
+            case _:  # voicemail: the message is in; it waits for an agent like an e-mail
+                return self.complete(step, "voicemail", step.queue_id)
+
+    def fit(self, step: Step, reply: Reply) -> tuple[str, str] | None:
+        text = reply.text.strip()
+        if step.kind is Kind.MENU:
+            return _choose(step.options, reply.choice or text)
+        if step.kind is Kind.COLLECT:
+            if not text:
+                return None
+            if step.pattern and not re.fullmatch(step.pattern, text):
+                return None
+            return text, ""
+        return (text or "(recording)", "") if text or reply.has_media else None
+
+
+def _choose(options: tuple[Option, ...], answer: str) -> tuple[str, str] | None:
+    """The option an answer means: its value ("1"), its label ("billing"), or a spoken
+    sentence that names exactly one label ("I have a billing question")."""
+    said = answer.strip().lower().rstrip(".!?")
+    if not said:
+        return None
+    for option in options:
+        if said in (option.value.lower(), option.label.lower()):
+            return option.value, option.label
+    named = [o for o in options if re.search(rf"\b{re.escape(o.label.lower())}\b", said)]
+    if len(named) == 1:
+        return named[0].value, named[0].label
+    return None
+
+
+def start(flow: FlowDefinition, ctx: Context) -> Result:
+    """The events of a flow's first turn, from its start step."""
+    run = _Run(flow, Session(flow=flow.key), ctx)
+    return run.walk(flow.start)
+
+
+def answer(flow: FlowDefinition, session: Session, reply: Reply, ctx: Context) -> Result:
+    """The events that follow the customer's answer at the step the session waits on."""
+    return _Run(flow, session, ctx).answer(session, reply)

@@ -1,0 +1,64 @@
+"""Events of self-service, on the interaction's stream. docs/events.md describes each.
+
+Every step a customer passes is recorded, with what they chose or typed, so the agent sees it
+and supervisors can measure containment (finished without an agent) and drop-off (the last
+step entered before the customer left)."""
+
+from dataclasses import dataclass, field
+
+from contactcenter.events.types import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStepEntered(DomainEvent):
+    interaction_id: str
+    flow: str
+    step: str
+    kind: str  # message, menu, collect, hours, set, route, voicemail, callback, end
+    note: str = ""  # business hours: "open" or "closed"
+    answer_by: str = ""  # ISO time: a step that waits is abandoned without an answer by then
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowAnswerGiven(DomainEvent):
+    interaction_id: str
+    flow: str
+    step: str
+    text: str  # what the customer sent, said or keyed
+    value: str = ""  # the menu option chosen, or the value collected
+    label: str = ""  # the option's label
+    valid: bool = True  # False: it fitted no option or the pattern, and the step asks again
+    attempt: int = 1
+    answer_by: str = ""  # asked again: the new time the customer has to answer by
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowAttributesSet(DomainEvent):
+    """Attributes for routing and for the agent: skill, priority, language, account_number…"""
+
+    interaction_id: str
+    flow: str
+    step: str
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowCompleted(DomainEvent):
+    interaction_id: str
+    flow: str
+    step: str
+    outcome: str  # queued, ended (contained), voicemail, callback
+    queue_id: int | None = None
+    priority: int = 0  # added to the queue's priority
+    required_skills: dict[str, int] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)  # everything the flow gathered
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallbackRequested(DomainEvent):
+    """The customer asked to be called back instead of waiting on the line; when an agent
+    accepts the interaction the platform places the call."""
+
+    interaction_id: str
+    number: str  # E.164
+    source: str = "flow"  # flow (a callback step) or queue (a key pressed while waiting)

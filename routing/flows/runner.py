@@ -1,0 +1,163 @@
+"""The shell around the flow engine, called by ingest inside its transaction: start a flow
+when an entry point has one, hand it each message while the interaction is in self-service,
+and turn the engine's result into the interaction's next step (a queue, or closed)."""
+
+import logging
+import uuid
+
+from django.conf import settings
+
+from contactcenter import clock
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.events.types import DomainEvent
+from contactcenter.interactions import commands as interactions
+from contactcenter.interactions import events as ie
+from contactcenter.interactions.domain import Interaction, State, stream_id
+from contactcenter.interactions.ingest import InboundMessage
+from crm.identities import InvalidIdentity, e164
+from routing import config, offers
+from routing.flows import engine
+from routing.flows.models import Flow
+from routing.models import EntryPoint
+from routing.offers import enqueue_events, then
+
+log = logging.getLogger(__name__)
+PHONE_CHANNELS = {"sms", "voice"}
+
+
+def entry_point(channel: str, channel_key: str) -> EntryPoint | None:
+    """The entry point an interaction on this channel arrives at: its own, else the '*' one."""
+    entries = {
+        e.channel_key: e
+        for e in EntryPoint.objects.filter(
+            channel=channel, channel_key__in=[channel_key, "*"]
+        ).select_related("flow")
+    }
+    return entries.get(channel_key) or entries.get("*")
+
+
+def admit(interaction: Interaction, message: InboundMessage, now) -> list[DomainEvent] | None:
+    """A new interaction at an entry point with a flow starts it; None when there is none
+    (or the channel skips flows: e-mail, see `acknowledge`)."""
+    if interaction.channel == "email":
+        return None
+    entry = entry_point(interaction.channel, interaction.channel_key)
+    if entry is None or entry.flow is None:
+        return None
+    flow = entry.flow.definition()
+    if problems := engine.validate(flow):  # edited past admin's checks: do not strand anyone
+        log.error("flow %s cannot run (%s): queueing instead", flow.key, "; ".join(problems))
+        return None
+    events = interaction.start_self_service(flow.key)
+    result = engine.start(flow, _context(interaction, message, now))
+    return events + result.events + _next_step(interaction, events + result.events, result, entry)
+
+
+def answer(interaction: Interaction, message: InboundMessage) -> list[DomainEvent]:
+    """A message while in self-service is the answer to the step the flow waits on."""
+    if interaction.state is not State.SELF_SERVICE:
+        return []
+    session = engine.Session.from_events(
+        e.payload for e in store.read_stream(stream_id(interaction.id))
+    )
+    if not session.running:
+        return []
+    now = clock.now()
+    reply = engine.Reply(
+        text=message.text,
+        choice=str(message.channel_data.get("flow_choice", "") or ""),
+        has_media=bool(message.attachments),
+    )
+    ctx = _context(interaction, message, now)
+    flow_row = Flow.objects.filter(key=session.flow).first()
+    if flow_row is None:
+        log.error("flow %s was deleted mid-conversation: queueing", session.flow)
+        result = engine.Result(route=engine.Route(None, "queued"))
+    else:
+        result = engine.answer(flow_row.definition(), session, reply, ctx)
+    entry = entry_point(interaction.channel, interaction.channel_key)
+    return result.events + _next_step(interaction, result.events, result, entry)
+
+
+def acknowledge(interaction: Interaction, message: InboundMessage) -> list[DomainEvent]:
+    """E-mail skips flows; a new one gets the entry flow's acknowledgement, if it has one.
+    (An admitter after routing's: it sees the mail already queued.)"""
+    if interaction.channel != "email" or interaction.version != 0 or message.automated:
+        return []
+    entry = entry_point("email", interaction.channel_key)
+    if entry is None or entry.flow is None or not entry.flow.email_acknowledgement.strip():
+        return []
+    return [
+        ie.MessageSent(
+            interaction_id=interaction.id,
+            message_id=str(uuid.uuid4()),
+            channel="email",
+            author="system",
+            author_name=entry.flow.name,
+            text=entry.flow.email_acknowledgement,
+            subject=f"Re: {message.subject}" if message.subject else "",
+        )
+    ]
+
+
+def _next_step(
+    interaction: Interaction,
+    pending: list[DomainEvent],
+    result: engine.Result,
+    entry: EntryPoint | None,
+) -> list[DomainEvent]:
+    now = clock.now()
+    after = then(interaction, pending, now)
+    if result.close:
+        return after.close("self_service")
+    route = result.route
+    if route is None:
+        return []  # waits for the customer's answer
+    queues = config.current().queues
+    queue = queues.get(route.queue_id or -1)
+    if queue is None or interaction.channel not in queue.channels:
+        fallback = queues.get(entry.queue_id) if entry else None
+        if route.queue_id is not None:
+            log.warning(
+                "flow queue %s does not take %s: using the entry point's",
+                route.queue_id,
+                interaction.channel,
+            )
+        queue = fallback
+    if queue is None:
+        log.warning("no queue for interaction %s after its flow: it waits unrouted", after.id)
+        return []
+    base = queue.priority + (entry.priority if entry else 0)
+    return enqueue_events(
+        after,
+        queue,
+        now,
+        reason="arrived",
+        priority=base + route.priority,
+        required_skills=route.required_skills,
+    )
+
+
+def _context(interaction: Interaction, message: InboundMessage, now) -> engine.Context:
+    number = ""
+    if interaction.channel in PHONE_CHANNELS and message.sender_kind == "phone":
+        try:
+            number = e164(message.sender_address, settings.DEFAULT_PHONE_REGION)
+        except InvalidIdentity:
+            number = ""
+    return engine.Context(
+        interaction_id=interaction.id,
+        channel=interaction.channel,
+        now=now,
+        customer_number=number,
+    )
+
+
+@command
+def give_up(interaction_id: str) -> None:
+    """The router's timer: the customer did not answer the flow in time and has left
+    (abandoned at their step). Nothing, if the flow moved on meanwhile."""
+    interaction = interactions.load(interaction_id)
+    if interaction.state is State.SELF_SERVICE:
+        offers.abandon(interaction_id, reason="no_answer")
