@@ -4,7 +4,9 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["eventstore", "routing", "chat_latency", "email_ingest", "webhooks", "feed"]
+BENCHMARKS = [
+    "eventstore", "routing", "chat_latency", "email_ingest", "webhooks", "feed", "kpis",
+]
 
 
 def main(names: list[str]) -> int:

@@ -1,6 +1,12 @@
 """Who may do what: agents, supervisors and admins, as Django groups."""
 
+import functools
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 AGENTS = "agents"
 SUPERVISORS = "supervisors"
@@ -25,3 +31,17 @@ def is_agent(user: AbstractBaseUser | AnonymousUser) -> bool:
         or user.groups.filter(name=AGENTS).exists()
         or AgentProfile.objects.filter(user_id=user.pk).exists()
     )
+
+
+def supervisor_required[V: Callable](view: V) -> V:
+    """A view for supervisors: anonymous users go to the login page, others get 403."""
+
+    @functools.wraps(view)
+    def check(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_supervisor(request.user):
+            raise PermissionDenied("supervisors only")
+        return view(request, *args, **kwargs)
+
+    return check  # type: ignore[return-value]

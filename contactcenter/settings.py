@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "contactcenter.api",
     "contactcenter.webhooks",
     "channels_adapters.slack",
+    "contactcenter.kpis",
+    "contactcenter.quality",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +201,10 @@ DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "US")
 # A closed interaction that hears from its customer again within this window is reopened;
 # later, a new interaction linked to the old one starts.
 REOPEN_WINDOW_SECONDS = env_int("REOPEN_WINDOW_SECONDS", 7 * 24 * 3600)
+# KPIs (docs/kpis.md): abandons quicker than this are "short"; a resolved contact whose
+# customer does not come back within the window counts as resolved first time.
+KPI_SHORT_ABANDON_SECONDS = env_int("KPI_SHORT_ABANDON_SECONDS", 5)
+KPI_FCR_WINDOW_HOURS = env_int("KPI_FCR_WINDOW_HOURS", 72)
 
 
 def _mailer() -> dict:

@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("supervisor/", include("contactcenter.kpis.urls")),
+    path("", include("contactcenter.quality.urls")),
     path("console/", include("contactcenter.console.urls")),
     path("", include("channels_adapters.webchat.urls")),
     path("", include("routing.flows.urls")),

@@ -47,6 +47,7 @@ def enqueue_events(
         supervisors_only=supervisors_only,
         reason=reason,
         overflow_at=[now + timedelta(seconds=rule.after_seconds) for rule in queue.overflow],
+        sl_threshold_seconds=queue.sl_threshold_seconds,
     )
 
 

@@ -25,7 +25,8 @@ def set_presence(
     """Change an agent's presence; False when it already was exactly that."""
     if presence not in PRESENCES:
         raise DomainError(f"unknown presence {presence!r}; use one of {', '.join(PRESENCES)}")
-    if not AgentProfile.objects.filter(user_id=agent_id).exists():
+    profile = AgentProfile.objects.filter(user_id=agent_id).first()
+    if profile is None:
         raise DomainError(f"user {agent_id} has no agent profile")
     if presence == "away":
         if not reason:
@@ -46,6 +47,7 @@ def set_presence(
                 reason=reason,
                 previous=state.presence,
                 changed_by=changed_by,
+                capacity=profile.capacity(),
             )
         ],
         expected_version=store.stream_version(stream_id(agent_id)),

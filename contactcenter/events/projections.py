@@ -33,14 +33,19 @@ class Rows:
     miss means "no such row" without asking the database.
     """
 
-    def __init__(self, *, lock: bool = False, authoritative: bool = False):
+    def __init__(self, *, lock: bool = False, authoritative: bool = False, bulk: bool = False):
         self.lock = lock
         self.authoritative = authoritative
+        # Write new and changed rows with COPY on PostgreSQL (a rebuild, a catch-up batch):
+        # worth it for thousands of rows, not for the handful an inline append touches.
+        self.bulk = bulk or authoritative
         self._cache: dict[type[Model], dict[Any, Model | None]] = defaultdict(dict)
         self._new: dict[type[Model], dict[Any, Model]] = defaultdict(dict)
         self._dirty: dict[type[Model], dict[Any, Model]] = defaultdict(dict)
         self._deleted: dict[type[Model], set[Any]] = defaultdict(set)
         self._forgotten: set[type[Model]] = set()
+        # model -> pk -> (defaults, summed amounts, roll-up target or None)
+        self._increments: dict[type[Model], dict[Any, tuple]] = defaultdict(dict)
 
     def get[M: Model](self, model: type[M], pk: Any) -> M | None:
         cache = self._cache[model]
@@ -55,24 +60,87 @@ class Rows:
         cache[pk] = obj
         return obj
 
-    def prefetch(self, model: type[Model], pks: Sequence[Any]) -> None:
-        """Read (and lock) many rows in one query; the ones missing are known to be missing."""
+    def prefetch(self, model: type[Model], pks: Iterable[Any]) -> None:
+        """Read (and lock) many rows in a query or a few; the ones missing are known to be
+        missing. A no-op when the rows in memory are all there is (a rebuild)."""
         cache = self._cache[model]
-        wanted = [pk for pk in pks if pk not in cache]
-        if not wanted:
+        wanted = {pk for pk in pks if pk not in cache}
+        if not wanted or (self.authoritative and model not in self._forgotten):
             return
-        queryset = model._default_manager.filter(pk__in=wanted)
-        if self.lock:
-            queryset = queryset.select_for_update()
-        found = {obj.pk: obj for obj in queryset}
-        for pk in wanted:
-            cache[pk] = found.get(pk)
+        wanted_list = list(wanted)
+        for start in range(0, len(wanted_list), 5000):
+            chunk = wanted_list[start : start + 5000]
+            queryset = model._default_manager.filter(pk__in=chunk)
+            if self.lock:
+                queryset = queryset.select_for_update()
+            found = {obj.pk: obj for obj in queryset}
+            for pk in chunk:
+                cache[pk] = found.get(pk)
+
+    def increment(
+        self,
+        model: type[Model],
+        pk: Any,
+        defaults: dict[str, Any],
+        rollup: tuple[type[Model], Any, dict[str, Any]] | None = None,
+        **amounts: int,
+    ) -> None:
+        """Add `amounts` to counter fields of row `pk`, created from `defaults` if missing;
+        and, once merged, to the `rollup` row (model, pk, defaults) too: a day's total of
+        its intervals, say.
+
+        Counters are summed in memory and merged into their rows at the flush, so a batch
+        that touches the same counters many times reads and writes each row once. Write such
+        rows only through `increment`."""
+        pending = self._increments[model]
+        entry = pending.get(pk)
+        if entry is None:
+            pending[pk] = (defaults, amounts, rollup)  # a fresh dict: the call's own keywords
+            return
+        totals = entry[1]
+        for name, amount in amounts.items():
+            totals[name] = totals.get(name, 0) + amount
+
+    def pending_increments(self, model: type[Model]) -> dict[Any, dict[str, int]]:
+        """The counter amounts of `model` summed since the last flush, by primary key.
+        Read-only."""
+        return {pk: entry[1] for pk, entry in self._increments[model].items()}
+
+    def _merge_increments(self, chosen: set | None) -> None:
+        """Fold pending counter amounts into their rows: in the database on PostgreSQL when
+        writing in bulk (the rows never come into Python), else into the rows in memory."""
+        for model, pending in list(self._increments.items()):
+            if chosen is None or model in chosen:
+                for _, amounts, rollup in pending.values():
+                    if rollup is not None:
+                        self.increment(*rollup, **amounts)
+        for model, pending in self._increments.items():
+            if not pending or (chosen is not None and model not in chosen):
+                continue
+            if self.bulk and not self.authoritative and connection.vendor == "postgresql":
+                _upsert_increments(model, pending)
+                pending.clear()
+                continue
+            self.prefetch(model, pending)
+            cache = self._cache[model]
+            for pk, (defaults, amounts, _) in pending.items():
+                obj = cache.get(pk)
+                if obj is None:
+                    obj = self.add(model(pk=pk, **defaults))
+                else:
+                    self.changed(obj)
+                for name, amount in amounts.items():
+                    setattr(obj, name, getattr(obj, name) + amount)
+            pending.clear()
 
     def add(self, obj: Model) -> Model:
         model, pk = type(obj), obj.pk
         self._cache[model][pk] = obj
-        self._deleted[model].discard(pk)
-        self._new[model][pk] = obj
+        if pk in self._deleted[model]:  # deleted and added back: it replaces the stored row
+            self._deleted[model].discard(pk)
+            self._dirty[model][pk] = obj
+        else:
+            self._new[model][pk] = obj
         return obj
 
     def changed(self, obj: Model) -> None:
@@ -98,17 +166,18 @@ class Rows:
         def pending(changes: dict) -> list:
             return [(m, v) for m, v in changes.items() if v and (chosen is None or m in chosen)]
 
+        self._merge_increments(chosen)
         for model, pks in pending(self._deleted):
             model._default_manager.filter(pk__in=list(pks)).delete()
             pks.clear()
         for model, objs in pending(self._new):
-            _insert(model, list(objs.values()), bulk=self.authoritative)
+            _insert(model, list(objs.values()), bulk=self.bulk)
             objs.clear()
         for model, objs in pending(self._dirty):
             if len(objs) == 1 or connection.vendor == "sqlite":
                 for obj in objs.values():
                     obj.save(force_update=True)
-            elif self.authoritative:
+            elif self.bulk:
                 _bulk_replace(model, list(objs.values()))
             else:
                 # Live rows may be awaited by other transactions' row locks: update them in
@@ -159,6 +228,36 @@ def _copy(model: type[Model], objs: list[Model]) -> None:
             )
 
 
+def _upsert_increments(model: type[Model], pending: dict[Any, tuple]) -> None:
+    """COPY the summed amounts into a temporary table, then add them to the stored rows
+    (INSERT … ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n), creating the missing ones."""
+    fields = model._meta.concrete_fields
+    counters = sorted({name for _, amounts, _ in pending.values() for name in amounts})
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    scratch = quote(f"{model._meta.db_table}_increments")
+    columns = ", ".join(quote(f.column) for f in fields)
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (LIKE {table}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+            for key, (defaults, amounts, _) in pending.items():
+                values = {**defaults, **amounts, pk.attname: key}
+                copy.write_row(
+                    [values[f.attname] if f.attname in values else f.get_default() for f in fields]
+                )
+        additions = ", ".join(
+            f"{quote(model._meta.get_field(name).column)} = {table}.{quote(name)} "
+            f"+ EXCLUDED.{quote(name)}"
+            for name in counters
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
+            f"ON CONFLICT ({quote(pk.column)}) DO UPDATE SET {additions}"
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
+
+
 def _update(model: type[Model], objs: list[Model]) -> None:
     """UPDATE each row by primary key, sent as one batch (psycopg pipelines executemany);
     Django's bulk_update builds a CASE per column and row, hundreds of times slower."""
@@ -194,6 +293,8 @@ class Projector:
     catch_up: ClassVar[bool] = False
     # Models whose rows are rarely read back: a rebuild keeps them out of memory once written.
     write_once: ClassVar[list[type[Model]]] = []
+    # Events a catch-up round reads and applies in one transaction.
+    catch_up_batch: ClassVar[int] = 1000
     # Stream-id prefixes whose every event this projector sees, whatever app declared the type
     # (other apps' events on an interaction's stream still move its version): `on_any_event`.
     streams: ClassVar[tuple[str, ...]] = ()
@@ -219,6 +320,12 @@ class Projector:
 
     def on_any_event(self, event: RecordedEvent, rows: Rows) -> None:
         """An event of a type this projector has no handler for, on one of its `streams`."""
+
+    def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
+        """Before a catch-up or rebuild batch: fetch the rows it will touch (`rows.prefetch`)."""
+
+    def finish(self, rows: Rows) -> None:
+        """After a catch-up or rebuild batch, before its rows are written."""
 
     def reset(self) -> None:
         """Empty the projection's tables (children first)."""
@@ -290,24 +397,34 @@ def apply_inline(
         rows.flush()
 
 
-def catch_up(projector: Projector, batch: int = 1000) -> int:
-    """Apply the next batch of events after the checkpoint; returns how many were read."""
+def catch_up(projector: Projector, batch: int | None = None) -> int:
+    """Apply the next batch of events after the checkpoint; returns how many were read.
+
+    Only the types the projector handles are read (every type, for one that follows whole
+    `streams`), its rows are fetched per batch (`Projector.prepare`) and written in bulk,
+    like a rebuild's."""
     with transaction.atomic():
         checkpoint, _ = ProjectionCheckpoint.objects.get_or_create(name=projector.name)
         checkpoint = ProjectionCheckpoint.objects.select_for_update().get(pk=checkpoint.pk)
-        events = store.read_all(checkpoint.position, batch)
+        events = store.read_all(
+            checkpoint.position,
+            batch or projector.catch_up_batch,
+            types=None if projector.streams else sorted(projector.handled_types()),
+        )
         if not events:
             return 0
-        rows = Rows()
+        rows = Rows(bulk=True)
+        projector.prepare(events, rows)
         for event in events:
             projector.apply(event, rows)
+        projector.finish(rows)
         rows.flush()
         checkpoint.position = events[-1].position
         checkpoint.save(update_fields=["position", "updated_at"])
     return len(events)
 
 
-def catch_up_all(batch: int = 1000) -> int:
+def catch_up_all(batch: int | None = None) -> int:
     """One round of every catch-up projector; returns the number of events handled."""
     return sum(catch_up(p, batch) for p in all_projectors().values() if p.catch_up)
 
@@ -340,9 +457,11 @@ def rebuild(
         # A catch-up projection is a follower: it stops at the horizon like any other. An
         # inline one holds its tables' locks, so every committed event is safe to include.
         for events in store.iter_all(0, batch, horizon=projector.catch_up):
-            for event in events:
-                if projector.handles(event):
-                    projector.apply(event, rows)
+            mine = [event for event in events if projector.handles(event)]
+            projector.prepare(mine, rows)
+            for event in mine:
+                projector.apply(event, rows)
+            projector.finish(rows)
             # Rows that keep changing stay in memory until the end; write-once rows go out
             # with each batch, keeping the newest in memory for the updates that follow them
             # closely (a delivery receipt after its message).

@@ -281,6 +281,7 @@ class Interaction:
         supervisors_only: bool = False,
         reason: str = "arrived",
         overflow_at: list[datetime] | None = None,
+        sl_threshold_seconds: int | None = None,
     ) -> list[DomainEvent]:
         self._require("queue", State.NEW, State.SELF_SERVICE, State.QUEUED)
         return [
@@ -293,6 +294,7 @@ class Interaction:
                 supervisors_only=supervisors_only,
                 reason=reason,
                 overflow_at=[at.isoformat() for at in overflow_at or ()],
+                sl_threshold_seconds=sl_threshold_seconds,
             )
         ]
 

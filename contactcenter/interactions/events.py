@@ -98,6 +98,9 @@ class InteractionQueued(DomainEvent):
     supervisors_only: bool = False  # an escalation: only supervisors may take it
     reason: str = "arrived"  # arrived, transferred, reopened, overflow, after_hours
     overflow_at: list[str] = field(default_factory=list)  # ISO times the queue's steps apply
+    # The queue's service-level threshold when it was queued: the promise KPIs measure against
+    # (configuration is not in the log). None in events written before it was recorded.
+    sl_threshold_seconds: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,15 +7,19 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from contactcenter import clock
+from contactcenter.commands import command
 from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import Attachment, ingest
 from contactcenter.interactions.models import Interaction
+from contactcenter.quality import commands as quality
+from contactcenter.quality.models import Criterion, Scorecard, Section
 from crm import customers
 from routing import offers, presence, router
 from routing.models import BusinessCalendar
 from tests.factories import chat_message, email_message
 from tests.flows.workload import self_service_workload
+from tests.kpis.follow import catch_up_fully
 from tests.routing.builders import a_queue, an_agent, overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,6 +42,8 @@ def scripted_workload() -> None:
     interactions.add_note(handled.interaction_id, "Refund issued", author=f"agent:{agent}")
     offers.end_conversation(handled.interaction_id, agent)
     offers.wrap_up(handled.interaction_id, agent, disposition="resolved", follow_up_on="2026-12-01")
+    _rate(handled.interaction_id, 4)
+    _evaluate(handled.interaction_id)
 
     receipt = Attachment("receipt.pdf", "application/pdf", 10, storage_key="email/ab/ab12/r.pdf")
     mailed = ingest(
@@ -70,6 +76,21 @@ def scripted_workload() -> None:
     assert alice
 
 
+@command
+def _rate(interaction_id: str, rating: int) -> None:
+    interactions.decide_and_append(interaction_id, lambda i: i.rate(rating, "quick"))
+
+
+def _evaluate(interaction_id: str) -> None:
+    card = Scorecard.objects.create(name="QA")
+    section = Section.objects.create(scorecard=card, title="Resolution")
+    criterion = Criterion.objects.create(section=section, text="Solved it")
+    evaluation = quality.submit_evaluation(
+        interaction_id, card.pk, evaluator_id=1, points={criterion.pk: 1}
+    )
+    quality.acknowledge(evaluation, Interaction.objects.get(pk=interaction_id).last_agent_id)
+
+
 def _closed_calendar() -> BusinessCalendar:
     return BusinessCalendar.objects.create(name="never open", timezone="UTC")
 
@@ -78,6 +99,12 @@ def accept(interaction_id: str) -> int:
     row = Interaction.objects.get(pk=interaction_id)
     offers.accept_offer(interaction_id, row.offer_id, row.offer_agent_id)
     return row.offer_agent_id
+
+
+def follow_every_catch_up_projection() -> None:
+    for projector in projections.all_projectors().values():
+        if projector.catch_up:
+            catch_up_fully(projector)
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -93,8 +120,7 @@ def snapshot() -> dict[str, list[dict]]:
 
 def test_rebuilding_every_projection_reproduces_the_live_rows():
     scripted_workload()
-    while projections.catch_up_all():
-        pass
+    follow_every_catch_up_projection()
     live = snapshot()
     assert all(live[label] for label in live), "the workload should touch every table"
 
@@ -105,8 +131,7 @@ def test_rebuilding_every_projection_reproduces_the_live_rows():
 
 def test_rebuilding_one_projection_leaves_the_others_alone():
     scripted_workload()
-    while projections.catch_up_all():
-        pass
+    follow_every_catch_up_projection()
     live = snapshot()
 
     call_command("rebuild_projections", "customers", verbosity=0)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class KpisConfig(AppConfig):
+    name = "contactcenter.kpis"
+    label = "kpis"
+    verbose_name = "KPIs"

@@ -1,0 +1,20 @@
+"""The KPI knobs, from Django settings (environment: see README). Changing one changes what
+the projection counts from then on; `rebuild_projections kpis` applies it to all history."""
+
+from django.conf import settings
+
+ASYNC_CHANNELS = frozenset({"email", "sms", "slack"})
+# A queue's threshold for events written before InteractionQueued carried it: the Queue default.
+FALLBACK_SL_THRESHOLD_SECONDS = 20
+
+
+def short_abandon_ms() -> int:
+    """Abandons after waiting less than this are "short" (a misdial, a customer who changed
+    their mind): the short-abandons-excluded variants leave them out."""
+    return int(getattr(settings, "KPI_SHORT_ABANDON_SECONDS", 5)) * 1000
+
+
+def fcr_window_ms() -> int:
+    """A resolved contact is resolved first time if its customer does not come back within
+    this window."""
+    return int(getattr(settings, "KPI_FCR_WINDOW_HOURS", 72)) * 3600 * 1000

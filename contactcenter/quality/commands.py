@@ -1,0 +1,79 @@
+"""Scoring closed interactions and acknowledging the result: each one event."""
+
+import uuid
+
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.interactions.domain import DomainError
+from contactcenter.interactions.models import Interaction
+from contactcenter.quality import scoring
+from contactcenter.quality.events import EvaluationAcknowledged, EvaluationSubmitted
+from contactcenter.quality.models import Evaluation, Scorecard
+
+
+def stream_id(evaluation_id: str) -> str:
+    return f"evaluation-{evaluation_id}"
+
+
+def scoreable(interaction: Interaction | None) -> str:
+    """Why an interaction cannot be scored ("" when it can)."""
+    if interaction is None:
+        return "no such interaction"
+    if interaction.state != "closed":
+        return f"only closed interactions are scored; this one is {interaction.state}"
+    if interaction.last_agent_id is None:
+        return "no agent handled this interaction"
+    return ""
+
+
+@command
+def submit_evaluation(
+    interaction_id: str,
+    scorecard_id: int,
+    *,
+    evaluator_id: int,
+    points: dict[int, int | None],
+    comments: dict[int, str] | None = None,
+    comment: str = "",
+) -> str:
+    """Score a closed interaction's agent on a scorecard; returns the evaluation's id."""
+    interaction = Interaction.objects.filter(pk=interaction_id).first()
+    if reason := scoreable(interaction):
+        raise DomainError(reason)
+    scorecard = Scorecard.objects.filter(pk=scorecard_id, active=True).first()
+    if scorecard is None:
+        raise DomainError("no such active scorecard")
+    if problems := scorecard.problems():
+        raise DomainError(f"scorecard {scorecard.name!r} is incomplete: {'; '.join(problems)}")
+    items = scoring.answer(scoring.snapshot(scorecard), points, comments or {})
+    score, auto_failed = scoring.score(items)
+    evaluation_id = str(uuid.uuid4())
+    event = EvaluationSubmitted(
+        evaluation_id=evaluation_id,
+        interaction_id=interaction_id,
+        agent_id=interaction.last_agent_id,
+        evaluator_id=evaluator_id,
+        scorecard_id=scorecard.pk,
+        scorecard_name=scorecard.name,
+        items=items,
+        comment=comment,
+        score=score,
+        auto_failed=auto_failed,
+        passed=not auto_failed and score >= scorecard.pass_mark,
+    )
+    store.append(stream_id(evaluation_id), [event], 0)
+    return evaluation_id
+
+
+@command
+def acknowledge(evaluation_id: str, agent_id: int, comment: str = "") -> None:
+    evaluation = Evaluation.objects.filter(pk=evaluation_id).first()
+    if evaluation is None or evaluation.agent_id != agent_id:
+        raise DomainError("no such evaluation of yours")
+    if evaluation.acknowledged_at is not None:
+        raise DomainError("already acknowledged")
+    store.append(
+        stream_id(evaluation_id),
+        [EvaluationAcknowledged(evaluation_id=evaluation_id, agent_id=agent_id, comment=comment)],
+        evaluation.version,
+    )

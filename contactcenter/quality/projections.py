@@ -1,0 +1,56 @@
+"""Inline projection of evaluations: the pages read them as soon as they are submitted."""
+
+from contactcenter.events.projections import Projector, Rows, register
+from contactcenter.events.store import RecordedEvent
+from contactcenter.quality import events as ev
+from contactcenter.quality.models import Evaluation, EvaluationItem
+
+
+@register
+class EvaluationProjector(Projector):
+    name = "evaluations"
+    models = [Evaluation, EvaluationItem]
+
+    def on_EvaluationSubmitted(self, e: ev.EvaluationSubmitted, r: RecordedEvent, rows: Rows):
+        rows.add(
+            Evaluation(
+                id=e.evaluation_id,
+                version=r.version,
+                interaction_id=e.interaction_id,
+                agent_id=e.agent_id,
+                evaluator_id=e.evaluator_id,
+                scorecard_id=e.scorecard_id,
+                scorecard_name=e.scorecard_name,
+                score=e.score,
+                auto_failed=e.auto_failed,
+                passed=e.passed,
+                comment=e.comment,
+                items=e.items,
+                submitted_at=r.occurred_at,
+            )
+        )
+        for item in e.items:
+            rows.add(
+                EvaluationItem(
+                    key=f"{e.evaluation_id}:{item['criterion_id']}",
+                    evaluation_id=e.evaluation_id,
+                    agent_id=e.agent_id,
+                    submitted_at=r.occurred_at,
+                    scorecard_name=e.scorecard_name,
+                    criterion_id=item["criterion_id"],
+                    section=item["section"],
+                    criterion=item["criterion"],
+                    max_points=item["max_points"],
+                    points=item["points"],
+                    auto_fail=item["auto_fail"],
+                )
+            )
+
+    def on_EvaluationAcknowledged(self, e: ev.EvaluationAcknowledged, r: RecordedEvent, rows):
+        evaluation = rows.get(Evaluation, e.evaluation_id)
+        if evaluation is None:
+            return
+        evaluation.version = r.version
+        evaluation.acknowledged_at = r.occurred_at
+        evaluation.agent_comment = e.comment
+        rows.changed(evaluation)

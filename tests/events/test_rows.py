@@ -1,0 +1,43 @@
+"""The unit of work projections write through: bulk fetches, counters summed in memory, and
+a row deleted then added back in one batch."""
+
+import pytest
+
+from contactcenter.events.projections import Rows
+from contactcenter.kpis.models import KpiWatermark
+
+pytestmark = pytest.mark.django_db
+
+
+def test_prefetch_loads_many_rows_at_once_and_remembers_the_misses(django_assert_num_queries):
+    KpiWatermark.objects.create(name="a", at_ms=1)
+    rows = Rows()
+
+    with django_assert_num_queries(1):
+        rows.prefetch(KpiWatermark, ["a", "b"])
+        assert rows.get(KpiWatermark, "a").at_ms == 1
+        assert rows.get(KpiWatermark, "b") is None
+
+
+def test_increments_are_summed_and_merged_into_new_and_stored_rows():
+    KpiWatermark.objects.create(name="stored", at_ms=10)
+    rows = Rows(bulk=True)
+    for _ in range(3):
+        rows.increment(KpiWatermark, "stored", {}, at_ms=5)
+        rows.increment(KpiWatermark, "new", {}, at_ms=2)
+    assert rows.pending_increments(KpiWatermark) == {"stored": {"at_ms": 15}, "new": {"at_ms": 6}}
+
+    rows.flush()
+
+    assert dict(KpiWatermark.objects.values_list("name", "at_ms")) == {"stored": 25, "new": 6}
+
+
+def test_a_row_deleted_and_added_back_replaces_the_stored_one():
+    KpiWatermark.objects.create(name="w", at_ms=1)
+    rows = Rows(bulk=True)
+    rows.delete(rows.get(KpiWatermark, "w"))
+    rows.add(KpiWatermark(name="w", at_ms=7))
+
+    rows.flush()
+
+    assert list(KpiWatermark.objects.values_list("name", "at_ms")) == [("w", 7)]
