@@ -5,7 +5,13 @@ import sys
 import time
 
 BENCHMARKS = [
-    "eventstore", "routing", "chat_latency", "email_ingest", "webhooks", "feed", "kpis",
+    "eventstore",
+    "routing",
+    "chat_latency",
+    "email_ingest",
+    "webhooks",
+    "feed",
+    "kpis",
 ]
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "contactcenter.webhooks",
     "channels_adapters.slack",
     "contactcenter.kpis",
+    "contactcenter.supervisor",
     "contactcenter.quality",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("supervisor/", include("contactcenter.supervisor.urls")),
     path("supervisor/", include("contactcenter.kpis.urls")),
     path("", include("contactcenter.quality.urls")),
     path("console/", include("contactcenter.console.urls")),

@@ -47,10 +47,15 @@ def test_every_websocket_frame_type_is_documented():
     from channels_adapters.webchat import audience
     from channels_adapters.webchat import consumers as visitor
     from contactcenter.console import consumers as agent
+    from contactcenter.supervisor import consumers as supervisor
 
     documented = sections((DOCS / "websocket-protocol.md").read_text())
     missing = []
-    for module, consumer in ((agent, agent.AgentConsumer), (visitor, visitor.VisitorConsumer)):
+    for module, consumer in (
+        (agent, agent.AgentConsumer),
+        (visitor, visitor.VisitorConsumer),
+        (supervisor, supervisor.SupervisorConsumer),
+    ):
         requests = {name[3:] for name in dir(consumer) if name.startswith("on_")}
         sent = set(re.findall(r'"type": "([a-z_]+)"', inspect.getsource(module)))
         missing += sorted((requests | sent) - set(documented))

@@ -82,6 +82,12 @@ def _frame(event: RecordedEvent, chat: Interaction) -> dict[str, Any]:
             }
         case "OfferAccepted" | "InteractionAssigned":
             return {**base, "type": "agent_joined", "agent": visitors.agent_card(data["agent_id"])}
+        case "SupervisorBarged":
+            return {
+                **base,
+                "type": "agent_joined",
+                "agent": {"name": data.get("supervisor_name") or "A supervisor", "avatar_url": ""},
+            }
         case "InteractionTransferred":
             return {**base, "type": "transferred"}
         case "WrapUpStarted" | "InteractionClosed" | "InteractionAbandoned":

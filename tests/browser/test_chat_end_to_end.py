@@ -25,28 +25,35 @@ def center(host_page):
     WebChatTopic.objects.create(channel=chat, label="Support", queue=support)
     first = an_agent(support, username="agent1")
     second = an_agent(support, username="agent2", available=False)
-    for user in (first, second):
+    boss = an_agent(username="boss", supervisor=True, available=False)
+    for user in (first, second, boss):
         user.set_password(PASSWORD)
         user.first_name = user.username.capitalize()
         user.save()
-    return {"first": first, "second": second}
+    return {"first": first, "second": second, "boss": boss}
 
 
-def log_in(browser, platform, username):
+def log_in(browser, platform, username, where="/console/", connected="connected"):
     page = browser.new_context().new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    page.goto(f"{platform}/console/")
+    page.goto(f"{platform}{where}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    expect(page.locator("#connection")).to_have_text("connected")
+    expect(page.locator("#connection")).to_have_text(connected)
     return page
+
+
+def waiting_on_the_wallboard(wallboard):
+    return wallboard.locator("#queues tbody tr", has_text="Support").locator("td").nth(1)
 
 
 def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
     browser, platform, host_page, center, screenshot
 ):
     agent1 = log_in(browser, platform, "agent1")
+    wallboard = log_in(browser, platform, "boss", "/supervisor/", "live")
+    expect(waiting_on_the_wallboard(wallboard)).to_have_text("0")
     visitor = browser.new_context().new_page()
     visitor.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
     visitor.goto(host_page)
@@ -64,7 +71,10 @@ def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
     offer = agent1.locator(".offer")
     expect(offer).to_be_visible(timeout=15000)
     screenshot(agent1, "02-console-offer")
+    expect(waiting_on_the_wallboard(wallboard)).to_have_text("1")  # offered, not yet answered
+    screenshot(wallboard, "02-wallboard-waiting")
     offer.locator("button.accept").click()
+    expect(waiting_on_the_wallboard(wallboard)).to_have_text("0")
     expect(agent1.locator(".entry.inbound .body").first).to_have_text(HOSTILE)
     assert agent1.locator("#transcript img").count() == 0  # shown as text, not an image
     expect(widget.locator("#subtitle")).to_contain_text("Agent1")

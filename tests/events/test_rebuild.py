@@ -14,6 +14,7 @@ from contactcenter.interactions.ingest import Attachment, ingest
 from contactcenter.interactions.models import Interaction
 from contactcenter.quality import commands as quality
 from contactcenter.quality.models import Criterion, Scorecard, Section
+from contactcenter.supervisor import alerts
 from crm import customers
 from routing import offers, presence, router
 from routing.models import BusinessCalendar
@@ -73,6 +74,8 @@ def scripted_workload() -> None:
     for n in range(5):
         ingest(chat_message(visitor=f"w-bulk-{n}", text=f"question {n}"))
     self_service_workload()  # flows, SMS consent, calls
+    with clock.travel(timedelta(minutes=5)):
+        alerts.check()  # the bulk chats have waited past their threshold: standing alerts
     assert alice
 
 

@@ -1,0 +1,113 @@
+"""What a supervisor can do from the wallboard; each is an event with the supervisor as
+actor. Monitoring is read-only; a whisper reaches only the agent; barging joins the chat."""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from contactcenter.commands import command
+from contactcenter.console.state import display_name
+from contactcenter.events.context import acting_as
+from contactcenter.interactions import commands as interactions
+from contactcenter.interactions.domain import DomainError, Interaction, State
+from contactcenter.roles import is_supervisor
+from contactcenter.supervisor import events as ev
+from routing import offers, presence
+
+LIVE = (State.QUEUED, State.OFFERED, State.ACTIVE, State.WRAP_UP)
+
+
+class NotASupervisor(DomainError):
+    pass
+
+
+def _supervisor(user: AbstractBaseUser) -> str:
+    if not is_supervisor(user):
+        raise NotASupervisor("only supervisors can do that")
+    return f"supervisor:{user.pk}"
+
+
+@command
+def monitor(user, interaction_id: str) -> None:
+    actor = _supervisor(user)
+
+    def decide(interaction: Interaction):
+        if interaction.state not in LIVE:
+            raise DomainError(f"the interaction is {interaction.state}: nothing to monitor")
+        return [ev.InteractionMonitored(interaction_id=interaction.id, supervisor_id=user.pk)]
+
+    with acting_as(actor):
+        interactions.decide_and_append(interaction_id, decide)
+
+
+@command
+def whisper(user, interaction_id: str, text: str) -> str:
+    """A note only the agent handling it (and supervisors) sees."""
+    actor = _supervisor(user)
+    if not text.strip():
+        raise DomainError("an empty whisper")
+    with acting_as(actor):
+        return interactions.add_note(
+            interaction_id,
+            text.strip(),
+            author=actor,
+            author_name=display_name(user),
+            audience="agent",
+        )
+
+
+@command
+def barge(user, interaction_id: str) -> None:
+    actor = _supervisor(user)
+
+    def decide(interaction: Interaction):
+        if interaction.state is not State.ACTIVE:
+            raise DomainError("only a conversation going on can be joined")
+        return [
+            ev.SupervisorBarged(
+                interaction_id=interaction.id,
+                supervisor_id=user.pk,
+                supervisor_name=display_name(user),
+            )
+        ]
+
+    with acting_as(actor):
+        interactions.decide_and_append(interaction_id, decide)
+
+
+@command
+def say(user, interaction_id: str, text: str, client_message_id: str = "") -> str:
+    """After barging in: a message to the customer, as the supervisor."""
+    actor = _supervisor(user)
+    events = interactions.load(interaction_id)
+    if events.state is not State.ACTIVE:
+        raise DomainError("the conversation is not going on")
+    if not _barged(interaction_id, user.pk):
+        raise DomainError("join the conversation first")
+    with acting_as(actor):
+        return interactions.send_message(
+            interaction_id,
+            author=actor,
+            author_name=display_name(user),
+            text=text.strip(),
+            client_message_id=client_message_id or None,
+        )
+
+
+def _barged(interaction_id: str, supervisor_id: int) -> bool:
+    from contactcenter.events import store
+
+    return any(
+        e.type == "SupervisorBarged" and e.data["supervisor_id"] == supervisor_id
+        for e in store.read_stream(f"interaction-{interaction_id}")
+    )
+
+
+def force_presence(user, agent_id: int, presence_: str, reason: str = "") -> None:
+    actor = _supervisor(user)
+    with acting_as(actor):
+        presence.set_presence(agent_id, presence_, reason, changed_by=actor)
+
+
+def assign(user, interaction_id: str, agent_id: int) -> None:
+    """Take a waiting interaction and hand it to an agent directly."""
+    with acting_as(_supervisor(user)):
+        offers.assign_by_hand(interaction_id, agent_id)

@@ -1,0 +1,77 @@
+"""Slow-moving alerts: raised once when a condition starts to hold, cleared when it stops.
+
+Each alert is a stream (`alert-<kind>:<subject>`) of AlertRaised / AlertCleared events, so
+several processes checking at once raise it once (the second append meets a version clash),
+and the wallboard and console show what stands. A raised queue alert is also posted to the
+Slack alerts channel, when one is configured."""
+
+import logging
+
+from contactcenter import clock
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.events.context import acting_as
+from contactcenter.supervisor import events as ev
+from contactcenter.supervisor.models import StandingAlert
+from contactcenter.supervisor.wallboard import alert_conditions
+
+log = logging.getLogger(__name__)
+CHECK_EVERY_SECONDS = 15.0
+
+
+def stream_id(key: str) -> str:
+    return f"alert-{key}"
+
+
+def check(now=None) -> int:
+    """Raise what newly holds, clear what no longer does; returns how many changed."""
+    now = now or clock.now()
+    conditions = alert_conditions(now)
+    standing = set(StandingAlert.objects.values_list("key", flat=True))
+    changed = 0
+    for key in sorted(set(conditions) - standing):
+        kind, subject, message, detail = conditions[key]
+        if _change(
+            key,
+            ev.AlertRaised(alert=key, kind=kind, subject=subject, message=message, detail=detail),
+        ):
+            changed += 1
+            if kind == "queue_below_sl":
+                _to_slack(message)
+    for key in sorted(standing - set(conditions)):
+        changed += _change(key, ev.AlertCleared(alert=key))
+    return changed
+
+
+@command
+def _change(key: str, event) -> bool:
+    """Append a raise or a clear unless the alert is already that way (another process, or a
+    retry of this command after a clash, may have done it)."""
+    history = store.read_stream(stream_id(key))
+    raised = bool(history) and history[-1].type == "AlertRaised"
+    if raised == isinstance(event, ev.AlertRaised):
+        return False
+    with acting_as("system:alerts"):
+        store.append(stream_id(key), [event], len(history) and history[-1].version)
+    return True
+
+
+def _to_slack(message: str) -> None:
+    try:
+        from channels_adapters.slack.alerts import post_alert
+    except ImportError:
+        return
+    try:
+        post_alert(message)
+    except Exception:
+        log.exception("posting an alert to Slack failed")
+
+
+def alert_loop():
+    from contactcenter.workers import Loop
+
+    def step() -> int:
+        check()
+        return 0  # wait the full period between checks
+
+    return Loop("alerts", step, idle=CHECK_EVERY_SECONDS)

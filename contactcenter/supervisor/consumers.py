@@ -1,0 +1,175 @@
+"""`/ws/supervisor/`: the wallboard, pushed. Every committed event reaches the supervisors'
+group; the socket coalesces them, recomputing the board at most every half second and sending
+it only when it changed, so a burst of events never floods the browser. The same socket
+carries monitoring: open a conversation live, whisper, barge in, force a presence, assign by
+hand. Frames are documented in docs/websocket-protocol.md."""
+
+import asyncio
+import json
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from contactcenter import groups, push
+from contactcenter.console import state
+from contactcenter.db_threads import in_thread
+from contactcenter.interactions.domain import DomainError
+from contactcenter.roles import is_supervisor
+from contactcenter.supervisor import actions, wallboard
+
+COALESCE_SECONDS = 0.5
+# Today's KPIs come from a catch-up projection a moment behind the live counts: one more look
+# shortly after a burst catches them up.
+TRAILING_SECONDS = 1.5
+REFRESH_SECONDS = 10.0  # alerts and figures move without events too
+
+
+class SupervisorConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        push.bind_server_loop(asyncio.get_running_loop())
+        self.user = self.scope.get("user")
+        await self.accept()
+        if not self.user or not await in_thread(is_supervisor)(self.user):
+            await self.send_json(
+                {"type": "error", "code": "unauthorized", "reason": "supervisors only"}
+            )
+            await self.close(code=4403)
+            return
+        self.monitoring: str | None = None
+        self.last_board = ""
+        self.dirty = asyncio.Event()
+        await self.channel_layer.group_add(groups.SUPERVISORS, self.channel_name)
+        await self.send_board()
+        self.refresher = asyncio.create_task(self.refresh())
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "dirty"):
+            return
+        self.refresher.cancel()
+        await self.channel_layer.group_discard(groups.SUPERVISORS, self.channel_name)
+        await self.stop_monitoring()
+
+    async def send_board(self) -> None:
+        board = await in_thread(wallboard.board)()
+        encoded = json.dumps(board, sort_keys=True, default=str)
+        comparable = json.dumps(
+            {k: v for k, v in board.items() if k != "at"}, sort_keys=True, default=str
+        )
+        if comparable != self.last_board:
+            self.last_board = comparable
+            await self.send(text_data=encoded)
+
+    async def refresh(self) -> None:
+        trailing = False
+        while True:
+            try:
+                await asyncio.wait_for(
+                    self.dirty.wait(), TRAILING_SECONDS if trailing else REFRESH_SECONDS
+                )
+                trailing = True
+            except TimeoutError:
+                trailing = False
+            self.dirty.clear()
+            await self.send_board()
+            await asyncio.sleep(COALESCE_SECONDS)
+
+    async def push_frames(self, message) -> None:
+        monitored = []
+        for frame in message["frames"]:
+            if frame.get("type") == "event":
+                self.dirty.set()
+            about = frame.get("data", {}).get("interaction_id") or frame.get("interaction_id")
+            if self.monitoring and about == self.monitoring:
+                monitored.append(frame)
+        for frame in monitored:
+            await self.send_json(frame)
+
+    # -- requests ---------------------------------------------------------------------------
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
+        ref = content.get("ref") if isinstance(content, dict) else None
+        if handler is None or not kind.isidentifier():
+            await self.send_json(
+                {
+                    "type": "error",
+                    "ref": ref,
+                    "code": "unknown_type",
+                    "reason": f"unknown request {kind!r}",
+                }
+            )
+            return
+        try:
+            result = await handler(content)
+        except DomainError as error:
+            await self.send_json(
+                {"type": "error", "ref": ref, "code": "refused", "reason": str(error)}
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "ref": ref,
+                    "code": "bad_request",
+                    "reason": f"malformed {kind}: {error}",
+                }
+            )
+        else:
+            await self.send_json({"type": "ack", "ref": ref, "request": kind, **(result or {})})
+
+    def act(self, action, *args):
+        return in_thread(action)(self.user, *args)
+
+    async def on_monitor(self, content):
+        interaction_id = str(content["interaction_id"])
+        await self.act(actions.monitor, interaction_id)
+        await self.stop_monitoring()
+        self.monitoring = interaction_id
+        await self.channel_layer.group_add(groups.interaction(interaction_id), self.channel_name)
+        view = await in_thread(state.interaction_view)(interaction_id, self.user)
+        return {"interaction": view}
+
+    async def on_stop_monitoring(self, content):
+        await self.stop_monitoring()
+
+    async def stop_monitoring(self) -> None:
+        if self.monitoring:
+            await self.channel_layer.group_discard(
+                groups.interaction(self.monitoring), self.channel_name
+            )
+            self.monitoring = None
+
+    async def on_whisper(self, content):
+        return {
+            "note_id": await self.act(
+                actions.whisper, str(content["interaction_id"]), str(content.get("text", ""))
+            )
+        }
+
+    async def on_barge(self, content):
+        await self.act(actions.barge, str(content["interaction_id"]))
+
+    async def on_say(self, content):
+        return {
+            "message_id": await self.act(
+                actions.say,
+                str(content["interaction_id"]),
+                str(content.get("text", "")),
+                str(content.get("client_message_id", "")),
+            )
+        }
+
+    async def on_force_presence(self, content):
+        await self.act(
+            actions.force_presence,
+            int(content["agent_id"]),
+            str(content["presence"]),
+            str(content.get("reason", "")),
+        )
+
+    async def on_assign(self, content):
+        await self.act(actions.assign, str(content["interaction_id"]), int(content["agent_id"]))
+
+    async def on_refresh(self, content):
+        self.last_board = ""
+        await self.send_board()

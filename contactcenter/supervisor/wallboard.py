@@ -1,0 +1,232 @@
+"""The wallboard's figures: live counts from the projections, today's KPIs from the interval
+facts (contactcenter/kpis), and the alerts. Read-only; what the supervisor socket pushes."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Min
+
+from contactcenter import clock
+from contactcenter.interactions.models import Interaction
+from routing import config
+from routing.models import AgentState, AwayReason
+
+WAITING = ("queued", "offered")
+# The wallboard's colours: green at or above target, amber within this many points below it,
+# red beyond. Queues with fewer answered-or-abandoned contacts today are not coloured yet.
+AMBER_POINTS = 5
+MIN_VOLUME = 5
+
+
+def board(now: datetime | None = None) -> dict[str, Any]:
+    now = now or clock.now()
+    snapshot = config.current()
+    states = {s.agent_id: s for s in AgentState.objects.filter(agent_id__in=snapshot.agents)}
+    return {
+        "type": "board",
+        "at": now.isoformat(),
+        "queues": queues(now, snapshot, states),
+        "agents": agents(now, snapshot, states),
+        "waiting": waiting(now, snapshot),
+        "alerts": alerts(now),
+    }
+
+
+def _today(dimension: str, now: datetime) -> dict:
+    from contactcenter.kpis.figures import today
+
+    return today(dimension, now)
+
+
+def queues(now, snapshot, states) -> list[dict[str, Any]]:
+    live = {
+        row["queue_id"]: row
+        for row in Interaction.objects.filter(state__in=WAITING)
+        .values("queue_id")
+        .annotate(waiting=Count("id"), oldest=Min("first_queued_at"))
+    }
+    figures = _today("queue", now)
+    rows = []
+    for queue in sorted(snapshot.queues.values(), key=lambda q: q.name.lower()):
+        members = [a for a in snapshot.agents.values() if queue.queue_id in a.queues]
+        by_state = {"available": 0, "busy": 0, "wrap_up": 0, "away": 0, "offline": 0}
+        for agent in members:
+            by_state[_agent_state(states.get(agent.agent_id))] += 1
+        today = figures.get(str(queue.queue_id))
+        sl = today.service_level if today else None
+        volume = (today.answered + today.abandoned) if today else 0
+        oldest = live.get(queue.queue_id, {}).get("oldest")
+        rows.append(
+            {
+                "id": queue.queue_id,
+                "name": queue.name,
+                "waiting": live.get(queue.queue_id, {}).get("waiting", 0),
+                "longest_wait_since": oldest.isoformat() if oldest else None,
+                "open": queue.is_open(now),
+                "offered": today.offered if today else 0,
+                "answered": today.answered if today else 0,
+                "abandoned": today.abandoned if today else 0,
+                "service_level": sl,
+                "service_level_offered": today.service_level_offered if today else None,
+                "asa_seconds": today.asa_seconds if today else None,
+                "target_percent": queue.sl_target_percent,
+                "threshold_seconds": queue.sl_threshold_seconds,
+                "colour": colour(sl, queue.sl_target_percent, volume),
+                "agents": by_state,
+            }
+        )
+    return rows
+
+
+def colour(service_level: float | None, target_percent: int, volume: int) -> str:
+    if service_level is None or volume < MIN_VOLUME:
+        return "neutral"
+    points = service_level * 100 - target_percent
+    if points >= 0:
+        return "green"
+    return "amber" if points >= -AMBER_POINTS else "red"
+
+
+def _agent_state(state: AgentState | None) -> str:
+    if state is None or state.presence == "offline":
+        return "offline"
+    if state.presence == "away":
+        return "away"
+    activity = state.activity
+    return {"idle": "available", "busy": "busy", "wrap_up": "wrap_up"}[activity]
+
+
+def agents(now, snapshot, states) -> list[dict[str, Any]]:
+    figures = _today("agent", now)
+    rows = []
+    for agent in sorted(snapshot.agents.values(), key=lambda a: a.name.lower()):
+        state = states.get(agent.agent_id)
+        today = figures.get(str(agent.agent_id))
+        work = (state.work if state else {}) or {}
+        rows.append(
+            {
+                "id": agent.agent_id,
+                "name": agent.name,
+                "state": _agent_state(state),
+                "presence": state.presence if state else "offline",
+                "away_reason": state.away_reason if state else "",
+                "since": state.presence_since.isoformat()
+                if state and state.presence_since
+                else None,
+                "work": [
+                    {
+                        "interaction_id": iid,
+                        "channel": item["channel"],
+                        "stage": item["state"],
+                        "since": item.get("since"),
+                    }
+                    for iid, item in sorted(work.items())
+                ],
+                "missed_today": today.offers_missed if today else 0,
+                "handled_today": today.handled if today else 0,
+                "is_supervisor": agent.is_supervisor,
+            }
+        )
+    return rows
+
+
+def waiting(now, snapshot) -> list[dict[str, Any]]:
+    """The work waiting now, oldest first: what a supervisor may take and assign by hand."""
+    rows = (
+        Interaction.objects.filter(state__in=WAITING)
+        .order_by("-priority", "first_queued_at")[:100]
+        .values(
+            "id",
+            "channel",
+            "queue_id",
+            "first_queued_at",
+            "last_message_preview",
+            "state",
+            "offer_agent_id",
+        )
+    )
+    return [
+        {
+            **row,
+            "first_queued_at": row["first_queued_at"].isoformat()
+            if row["first_queued_at"]
+            else None,
+            "queue": snapshot.queues[row["queue_id"]].name
+            if row["queue_id"] in snapshot.queues
+            else "",
+        }
+        for row in rows
+    ]
+
+
+def alerts(now: datetime) -> list[dict[str, Any]]:
+    """The alerts standing now (raised and not cleared), newest first."""
+    from contactcenter.supervisor.models import StandingAlert
+
+    return [
+        {
+            "alert": a.key,
+            "kind": a.kind,
+            "subject": a.subject,
+            "message": a.message,
+            "since": a.raised_at.isoformat(),
+        }
+        for a in StandingAlert.objects.order_by("-raised_at")
+    ]
+
+
+# -- what should be alerted now (pure enough: reads, decides, does not write) ------------------
+
+
+def alert_conditions(now: datetime) -> dict[str, tuple[str, str, str, dict]]:
+    """alert key -> (kind, subject, message, detail) for every condition that holds now."""
+    snapshot = config.current()
+    conditions: dict[str, tuple[str, str, str, dict]] = {}
+    figures = _today("queue", now)
+    for queue in snapshot.queues.values():
+        today = figures.get(str(queue.queue_id))
+        sl = today.service_level if today else None
+        volume = (today.answered + today.abandoned) if today else 0
+        if sl is not None and volume >= MIN_VOLUME and sl * 100 < queue.sl_target_percent:
+            conditions[f"queue_below_sl:{queue.queue_id}"] = (
+                "queue_below_sl",
+                str(queue.queue_id),
+                f"{queue.name} is at {sl:.0%} answered within {queue.sl_threshold_seconds} s "
+                f"today, below its {queue.sl_target_percent}% target",
+                {"service_level": sl, "target_percent": queue.sl_target_percent},
+            )
+    overdue = Interaction.objects.filter(state__in=WAITING).values(
+        "id", "queue_id", "first_queued_at"
+    )
+    for row in overdue:
+        queue = snapshot.queues.get(row["queue_id"])
+        if queue is None or row["first_queued_at"] is None:
+            continue
+        waited = (now - row["first_queued_at"]).total_seconds()
+        if waited > queue.sl_threshold_seconds:
+            conditions[f"waiting_past_sl:{row['id']}"] = (
+                "waiting_past_sl",
+                row["id"],
+                f"A {queue.name} contact has waited {int(waited)} s, past the "
+                f"{queue.sl_threshold_seconds} s threshold",
+                {"queue_id": queue.queue_id, "waited_seconds": int(waited)},
+            )
+    limits = dict(
+        AwayReason.objects.filter(limit_minutes__gt=0).values_list("code", "limit_minutes")
+    )
+    away = AgentState.objects.filter(
+        presence="away", away_reason__in=limits, presence_since__isnull=False
+    )
+    for state in away:
+        minutes = (now - state.presence_since).total_seconds() / 60
+        limit = limits[state.away_reason]
+        if minutes > limit and state.agent_id in snapshot.agents:
+            name = snapshot.agents[state.agent_id].name
+            conditions[f"away_too_long:{state.agent_id}"] = (
+                "away_too_long",
+                str(state.agent_id),
+                f"{name} has been away ({state.away_reason}) for {int(minutes)} min, past "
+                f"the {limit} min limit",
+                {"agent_id": state.agent_id, "minutes": int(minutes)},
+            )
+    return conditions

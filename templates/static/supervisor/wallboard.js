@@ -1,0 +1,213 @@
+/* The wallboard: the server pushes whole boards (coalesced, only when they change); this
+   page draws them, ticks the clocks between pushes, and sends monitoring requests.
+   Everything is written with textContent. Protocol: docs/websocket-protocol.md. */
+(function () {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var awayReasons = JSON.parse($("away-reasons").textContent);
+  var directory = JSON.parse($("agent-directory").textContent);
+  var socket = null;
+  var backoff = 1000;
+  var refs = 0;
+  var pending = {};
+  var board = null;
+  var monitoring = null;  // {id, version, messages}
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/supervisor/");
+    socket.onopen = function () { backoff = 1000; $("connection").textContent = "live"; };
+    socket.onclose = function (event) {
+      $("connection").textContent = "reconnecting…";
+      if (event.code === 4403) { $("connection").textContent = "supervisors only"; return; }
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 15000);
+    };
+    socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
+  }
+
+  function request(type, fields, callback) {
+    var ref = "r" + (++refs);
+    if (callback) { pending[ref] = callback; }
+    socket.send(JSON.stringify(Object.assign({ type: type, ref: ref }, fields)));
+  }
+
+  function receive(frame) {
+    if (frame.type === "board") { board = frame; draw(); return; }
+    if (frame.type === "ack" || frame.type === "error") {
+      var callback = pending[frame.ref];
+      delete pending[frame.ref];
+      if (frame.type === "error") { alert(frame.reason); }
+      if (callback) { callback(frame.type === "error" ? frame.reason : null, frame); }
+      return;
+    }
+    if (frame.type === "event" && monitoring && frame.data.interaction_id === monitoring.id) {
+      if (frame.version !== monitoring.version + 1) {
+        request("monitor", { interaction_id: monitoring.id }, showMonitored);
+        return;
+      }
+      monitoring.version = frame.version;
+      var d = frame.data;
+      if (frame.event === "MessageReceived" || frame.event === "MessageSent" || frame.event === "InternalNoteAdded") {
+        monitoring.messages.push({ kind: frame.event === "MessageReceived" ? "inbound" : frame.event === "MessageSent" ? "outbound" : "note",
+                                   author_name: d.author_name || d.sender_name || d.sender || d.author, text: d.text });
+        drawTranscript();
+      }
+    }
+  }
+
+  // -- drawing -------------------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+  function row(cells, className) {
+    var tr = el("tr", className || "");
+    cells.forEach(function (cell) {
+      var td = el("td");
+      if (cell instanceof Node) { td.appendChild(cell); } else { td.textContent = cell; }
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+  function ago(iso) {
+    if (!iso) { return "—"; }
+    var seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (seconds < 60) { return seconds + " s"; }
+    if (seconds < 3600) { return Math.floor(seconds / 60) + " min " + (seconds % 60) + " s"; }
+    return Math.floor(seconds / 3600) + " h " + Math.floor((seconds % 3600) / 60) + " min";
+  }
+  function percent(value) { return value === null || value === undefined ? "—" : Math.round(value * 100) + "%"; }
+
+  function draw() {
+    $("updated").textContent = new Date(board.at).toLocaleTimeString();
+    var alerts = $("alerts");
+    alerts.textContent = "";
+    board.alerts.forEach(function (a) { alerts.appendChild(el("p", "alert " + a.kind, a.message)); });
+
+    var queues = $("queues").tBodies[0];
+    queues.textContent = "";
+    board.queues.forEach(function (q) {
+      var sl = el("span", "sl " + q.colour, percent(q.service_level) + " / " + q.target_percent + "% in " + q.threshold_seconds + " s");
+      var tr = row([q.name + (q.open ? "" : " (closed)"), String(q.waiting), "", sl,
+                    q.asa_seconds === null ? "—" : Math.round(q.asa_seconds) + " s",
+                    String(q.offered), String(q.answered), String(q.abandoned),
+                    String(q.agents.available), String(q.agents.busy), String(q.agents.wrap_up), String(q.agents.away)],
+                   "queue " + q.colour);
+      tr.dataset.queue = q.id;
+      tr.cells[2].dataset.since = q.longest_wait_since || "";
+      queues.appendChild(tr);
+    });
+
+    var agents = $("agents").tBodies[0];
+    agents.textContent = "";
+    board.agents.forEach(function (a) {
+      var work = el("ul", "plain");
+      a.work.forEach(function (w) {
+        var item = el("li", "");
+        var link = el("a", "", w.channel + " · " + w.stage + " · ");
+        link.href = "#";
+        link.addEventListener("click", function (event) { event.preventDefault(); monitor(w.interaction_id); });
+        item.appendChild(link);
+        var age = el("span", "age", "");
+        age.dataset.since = w.since || "";
+        item.appendChild(age);
+        work.appendChild(item);
+      });
+      var select = el("select", "");
+      [["", "…"], ["available:", "Available"], ["offline:", "Offline"]].concat(
+        awayReasons.map(function (r) { return ["away:" + r.code, "Away — " + r.label]; })
+      ).forEach(function (o) { var option = el("option", "", o[1]); option.value = o[0]; select.appendChild(option); });
+      select.addEventListener("change", function () {
+        if (!select.value) { return; }
+        var parts = select.value.split(":");
+        request("force_presence", { agent_id: a.id, presence: parts[0], reason: parts[1] || "" });
+      });
+      var state = el("span", "state " + a.state, a.state.replace("_", "-") + (a.away_reason ? " (" + a.away_reason + ")" : ""));
+      var since = el("span", "age", "");
+      since.dataset.since = a.since || "";
+      agents.appendChild(row([a.name, state, since, work, String(a.missed_today), select]));
+    });
+
+    var waiting = $("waiting").tBodies[0];
+    waiting.textContent = "";
+    board.waiting.forEach(function (w) {
+      var select = el("select", "");
+      select.appendChild(el("option", "", "…")).value = "";
+      directory.forEach(function (a) { var option = el("option", "", a.name); option.value = a.id; select.appendChild(option); });
+      select.addEventListener("change", function () {
+        if (select.value) { request("assign", { interaction_id: w.id, agent_id: Number(select.value) }); }
+      });
+      var since = el("span", "age", "");
+      since.dataset.since = w.first_queued_at || "";
+      var preview = el("a", "", w.last_message_preview || "(no message)");
+      preview.href = "#";
+      preview.addEventListener("click", function (event) { event.preventDefault(); monitor(w.id); });
+      waiting.appendChild(row([w.queue, w.channel, since, preview, select]));
+    });
+    tick();
+  }
+
+  function tick() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-since]"), function (node) {
+      node.textContent = ago(node.dataset.since);
+    });
+  }
+  setInterval(tick, 1000);
+
+  // -- monitoring ----------------------------------------------------------------------------
+  function monitor(interactionId) {
+    request("monitor", { interaction_id: interactionId }, function (error, frame) {
+      if (!error) { showMonitored(null, frame); }
+    });
+  }
+  function showMonitored(error, frame) {
+    if (error) { return; }
+    var view = frame.interaction;
+    monitoring = { id: view.id, version: view.version, state: view.state,
+                   messages: view.messages.map(function (m) { return { kind: m.kind, author_name: m.author_name || m.author, text: m.text }; }) };
+    $("monitor").hidden = false;
+    $("monitor-title").textContent = "Monitoring: " + (view.customer.name || "customer") + " · " + view.channel + " · " + view.state;
+    $("say-form").hidden = true;
+    $("barge").disabled = view.state !== "active";
+    drawTranscript();
+  }
+  function drawTranscript() {
+    var list = $("monitor-transcript");
+    list.textContent = "";
+    monitoring.messages.forEach(function (m) {
+      var item = el("li", "entry " + m.kind);
+      item.appendChild(el("strong", "", m.author_name || ""));
+      item.appendChild(el("p", "", m.text));
+      list.appendChild(item);
+    });
+    list.scrollTop = list.scrollHeight;
+  }
+  $("stop-monitoring").addEventListener("click", function () {
+    request("stop_monitoring", {});
+    monitoring = null;
+    $("monitor").hidden = true;
+  });
+  $("barge").addEventListener("click", function () {
+    request("barge", { interaction_id: monitoring.id }, function (error) {
+      if (!error) { $("say-form").hidden = false; $("barge").disabled = true; }
+    });
+  });
+  $("whisper-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("whisper").value.trim();
+    if (!text || !monitoring) { return; }
+    request("whisper", { interaction_id: monitoring.id, text: text }, function (error) { if (!error) { $("whisper").value = ""; } });
+  });
+  $("say-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("say").value.trim();
+    if (!text || !monitoring) { return; }
+    request("say", { interaction_id: monitoring.id, text: text, client_message_id: "s" + Date.now() },
+            function (error) { if (!error) { $("say").value = ""; } });
+  });
+
+  connect();
+})();
