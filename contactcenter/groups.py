@@ -20,3 +20,4 @@ def visitor(channel_key: str, visitor_id: str) -> str:
 
 
 SUPERVISORS = "supervisors"
+ALERTS = "alerts"  # every console, for the slow-moving alerts

@@ -78,6 +78,8 @@ def staff_frames(events: Iterable[RecordedEvent]) -> dict[str, list[dict[str, An
         if field and event.data.get(field) is not None:
             by_group[groups.agent(event.data[field])].append(payload)
         by_group[groups.SUPERVISORS].append(payload)
+        if event.type in ("AlertRaised", "AlertCleared"):
+            by_group[groups.ALERTS].append(payload)
     return by_group
 
 

@@ -33,6 +33,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         self.watching: set[str] = set()
         self.forwarded: deque[int] = deque(maxlen=2000)
         await self.channel_layer.group_add(groups.agent(self.user.pk), self.channel_name)
+        await self.channel_layer.group_add(groups.ALERTS, self.channel_name)
         await self.send_snapshot()
 
     async def reject(self, reason: str) -> None:
@@ -43,6 +44,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         if not hasattr(self, "watching"):
             return
         await self.channel_layer.group_discard(groups.agent(self.user.pk), self.channel_name)
+        await self.channel_layer.group_discard(groups.ALERTS, self.channel_name)
         for interaction_id in list(self.watching):
             await self.unwatch(interaction_id)
 

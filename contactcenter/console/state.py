@@ -33,6 +33,7 @@ def me(user: AbstractBaseUser) -> dict[str, Any]:
         "away_reason": state.away_reason,
         "presence_since": state.presence_since.isoformat() if state.presence_since else None,
         "capacity": profile.capacity if profile else {},
+        "queues": sorted(profile.queues) if profile else [],
         "load": state.load(),
     }
 
@@ -59,6 +60,7 @@ def snapshot(user: AbstractBaseUser) -> dict[str, Any]:
             {"id": c.pk, "title": c.title, "shortcut": c.shortcut}
             for c in CannedResponse.objects.filter(active=True)
         ],
+        "alerts": standing_alerts(),
     }
 
 
@@ -237,3 +239,18 @@ def visible_ids(user: AbstractBaseUser):
     from contactcenter.access import visible_interactions
 
     return visible_interactions(user).values("pk")
+
+
+def standing_alerts() -> list[dict[str, Any]]:
+    from contactcenter.supervisor.models import StandingAlert
+
+    return [
+        {
+            "alert": a.key,
+            "kind": a.kind,
+            "subject": a.subject,
+            "message": a.message,
+            "detail": a.detail,
+        }
+        for a in StandingAlert.objects.order_by("-raised_at")
+    ]

@@ -9,6 +9,7 @@ class StandingAlert(models.Model):
     kind = models.CharField(max_length=30)
     subject = models.CharField(max_length=64)
     message = models.CharField(max_length=300)
+    detail = models.JSONField(default=dict)
     raised_at = models.DateTimeField()
 
     def __str__(self) -> str:

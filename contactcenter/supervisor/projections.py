@@ -17,6 +17,7 @@ class StandingAlertProjector(Projector):
                 kind=e.kind,
                 subject=e.subject,
                 message=e.message[:300],
+                detail=e.detail,
                 raised_at=r.occurred_at,
             )
         )

@@ -217,3 +217,22 @@ def test_nobody_but_supervisors_can_use_the_monitoring_actions(center):
     with pytest.raises(DomainError, match="only supervisors"):
         actions.whisper(center["alice"], interaction_id, "psst")
     assert User.objects.count() == 2
+
+
+async def test_the_console_shows_alerts_of_the_agents_queues_as_they_come(center):
+    from tests.sockets import agent_socket, event
+
+    interaction_id = await in_thread(lambda: ingest(chat_message()).interaction_id)()
+    socket = await agent_socket(center["alice"])
+    snapshot = await next_frame(socket, "snapshot")
+    assert snapshot["alerts"] == [] and snapshot["me"]["queues"] == [center["support"].pk]
+
+    def later():
+        with clock.travel(timedelta(seconds=30)):
+            alerts.check()
+
+    await in_thread(later)()
+    raised = await event(socket, "AlertRaised")
+    assert raised["data"]["subject"] == interaction_id
+    assert raised["data"]["detail"]["queue_id"] == center["support"].pk
+    await socket.disconnect()

@@ -78,6 +78,9 @@
     state.agents = snapshot.agents;
     state.canned = snapshot.canned;
     state.awayReasons = snapshot.away_reasons;
+    state.alerts = {};
+    snapshot.alerts.forEach(function (a) { state.alerts[a.alert] = a; });
+    renderAlerts();
     state.interactions = {};
     snapshot.interactions.forEach(function (view) { state.interactions[view.id] = view; });
     if (state.active && !state.interactions[state.active]) { state.active = null; }
@@ -97,6 +100,13 @@
   // Pushed events: applied while versions follow on; a gap asks for the interaction afresh.
   function applyEvent(frame) {
     var data = frame.data;
+    if (frame.event === "AlertRaised") {
+      state.alerts[data.alert] = { alert: data.alert, kind: data.kind, subject: data.subject,
+                                   message: data.message, detail: data.detail };
+      renderAlerts();
+      return;
+    }
+    if (frame.event === "AlertCleared") { delete state.alerts[data.alert]; renderAlerts(); return; }
     if (frame.event === "AgentPresenceChanged") {
       if (data.agent_id === me.id) { me.presence = data.presence; me.away_reason = data.reason; renderPresence(); }
       return;
@@ -415,6 +425,19 @@
       item.appendChild(el("p", "", h.summary || h.subject || ""));
       if (h.notes) { item.appendChild(el("p", "meta", "Notes: " + h.notes)); }
       history.appendChild(item);
+    });
+  }
+
+  // Slow-moving alerts that concern this agent: their queues' and their own.
+  function renderAlerts() {
+    var box = $("alerts");
+    box.textContent = "";
+    Object.values(state.alerts || {}).forEach(function (a) {
+      var queue = a.kind === "queue_below_sl" ? Number(a.subject)
+                : (a.detail && a.detail.queue_id) || null;
+      var relevant = me.is_supervisor || (queue !== null && (me.queues || []).indexOf(queue) >= 0) ||
+                     (a.kind === "away_too_long" && Number(a.subject) === me.id);
+      if (relevant) { box.appendChild(el("p", "alert " + a.kind, a.message)); }
     });
   }
 
