@@ -22,15 +22,26 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _close_connection_pools(django_db_setup):
+def _close_connection_pools(django_db_setup, django_db_blocker):
     """Pooled connections stay open after tests; close them so the test database can go."""
     yield
     from django.db import connections
 
+    from contactcenter.api import feed_wakeups
+
+    feed_wakeups.stop_listening()
     for alias in connections:
         close_pool = getattr(connections[alias], "close_pool", None)
         if close_pool is not None:
             close_pool()
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            for row in cursor.fetchall():
+                print("still connected at the end of the run:", row)
 
 
 @pytest.fixture(autouse=True, scope="session")

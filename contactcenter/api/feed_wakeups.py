@@ -27,6 +27,7 @@ LISTEN_TO = (NOTIFY_CHANNEL, "routing")
 _changed = threading.Condition()
 _generation = 0
 _listener: threading.Thread | None = None
+_stopping = threading.Event()
 
 
 def generation() -> int:
@@ -64,8 +65,16 @@ def _ensure_listener() -> None:
     with _changed:
         if _listener is not None and _listener.is_alive():
             return
+        _stopping.clear()
         _listener = threading.Thread(target=_listen, name="event-feed-listener", daemon=True)
         _listener.start()
+
+
+def stop_listening() -> None:
+    """End the listener thread (and its connection): for tests and orderly shutdowns."""
+    _stopping.set()
+    if _listener is not None:
+        _listener.join(timeout=5)
 
 
 def _listen() -> None:
@@ -76,13 +85,14 @@ def _listen() -> None:
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     params.pop("context", None)
-    while True:
+    while not _stopping.is_set():
         try:
             with psycopg.connect(**params, autocommit=True) as listener:
                 for channel in LISTEN_TO:
                     listener.execute(f"LISTEN {channel}")
-                for _ in listener.notifies():
-                    bump()
+                while not _stopping.is_set():
+                    for _ in listener.notifies(timeout=1.0, stop_after=1):
+                        bump()
         except Exception:
             log.exception("event feed listener lost its connection; reconnecting")
             time.sleep(1.0)
