@@ -139,7 +139,16 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            # redis-py 8 gives sockets a 5 s read timeout by default, exactly channels_redis's
+            # blocking-pop time: under load a receive times out and its consumer dies. Reads
+            # must be allowed to outlast the pop.
+            "CONFIG": {
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
+                ],
+                "capacity": 1500,
+                "expiry": 30,
+            },
         }
     }
 else:
