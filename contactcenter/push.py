@@ -10,7 +10,9 @@ so frames from other threads are handed to that loop; Redis serves every loop an
 """
 
 import asyncio
+import atexit
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -100,29 +102,87 @@ def publish(events: list[RecordedEvent]) -> None:
 
 def send(messages: dict[str, dict[str, Any]]) -> None:
     """group_send each message, from whatever thread we are in, never raising: a lost push
-    is recovered by the client's resync, a failed commit is not."""
+    is recovered by the client's resync, a failed commit is not.
+
+    Messages are handed to a courier task on a long-lived loop (the server's, or a thread of
+    our own in processes without one) that sends them in commit order over that loop's
+    Redis connections; a fresh loop per commit would open and close connections each time.
+    """
     layer = get_channel_layer()
     if layer is None:
         return
-
-    async def deliver() -> None:
-        for group, message in messages.items():
-            await layer.group_send(group, message)
-
     try:
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
-        loop = _server_loop
         if running is not None:  # sync code called on a loop's own thread
-            running.create_task(deliver())
-        elif loop is not None and loop.is_running() and _is_in_memory(layer):
-            asyncio.run_coroutine_threadsafe(deliver(), loop)
+            _enqueue(running, layer, messages)
+        elif _server_loop is not None and _server_loop.is_running():
+            _server_loop.call_soon_threadsafe(_enqueue, _server_loop, layer, messages)
+        elif _is_in_memory(layer):
+            async_to_sync(_deliver)(layer, messages)  # no server: nobody to push to but tests
         else:
-            async_to_sync(deliver)()
+            loop = _courier_loop()
+            loop.call_soon_threadsafe(_enqueue, loop, layer, messages)
     except Exception:
         log.exception("push failed; clients will resync from the projections")
+
+
+async def _deliver(layer, messages: dict[str, dict[str, Any]]) -> None:
+    for group, message in messages.items():
+        await layer.group_send(group, message)
+
+
+_couriers: dict[asyncio.AbstractEventLoop, asyncio.Queue] = {}
+_couriers_lock = threading.Lock()
+_own_loop: asyncio.AbstractEventLoop | None = None
+_own_loop_lock = threading.Lock()
+
+
+def _enqueue(loop: asyncio.AbstractEventLoop, layer, messages: dict[str, dict[str, Any]]) -> None:
+    """On `loop`'s thread: queue `messages` for that loop's courier, starting it if need be."""
+    with _couriers_lock:
+        queue = _couriers.get(loop)
+        if queue is None:
+            queue = _couriers[loop] = asyncio.Queue()
+            loop.create_task(_courier(layer, queue))
+            for old in [other for other in _couriers if other.is_closed()]:
+                del _couriers[old]
+    queue.put_nowait(messages)
+
+
+async def _courier(layer, queue: asyncio.Queue) -> None:
+    while True:
+        messages = await queue.get()
+        try:
+            await _deliver(layer, messages)
+        except Exception:
+            log.exception("push failed; clients will resync from the projections")
+        finally:
+            queue.task_done()
+
+
+def _courier_loop() -> asyncio.AbstractEventLoop:
+    """A loop on a daemon thread, for processes with no server loop (routers, commands)."""
+    global _own_loop
+    with _own_loop_lock:
+        if _own_loop is None:
+            _own_loop = asyncio.new_event_loop()
+            threading.Thread(target=_own_loop.run_forever, name="push", daemon=True).start()
+            atexit.register(_drain_own_loop)
+        return _own_loop
+
+
+def _drain_own_loop(timeout: float = 5.0) -> None:
+    """At exit, let a command's last pushes go out before the daemon thread dies."""
+    loop, queue = _own_loop, _couriers.get(_own_loop)
+    if loop is None or queue is None:
+        return
+    try:
+        asyncio.run_coroutine_threadsafe(queue.join(), loop).result(timeout)
+    except Exception:
+        log.warning("exiting with pushes unsent; clients will resync from the projections")
 
 
 def _is_in_memory(layer) -> bool:

@@ -141,10 +141,16 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 gives sockets a 5 s read timeout by default, exactly channels_redis's
             # blocking-pop time: under load a receive times out and its consumer dies. Reads
-            # must be allowed to outlast the pop.
+            # must be allowed to outlast the pop. It also caps a pool at 100 connections and
+            # raises beyond that, which a burst of sockets connecting at once exceeds.
             "CONFIG": {
                 "hosts": [
-                    {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
+                    }
                 ],
                 "capacity": 1500,
                 "expiry": 30,
@@ -213,6 +219,9 @@ DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "US")
 REOPEN_WINDOW_SECONDS = env_int("REOPEN_WINDOW_SECONDS", 7 * 24 * 3600)
 # KPIs (docs/kpis.md): abandons quicker than this are "short"; a resolved contact whose
 # customer does not come back within the window counts as resolved first time.
+# Visitors behind one address (an office NAT) share this budget; each visitor also has
+# its channel's own messages-per-minute limit.
+WEBCHAT_MESSAGES_PER_IP_PER_MINUTE = env_int("WEBCHAT_MESSAGES_PER_IP_PER_MINUTE", 120)
 KPI_SHORT_ABANDON_SECONDS = env_int("KPI_SHORT_ABANDON_SECONDS", 5)
 KPI_FCR_WINDOW_HOURS = env_int("KPI_FCR_WINDOW_HOURS", 72)
 

@@ -9,6 +9,7 @@ from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from channels_adapters.webchat import tokens
 from channels_adapters.webchat import visitor as visitors
@@ -20,7 +21,6 @@ log = logging.getLogger(__name__)
 
 POSITION_EVERY_SECONDS = 5.0
 TYPING_EVERY_SECONDS = 2.0
-PER_IP_PER_MINUTE = 120
 _per_ip: dict[str, deque] = defaultdict(deque)  # this process's view; per-visitor is exact
 _open_sockets: dict[str, int] = defaultdict(int)
 
@@ -175,7 +175,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def rate_limited(self, ref) -> bool:
         now = time.monotonic()
         wait = _allow(self.sent, self.chat.messages_per_minute, now) or _allow(
-            _per_ip[self.ip], PER_IP_PER_MINUTE, now
+            _per_ip[self.ip], settings.WEBCHAT_MESSAGES_PER_IP_PER_MINUTE, now
         )
         if wait:
             await self.error(

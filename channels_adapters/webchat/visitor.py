@@ -192,6 +192,7 @@ def send_message(
                 sender_name=profile.name,
                 threading_key=visitor.visitor_id,
                 external_id=client_message_id,
+                id_from_sender=True,
                 text=text,
                 channel_data=data,
             )

@@ -60,6 +60,9 @@ class InboundMessage:
     threading_key: str = ""  # which conversation, in the channel's own terms
     interaction_id: str | None = None  # when the adapter has already threaded it
     external_id: str = ""  # the provider's id for the message: the idempotency key
+    # The sender's own client chose external_id (web chat): unique per sender only, and a
+    # visitor must not be able to collide with another visitor's message.
+    id_from_sender: bool = False
     text: str = ""
     html: str = ""  # sanitised here whatever the adapter did
     subject: str = ""
@@ -73,6 +76,8 @@ class InboundMessage:
     def idempotency_key(self) -> str | None:
         if not self.external_id:
             return None
+        if self.id_from_sender:
+            return f"in:{self.channel}:{self.channel_key}:{self.sender_address}:{self.external_id}"
         return f"in:{self.channel}:{self.channel_key}:{self.external_id}"
 
 

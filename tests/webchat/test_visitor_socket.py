@@ -143,6 +143,20 @@ async def test_a_reload_resumes_the_conversation(center):
     await again.disconnect()
 
 
+async def test_another_visitor_reusing_a_client_message_id_is_not_taken_for_a_resend(center):
+    alice, mallory = await visitor_socket(), await visitor_socket()
+    for socket in (alice, mallory):
+        await next_frame(socket, "welcome")
+    hers = await say(alice, "my card number is ...", "same-id")
+    his = await say(mallory, "hello", "same-id")
+
+    assert not his["duplicate"] and his["interaction_id"] != hers["interaction_id"]
+    events = await sync_to_async(store.read_stream)(stream_id(his["interaction_id"]))
+    assert [e.data["text"] for e in events if e.type == "MessageReceived"] == ["hello"]
+    for socket in (alice, mallory):
+        await socket.disconnect()
+
+
 async def test_messages_beyond_the_rate_limit_get_a_clear_error(center):
     socket = await visitor_socket()
     await next_frame(socket, "welcome")
@@ -154,6 +168,25 @@ async def test_messages_beyond_the_rate_limit_get_a_clear_error(center):
     error = await next_frame(socket, "error")
     assert error["code"] == "rate_limited" and error["retry_after"] > 0
     await socket.disconnect()
+
+
+async def test_visitors_behind_one_address_share_its_rate_limit(center, settings):
+    from channels_adapters.webchat import consumers
+
+    settings.WEBCHAT_MESSAGES_PER_IP_PER_MINUTE = 3
+    consumers._per_ip.clear()
+    first, second = await visitor_socket(), await visitor_socket()
+    for socket in (first, second):
+        await next_frame(socket, "welcome")
+    await say(first, "one")
+    await say(first, "two")
+    await say(second, "three")
+    await second.send_json_to({"type": "message", "text": "four", "client_message_id": cid()})
+    error = await next_frame(second, "error")
+    assert error["code"] == "rate_limited" and error["retry_after"] > 0
+    for socket in (first, second):
+        await socket.disconnect()
+    consumers._per_ip.clear()
 
 
 async def test_a_visitor_who_leaves_while_waiting_is_abandoned_after_the_grace(center):
