@@ -204,7 +204,8 @@ class Run:
                 await asyncio.sleep(delay)
             visitors.append(asyncio.create_task(self.visitor(n)))
         results = await asyncio.wait_for(
-            asyncio.gather(*visitors, return_exceptions=True), SECONDS + 120)
+            asyncio.gather(*visitors, return_exceptions=True), SECONDS + 120
+        )
         failures = [r for r in results if isinstance(r, Exception)]
         if failures:
             print(f"  {len(failures)} visitors failed, e.g. {failures[0]!r}")
