@@ -5,8 +5,12 @@ chat we time (b) the first visitor message sent -> an offer for it arriving on a
 and, once an agent has accepted, (a) a visitor message sent -> the agent's socket receiving it.
 We also read the server's CPU time (Daphne and router processes) per visitor message.
 
+Each rate runs twice: against one Daphne process, and against one per core (two here), the way
+Daphne is deployed (it is one asyncio loop, so one process uses one core); agents and visitors
+are spread over the processes as a load balancer would. One router process serves both.
+
 Targets (issue 4): (a) p99 <= 50 ms and (b) p99 <= 250 ms at 20 chats/s on the 2-core machine.
-The load generator shares those two cores with the server, PostgreSQL and Redis.
+The load generator shares those two cores with the servers, PostgreSQL and Redis.
 """
 
 import asyncio
@@ -22,6 +26,9 @@ from bench import harness
 
 AGENTS = 200
 RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
+SERVERS = tuple(
+    int(n) for n in os.environ.get("BENCH_SERVERS", f"1,{os.cpu_count() or 1}").split(",")
+)
 SECONDS = 10  # of chat arrivals per rate
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -66,7 +73,7 @@ def setup_center(url: str) -> list[str]:
     return cookies
 
 
-def start(url: str, *args: str) -> subprocess.Popen:
+def start(url: str, log_name: str, *args: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -77,7 +84,7 @@ def start(url: str, *args: str) -> subprocess.Popen:
         # every simulated visitor connects from 127.0.0.1
         "WEBCHAT_MESSAGES_PER_IP_PER_MINUTE": "1000000",
     }
-    log = (ROOT / "var" / f"bench-{args[-1].split('.')[0].split(':')[0]}.log").open("w")
+    log = (ROOT / "var" / f"bench-chat-{log_name}.log").open("w")
     return subprocess.Popen(
         [sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
@@ -95,8 +102,8 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
 
 
 class Run:
-    def __init__(self, port: int, cookies: list[str]):
-        self.port = port
+    def __init__(self, ports: list[int], cookies: list[str]):
+        self.ports = ports
         self.cookies = cookies
         self.offer_sent: dict[str, float] = {}  # interaction -> first message time
         self.offer_latency: list[float] = []
@@ -105,12 +112,16 @@ class Run:
         self.accepted: dict[str, asyncio.Event] = {}
         self.messages = 0
 
-    async def agent(self, cookie: str, ready: asyncio.Event, counter: list[int]) -> None:
+    def port(self, n: int) -> int:
+        return self.ports[n % len(self.ports)]
+
+    async def agent(self, n: int, ready: asyncio.Event, counter: list[int]) -> None:
         import websockets
 
+        port, cookie = self.port(n), self.cookies[n]
         async with websockets.connect(
-            f"ws://127.0.0.1:{self.port}/ws/agent/",
-            origin=f"http://127.0.0.1:{self.port}",
+            f"ws://127.0.0.1:{port}/ws/agent/",
+            origin=f"http://127.0.0.1:{port}",
             additional_headers={"Cookie": cookie},
             max_queue=None,
         ) as ws:
@@ -145,9 +156,10 @@ class Run:
     async def visitor(self, n: int) -> None:
         import websockets
 
+        port = self.port(n)
         body = json.dumps({"channel": "demo"}).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/widget/session/",
+            f"http://127.0.0.1:{port}/widget/session/",
             data=body,
             method="POST",
             headers={"Content-Type": "application/json"},
@@ -156,8 +168,8 @@ class Run:
             "token"
         ]
         async with websockets.connect(
-            f"ws://127.0.0.1:{self.port}/ws/webchat/?token={token}",
-            origin=f"http://127.0.0.1:{self.port}",
+            f"ws://127.0.0.1:{port}/ws/webchat/?token={token}",
+            origin=f"http://127.0.0.1:{port}",
         ) as ws:
             await ws.recv()  # welcome
             await ws.send(
@@ -191,7 +203,7 @@ class Run:
     async def drive(self, rate: int) -> None:
         ready = asyncio.Event()
         counter = [0]
-        agents = [asyncio.create_task(self.agent(c, ready, counter)) for c in self.cookies]
+        agents = [asyncio.create_task(self.agent(n, ready, counter)) for n in range(AGENTS)]
         try:
             await asyncio.wait_for(ready.wait(), 120)
         except TimeoutError:
@@ -214,6 +226,52 @@ class Run:
         await asyncio.gather(*agents, return_exceptions=True)
 
 
+def measure(url: str, servers: int, rate: int) -> tuple[Run, float]:
+    """One run: `servers` Daphne processes and a router; returns the run and server CPU s."""
+    cookies = setup_center(url)
+    base = 20000 + os.getpid() % 10000 * 3
+    ports = [base + i for i in range(servers)]
+    processes = [
+        start(
+            url,
+            f"daphne{i}",
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "contactcenter.asgi:application",
+        )
+        for i, port in enumerate(ports)
+    ]
+    processes.append(
+        start(url, "router", "manage.py", "run_router", "--no-outbox", "--no-projections")
+    )
+    try:
+        for port in ports:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        cpu_before = sum(cpu_seconds(p.pid) for p in processes)
+        run = Run(ports, cookies)
+        asyncio.run(run.drive(rate))
+        cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    return run, cpu
+
+
 def main() -> int:
     url = harness.bench_database_url()
     try:
@@ -225,62 +283,33 @@ def main() -> int:
     harness.migrate()
     print(f"machine: {harness.machine()}")
     rows, figures = [], {}
-    for rate in RATES:
-        cookies = setup_center(url)
-        port = 20000 + os.getpid() % 10000
-        server = start(
-            url,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "contactcenter.asgi:application",
-        )
-        router = start(url, "manage.py", "run_router", "--no-outbox", "--no-projections")
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            cpu_before = cpu_seconds(server.pid) + cpu_seconds(router.pid)
-            run = Run(port, cookies)
-            asyncio.run(run.drive(rate))
-            cpu = cpu_seconds(server.pid) + cpu_seconds(router.pid) - cpu_before
-        finally:
-            for process in (server, router):
-                process.terminate()
-            for process in (server, router):
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        a, b = percentiles(run.message_latency), percentiles(run.offer_latency)
-        figures[rate] = (a, b)
-        per_message = cpu / max(1, run.messages) * 1000
-        rows.append(
-            [
-                f"{rate}/s",
-                len(run.offer_latency),
-                len(run.message_latency),
-                *(f"{x:.1f}" for x in a),
-                *(f"{x:.1f}" for x in b),
-                f"{per_message:.1f}",
-            ]
-        )
-        print(
-            f"  {rate} chats/s: message p99 {a[2]:.1f} ms, offer p99 {b[2]:.1f} ms, "
-            f"server CPU {per_message:.1f} ms/message",
-            flush=True,
-        )
+    for servers in SERVERS:
+        for rate in RATES:
+            run, cpu = measure(url, servers, rate)
+            a, b = percentiles(run.message_latency), percentiles(run.offer_latency)
+            figures[servers, rate] = (a, b)
+            per_message = cpu / max(1, run.messages) * 1000
+            rows.append(
+                [
+                    servers,
+                    f"{rate}/s",
+                    len(run.offer_latency),
+                    len(run.message_latency),
+                    *(f"{x:.1f}" for x in a),
+                    *(f"{x:.1f}" for x in b),
+                    f"{per_message:.1f}",
+                ]
+            )
+            print(
+                f"  {servers} Daphne, {rate} chats/s: message p99 {a[2]:.1f} ms, "
+                f"offer p99 {b[2]:.1f} ms, server CPU {per_message:.1f} ms/message",
+                flush=True,
+            )
     print()
     print(
         harness.table(
             [
+                "Daphnes",
                 "new chats",
                 "offers",
                 "messages",
@@ -295,17 +324,19 @@ def main() -> int:
             rows,
         )
     )
-    if 20 not in figures:
-        return 0
-    a99, b99 = figures[20][0][2], figures[20][1][2]
-    checks = [
-        ("visitor message -> agent p99 <= 50 ms at 20 chats/s", a99 <= 50, f"{a99:.1f} ms"),
-        ("chat start -> offer p99 <= 250 ms at 20 chats/s", b99 <= 250, f"{b99:.1f} ms"),
-    ]
-    print()
-    for label, ok, figure in checks:
-        print(f"  {harness.verdict(ok)}  {label}: {figure}")
-    return 0 if all(ok for _, ok, _ in checks) else 1
+    verdicts = []
+    for servers in SERVERS:
+        if (servers, 20) not in figures:
+            continue
+        a99, b99 = figures[servers, 20][0][2], figures[servers, 20][1][2]
+        print()
+        for label, ok, figure in (
+            ("visitor message -> agent p99 <= 50 ms", a99 <= 50, f"{a99:.1f} ms"),
+            ("chat start -> offer p99 <= 250 ms", b99 <= 250, f"{b99:.1f} ms"),
+        ):
+            print(f"  {harness.verdict(ok)}  {label} at 20 chats/s, {servers} Daphne: {figure}")
+            verdicts.append(ok)
+    return 0 if all(verdicts) else 1
 
 
 if __name__ == "__main__":

@@ -18,15 +18,31 @@ def _database() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
+# One probe channel per event loop and layer, reused: a pub/sub layer keeps every channel it
+# has received on subscribed, so a fresh channel per probe would pile up subscriptions. A
+# probe that fails or times out drops it (pub/sub unsubscribes a cancelled receive).
+_probes: dict[tuple, tuple[str, asyncio.Lock]] = {}
+
+
 async def _channel_layer() -> dict:
     layer = get_channel_layer()
     if layer is None:
         return {"ok": False, "error": "no channel layer configured"}
-    name = await layer.new_channel("healthz.")
+    key = (asyncio.get_running_loop(), id(layer))
+    if key not in _probes:
+        _probes[key] = (await layer.new_channel("healthz."), asyncio.Lock())
+    name, lock = _probes[key]
     token = uuid.uuid4().hex
-    await layer.send(name, {"type": "healthz.ping", "token": token})
-    message = await layer.receive(name)
-    return {"ok": message.get("token") == token, "backend": type(layer).__name__}
+    try:
+        async with lock:
+            await layer.send(name, {"type": "healthz.ping", "token": token})
+            message = await layer.receive(name)
+            while message.get("token") != token:  # a reply to an earlier probe
+                message = await layer.receive(name)
+    except BaseException:
+        _probes.pop(key, None)
+        raise
+    return {"ok": True, "backend": type(layer).__name__}
 
 
 async def _check(probe) -> dict:

@@ -104,9 +104,9 @@ def send(messages: dict[str, dict[str, Any]]) -> None:
     """group_send each message, from whatever thread we are in, never raising: a lost push
     is recovered by the client's resync, a failed commit is not.
 
-    Messages are handed to a courier task on a long-lived loop (the server's, or a thread of
-    our own in processes without one) that sends them in commit order over that loop's
-    Redis connections; a fresh loop per commit would open and close connections each time.
+    Messages are handed to a courier task on a long-lived loop that sends them in commit
+    order: for Redis, a loop on a thread of our own (a fresh loop per commit would open and
+    close connections each time); for the in-memory layer, the server's loop it lives on.
     """
     layer = get_channel_layer()
     if layer is None:
@@ -116,15 +116,17 @@ def send(messages: dict[str, dict[str, Any]]) -> None:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
-        if running is not None:  # sync code called on a loop's own thread
+        if not _is_in_memory(layer):
+            # Redis: from a loop of our own, whose round trips do not wait their turn behind
+            # every socket of a busy server loop.
+            loop = _courier_loop()
+            loop.call_soon_threadsafe(_enqueue, loop, layer, messages)
+        elif running is not None:  # sync code called on a loop's own thread
             _enqueue(running, layer, messages)
         elif _server_loop is not None and _server_loop.is_running():
             _server_loop.call_soon_threadsafe(_enqueue, _server_loop, layer, messages)
-        elif _is_in_memory(layer):
-            async_to_sync(_deliver)(layer, messages)  # no server: nobody to push to but tests
         else:
-            loop = _courier_loop()
-            loop.call_soon_threadsafe(_enqueue, loop, layer, messages)
+            async_to_sync(_deliver)(layer, messages)  # no server: nobody to push to but tests
     except Exception:
         log.exception("push failed; clients will resync from the projections")
 
@@ -164,7 +166,7 @@ async def _courier(layer, queue: asyncio.Queue) -> None:
 
 
 def _courier_loop() -> asyncio.AbstractEventLoop:
-    """A loop on a daemon thread, for processes with no server loop (routers, commands)."""
+    """A loop on a daemon thread that publishes to Redis."""
     global _own_loop
     with _own_loop_lock:
         if _own_loop is None:

@@ -134,15 +134,21 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Threads a server process runs its sockets' database work on (contactcenter/db_threads.py).
+DATABASE_THREADS = env_int("DATABASE_THREADS", env_int("DATABASE_POOL_SIZE", 20))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 gives sockets a 5 s read timeout by default, exactly channels_redis's
-            # blocking-pop time: under load a receive times out and its consumer dies. Reads
-            # must be allowed to outlast the pop. It also caps a pool at 100 connections and
-            # raises beyond that, which a burst of sockets connecting at once exceeds.
+            # Pub/sub: Redis pushes each message to the processes subscribed to its group.
+            # The list-based RedisChannelLayer pops one message at a time per process, with two
+            # round trips each, and under load its deliveries queue for seconds. Pub/sub
+            # delivers at most once, which is all a push promises (DESIGN.md: the log is the
+            # truth and clients resync).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # redis-py 8 gives sockets a 5 s read timeout and caps a pool at 100 connections
+            # (raising beyond): reads must outlast an idle spell, bursts must not fail.
             "CONFIG": {
                 "hosts": [
                     {
@@ -152,8 +158,6 @@ if REDIS_URL:
                         "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
                     }
                 ],
-                "capacity": 1500,
-                "expiry": 30,
             },
         }
     }

@@ -16,7 +16,7 @@ def test_healthz_answers_200_when_database_and_channel_layer_answer(client):
 @override_settings(
     CHANNEL_LAYERS={
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             # a port nothing listens on
             "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
         }
