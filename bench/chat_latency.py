@@ -106,11 +106,25 @@ class Run:
         self.ports = ports
         self.cookies = cookies
         self.offer_sent: dict[str, float] = {}  # interaction -> first message time
+        self.offer_seen: dict[str, float] = {}  # interaction -> offer arrival, if first
         self.offer_latency: list[float] = []
         self.message_sent: dict[str, float] = {}  # text -> time sent
         self.message_latency: list[float] = []
         self.accepted: dict[str, asyncio.Event] = {}
         self.messages = 0
+
+    # The offer can reach its agent before the ack reaches the visitor: match either way.
+    def offer_asked(self, interaction_id: str, sent: float) -> None:
+        if interaction_id in self.offer_seen:
+            self.offer_latency.append(self.offer_seen.pop(interaction_id) - sent)
+        else:
+            self.offer_sent[interaction_id] = sent
+
+    def offer_arrived(self, interaction_id: str, now: float) -> None:
+        if interaction_id in self.offer_sent:
+            self.offer_latency.append(now - self.offer_sent.pop(interaction_id))
+        else:
+            self.offer_seen[interaction_id] = now
 
     def port(self, n: int) -> int:
         return self.ports[n % len(self.ports)]
@@ -134,8 +148,8 @@ class Run:
                 if frame.get("type") != "event":
                     continue
                 data = frame["data"]
-                if frame["event"] == "OfferCreated" and data["interaction_id"] in self.offer_sent:
-                    self.offer_latency.append(now - self.offer_sent.pop(data["interaction_id"]))
+                if frame["event"] == "OfferCreated":
+                    self.offer_arrived(data["interaction_id"], now)
                     await ws.send(
                         json.dumps(
                             {
@@ -177,7 +191,7 @@ class Run:
             )
             sent = time.perf_counter()
             ack = await self.until(ws, "ack")
-            self.offer_sent[ack["interaction_id"]] = sent
+            self.offer_asked(ack["interaction_id"], sent)
             self.messages += 1
             accepted = self.accepted.setdefault(ack["interaction_id"], asyncio.Event())
             await asyncio.wait_for(accepted.wait(), 30)

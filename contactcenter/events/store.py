@@ -13,6 +13,7 @@ Order and gaps (docs/events.md has the measurements behind this choice):
 """
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -154,6 +155,23 @@ def append(
     )
 
 
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def retried_as_a_whole() -> Iterator[None]:
+    """Appends inside run in a transaction that is retried from the top on any failure (a
+    command's), so they need no savepoint of their own, and an idempotency key found free
+    earlier in it need not be looked up again (if another transaction takes it meanwhile,
+    the unique index refuses the append and the retry finds it)."""
+    previous = getattr(_local, "retried_whole", False), getattr(_local, "free_keys", None)
+    _local.retried_whole, _local.free_keys = True, set()
+    try:
+        yield
+    finally:
+        _local.retried_whole, _local.free_keys = previous
+
+
 def append_batch(
     appends: Sequence[Append],
     *,
@@ -190,7 +208,9 @@ def append_batch(
                     a.idempotency_key if offset == 1 else None,
                 )
             )
-    with transaction.atomic():
+    # A savepoint lets a caller catch a failed append and carry on; inside a command, which
+    # retries its whole transaction instead, it would only cost two round trips.
+    with transaction.atomic(savepoint=not getattr(_local, "retried_whole", False)):
         inserted = _insert(rows, appends)
         recorded = [
             RecordedEvent(
@@ -283,6 +303,9 @@ def _notify_on_commit(recorded: list[RecordedEvent]) -> None:
 
 
 def key_exists(idempotency_key: str) -> bool:
+    free_keys = getattr(_local, "free_keys", None)
+    if free_keys and idempotency_key in free_keys:
+        return False
     with _cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {TABLE} WHERE idempotency_key = %s", [idempotency_key])
         return cursor.fetchone() is not None
@@ -295,6 +318,8 @@ def find_key(idempotency_key: str) -> RecordedEvent | None:
             f"SELECT {COLUMNS} FROM {TABLE} WHERE idempotency_key = %s", [idempotency_key]
         )
         row = cursor.fetchone()
+    if row is None and (free_keys := getattr(_local, "free_keys", None)) is not None:
+        free_keys.add(idempotency_key)
     return _from_row(row) if row else None
 
 

@@ -205,3 +205,53 @@ def test_a_long_transaction_in_another_database_does_not_hold_followers_back():
     finally:
         neighbour.rollback()
         neighbour.close()
+
+
+def test_a_command_runs_repeatable_read_and_leaves_the_connection_as_it_was():
+    def isolation() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            return cursor.fetchone()[0]
+
+    assert command(isolation)() == "repeatable read"
+    with transaction.atomic():
+        assert isolation() == "read committed"
+
+
+def test_a_command_finds_a_taken_idempotency_key_once_and_appends_nothing_twice():
+    @command
+    def tick_once(key: str) -> bool:
+        if store.find_key(key) is not None:
+            return False
+        store.append(f"ticker-{key}", [Ticked(n=1)], 0, idempotency_key=key)
+        return True
+
+    assert tick_once("tick-1") is True
+    assert tick_once("tick-1") is False
+    assert len(store.read_stream("ticker-tick-1")) == 1
+
+
+def test_two_commands_racing_for_one_idempotency_key_append_once():
+    """Both find the key free, both append: the unique index refuses one, whose retry then
+    finds the key taken."""
+    both_looked = threading.Barrier(2, timeout=10)
+    results = []
+
+    @command
+    def tick_once(key: str) -> bool:
+        free = store.find_key(key) is None
+        if not getattr(threading.current_thread(), "looked", False):
+            threading.current_thread().looked = True
+            both_looked.wait()
+        if not free:
+            return False
+        stream = f"ticker-{threading.get_ident()}"  # streams apart: only the key can clash
+        store.append(stream, [Ticked(n=1)], 0, idempotency_key=key)
+        return True
+
+    threads = [in_thread(lambda: results.append(tick_once("race-1"))) for _ in range(2)]
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False, True]
+    assert [e.type for e in store.read_all(0, 100) if e.idempotency_key == "race-1"] == ["Ticked"]
