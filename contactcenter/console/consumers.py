@@ -6,12 +6,11 @@ loop. Frames are documented in docs/websocket-protocol.md."""
 import asyncio
 from collections import deque
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
 from contactcenter import groups, push
 from contactcenter.console import actions, state
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
+from contactcenter.request_socket import RequestConsumer
 from contactcenter.roles import is_agent
 
 # Events after which an agent no longer holds the interaction, and after which nobody does.
@@ -19,7 +18,9 @@ LET_GO = {"OfferRejected", "OfferTimedOut", "OfferRescinded", "InteractionTransf
 ENDED = {"InteractionClosed", "InteractionAbandoned"}
 
 
-class AgentConsumer(AsyncJsonWebsocketConsumer):
+class AgentConsumer(RequestConsumer):
+    refusals = ((actions.Forbidden, "forbidden"), (DomainError, "refused"))
+
     async def connect(self) -> None:
         push.bind_server_loop(asyncio.get_running_loop())
         self.user = self.scope.get("user")
@@ -69,42 +70,6 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(snapshot)
 
     # -- requests --------------------------------------------------------------------------
-
-    async def receive_json(self, content, **kwargs) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
-        ref = content.get("ref") if isinstance(content, dict) else None
-        if handler is None or not kind.isidentifier():
-            await self.send_json(
-                {
-                    "type": "error",
-                    "ref": ref,
-                    "code": "unknown_type",
-                    "reason": f"unknown request {kind!r}",
-                }
-            )
-            return
-        try:
-            result = await handler(content)
-        except actions.Forbidden as error:
-            await self.send_json(
-                {"type": "error", "ref": ref, "code": "forbidden", "reason": str(error)}
-            )
-        except DomainError as error:
-            await self.send_json(
-                {"type": "error", "ref": ref, "code": "refused", "reason": str(error)}
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            await self.send_json(
-                {
-                    "type": "error",
-                    "ref": ref,
-                    "code": "bad_request",
-                    "reason": f"malformed {kind}: {error}",
-                }
-            )
-        else:
-            await self.send_json({"type": "ack", "ref": ref, "request": kind, **(result or {})})
 
     def act(self, action, *args, **kwargs):
         return database_sync_to_async(action)(self.user, *args, **kwargs)

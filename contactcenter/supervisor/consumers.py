@@ -7,12 +7,10 @@ hand. Frames are documented in docs/websocket-protocol.md."""
 import asyncio
 import json
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
 from contactcenter import groups, push
 from contactcenter.console import state
 from contactcenter.db_threads import in_thread
-from contactcenter.interactions.domain import DomainError
+from contactcenter.request_socket import RequestConsumer
 from contactcenter.roles import is_supervisor
 from contactcenter.supervisor import actions, wallboard
 
@@ -23,7 +21,7 @@ TRAILING_SECONDS = 1.5
 REFRESH_SECONDS = 10.0  # alerts and figures move without events too
 
 
-class SupervisorConsumer(AsyncJsonWebsocketConsumer):
+class SupervisorConsumer(RequestConsumer):
     async def connect(self) -> None:
         push.bind_server_loop(asyncio.get_running_loop())
         self.user = self.scope.get("user")
@@ -84,38 +82,6 @@ class SupervisorConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(frame)
 
     # -- requests ---------------------------------------------------------------------------
-
-    async def receive_json(self, content, **kwargs) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
-        ref = content.get("ref") if isinstance(content, dict) else None
-        if handler is None or not kind.isidentifier():
-            await self.send_json(
-                {
-                    "type": "error",
-                    "ref": ref,
-                    "code": "unknown_type",
-                    "reason": f"unknown request {kind!r}",
-                }
-            )
-            return
-        try:
-            result = await handler(content)
-        except DomainError as error:
-            await self.send_json(
-                {"type": "error", "ref": ref, "code": "refused", "reason": str(error)}
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            await self.send_json(
-                {
-                    "type": "error",
-                    "ref": ref,
-                    "code": "bad_request",
-                    "reason": f"malformed {kind}: {error}",
-                }
-            )
-        else:
-            await self.send_json({"type": "ack", "ref": ref, "request": kind, **(result or {})})
 
     def act(self, action, *args):
         return in_thread(action)(self.user, *args)
