@@ -30,17 +30,25 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
     from contactcenter.api import feed_wakeups
 
     feed_wakeups.stop_listening()
-    for alias in connections:
-        close_pool = getattr(connections[alias], "close_pool", None)
-        if close_pool is not None:
-            close_pool()
+
+    def close_pools() -> None:
+        for alias in connections:
+            connections[alias].close()
+            close_pool = getattr(connections[alias], "close_pool", None)
+            if close_pool is not None:
+                close_pool()
+
+    close_pools()
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-            for row in cursor.fetchall():
+            rows = cursor.fetchall()
+        close_pools()  # that query opened the pool again
+        for row in rows:
+            if "set_config('TimeZone'" not in row[3]:  # the pool that query itself opened
                 print("still connected at the end of the run:", row)
 
 
