@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from contactcenter import groups
@@ -87,6 +86,8 @@ def staff_frames(events: Iterable[RecordedEvent]) -> dict[str, list[dict[str, An
 
 def publish(events: list[RecordedEvent]) -> None:
     """After a commit: send each group its frames, batched, as one message per group."""
+    if _nobody_listening():
+        return
     by_group = staff_frames(events)
     for audience in _audiences:
         try:
@@ -98,6 +99,21 @@ def publish(events: list[RecordedEvent]) -> None:
         send(
             {group: {"type": "push.frames", "frames": frames} for group, frames in by_group.items()}
         )
+
+
+def _nobody_listening() -> bool:
+    """An in-memory layer lives in this process only; with no server loop here (a command,
+    a router, a benchmark) no socket can be listening to it."""
+    layer = get_channel_layer()
+    if layer is None:
+        return True
+    if not _is_in_memory(layer):
+        return False
+    try:
+        asyncio.get_running_loop()
+        return False
+    except RuntimeError:
+        return _server_loop is None or not _server_loop.is_running()
 
 
 def send(messages: dict[str, dict[str, Any]]) -> None:
@@ -125,8 +141,9 @@ def send(messages: dict[str, dict[str, Any]]) -> None:
             _enqueue(running, layer, messages)
         elif _server_loop is not None and _server_loop.is_running():
             _server_loop.call_soon_threadsafe(_enqueue, _server_loop, layer, messages)
-        else:
-            async_to_sync(_deliver)(layer, messages)  # no server: nobody to push to but tests
+        # Else an in-memory layer with no server loop in this process: no socket can be
+        # listening (it lives in this process only), and a loop per commit would cost more
+        # than the commit itself.
     except Exception:
         log.exception("push failed; clients will resync from the projections")
 
