@@ -28,3 +28,11 @@ def executor() -> ThreadPoolExecutor:
 
 def in_thread(function):
     return DatabaseSyncToAsync(function, thread_sensitive=False, executor=executor())
+
+
+def shutdown() -> None:
+    """Stop the threads (their connections go with them); the next call starts new ones."""
+    global _executor
+    if _executor is not None:
+        _executor.shutdown(wait=True)
+        _executor = None

@@ -4,6 +4,7 @@ With DATABASE_URL / REDIS_URL set (CI sets both), tests marked `postgres` / `red
 fail if the service does not answer; they are skipped only when the variable is unset.
 """
 
+import gc
 import importlib
 import os
 import sys
@@ -28,9 +29,12 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
     yield
     from django.db import connections
 
+    from contactcenter import db_threads
     from contactcenter.api import feed_wakeups
 
     feed_wakeups.stop_listening()
+    db_threads.shutdown()
+    gc.collect()  # the threads' connections close as they are collected
 
     def close_pools() -> None:
         for alias in connections:
@@ -99,12 +103,15 @@ def wait_until_alone(timeout: float = 10.0) -> None:
     if connection.vendor != "postgresql":
         return
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-        time.sleep(0.1)
+    try:
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] == 0:
+                    return
+            time.sleep(0.1)
+    finally:
+        connection.close()  # this thread's own, so it is not left behind either
