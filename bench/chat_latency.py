@@ -295,14 +295,9 @@ def measure(url: str, servers: int, rate: int) -> tuple[Run, float]:
 
 
 def main() -> int:
-    url = harness.bench_database_url()
-    try:
-        harness.ensure_database(url)
-    except Exception as error:
-        print(f"needs PostgreSQL ({url}): {error}")
+    url = harness.prepare_database()
+    if url is None:
         return 1
-    harness.setup_django(url)
-    harness.migrate()
     print(f"machine: {harness.machine()}")
     rows, figures = [], {}
     for servers in SERVERS:

@@ -135,14 +135,9 @@ def queued() -> int:
 
 
 def main() -> int:
-    url = harness.bench_database_url()
-    try:
-        harness.ensure_database(url)
-    except Exception as error:
-        print(f"needs PostgreSQL ({url}): {error}")
+    url = harness.prepare_database()
+    if url is None:
         return 1
-    harness.setup_django(url)
-    harness.migrate()
     print(f"machine: {harness.machine()}")
     rows, ok = [], True
     for senders in (1, 4):

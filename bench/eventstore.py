@@ -305,14 +305,9 @@ def read_and_rebuild(url: str) -> dict[str, float]:
 
 
 def main() -> int:
-    url = harness.bench_database_url()
-    try:
-        harness.ensure_database(url)
-    except Exception as error:
-        print(f"needs PostgreSQL ({url}): {error}")
+    url = harness.prepare_database()
+    if url is None:
         return 1
-    harness.setup_django(url)
-    harness.migrate()
     print(f"machine: {harness.machine()}")
     print("appends (each writer its own process, committing every transaction):")
     rates = appends(url)

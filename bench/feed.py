@@ -200,14 +200,9 @@ def notify_cost(url: str) -> dict[tuple[int, str], float]:
 
 
 def main() -> int:
-    url = feed_database_url()
-    try:
-        harness.ensure_database(url)
-    except Exception as error:
-        print(f"needs PostgreSQL ({url}): {error}")
+    url = harness.prepare_database(feed_database_url())
+    if url is None:
         return 1
-    harness.setup_django(url)
-    harness.migrate()
     from contactcenter.events import store
 
     print(f"machine: {harness.machine()}")

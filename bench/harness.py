@@ -62,6 +62,20 @@ def setup_django(url: str | None = None, *, pool: bool = False) -> None:
     django.setup()
 
 
+def prepare_database(url: str | None = None) -> str | None:
+    """The benchmark's database created if missing, Django set up on it and migrated; the
+    URL, or None (with the reason printed) when PostgreSQL cannot be reached."""
+    url = url or bench_database_url()
+    try:
+        ensure_database(url)
+    except Exception as error:
+        print(f"needs PostgreSQL ({url}): {error}")
+        return None
+    setup_django(url)
+    migrate()
+    return url
+
+
 def migrate() -> None:
     from django.core.management import call_command
 

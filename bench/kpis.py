@@ -132,14 +132,9 @@ def reports(month_start: datetime) -> dict[str, float]:
 
 
 def main() -> int:
-    url = harness.bench_database_url()
-    try:
-        harness.ensure_database(url)
-    except Exception as error:
-        print(f"needs PostgreSQL ({url}): {error}")
+    url = harness.prepare_database()
+    if url is None:
         return 1
-    harness.setup_django(url)
-    harness.migrate()
     from bench.kpis_workload import Month, days
 
     print(f"machine: {harness.machine()}")

@@ -156,14 +156,9 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def main() -> int:
-    url = harness.bench_database_url()
-    try:
-        harness.ensure_database(url)
-    except Exception as error:
-        print(f"needs PostgreSQL ({url}): {error}")
+    url = harness.prepare_database()
+    if url is None:
         return 1
-    harness.setup_django(url)
-    harness.migrate()
     prepare()
     from contactcenter.events.models import Event
 
