@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import psycopg
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from contactcenter.events import store
@@ -21,7 +22,12 @@ from contactcenter.events.store import ConcurrencyError, DuplicateAppend
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# How long a command keeps retrying a conflict before the caller hears of it, and the
+# bounds of the pause between attempts (full jitter: a random pause up to a cap that doubles
+# each time, so writers that collided once spread out instead of colliding again in step).
+RETRY_BUDGET_SECONDS = 10.0
+FIRST_PAUSE_SECONDS = 0.002
+LONGEST_PAUSE_SECONDS = 0.25
 # serialization_failure, deadlock_detected
 RETRYABLE_SQLSTATES = {"40001", "40P01"}
 
@@ -56,23 +62,36 @@ def repeatable_read() -> Iterator[None]:
             raw.isolation_level = previous
 
 
+def retry_budget() -> float:
+    return float(getattr(settings, "COMMAND_RETRY_SECONDS", RETRY_BUDGET_SECONDS))
+
+
+def pause_before(attempt: int) -> float:
+    """A random pause before attempt `attempt` + 1 (full jitter, capped)."""
+    return random.uniform(0, min(LONGEST_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2**attempt))
+
+
 def command[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
-    """Run `fn` as one transaction, retried on a concurrency conflict; nested calls join the
-    caller's transaction (and its retry)."""
+    """Run `fn` as one transaction, retried from the top on a concurrency conflict (a version
+    clash, a serialization failure, a deadlock) with jittered backoff until the retry budget
+    is spent; nested calls join the caller's transaction (and its retry)."""
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         if connection.in_atomic_block:
             return fn(*args, **kwargs)
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        deadline = time.monotonic() + retry_budget()
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 with repeatable_read(), transaction.atomic(), store.retried_as_a_whole():
                     return fn(*args, **kwargs)
             except Exception as error:
-                if attempt == MAX_ATTEMPTS or not is_retryable(error):
+                pause = pause_before(attempt)
+                if not is_retryable(error) or time.monotonic() + pause > deadline:
                     raise
                 log.debug("retrying %s after %s (attempt %d)", fn.__qualname__, error, attempt)
-                time.sleep(random.uniform(0, 0.002 * 2**attempt))
-        raise AssertionError("unreachable")
+                time.sleep(pause)
 
     return run

@@ -1,4 +1,7 @@
-"""GET /healthz: can this process reach the database and the channel layer?"""
+"""GET /healthz: can this process reach the database and the channel layer, and are its
+background loops working? Loops of other processes are shown from their heartbeats
+(contactcenter/workers/supervision.py) for the operator; they do not change this process's
+answer, since a load balancer should not pull a web server for a worker elsewhere."""
 
 import asyncio
 import uuid
@@ -7,6 +10,8 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import JsonResponse
+
+from contactcenter.workers import supervision
 
 TIMEOUT = 3.0
 
@@ -52,15 +57,32 @@ async def _check(probe) -> dict:
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
 
 
+def _loops() -> list[dict]:
+    supervisor = supervision.current()
+    return supervisor.health() if supervisor else []
+
+
+async def _workers() -> list[dict] | dict:
+    try:
+        return await asyncio.wait_for(
+            sync_to_async(supervision.other_processes, thread_sensitive=True)(), TIMEOUT
+        )
+    except Exception as error:
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
 async def healthz(request):
     database = await _check(sync_to_async(_database, thread_sensitive=True))
     layer = await _check(_channel_layer)
-    healthy = database["ok"] and layer["ok"]
+    loops = _loops()
+    healthy = database["ok"] and layer["ok"] and all(loop["healthy"] for loop in loops)
     return JsonResponse(
         {
             "status": "ok" if healthy else "unavailable",
             "database": database,
             "channel_layer": layer,
+            "loops": loops,
+            "workers": await _workers() if database["ok"] else [],
         },
         status=200 if healthy else 503,
     )

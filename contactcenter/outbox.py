@@ -192,7 +192,7 @@ def run_once() -> int:
 
 
 def outbox_loop():
-    from contactcenter.workers import Loop
+    from contactcenter.workers.loop import Loop
 
     loop = Loop("outbox", run_once, idle=1.0)
 

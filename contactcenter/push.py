@@ -165,30 +165,86 @@ def _enqueue(loop: asyncio.AbstractEventLoop, layer, messages: dict[str, dict[st
         queue = _couriers.get(loop)
         if queue is None:
             queue = _couriers[loop] = asyncio.Queue()
-            loop.create_task(_courier(layer, queue))
+            loop.create_task(_courier(queue))
             for old in [other for other in _couriers if other.is_closed()]:
                 del _couriers[old]
-    queue.put_nowait(messages)
+    queue.put_nowait((layer, messages))
 
 
-async def _courier(layer, queue: asyncio.Queue) -> None:
-    """Send what is queued, in order; everything waiting goes out together."""
-    publish = _pipelined_publisher(layer)
+# A publish that fails on a broken connection (Redis restarted: every pooled connection is
+# dead, and the first command on each finds out) is tried again on fresh connections.
+PUBLISH_ATTEMPTS = 4
+FIRST_RETRY_SECONDS = 0.05
+
+
+async def _courier(queue: asyncio.Queue) -> None:
+    """Send what is queued, in order; everything waiting goes out together (per layer: the
+    configured layer is one in a server, but tests swap it)."""
+    publishers: dict[int, Any] = {}
     while True:
-        batch = [await queue.get()]
+        items = [await queue.get()]
         while not queue.empty():
-            batch.append(queue.get_nowait())
+            items.append(queue.get_nowait())
+        try:
+            for layer, batch in _by_layer(items):
+                if id(layer) not in publishers:
+                    publishers = {id(layer): _pipelined_publisher(layer)}
+                await _send_batch(layer, publishers[id(layer)], batch)
+        except Exception:
+            log.exception("push failed; clients will resync from the projections")
+        finally:
+            for _ in items:
+                queue.task_done()
+
+
+def _by_layer(items: list[tuple[Any, dict]]) -> list[tuple[Any, list[dict]]]:
+    """Consecutive runs of one layer's messages, in order."""
+    runs: list[tuple[Any, list[dict]]] = []
+    for layer, messages in items:
+        if runs and runs[-1][0] is layer:
+            runs[-1][1].append(messages)
+        else:
+            runs.append((layer, [messages]))
+    return runs
+
+
+async def _send_batch(layer, publish, batch: list[dict[str, dict[str, Any]]]) -> None:
+    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
         try:
             if publish is not None:
                 await publish([item for messages in batch for item in messages.items()])
             else:
                 for messages in batch:
                     await _deliver(layer, messages)
-        except Exception:
-            log.exception("push failed; clients will resync from the projections")
-        finally:
-            for _ in batch:
-                queue.task_done()
+            return
+        except (ConnectionError, OSError, TimeoutError, *_redis_errors()) as error:
+            if attempt == PUBLISH_ATTEMPTS:
+                raise
+            log.warning("push: %s; retrying on a fresh connection", error)
+            await _drop_connections(layer)
+            await asyncio.sleep(FIRST_RETRY_SECONDS * 2 ** (attempt - 1))
+
+
+def _redis_errors() -> tuple[type[Exception], ...]:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:
+        return ()
+    return (RedisConnectionError, RedisTimeoutError)
+
+
+async def _drop_connections(layer) -> None:
+    """Close the pooled connections of this loop's pub/sub layer: they all went with the
+    server, and each would otherwise fail one command before redis-py noticed."""
+    loop_layer = getattr(layer, "_get_layer", lambda: None)()
+    for shard in getattr(loop_layer, "_shards", ()):
+        redis = getattr(shard, "_redis", None)
+        if redis is not None:
+            try:
+                await redis.connection_pool.disconnect()
+            except Exception:
+                log.debug("dropping a Redis connection pool failed", exc_info=True)
 
 
 def _pipelined_publisher(layer):

@@ -26,6 +26,10 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 def _persistent_secret_key() -> str:
     """The embedded default keeps its generated key in var/ so sessions survive restarts."""
     path = VAR_DIR / "secret-key"
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "contactcenter",
     "contactcenter.events",
+    "contactcenter.workers",
     "contactcenter.interactions",
     "crm",
     "routing",
@@ -84,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: its process_exception sees views' exceptions first (503, not 500, in an outage)
+    "contactcenter.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "contactcenter.urls"
@@ -121,7 +128,23 @@ def _database() -> dict:
     elif db["ENGINE"] == "django.db.backends.postgresql":
         # Under ASGI, psycopg's pool rather than CONN_MAX_AGE (DESIGN.md).
         if env_bool("DATABASE_POOL", True):
-            db["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_SIZE", 20)}}
+            from psycopg_pool import ConnectionPool
+
+            db["OPTIONS"] = {
+                "pool": {
+                    "min_size": 1,
+                    "max_size": env_int("DATABASE_POOL_SIZE", 20),
+                    # A pooled connection may have died with a database restart: checked on
+                    # checkout (one empty round trip), so a request never gets a dead one.
+                    "check": ConnectionPool.check_connection,
+                    # How long a request waits for a connection before it is told 503.
+                    "timeout": env_float("DATABASE_POOL_TIMEOUT", 5.0),
+                    # psycopg retries a failed connect with doubling pauses for this long;
+                    # the next request that waits starts again at once. Short, so a database
+                    # that is back is used within seconds, not after a long pause.
+                    "reconnect_timeout": env_float("DATABASE_RECONNECT_SECONDS", 5.0),
+                }
+            }
         db["CONN_MAX_AGE"] = 0
     test_name = os.environ.get("TEST_DATABASE_NAME")
     if not test_name and db["ENGINE"] == "django.db.backends.sqlite3":
@@ -226,6 +249,15 @@ REOPEN_WINDOW_SECONDS = env_int("REOPEN_WINDOW_SECONDS", 7 * 24 * 3600)
 # Visitors behind one address (an office NAT) share this budget; each visitor also has
 # its channel's own messages-per-minute limit.
 WEBCHAT_MESSAGES_PER_IP_PER_MINUTE = env_int("WEBCHAT_MESSAGES_PER_IP_PER_MINUTE", 120)
+# Background loops (contactcenter/workers): a loop failing (or stuck in one round) this long
+# makes /healthz answer 503; failing this long, its process exits non-zero to be restarted.
+WORKER_UNHEALTHY_SECONDS = env_float("WORKER_UNHEALTHY_SECONDS", 30.0)
+WORKER_GIVE_UP_SECONDS = env_float("WORKER_GIVE_UP_SECONDS", 300.0)
+# The agent console asks for a fresh snapshot at least this often (a lost push is repaired).
+CONSOLE_RESYNC_SECONDS = env_int("CONSOLE_RESYNC_SECONDS", 30)
+# A command retries a concurrency conflict with jittered backoff for this long before the
+# caller hears of it (contactcenter/commands.py).
+COMMAND_RETRY_SECONDS = env_float("COMMAND_RETRY_SECONDS", 10.0)
 KPI_SHORT_ABANDON_SECONDS = env_int("KPI_SHORT_ABANDON_SECONDS", 5)
 KPI_FCR_WINDOW_HOURS = env_int("KPI_FCR_WINDOW_HOURS", 72)
 

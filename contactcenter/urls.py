@@ -4,6 +4,8 @@ from django.views.generic import RedirectView
 
 from contactcenter.health import healthz
 
+handler500 = "contactcenter.outage.server_error"
+
 admin.site.site_header = "Contact center administration"
 admin.site.site_title = "Contact center"
 

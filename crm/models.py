@@ -11,6 +11,10 @@ class Customer(models.Model):
     email = models.CharField(max_length=254, blank=True)  # the first e-mail identity
     phone = models.CharField(max_length=20, blank=True)  # the first phone identity
     merged_into_id = models.CharField(max_length=36, blank=True, db_index=True)
+    # When the customer's latest interaction began. Kept inline, in the transaction that
+    # creates the interaction: that write is what makes a merge and a new interaction of the
+    # same customer conflict, so one of them retries and sees the other (crm/projections.py).
+    last_contact_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

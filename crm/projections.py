@@ -53,6 +53,19 @@ class CustomerProjector(Projector):
             if value is not None:
                 setattr(customer, field, value)
 
+    def on_InteractionCreated(
+        self, e: interaction_events.InteractionCreated, r: RecordedEvent, rows: Rows
+    ):
+        # A write to the customer's row, not only a read: a merge writes that row too, so the
+        # two transactions conflict and the loser retries seeing the winner. With a read
+        # alone, a merge could commit while an interaction naming the duplicate was still
+        # being written; the merge would miss it, and a rebuild (which applies the two in log
+        # order) would not.
+        customer = rows.get(Customer, e.customer_id)
+        if customer is not None:  # (updated_at is for edits of the profile; this is not one)
+            customer.last_contact_at = r.occurred_at
+            rows.changed(customer)
+
     def on_CustomerNoteAdded(self, e: ev.CustomerNoteAdded, r: RecordedEvent, rows: Rows):
         self._customer(e.customer_id, r, rows)
         rows.add(
@@ -73,6 +86,8 @@ class CustomerProjector(Projector):
         for field in ("name", "company", "language", "email", "phone"):
             if not getattr(survivor, field):
                 setattr(survivor, field, getattr(loser, field))
+        contacts = [at for at in (survivor.last_contact_at, loser.last_contact_at) if at]
+        survivor.last_contact_at = max(contacts, default=None)
         rows.update_where(ContactIdentity, "customer_id", loser.id, survivor.id)
         rows.update_where(CustomerNote, "customer_id", loser.id, survivor.id)
         # Customers merged into the loser earlier now point at the survivor.

@@ -5,12 +5,16 @@ class RoutingConfig(AppConfig):
     name = "routing"
 
     def ready(self) -> None:
-        from contactcenter import workers
         from contactcenter.interactions import ingest
+        from contactcenter.workers import registry
         from routing import admission, router
 
         ingest.on_admission(admission.admit)
-        workers.embed(router.embedded_router)
+        registry.register(
+            "router",
+            router.router_service,
+            description="offers waiting work to agents; fires timers, overflows, hours changes",
+        )
 
         # Configuration edited in this process takes effect at once (others: within seconds).
         from django.db.models.signals import m2m_changed, post_delete, post_save

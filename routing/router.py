@@ -25,7 +25,7 @@ from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.commands import from_row
 from contactcenter.interactions.domain import DomainError, stream_id
 from contactcenter.interactions.models import Interaction as InteractionRow
-from contactcenter.workers import Loop
+from contactcenter.workers.loop import Loop
 from routing import config, offers
 from routing.events import QueueHoursChanged
 from routing.matching import EPOCH, Agent, WorkItem, match
@@ -327,8 +327,9 @@ def router_loop(name: str = "router") -> Loop:
     return loop
 
 
-def listen_for_wakeups(loop: Loop, stop: threading.Event) -> threading.Thread:
-    """On PostgreSQL, wake `loop` when another process commits routable work."""
+def listen_for_wakeups(loop: Loop) -> threading.Thread:
+    """On PostgreSQL, wake `loop` when another process commits routable work; reconnects
+    after a database restart, and ends with the loop."""
 
     def listen() -> None:
         import psycopg
@@ -336,29 +337,31 @@ def listen_for_wakeups(loop: Loop, stop: threading.Event) -> threading.Thread:
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)
-        while not stop.is_set():
+        while not loop.stopping:
             try:
-                with psycopg.connect(**params, autocommit=True) as listener:
+                with psycopg.connect(**params, autocommit=True, connect_timeout=5) as listener:
                     listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    while not stop.is_set():
+                    loop.wake()  # whatever was committed while we were away
+                    while not loop.stopping:
                         for _ in listener.notifies(timeout=1.0, stop_after=1):
                             loop.wake()
-            except Exception:
-                log.exception("routing listener lost its connection; reconnecting")
-                stop.wait(1.0)
+            except Exception as error:
+                log.warning("routing listener lost its connection (%s); reconnecting", error)
+                time.sleep(1.0)
 
-    thread = threading.Thread(target=listen, name="routing-listener", daemon=True)
+    thread = threading.Thread(target=listen, name=f"{loop.name}-listener", daemon=True)
     thread.start()
     return thread
 
 
-def embedded_router(**options) -> Loop | None:
-    """The router inside the web server process (the embedded default, `manage.py serve`)."""
-    if not getattr(settings, "EMBEDDED_ROUTER", True):
+def router_service(name: str = "router", **options) -> Loop | None:
+    """The router loop of a `serve` or `run_workers` process; on PostgreSQL it also listens
+    for other processes' routable commits. `EMBEDDED_ROUTER=0` leaves it out of `serve`."""
+    if options.get("kind") == "embedded" and not getattr(settings, "EMBEDDED_ROUTER", True):
         return None
-    loop = router_loop("router")
+    loop = router_loop(name)
     if connection.vendor == "postgresql":
-        listen_for_wakeups(loop, threading.Event())
+        listen_for_wakeups(loop)
     return loop
 
 

@@ -10,9 +10,15 @@ class EmailConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from channels_adapters.email import inboxes, listener, models, outbound  # noqa: F401
-        from contactcenter import workers
+        from contactcenter.workers import registry
 
-        workers.embed(listener.embedded)  # make run: the SMTP listener beside the web server
+        # make run: the SMTP listener beside the web server (production: `run_smtp`).
+        registry.register(
+            "smtp",
+            listener.embedded,
+            standalone=False,
+            description="inbound SMTP listener (`serve --smtp-port`; elsewhere `run_smtp`)",
+        )
         post_delete.connect(_forget_entry_points, sender=models.EmailChannel, weak=False)
         for signal in (post_save, post_delete):
             signal.connect(inboxes.forget, sender=models.EmailChannel, weak=False)

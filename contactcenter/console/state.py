@@ -4,6 +4,7 @@ the "fresh page load" that pushes must converge to."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Q
 
@@ -35,6 +36,9 @@ def me(user: AbstractBaseUser) -> dict[str, Any]:
         "capacity": profile.capacity if profile else {},
         "queues": sorted(profile.queues) if profile else [],
         "load": state.load(),
+        # The console asks for a fresh snapshot at least this often: a push lost on the way
+        # (Redis restarting, say) is repaired within this many seconds.
+        "resync_seconds": settings.CONSOLE_RESYNC_SECONDS,
     }
 
 

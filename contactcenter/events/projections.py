@@ -11,12 +11,14 @@ Projection rows carry natural keys taken from the events, never auto-increment i
 arrives at exactly the rows the live system wrote.
 """
 
+import random
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import JSONField, Model
 from django.utils.module_loading import autodiscover_modules
 from psycopg.types.json import Jsonb
@@ -224,7 +226,11 @@ def _copy(model: type[Model], objs: list[Model]) -> None:
         for obj in objs:
             values = obj.__dict__
             copy.write_row(
-                [Jsonb(values[n]) if j else values[n] for n, j in zip(names, as_json, strict=True)]
+                [
+                    # None is SQL NULL, as the ORM writes it; Jsonb(None) would be JSON null.
+                    Jsonb(values[n]) if j and values[n] is not None else values[n]
+                    for n, j in zip(names, as_json, strict=True)
+                ]
             )
 
 
@@ -429,6 +435,12 @@ def catch_up_all(batch: int | None = None) -> int:
     return sum(catch_up(p, batch) for p in all_projectors().values() if p.catch_up)
 
 
+# Rebuilding beside live writers: how long to wait for the projection's table locks before
+# letting go and trying again, and for how long to keep trying.
+LOCK_WAIT = "500ms"
+LOCK_ATTEMPTS_SECONDS = 120.0
+
+
 def rebuild(
     projector: Projector,
     *,
@@ -438,11 +450,34 @@ def rebuild(
     """Replay the whole log into `projector`'s emptied tables; returns events replayed.
 
     Runs in one transaction holding exclusive locks on the projection's tables, so live
-    writers wait for it and then carry on from the rebuilt rows.
+    writers wait for it and then carry on from the rebuilt rows. The locks are taken in one
+    statement, in the order of `projector.models` (the order its handlers first touch them),
+    waiting at most `LOCK_WAIT`: a live writer that already holds one of the tables and asks
+    for another would otherwise deadlock with us. If they cannot all be had, the rebuild lets
+    go of everything (writers carry on) and tries again shortly.
     """
+    deadline = time.monotonic() + LOCK_ATTEMPTS_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return _rebuild(projector, batch, progress)
+        except OperationalError as error:
+            if not _lock_refused(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
+
+
+def _lock_refused(error: OperationalError) -> bool:
+    # lock_not_available (our own LOCK_WAIT ran out), deadlock_detected
+    return getattr(error.__cause__, "sqlstate", None) in ("55P03", "40P01")
+
+
+def _rebuild(projector: Projector, batch: int, progress: Callable[[int], None] | None) -> int:
     with transaction.atomic():
         if projector.catch_up:
-            # Hold the checkpoint so a catch-up runner waits rather than racing the rebuild.
+            # Hold the checkpoint so a catch-up runner waits rather than racing the rebuild
+            # (first, as the runner takes it first).
             ProjectionCheckpoint.objects.get_or_create(name=projector.name)
             ProjectionCheckpoint.objects.select_for_update().get(name=projector.name)
         if connection.vendor == "postgresql":
@@ -450,7 +485,9 @@ def rebuild(
                 connection.ops.quote_name(m._meta.db_table) for m in projector.models
             )
             with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
                 cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL lock_timeout = 0")
         projector.reset()
         rows = Rows(authoritative=True)
         replayed, position = 0, 0

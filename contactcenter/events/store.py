@@ -13,6 +13,7 @@ Order and gaps (docs/events.md has the measurements behind this choice):
 """
 
 import contextlib
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -186,6 +187,9 @@ def append_batch(
     if not appends:
         return []
     for a in appends:
+        if a.expected_version < 0:
+            raise ValueError(f"expected_version must be 0 or more, not {a.expected_version}")
+    for a in appends:
         if a.idempotency_key is not None and key_exists(a.idempotency_key):
             raise DuplicateAppend(a.idempotency_key)
     when = occurred_at or clock.now()
@@ -247,25 +251,55 @@ def _insert(rows: list[tuple], appends: Sequence[Append]) -> list[tuple[int, int
         "RETURNING stream_id, version, position, txid, recorded_at"
     )
     params = [value for row in rows for value in row]
-    try:
-        with transaction.atomic(savepoint=False), _cursor() as cursor:
+    with transaction.atomic(savepoint=False), _cursor() as cursor:
+        try:
             cursor.execute(sql, params)
-            returned = cursor.fetchall()
-    except IntegrityError as error:
-        text = str(error)
-        keys = [a.idempotency_key for a in appends if a.idempotency_key]
-        if keys and "idempotency" in text:
-            raise DuplicateAppend(keys[0] if len(keys) == 1 else ", ".join(keys)) from error
-        if "stream" in text or "version" in text:
-            first = appends[0]
-            if len(appends) == 1:
-                raise ConcurrencyError(first.stream_id, first.expected_version) from error
-            raise ConcurrencyError(
-                ", ".join(a.stream_id for a in appends), first.expected_version
-            ) from error
-        raise
+        except (IntegrityError, psycopg.IntegrityError) as error:
+            # Caught inside the block: SQLite's transaction is still usable after a refused
+            # statement, so the refusal can look up the head there.
+            refusal = _refusal(error, appends)
+            if refusal is error:
+                raise
+            raise refusal from error
+        returned = cursor.fetchall()
     by_key = {(row[0], row[1]): row[2:] for row in returned}
     return [_row_result(by_key[(row[0], row[1])]) for row in rows]
+
+
+# The stamping trigger's words on PostgreSQL (migration 0003), and the unique index's.
+_HEAD_REFUSED = re.compile(r"event_log: stream (?P<stream>.+) is at version (?P<head>\d+), not ")
+_KEY_TAKEN = re.compile(r"\(stream_id, version\)=\((?P<stream>.+), (?P<version>\d+)\)")
+
+
+def _refusal(
+    error: IntegrityError | psycopg.IntegrityError, appends: Sequence[Append]
+) -> Exception:
+    """What a refused INSERT means: a taken idempotency key, or a stream that is not where
+    its writer expected it — named alone, with the version it is at where that is known."""
+    text = str(error)
+    raw = error if isinstance(error, psycopg.Error) else error.__cause__
+    detail = getattr(getattr(raw, "diag", None), "message_detail", None) or ""
+    keys = [a.idempotency_key for a in appends if a.idempotency_key]
+    if keys and "idempotency" in text:
+        return DuplicateAppend(keys[0] if len(keys) == 1 else ", ".join(keys))
+    by_stream = {a.stream_id: a for a in appends}
+    if found := _HEAD_REFUSED.search(text):
+        stream = found["stream"]
+        return ConcurrencyError(stream, by_stream[stream].expected_version, int(found["head"]))
+    if found := _KEY_TAKEN.search(detail):
+        # A writer that has not committed yet took the version: where the stream ends up is
+        # not ours to see in this (now failed) transaction.
+        stream = found["stream"]
+        return ConcurrencyError(stream, by_stream[stream].expected_version)
+    if "event_log" in text or "stream" in text or "version" in text:
+        if connection.vendor == "sqlite":
+            for a in appends:
+                head = stream_version(a.stream_id)
+                if head != a.expected_version:
+                    return ConcurrencyError(a.stream_id, a.expected_version, head)
+        first = appends[0]
+        return ConcurrencyError(first.stream_id, first.expected_version)
+    return error
 
 
 def _row_result(row: tuple) -> tuple[int, int, datetime]:

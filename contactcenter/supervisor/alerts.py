@@ -68,7 +68,7 @@ def _to_slack(message: str) -> None:
 
 
 def alert_loop():
-    from contactcenter.workers import Loop
+    from contactcenter.workers.loop import Loop
 
     def step() -> int:
         check()

@@ -7,7 +7,11 @@ class SupervisorConfig(AppConfig):
     verbose_name = "Supervisor views"
 
     def ready(self) -> None:
-        from contactcenter import workers
         from contactcenter.supervisor import alerts
+        from contactcenter.workers import registry
 
-        workers.embed(lambda **options: alerts.alert_loop())
+        registry.register(
+            "alerts",
+            lambda **options: alerts.alert_loop(),
+            description="raises and clears the slow-moving supervisor alerts",
+        )

@@ -7,7 +7,11 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Outgoing webhooks"
 
     def ready(self) -> None:
-        from contactcenter import workers
         from contactcenter.webhooks.delivery import webhook_loop
+        from contactcenter.workers import registry
 
-        workers.embed(lambda **options: webhook_loop())
+        registry.register(
+            "webhooks",
+            lambda **options: webhook_loop(),
+            description="delivers the log to outgoing webhook subscriptions",
+        )

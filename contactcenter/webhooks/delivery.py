@@ -174,7 +174,7 @@ def replay(subscription: WebhookSubscription, after_position: int) -> None:
 
 
 def webhook_loop():
-    from contactcenter.workers import Loop
+    from contactcenter.workers.loop import Loop
 
     loop = Loop("webhooks", run_once, idle=1.0)
     store.on_committed(lambda events: loop.wake())

@@ -49,12 +49,18 @@ def database_url() -> str:
 @pytest.fixture
 def platform(transactional_db):
     """The whole embedded platform (web, sockets, router, outbox) on the test database."""
+    yield from serve()
+
+
+def serve(**settings: str):
+    """`manage.py serve` on a free port with these environment settings; yields its URL."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        **settings,
     }
     OUTPUT.mkdir(parents=True, exist_ok=True)
     log = (OUTPUT / "server.log").open("w")

@@ -95,3 +95,66 @@ def test_reading_after_an_unknown_position_is_a_clear_error():
         pytest.skip("SQLite follows by position alone; no lookup to fail")
     with pytest.raises(store.UnknownPosition, match="no event at position 999999"):
         store.read_all(999999)
+
+
+# Issue 13.6: the store checks `expected_version` against the stream's head, not only against
+# the unique (stream, version) index, which let a writer leave a gap or store version 0.
+def test_expecting_a_version_beyond_the_head_is_refused_and_stores_nothing():
+    with pytest.raises(ConcurrencyError) as refused:
+        store.append("parcel-gap", scans("A"), expected_version=5)
+
+    assert refused.value.stream_id == "parcel-gap"
+    assert refused.value.actual_version == 0
+    assert store.read_stream("parcel-gap") == []
+
+    store.append("parcel-gap", scans("A"), expected_version=0)
+    with pytest.raises(ConcurrencyError) as refused:
+        store.append("parcel-gap", scans("B"), expected_version=3)
+    assert refused.value.actual_version == 1
+    assert [e.version for e in store.read_stream("parcel-gap")] == [1]
+
+
+def test_a_negative_expected_version_is_refused():
+    with pytest.raises(ValueError, match="expected_version"):
+        store.append("parcel-neg", scans("A"), expected_version=-1)
+
+    assert store.read_stream("parcel-neg") == []
+
+
+def test_a_clash_reports_the_version_the_stream_is_at():
+    store.append("parcel-at", scans("A", "B"), expected_version=0)
+
+    with pytest.raises(ConcurrencyError) as refused:
+        store.append("parcel-at", scans("C"), expected_version=1)
+
+    assert refused.value.actual_version == 2
+    assert "at version 2" in str(refused.value)
+
+
+def test_a_clash_in_a_batch_names_only_the_conflicting_stream():
+    store.append("parcel-b2", scans("A"), expected_version=0)
+
+    with pytest.raises(ConcurrencyError) as refused:
+        store.append_batch(
+            [
+                store.Append("parcel-b1", scans("A"), 0),
+                store.Append("parcel-b2", scans("B"), 0),
+                store.Append("parcel-b3", scans("C"), 0),
+            ]
+        )
+
+    assert refused.value.stream_id == "parcel-b2"
+    assert refused.value.expected_version == 0
+    assert refused.value.actual_version == 1
+    assert store.read_stream("parcel-b1") == [] and store.read_stream("parcel-b3") == []
+
+
+def test_a_batch_may_append_several_events_to_one_new_stream():
+    store.append_batch(
+        [
+            store.Append("parcel-multi", scans("A", "B", "C"), 0),
+            store.Append("parcel-x", scans("D"), 0),
+        ]
+    )
+
+    assert [e.version for e in store.read_stream("parcel-multi")] == [1, 2, 3]

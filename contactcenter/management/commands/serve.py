@@ -2,6 +2,8 @@
 (projections, router, SMTP listener) as threads. `make run` uses it."""
 
 import logging
+import os
+import signal
 
 from daphne.endpoints import build_endpoint_description_strings
 from daphne.server import Server
@@ -9,8 +11,8 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.management.base import BaseCommand
 
-from contactcenter import workers
 from contactcenter.demo import PASSWORD
+from contactcenter.workers import supervision
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +38,13 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, smtp_port, no_workers, **options):
         from contactcenter.asgi import application
 
-        loops = [] if no_workers else workers.start_embedded(smtp_port=smtp_port, host=host)
+        supervisor = None
+        if not no_workers:
+            supervisor = supervision.start(
+                "embedded", on_fatal=self._exit_soon, smtp_port=smtp_port, host=host
+            )
         base = f"http://{host}:{port}"
-        self.stdout.write(self._banner(base, smtp_port, loops))
+        self.stdout.write(self._banner(base, smtp_port, supervisor.names if supervisor else []))
         server = Server(
             application=ASGIStaticFilesHandler(application),
             endpoints=build_endpoint_description_strings(host=host, port=port),
@@ -48,13 +54,17 @@ class Command(BaseCommand):
         try:
             server.run()
         finally:
-            for loop in loops:
-                loop.stop()
-            for loop in loops:
-                loop.join(timeout=5)
+            if supervisor is not None:
+                supervisor.stop()
+        if supervisor is not None and supervisor.fatal:
+            raise SystemExit(1)  # a loop that cannot recover: let the process be restarted
 
-    def _banner(self, base: str, smtp_port: int, loops) -> str:
-        running = ", ".join(loop.name for loop in loops) or "none (--no-workers)"
+    def _exit_soon(self, reason: str) -> None:
+        """From the watchdog: stop Daphne as a SIGTERM would; `handle` then exits non-zero."""
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def _banner(self, base: str, smtp_port: int, loops: list[str]) -> str:
+        running = ", ".join(loops) or "none (--no-workers)"
         lines = [
             "",
             "Contact center is starting.",

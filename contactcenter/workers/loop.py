@@ -1,0 +1,170 @@
+"""`Loop`: a background thread that calls one step function round after round.
+
+A loop must outlive anything a round can throw at it — a database restart, a Redis hiccup, a
+bug in one event's handler — because a dead router thread in a live process means no offers,
+timers or overflows until someone notices. So everything a round does (the step *and* working
+out how long to wait) runs inside the error handler; a failing round backs off with jitter,
+drops its database connection, and says so in the log and in `health()`, which `/healthz`,
+the heartbeat and the process's watchdog read (contactcenter/workers/supervision.py).
+"""
+
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+# Pauses between failing rounds: doubling from the first to the longest, with jitter so the
+# loops of many processes do not all knock on a recovering database at the same instant.
+FIRST_BACKOFF_SECONDS = 0.25
+LONGEST_BACKOFF_SECONDS = 2.0
+# While a loop keeps failing, a reminder in the log this often (not one line per round).
+REMIND_EVERY_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Health:
+    """One loop's health as `/healthz` and the heartbeat show it."""
+
+    name: str
+    alive: bool
+    started_at: datetime
+    last_success_at: datetime | None
+    rounds: int
+    failures: int  # consecutive failed rounds; 0 while it works
+    failing_for: float  # seconds since the first of those failures (0 while it works)
+    busy_for: float  # seconds the round in progress has taken so far (0 between rounds)
+    last_error: str
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "alive": self.alive,
+            "started_at": self.started_at.isoformat(),
+            "last_success_at": self.last_success_at.isoformat() if self.last_success_at else None,
+            "rounds": self.rounds,
+            "failures": self.failures,
+            "failing_for": round(self.failing_for, 1),
+            "busy_for": round(self.busy_for, 1),
+            "last_error": self.last_error,
+        }
+
+
+class Loop(threading.Thread):
+    """Calls `step()` until stopped; waits `idle` seconds (or until woken) after a round that
+    did nothing. `idle` may be a function (the router asks the database when its next timer
+    is due); it runs inside the error handler like the step."""
+
+    def __init__(self, name: str, step: Callable[[], int], idle: float | Callable[[], float] = 1.0):
+        super().__init__(name=name, daemon=True)
+        self.step = step
+        self._idle = idle
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._started_at = timezone.now()
+        self._last_success_at: datetime | None = None
+        self._rounds = 0
+        self._failures = 0
+        self._failing_since = 0.0  # monotonic
+        self._round_started = 0.0  # monotonic; 0 between rounds
+        self._last_error = ""
+        self._reminded_at = 0.0
+
+    @property
+    def idle(self) -> float:
+        return self._idle() if callable(self._idle) else self._idle
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        log.info("%s started", self.name)
+        while not self._stopping.is_set():
+            pause = self._round()
+            if pause > 0:
+                self._wake.wait(pause)
+                self._wake.clear()
+        with contextlib.suppress(Exception):
+            connection.close()
+        log.info("%s stopped", self.name)
+
+    def _round(self) -> float:
+        """One round; returns how long to wait before the next."""
+        started = self._round_started = time.monotonic()
+        try:
+            close_old_connections()
+            done = self.step()
+            pause = 0.0 if done else max(0.0, self.idle)
+        except Exception as error:
+            return self._failed(error, started)
+        finally:
+            self._round_started = 0.0
+            self._rounds += 1
+        self._succeeded()
+        return pause
+
+    def _succeeded(self) -> None:
+        self._last_success_at = timezone.now()
+        if self._failures:
+            log.warning(
+                "%s recovered after %d failed rounds (%.1f s)",
+                self.name,
+                self._failures,
+                time.monotonic() - self._failing_since,
+            )
+            self._failures = 0
+            self._last_error = ""
+
+    def _failed(self, error: Exception, started: float) -> float:
+        now = time.monotonic()
+        self._failures += 1
+        self._last_error = f"{type(error).__name__}: {error}"[:500]
+        if self._failures == 1:
+            # From the start of the round: waiting 10 s for a connection that never came is
+            # 10 s of failing.
+            self._failing_since, self._reminded_at = started, now
+            log.exception("%s: a round failed; retrying with backoff", self.name)
+        elif now - self._reminded_at >= REMIND_EVERY_SECONDS:
+            self._reminded_at = now
+            log.error(
+                "%s: still failing after %d rounds (%.0f s): %s",
+                self.name,
+                self._failures,
+                now - self._failing_since,
+                self._last_error,
+            )
+        # A connection that broke mid-round is useless; the next round opens a fresh one.
+        with contextlib.suppress(Exception):
+            connection.close()
+        cap = min(LONGEST_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self._failures - 1))
+        return random.uniform(cap / 2, cap)
+
+    def health(self) -> Health:
+        now = time.monotonic()
+        return Health(
+            name=self.name,
+            alive=self.is_alive(),
+            started_at=self._started_at,
+            last_success_at=self._last_success_at,
+            rounds=self._rounds,
+            failures=self._failures,
+            failing_for=now - self._failing_since if self._failures else 0.0,
+            busy_for=now - self._round_started if self._round_started else 0.0,
+            last_error=self._last_error,
+        )

@@ -1,0 +1,142 @@
+"""Background loops survive whatever a round throws at them, and say how they are doing."""
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError
+from django.test import override_settings
+
+from contactcenter.workers import supervision
+from contactcenter.workers.loop import Loop
+
+
+def eventually(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+class Flaky:
+    """Fails its first `failures` calls the way a database outage does, then works."""
+
+    def __init__(self, failures: int, result=0):
+        self.failures = failures
+        self.calls = 0
+        self.result = result
+
+    def __call__(self):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise OperationalError("connection refused: is the server running?")
+        return self.result
+
+
+def running(loop: Loop) -> Loop:
+    loop.start()
+    return loop
+
+
+def test_a_loop_survives_the_database_failing_while_it_works_out_how_long_to_wait():
+    """Issue 13.1: the router's idle time is a database query; it ran outside the error
+    handler, so an outage of a few seconds ended the router thread for good."""
+    steps = []
+    idle = Flaky(failures=3, result=0.01)
+    loop = running(Loop("router-like", lambda: steps.append(1) or 0, idle=idle))
+    try:
+        eventually(lambda: len(steps) >= 6)
+        assert loop.is_alive()
+        assert idle.calls > 3
+    finally:
+        loop.stop()
+        loop.join(5)
+
+
+def test_a_failing_loop_reports_its_failures_and_its_recovery():
+    step = Flaky(failures=3)
+    loop = running(Loop("flaky", step, idle=0.01))
+    try:
+        eventually(lambda: loop.health().failures >= 2)
+        failing = loop.health()
+        assert failing.alive and failing.last_error.startswith("OperationalError")
+        assert failing.last_success_at is None
+
+        eventually(lambda: loop.health().last_success_at is not None)
+        recovered = loop.health()
+        assert recovered.failures == 0 and recovered.last_error == ""
+        assert recovered.rounds >= 4
+    finally:
+        loop.stop()
+        loop.join(5)
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_while_a_loop_of_this_process_keeps_failing(client):
+    broken = Loop("broken", Flaky(failures=10**9), idle=0.01)
+    supervisor = supervision.Supervisor([broken], on_fatal=lambda reason: None)
+    with override_settings(WORKER_UNHEALTHY_SECONDS=0.2, WORKER_GIVE_UP_SECONDS=3600):
+        supervisor.start()
+        try:
+            eventually(lambda: broken.health().failing_for > 0.3)
+            response = client.get("/healthz")
+        finally:
+            supervisor.stop()
+
+    assert response.status_code == 503
+    (loop,) = response.json()["loops"]
+    assert loop["name"] == "broken" and not loop["healthy"]
+    assert "failing for" in loop["problem"] and "OperationalError" in loop["problem"]
+
+
+@pytest.mark.django_db
+def test_healthz_shows_each_loop_of_this_process_while_they_work(client):
+    fine = Loop("fine", lambda: 0, idle=0.01)
+    supervisor = supervision.Supervisor([fine], on_fatal=lambda reason: None)
+    supervisor.start()
+    try:
+        eventually(lambda: fine.health().last_success_at is not None)
+        response = client.get("/healthz")
+    finally:
+        supervisor.stop()
+
+    assert response.status_code == 200
+    (loop,) = response.json()["loops"]
+    assert loop["healthy"] and loop["last_success_at"]
+
+
+def test_a_loop_that_cannot_recover_is_reported_beyond_recovery():
+    fatal = threading.Event()
+    reasons = []
+    broken = Loop("broken", Flaky(failures=10**9), idle=0.01)
+
+    def on_fatal(reason: str) -> None:
+        reasons.append(reason)
+        fatal.set()
+
+    supervisor = supervision.Supervisor([broken], on_fatal=on_fatal)
+    with override_settings(WORKER_GIVE_UP_SECONDS=0.5):
+        supervisor.start()
+        try:
+            assert fatal.wait(10)
+        finally:
+            supervisor.stop()
+
+    assert "broken has failed every round" in reasons[0]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_loop_whose_thread_died_is_reported_beyond_recovery():
+    fatal = threading.Event()
+
+    def dies() -> int:
+        raise SystemExit  # not an Exception: nothing in the loop catches it
+
+    supervisor = supervision.Supervisor([Loop("doomed", dies)], on_fatal=lambda r: fatal.set())
+    supervisor.start()
+    try:
+        assert fatal.wait(10)
+    finally:
+        supervisor.stop()
+    assert supervisor.fatal == "doomed is no longer running"
