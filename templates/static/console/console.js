@@ -18,12 +18,13 @@
   var backoff = 1000;
   var refs = 0;
   var lastTyping = 0;
+  var lastSync = 0;   // when the last snapshot was asked for (or came with a connect)
 
   // -- the socket ---------------------------------------------------------------------------
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/ws/agent/");
-    socket.onopen = function () { backoff = 1000; setConnection(true); };
+    socket.onopen = function () { backoff = 1000; lastSync = Date.now(); setConnection(true); };
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function (event) {
       setConnection(false);
@@ -71,6 +72,22 @@
     if (error) { toast(error); }
     if (callback) { callback(error, frame); }
   }
+
+  // Pushes are hints (docs/websocket-protocol.md): one lost on the way — an offer, say — is
+  // repaired by a fresh snapshot at least every `resync_seconds`, and at once when the page
+  // becomes visible again or the network comes back (a laptop waking up).
+  function resync() {
+    if (!socket || socket.readyState !== WebSocket.OPEN) { return; }
+    lastSync = Date.now();
+    request("sync", {});
+  }
+  setInterval(function () {
+    if (Date.now() - lastSync >= (me.resync_seconds || 30) * 1000) { resync(); }
+  }, 1000);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { resync(); }
+  });
+  window.addEventListener("online", resync);
 
   function applySnapshot(snapshot) {
     me = Object.assign(me, snapshot.me);
