@@ -3,7 +3,8 @@
 Inbound mail arrives over SMTP (`listener.py`: `manage.py run_smtp`, and a thread of
 `make run`) or an ESP's inbound webhook (`webhooks.py`: Mailgun, SendGrid, Postmark, Amazon
 SES at `POST /hooks/email/<esp>/inbound/`). Both hand the message to `intake.receive`, which
-parses it (`parsing.py`), tells people from robots and bounces (`noise.py`), threads it
+parses it (`parsing.py`), tells people from robots (`noise.py`, with `bounces.py`,
+`auto_replies.py` and `mailing_lists.py`: the signals of each kind), threads it
 (`threads.py`: In-Reply-To, References, then the reply token of `addresses.py`), stores its
 files (`storage.py`) and appends it with `ingest()` plus, for a new conversation, the
 auto-acknowledgement. Outbound, `outbound.EmailAdapter` sends each MessageSent through

@@ -84,11 +84,10 @@ def receive(
     if raw is None:
         raw = _serialise(message)
         _check_size(raw, inbox)
-    sender = _sender(mail.from_address, envelope_from)
-    external_id = ref_key(mail.message_id) or fallback_id or f"sha256:{content_hash(raw)}"
-
     ours = our_addresses()
     verdict = noise.classify(mail, envelope_from=envelope_from, our_addresses=ours)
+    sender = _sender(mail.from_address, envelope_from, _stand_ins(mail, inbox, verdict))
+    external_id = ref_key(mail.message_id) or fallback_id or f"sha256:{content_hash(raw)}"
     automated = verdict.reason or _over_limit(channel, sender)
     addressed_to = [*recipients, *mail.delivered_to, *mail.to, *mail.cc]
     thread = threads.find(mail, addressed_to, channel.inboxes)
@@ -119,7 +118,7 @@ def receive(
     with acting_as(f"provider:{via}"):
         result, acknowledged = _record(inbound, inbox, bounce)
     if result.dropped:
-        log.info("%s from %s: %s", external_id, sender, result.dropped)
+        log.info("%s from %s: %s (%s)", external_id, sender, result.dropped, automated)
     return Outcome(
         interaction_id=result.interaction_id,
         message_id=result.message_id,
@@ -178,12 +177,13 @@ def _check_size(raw: bytes, inbox: Inbox) -> None:
         raise Refused(552, f"message is {len(raw)} bytes; {inbox.address} takes at most {limit}")
 
 
-def _sender(from_address: str, envelope_from: str | None) -> str:
-    """The address to answer: From, else the envelope sender, if either is one we can use."""
+def _sender(from_address: str, envelope_from: str | None, stand_ins: tuple[str, ...] = ()) -> str:
+    """The address to answer: From, else the envelope sender, if either is one we can use;
+    else, for automated mail, the first of `stand_ins` that is one."""
     candidates = [
         a for a in (from_address, bare(envelope_from or "")) if a and len(a) <= ADDRESS_LENGTH
     ]
-    for address in candidates:
+    for address in [*candidates, *stand_ins]:
         try:
             return normalise("email", address).address
         except InvalidIdentity:
@@ -191,6 +191,17 @@ def _sender(from_address: str, envelope_from: str | None) -> str:
     if candidates:
         raise Refused(554, f"{candidates[0]!r} is not an e-mail address we can answer")
     raise Refused(554, "the message has no sender address (From)")
+
+
+def _stand_ins(mail: ParsedMail, inbox: Inbox, verdict: noise.Verdict) -> tuple[str, ...]:
+    """Who sent automated mail that names no sender (a DSN without From, from the null
+    sender): the reporting server's mailer daemon, else ours. Refusing it would only bounce
+    a bounce; taken, it is recorded where it belongs or dropped."""
+    if not verdict.automated:
+        return ()
+    host = mail.report.reporting_mta.lower() if mail.report else ""
+    ours = inbox.address.rpartition("@")[2]
+    return tuple(f"mailer-daemon@{h}" for h in (host, ours) if h and len(h) < ADDRESS_LENGTH - 20)
 
 
 def _over_limit(channel, sender: str) -> str:

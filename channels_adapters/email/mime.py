@@ -37,14 +37,14 @@ CHARSET_ALIASES = {
 MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
 
-def header_values(message: Message, charsets: tuple[str, ...] = ()) -> dict[str, str]:
-    """First value of each header, decoded (RFC 2047, raw 8-bit), one line each."""
-    found: dict[str, str] = {}
+def header_values(message: Message, charsets: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
+    """Every value of each header in order, decoded (RFC 2047, raw 8-bit), one line each."""
+    found: dict[str, list[str]] = {}
     for name, value in message.raw_items():
         key = str(name).strip().lower()
-        if key and key not in found:
-            found[key] = decode_header_value(value, charsets)
-    return found
+        if key:
+            found.setdefault(key, []).append(decode_header_value(value, charsets))
+    return {key: tuple(values) for key, values in found.items()}
 
 
 def all_values(message: Message, name: str, charsets: tuple[str, ...] = ()) -> str:

@@ -51,6 +51,7 @@ class ParsedMail:
     html: str = ""  # as sent: not yet sanitised
     attachments: tuple[MailAttachment, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)  # lower-case name -> first value
+    all_headers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # -> every value
     content_type: str = ""
     report: DeliveryReport | None = None  # when the message is a delivery status notification
     enclosed_message_ids: tuple[str, ...] = ()  # of messages or headers attached to it
@@ -58,6 +59,15 @@ class ParsedMail:
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
+
+    def header_all(self, name: str) -> tuple[str, ...]:
+        """Every value of a header that may be repeated (Delivered-To, X-Loop)."""
+        return self.all_headers.get(name.lower(), ())
+
+    def has_header(self, name: str) -> bool:
+        """Whether the header is there at all: some say what they say by being present,
+        empty (Exchange's `X-MS-Exchange-Message-Is-Ndr:`)."""
+        return name.lower() in self.headers
 
 
 def parse(raw: bytes) -> ParsedMail:
@@ -72,7 +82,8 @@ def parse(raw: bytes) -> ParsedMail:
 
 def parse_message(message: Message) -> ParsedMail:
     charsets = charsets_of(message)
-    headers = header_values(message, charsets)
+    all_headers = header_values(message, charsets)
+    headers = {name: values[0] for name, values in all_headers.items()}
     if not headers:
         raise Unparseable("the message has no headers")
     name, address = _sender(headers.get("from", ""))
@@ -110,6 +121,7 @@ def parse_message(message: Message) -> ParsedMail:
         html=html,
         attachments=tuple(attachments),
         headers=headers,
+        all_headers=all_headers,
         content_type=mime_type,
         report=delivery_report(message, mime_type, reports, text),
         enclosed_message_ids=tuple(
@@ -120,12 +132,17 @@ def parse_message(message: Message) -> ParsedMail:
 
 
 def _sender(value: str) -> tuple[str, str]:
+    """The first From with an address; else the name alone (`From: MAILER-DAEMON <>`)."""
     pairs = getaddresses([value]) if value else []
     for name, address in pairs:
         address = bare(address)
         if address:
             return clean_line(name), address
-    return "", ""
+    names = [clean_line(name) for name, _ in pairs if name.strip()]
+    if names:
+        return names[0], ""
+    # No address at all: `From: Webshield SMTP V4.5 Mail Service` is a name, nothing more.
+    return (clean_line(value) if "@" not in value and "<" not in value else ""), ""
 
 
 def _date(value: str) -> datetime | None:

@@ -48,6 +48,7 @@ class DeliveryReport:
     action: str = ""  # failed, delayed, delivered, relayed, expanded
     status: str = ""  # 5.1.1
     diagnostic: str = ""  # smtp; 550 5.1.1 user unknown
+    reporting_mta: str = ""  # the host that wrote the report (Reporting-MTA: dns; host)
 
     @property
     def failed(self) -> bool:
@@ -184,6 +185,7 @@ def _delivery_status(part: Message) -> DeliveryReport:
                     fields[name.strip().lower()] = value.strip()
             blocks.append(fields)
     recipients, action, status, diagnostic = [], "", "", ""
+    reporting_mta = next((f["reporting-mta"] for f in blocks if f.get("reporting-mta")), "")
     for fields in blocks:
         recipient = fields.get("final-recipient") or fields.get("original-recipient")
         if recipient:
@@ -196,6 +198,7 @@ def _delivery_status(part: Message) -> DeliveryReport:
         action=action,
         status=status,
         diagnostic=diagnostic,
+        reporting_mta=clean_line(reporting_mta.split(";")[-1])[:253],
     )
 
 
@@ -204,11 +207,7 @@ def delivery_report(
 ) -> DeliveryReport | None:
     """The delivery status notification this message is (RFC 3462/3464), if it is one. A
     forwarded message or a read receipt also carries a message inside: those are no bounce."""
-    try:
-        report_type = str(message.get_param("report-type") or "").lower()
-    except Exception:
-        report_type = ""
-    if content_type != "multipart/report" or report_type != "delivery-status":
+    if not _is_delivery_report(message, content_type):
         return None
     merged = DeliveryReport()
     for report in reports:
@@ -218,9 +217,42 @@ def delivery_report(
             action=merged.action or report.action,
             status=merged.status or report.status,
             diagnostic=merged.diagnostic or report.diagnostic,
+            reporting_mta=merged.reporting_mta or report.reporting_mta,
         )
     if not merged.original_message_id:
         found = MESSAGE_ID_LINE.search(text)
         if found:
             merged = DeliveryReport(**{**merged.__dict__, "original_message_id": found.group(1)})
     return merged
+
+
+def _is_delivery_report(message: Message, ctype: str) -> bool:
+    """A delivery-status part on its own, a multipart/report of report-type delivery-status
+    (or, unlabelled, holding one), or such a report as the first layer inside the
+    multipart/mixed some servers wrap it in (Exchange). A message/delivery-status part loose
+    in a multipart/mixed is what a person forwarding a bounce inline sends: no report."""
+    if ctype == "message/delivery-status":
+        return True
+    if ctype == "multipart/report":
+        return _reports_delivery(message)
+    if ctype.startswith("multipart/"):
+        return any(
+            content_type(child) == "multipart/report" and _reports_delivery(child)
+            for child in _children(message)
+        )
+    return False
+
+
+def _reports_delivery(report: Message) -> bool:
+    try:
+        kind = str(report.get_param("report-type") or "").lower()
+    except Exception:
+        kind = ""
+    if kind:
+        return kind == "delivery-status"
+    return any(content_type(child) == "message/delivery-status" for child in _children(report))
+
+
+def _children(part: Message) -> list[Message]:
+    children = part.get_payload()
+    return [c for c in children if isinstance(c, Message)] if isinstance(children, list) else []

@@ -74,7 +74,7 @@ def test_an_out_of_office_reply_to_us_is_recorded_on_the_interaction_and_not_ans
 
     entry = TranscriptEntry.objects.filter(kind="inbound").last()
     assert entry.interaction_id == interaction.id
-    assert entry.channel_data["automated_reason"] == "Auto-Submitted: auto-replied"
+    assert entry.channel_data["automated_reason"].startswith("Auto-Submitted: auto-replied")
     interaction.refresh_from_db()
     assert interaction.state == "closed"  # an auto-reply reopens nothing
     assert acknowledgements() == 1
@@ -143,6 +143,45 @@ def test_the_same_bounce_twice_records_one_failure(listener, acknowledged):
     send(listener, postfix_bounce(ack.external_id), sender="")
 
     assert Event.objects.filter(type="MessageDeliveryFailed").count() == 1
+
+
+def test_a_bounce_without_a_from_still_marks_our_message_failed(listener, acknowledged):
+    interaction, ack = acknowledged
+    raw = postfix_bounce(ack.external_id).replace(
+        b"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\r\n", b""
+    )
+
+    send(listener, raw, sender="")  # refused before: "the message has no sender address"
+
+    ack.refresh_from_db()
+    assert ack.delivery_status == "failed"
+    bounce = TranscriptEntry.objects.filter(kind="inbound").last()
+    assert bounce.interaction_id == interaction.id
+    assert bounce.author_name == "mailer-daemon@mx.example.org"  # its Reporting-MTA
+    assert Interaction.objects.count() == 1 and acknowledgements() == 1
+
+
+def test_an_out_of_office_from_the_null_sender_marks_nothing_failed(listener, acknowledged):
+    # RFC 3834 asks auto-replies to be sent from the null sender, as bounces are.
+    interaction, ack = acknowledged
+
+    send(
+        listener,
+        mail(
+            subject="Automatic reply: Where is my order?",
+            In_Reply_To=ack.external_id,
+            Auto_Submitted="auto-replied",
+        ),
+        sender="",
+    )
+
+    ack.refresh_from_db()
+    assert ack.delivery_status == "sent"
+    assert not Event.objects.filter(type="MessageDeliveryFailed").exists()
+    entry = TranscriptEntry.objects.filter(kind="inbound").last()
+    assert entry.interaction_id == interaction.id
+    assert not entry.channel_data["automated_reason"].startswith("bounce")
+    assert acknowledgements() == 1
 
 
 def test_a_bounce_of_something_we_never_sent_is_dropped_without_harm(listener):
