@@ -57,6 +57,7 @@ class Agent:
     async def _session(self, ws, stop: asyncio.Event) -> None:
         await self._request(ws, "presence", presence="available")
         syncing = asyncio.create_task(self._keep_syncing(ws, stop))
+        closing = asyncio.create_task(self._close_on(stop, ws))
         try:
             async for raw in ws:
                 frame = json.loads(raw)
@@ -71,6 +72,12 @@ class Agent:
                     return
         finally:
             syncing.cancel()
+            closing.cancel()
+
+    @staticmethod
+    async def _close_on(stop: asyncio.Event, ws) -> None:
+        await stop.wait()
+        await ws.close()
 
     async def _keep_syncing(self, ws, stop: asyncio.Event) -> None:
         with contextlib.suppress(websockets.WebSocketException):
