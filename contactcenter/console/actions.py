@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from contactcenter import groups
 from contactcenter.console import canned, state
 from contactcenter.console.models import CannedResponse
 from contactcenter.events.context import acting_as
@@ -36,6 +37,15 @@ def _handling(user: AbstractBaseUser, interaction_id: str) -> Interaction:
     if row.agent_id != user.pk:
         raise Forbidden("you are not handling this interaction")
     return row
+
+
+def typing_audience(user: AbstractBaseUser, interaction_id: str) -> list[str]:
+    """Who sees the handling agent typing besides the interaction's watchers: the web chat
+    visitor. Anyone else typing is refused, so a watcher cannot pose as the agent."""
+    row = _handling(user, interaction_id)
+    if row.channel != "webchat":
+        return []
+    return [groups.visitor(row.channel_key, row.threading_key)]
 
 
 def set_presence(user, presence_: str, reason: str = "") -> None:
