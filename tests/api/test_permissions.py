@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from contactcenter.api.models import ApiToken
+from routing import router
 from tests.api.conftest import chat_on, client_for, offered_to_and_accepted
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,18 @@ def test_the_session_works_too_for_the_browser(client, alice):
     client.force_login(alice)
 
     assert client.get("/api/v1/queues/").status_code == 200
+
+
+def test_an_agent_sees_only_their_own_agent_record_and_work(as_alice, as_sam, alice, bob, sam):
+    chat = chat_on("billing-site")
+    client_for(bob).post(f"/api/v1/agents/{bob.pk}/presence/", {"presence": "available"})
+    router.route_once()
+
+    listed = as_alice.get("/api/v1/agents/").json()
+    another = as_alice.get(f"/api/v1/agents/{bob.pk}/")
+    everyone = {a["username"]: a for a in as_sam.get("/api/v1/agents/").json()}
+
+    assert [a["username"] for a in listed] == ["alice"]
+    assert another.status_code == 404
+    assert as_alice.get(f"/api/v1/agents/{alice.pk}/").json()["username"] == "alice"
+    assert everyone["bob"]["work"][0]["interaction_id"] == chat
