@@ -1,5 +1,6 @@
 """Who may open which interaction: an agent their queues' work and what they hold; a
-supervisor everything. The console, the API and attachment downloads all ask here."""
+supervisor everything. A customer is visible through the interactions one may open, never
+on their own. The console, the API and attachment downloads all ask here (docs/security.md)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -30,3 +31,19 @@ def visible_interactions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Int
 
 def can_open(user: AbstractBaseUser | AnonymousUser, interaction_id: str) -> bool:
     return visible_interactions(user).filter(pk=interaction_id).exists()
+
+
+def can_see_customer(user: AbstractBaseUser | AnonymousUser, customer_id: str) -> bool:
+    """Through work one may open: the customer's interactions, or those of a duplicate merged
+    into them."""
+    from crm.timeline import customer_ids
+
+    if is_supervisor(user):
+        return True
+    mine = visible_interactions(user).filter(customer_id__in=customer_ids(customer_id))
+    return mine.exists()
+
+
+def may_start_in(user: AbstractBaseUser | AnonymousUser, queue_id: int | None) -> bool:
+    """Work an agent starts goes into one of their queues (or none: then only they hold it)."""
+    return queue_id is None or is_supervisor(user) or queue_id in agent_queue_ids(user)

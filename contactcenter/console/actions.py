@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from contactcenter import groups
+from contactcenter.access import can_see_customer
 from contactcenter.console import canned, state
 from contactcenter.console.models import CannedResponse
 from contactcenter.events.context import acting_as
@@ -174,11 +175,7 @@ def canned_text(user, interaction_id: str, canned_id: int) -> str:
 
 
 def customer_note(user, customer_id: str, text: str) -> str:
-    if (
-        not Interaction.objects.filter(customer_id=customer_id)
-        .filter(pk__in=state.visible_ids(user))
-        .exists()
-    ):
+    if not can_see_customer(user, customer_id):
         raise Forbidden("that customer is not in your queues")
     with acting_as(actor(user)):
         return customers.add_note(

@@ -6,6 +6,9 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from contactcenter.api.models import ApiToken
+from contactcenter.interactions.models import Interaction
+from crm import customers
+from crm.identities import IdentityKind, normalise
 from routing import router
 from tests.api.conftest import chat_on, client_for, offered_to_and_accepted
 
@@ -110,3 +113,44 @@ def test_an_agent_sees_only_their_own_agent_record_and_work(as_alice, as_sam, al
     assert another.status_code == 404
     assert as_alice.get(f"/api/v1/agents/{alice.pk}/").json()["username"] == "alice"
     assert everyone["bob"]["work"][0]["interaction_id"] == chat
+
+
+def outbound(client, queue, **whom):
+    return client.post(
+        "/api/v1/interactions/",
+        {
+            "channel": "email",
+            "channel_key": "support@example.com",
+            "queue_id": queue.pk,
+            "subject": "Hello",
+            "text": "We would like a word.",
+            **whom,
+        },
+        format="json",
+    )
+
+
+def test_an_agent_starts_conversations_only_in_their_queues_with_customers_they_may_see(
+    as_alice, as_sam, alice, sam, support, billing
+):
+    billed = Interaction.objects.get(pk=chat_on("billing-site", "about my invoice"))
+    dora = normalise(IdentityKind.EMAIL, "dora@example.org")
+    customers.add_identity(billed.customer_id, dora)
+
+    other_queue = outbound(as_alice, billing, identity={"kind": "email", "address": "e@x.org"})
+    by_id = outbound(as_alice, support, customer_id=billed.customer_id)
+    by_address = outbound(as_alice, support, identity={"kind": "email", "address": dora.address})
+    new_address = outbound(as_alice, support, identity={"kind": "email", "address": "e@x.org"})
+    by_supervisor = outbound(as_sam, billing, customer_id=billed.customer_id)
+
+    assert other_queue.status_code == 403
+    assert other_queue.json()["detail"] == "You are not in queue Billing."
+    assert (by_id.status_code, by_id.json()["detail"]) == (
+        400,
+        f"no customer {billed.customer_id}",
+    )
+    assert by_address.status_code == 403
+    assert (new_address.status_code, by_supervisor.status_code) == (201, 201)
+    visible = as_alice.get("/api/v1/customers/", {"identity": f"email:{dora.address}"})
+    assert visible.json()["results"] == []
+    assert as_alice.get(f"/api/v1/customers/{billed.customer_id}/").status_code == 404
