@@ -8,6 +8,8 @@ from django.db.models import Q, QuerySet
 from contactcenter.interactions.models import Interaction
 from contactcenter.roles import is_supervisor
 
+ENDED = ("closed", "abandoned")
+
 
 def agent_queue_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
     from routing.models import AgentProfile
@@ -25,7 +27,9 @@ def visible_interactions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Int
         Q(queue_id__in=agent_queue_ids(user))
         | Q(agent_id=user.pk)
         | Q(offer_agent_id=user.pk)
-        | Q(last_agent_id=user.pk)
+        # What one handled stays readable once it ended; handed off live to a queue not
+        # one's own, it is someone else's conversation.
+        | Q(last_agent_id=user.pk, state__in=ENDED)
     )
 
 

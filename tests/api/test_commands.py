@@ -81,17 +81,17 @@ def test_a_transfer_to_another_queue_puts_it_back_in_line_there(as_alice, alice,
     chat = chat_on("support-site")
     offered_to_and_accepted(chat, alice)
 
+    bad = as_alice.post(f"/api/v1/interactions/{chat}/transfer/", {"kind": "sideways"})
     answer = as_alice.post(
         f"/api/v1/interactions/{chat}/transfer/",
         {"kind": "queue", "to_queue": billing.pk, "note": "refund question"},
     )
 
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert "kind" in bad.json()["errors"]
     assert answer.status_code == 200
     assert (answer.json()["state"], answer.json()["queue_id"]) == ("queued", billing.pk)
     assert types(chat)[-2:] == ["InteractionTransferred", "InteractionQueued"]
-    bad = as_alice.post(f"/api/v1/interactions/{chat}/transfer/", {"kind": "sideways"})
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
-    assert "kind" in bad.json()["errors"]
 
 
 def test_rejecting_an_offer_and_answering_an_offer_that_is_not_yours(as_alice, as_bob, alice, bob):

@@ -154,3 +154,43 @@ def test_an_agent_starts_conversations_only_in_their_queues_with_customers_they_
     visible = as_alice.get("/api/v1/customers/", {"identity": f"email:{dora.address}"})
     assert visible.json()["results"] == []
     assert as_alice.get(f"/api/v1/customers/{billed.customer_id}/").status_code == 404
+
+
+def test_an_agents_rights_end_when_they_hand_the_interaction_off(
+    as_alice, as_sam, alice, sam, support, billing
+):
+    to_colleagues = chat_on("support-site", "first chat")
+    offered_to_and_accepted(to_colleagues, alice)
+    elsewhere = chat_on("support-site", "second chat")
+    offered_to_and_accepted(elsewhere, alice)
+    as_alice.post(
+        f"/api/v1/interactions/{to_colleagues}/transfer/", {"kind": "queue", "to_queue": support.pk}
+    )
+    as_alice.post(
+        f"/api/v1/interactions/{elsewhere}/transfer/", {"kind": "queue", "to_queue": billing.pk}
+    )
+
+    still_in_my_queue = as_alice.get(f"/api/v1/interactions/{to_colleagues}/")
+    send = as_alice.post(f"/api/v1/interactions/{to_colleagues}/messages/", {"text": "me again"})
+    close = as_alice.post(f"/api/v1/interactions/{to_colleagues}/close/", {"reason": "spam"})
+    gone_live = as_alice.get(f"/api/v1/interactions/{elsewhere}/transcript/")
+    send_there = as_alice.post(f"/api/v1/interactions/{elsewhere}/messages/", {"text": "hi"})
+
+    assert still_in_my_queue.json()["state"] == "queued"
+    assert (send.status_code, close.status_code) == (403, 403)
+    assert (gone_live.status_code, send_there.status_code) == (404, 404)
+    assert as_sam.get(f"/api/v1/interactions/{elsewhere}/").status_code == 200
+
+
+def test_the_agent_who_closed_an_outbound_conversation_cannot_write_on_it_as_a_supervisor(
+    as_alice, alice, support
+):
+    started = outbound(as_alice, support, identity={"kind": "email", "address": "f@x.org"})
+    chat = started.json()["id"]
+    as_alice.post(f"/api/v1/interactions/{chat}/close/", {"reason": "api"})
+
+    late = as_alice.post(f"/api/v1/interactions/{chat}/messages/", {"text": "one more thing"})
+    history = as_alice.get(f"/api/v1/interactions/{chat}/transcript/")
+
+    assert late.status_code == 409
+    assert [e["author"] for e in history.json()] == [f"agent:{alice.pk}"]
