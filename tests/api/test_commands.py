@@ -176,3 +176,27 @@ def test_an_outbound_request_needs_exactly_one_way_to_name_the_customer(as_alice
     assert neither.status_code == 400
     assert neither.json()["detail"] == "Give either customer_id or identity."
     assert (unknown.status_code, unknown.json()["detail"]) == (400, "no customer nobody")
+
+
+def test_a_client_message_id_makes_a_resend_idempotent_on_its_own_interaction_only(
+    as_alice, alice
+):
+    first, second = chat_on("support-site", "one"), chat_on("support-site", "two")
+    offered_to_and_accepted(first, alice)
+    offered_to_and_accepted(second, alice)
+
+    sent = as_alice.post(
+        f"/api/v1/interactions/{first}/messages/", {"text": "Hi", "client_message_id": "reply-1"}
+    )
+    resent = as_alice.post(
+        f"/api/v1/interactions/{first}/messages/", {"text": "Hi", "client_message_id": "reply-1"}
+    )
+    elsewhere = as_alice.post(
+        f"/api/v1/interactions/{second}/messages/", {"text": "Hey", "client_message_id": "reply-1"}
+    )
+
+    assert resent.json()["message_id"] == sent.json()["message_id"]
+    assert elsewhere.json()["message_id"] != sent.json()["message_id"]
+    texts = [e["text"] for e in as_alice.get(f"/api/v1/interactions/{second}/transcript/").json()]
+    assert texts == ["two", "Hey"]
+    assert types(first).count("MessageSent") == 1

@@ -93,9 +93,14 @@ async def test_a_resent_message_is_stored_once(center):
     first = await say(socket, "hello", "fixed-id")
     again = await say(socket, "hello", "fixed-id")
 
+    later = await say(socket, "still there?", "later-id")
+    later_again = await say(socket, "still there?", "later-id")
+
     assert again["duplicate"] and again["interaction_id"] == first["interaction_id"]
+    assert again["message_id"] == first["message_id"] != ""  # the real one, though it started
+    assert later_again["message_id"] == later["message_id"]  # the conversation
     events = await sync_to_async(store.read_stream)(stream_id(first["interaction_id"]))
-    assert [e.type for e in events].count("MessageReceived") == 1
+    assert [e.type for e in events].count("MessageReceived") == 2
     await socket.disconnect()
 
 
