@@ -226,6 +226,10 @@ REOPEN_WINDOW_SECONDS = env_int("REOPEN_WINDOW_SECONDS", 7 * 24 * 3600)
 # Visitors behind one address (an office NAT) share this budget; each visitor also has
 # its channel's own messages-per-minute limit.
 WEBCHAT_MESSAGES_PER_IP_PER_MINUTE = env_int("WEBCHAT_MESSAGES_PER_IP_PER_MINUTE", 120)
+# "E-mail me this conversation": mails (links to confirm an address included) a conversation
+# may send, and requests a server process takes from one IP address an hour.
+WEBCHAT_TRANSCRIPTS_PER_CONVERSATION = env_int("WEBCHAT_TRANSCRIPTS_PER_CONVERSATION", 3)
+WEBCHAT_TRANSCRIPTS_PER_IP_PER_HOUR = env_int("WEBCHAT_TRANSCRIPTS_PER_IP_PER_HOUR", 10)
 KPI_SHORT_ABANDON_SECONDS = env_int("KPI_SHORT_ABANDON_SECONDS", 5)
 KPI_FCR_WINDOW_HOURS = env_int("KPI_FCR_WINDOW_HOURS", 72)
 

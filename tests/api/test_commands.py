@@ -178,9 +178,7 @@ def test_an_outbound_request_needs_exactly_one_way_to_name_the_customer(as_alice
     assert (unknown.status_code, unknown.json()["detail"]) == (400, "no customer nobody")
 
 
-def test_a_client_message_id_makes_a_resend_idempotent_on_its_own_interaction_only(
-    as_alice, alice
-):
+def test_a_client_message_id_makes_a_resend_idempotent_on_its_own_interaction_only(as_alice, alice):
     first, second = chat_on("support-site", "one"), chat_on("support-site", "two")
     offered_to_and_accepted(first, alice)
     offered_to_and_accepted(second, alice)

@@ -228,6 +228,7 @@ async def test_coming_back_in_time_cancels_the_abandonment(center):
 async def test_when_the_chat_ends_the_visitor_rates_it_and_can_have_the_transcript(center):
     socket = await visitor_socket()
     await next_frame(socket, "welcome")
+    await socket.send_json_to({"type": "start", "name": "Vera", "email": "vera@example.org"})
     await say(socket, "help")
     interaction_id, agent_id = await route_and_accept()
     await sync_to_async(offers.end_conversation)(interaction_id, agent_id)
