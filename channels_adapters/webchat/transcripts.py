@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.utils.html import strip_tags
 
+from channels_adapters.webchat import tokens
 from channels_adapters.webchat import visitor as visitors
 from channels_adapters.webchat.tokens import Visitor
 from contactcenter.commands import command
@@ -28,10 +29,6 @@ LINK_SALT = "webchat.transcript-link"
 LINK_MAX_AGE_SECONDS = 24 * 3600
 LINK_PATH = "/widget/transcript/{token}/"
 MAILS = ("TranscriptEmailed", "TranscriptLinkEmailed")
-
-
-class BadLink(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -56,16 +53,18 @@ def request(visitor: Visitor, address: str) -> Outcome:
 
 
 def pending(token: str) -> tuple[Interaction, str]:
-    """The conversation and address a confirmation link stands for."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        raise BadLink("this link has expired; ask for the conversation again") from None
-    except signing.BadSignature:
-        raise BadLink("this is not a link we sent") from None
+    """The conversation and address a confirmation link stands for (tokens.BadToken if
+    none)."""
+    data = tokens.unsign(
+        token,
+        salt=LINK_SALT,
+        max_age=LINK_MAX_AGE_SECONDS,
+        expired="this link has expired; ask for the conversation again",
+        invalid="this is not a link we sent",
+    )
     interaction = Interaction.objects.filter(pk=data["i"]).first()
     if interaction is None:
-        raise BadLink("that conversation no longer exists")
+        raise tokens.BadToken("that conversation no longer exists")
     return interaction, data["to"]
 
 

@@ -84,7 +84,7 @@ def transcript_link(request, token: str):
     scanner following links sends nothing), whose POST sends the conversation."""
     try:
         _, address = transcripts.pending(token)
-    except transcripts.BadLink as error:
+    except tokens.BadToken as error:
         return _transcript_page(request, {"error": str(error)}, status=400)
     if request.method == "GET":
         return _transcript_page(request, {"to": address})

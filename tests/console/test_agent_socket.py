@@ -308,16 +308,21 @@ def about(frames: list[dict], interaction_id: str) -> list[dict]:
     ]
 
 
-async def test_an_agent_cannot_read_a_conversation_they_do_not_hold_by_a_bogus_accept(center):
-    visitor_id = str(uuid.uuid4())
-    visitor = await visitor_socket(visitor_id=visitor_id)
+async def chatting_with_alice(center, text: str):
+    """A visitor's chat that Alice accepted: the visitor's socket, Alice's, the chat's id."""
+    visitor = await visitor_socket(visitor_id=str(uuid.uuid4()))
     await next_frame(visitor, "welcome")
-    await visitor.send_json_to({"type": "message", "text": "My card", "client_message_id": "v1"})
+    await visitor.send_json_to({"type": "message", "text": text, "client_message_id": "v1"})
     interaction_id = (await next_frame(visitor, "ack"))["interaction_id"]
     alice = await agent_socket(center["alice"])
     await next_frame(alice, "snapshot")
     await route()
     await accepted(alice, interaction_id)
+    return visitor, alice, interaction_id
+
+
+async def test_an_agent_cannot_read_a_conversation_they_do_not_hold_by_a_bogus_accept(center):
+    visitor, alice, interaction_id = await chatting_with_alice(center, "My card")
     snooper = await agent_socket(center["outsider"])
     await next_frame(snooper, "snapshot")
 
@@ -349,14 +354,7 @@ async def test_an_agent_cannot_read_a_conversation_they_do_not_hold_by_a_bogus_a
 async def test_an_agent_who_may_see_a_chat_but_does_not_hold_it_does_not_type_to_the_customer(
     center,
 ):
-    visitor = await visitor_socket(visitor_id=str(uuid.uuid4()))
-    await next_frame(visitor, "welcome")
-    await visitor.send_json_to({"type": "message", "text": "Hello", "client_message_id": "v1"})
-    interaction_id = (await next_frame(visitor, "ack"))["interaction_id"]
-    alice = await agent_socket(center["alice"])
-    await next_frame(alice, "snapshot")
-    await route()
-    await accepted(alice, interaction_id)
+    visitor, alice, interaction_id = await chatting_with_alice(center, "Hello")
     bob = await agent_socket(center["bob"])
     await next_frame(bob, "snapshot")
 
