@@ -33,15 +33,22 @@ def is_agent(user: AbstractBaseUser | AnonymousUser) -> bool:
     )
 
 
-def supervisor_required[V: Callable](view: V) -> V:
-    """A view for supervisors: anonymous users go to the login page, others get 403."""
+def _role_required[V: Callable](role: Callable[..., bool], refusal: str) -> Callable[[V], V]:
+    """Anonymous users go to the login page; those without the role get 403."""
 
-    @functools.wraps(view)
-    def check(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_supervisor(request.user):
-            raise PermissionDenied("supervisors only")
-        return view(request, *args, **kwargs)
+    def decorate(view: V) -> V:
+        @functools.wraps(view)
+        def check(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not role(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
 
-    return check  # type: ignore[return-value]
+        return check  # type: ignore[return-value]
+
+    return decorate
+
+
+supervisor_required = _role_required(is_supervisor, "supervisors only")
+agent_required = _role_required(is_agent, "This account is not an agent.")

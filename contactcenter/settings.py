@@ -258,6 +258,10 @@ CONSOLE_RESYNC_SECONDS = env_int("CONSOLE_RESYNC_SECONDS", 30)
 # A command retries a concurrency conflict with jittered backoff for this long before the
 # caller hears of it (contactcenter/commands.py).
 COMMAND_RETRY_SECONDS = env_float("COMMAND_RETRY_SECONDS", 10.0)
+# "E-mail me this conversation": mails (links to confirm an address included) a conversation
+# may send, and requests a server process takes from one IP address an hour.
+WEBCHAT_TRANSCRIPTS_PER_CONVERSATION = env_int("WEBCHAT_TRANSCRIPTS_PER_CONVERSATION", 3)
+WEBCHAT_TRANSCRIPTS_PER_IP_PER_HOUR = env_int("WEBCHAT_TRANSCRIPTS_PER_IP_PER_HOUR", 10)
 KPI_SHORT_ABANDON_SECONDS = env_int("KPI_SHORT_ABANDON_SECONDS", 5)
 KPI_FCR_WINDOW_HOURS = env_int("KPI_FCR_WINDOW_HOURS", 72)
 

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +13,7 @@ from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.ingest import Attachment, InboundMessage, ingest
+from contactcenter.roles import agent_required
 from crm.identities import InvalidIdentity, e164
 
 log = logging.getLogger(__name__)
@@ -125,14 +125,14 @@ def status(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@login_required
+@agent_required
 @require_GET
 def segment_count(request: HttpRequest) -> JsonResponse:
     """For the composer: the segments and encoding of `text` as typed so far."""
     return JsonResponse(segments.count(request.GET.get("text", "")).as_dict())
 
 
-@login_required
+@agent_required
 @require_GET
 def consent_status(request: HttpRequest) -> JsonResponse:
     """For the console: may this number be texted (`number`, any format)?"""

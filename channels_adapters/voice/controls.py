@@ -4,7 +4,6 @@ change the live call through the REST API, then records what happened; the conso
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from channels_adapters.voice.models import Call
 from contactcenter import clock
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction
+from contactcenter.roles import agent_required
 from routing import offers
 
 
@@ -99,7 +99,7 @@ def transfer(interaction_id: str, agent_id: int, **target) -> None:
 ACTIONS = {"hold": hold, "resume": resume, "hangup": hang_up, "transfer": transfer}
 
 
-@login_required
+@agent_required
 @require_POST
 def control(request: HttpRequest, interaction_id: str, action: str) -> JsonResponse:
     if action not in ACTIONS:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from channels_adapters.webchat import tokens
+from channels_adapters.webchat import tokens, transcripts
 from channels_adapters.webchat import visitor as visitors
 from contactcenter import groups, push
 from contactcenter.db_threads import in_thread as database_sync_to_async
@@ -22,15 +22,17 @@ log = logging.getLogger(__name__)
 POSITION_EVERY_SECONDS = 5.0
 TYPING_EVERY_SECONDS = 2.0
 _per_ip: dict[str, deque] = defaultdict(deque)  # this process's view; per-visitor is exact
+_transcripts_per_ip: dict[str, deque] = defaultdict(deque)  # idem; per-conversation is exact
 _open_sockets: dict[str, int] = defaultdict(int)
 
 
-def _allow(window: deque, limit: int, now: float) -> float:
-    """Sliding one-minute window: 0 if allowed (and counted), else seconds to wait."""
-    while window and now - window[0] > 60:
+def _allow(window: deque, limit: int, now: float, seconds: float = 60) -> float:
+    """Sliding window (a minute unless told): 0 if allowed (and counted), else seconds to
+    wait."""
+    while window and now - window[0] > seconds:
         window.popleft()
     if len(window) >= limit:
-        return round(60 - (now - window[0]), 1)
+        return round(seconds - (now - window[0]), 1)
     window.append(now)
     return 0.0
 
@@ -167,10 +169,18 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def on_transcript(self, content) -> None:
-        to = await database_sync_to_async(visitors.email_transcript)(
+        limit = settings.WEBCHAT_TRANSCRIPTS_PER_IP_PER_HOUR
+        wait = _allow(_transcripts_per_ip[self.ip], limit, time.monotonic(), seconds=3600)
+        if wait:
+            await self.error("rate_limited", "too many e-mails asked for", retry_after=wait)
+            return
+        outcome = await database_sync_to_async(transcripts.request)(
             self.visitor, str(content.get("email", ""))
         )
-        await self.send_json({"type": "transcript_sent", "to": to})
+        if outcome.sent:
+            await self.send_json({"type": "transcript_sent", "to": outcome.to})
+        else:
+            await self.send_json({"type": "transcript_confirmation", "to": outcome.to})
 
     async def rate_limited(self, ref) -> bool:
         now = time.monotonic()

@@ -29,10 +29,22 @@ def issue(channel_key: str, visitor_id: str | None = None) -> tuple[str, Visitor
 
 def verify(token: str) -> Visitor:
     """The visitor a token names, or BadToken if it was tampered with or has expired."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        raise BadToken("the visitor token has expired") from None
-    except signing.BadSignature:
-        raise BadToken("the visitor token is not valid") from None
+    data = unsign(
+        token,
+        salt=SALT,
+        max_age=MAX_AGE_SECONDS,
+        expired="the visitor token has expired",
+        invalid="the visitor token is not valid",
+    )
     return Visitor(data["c"], data["v"])
+
+
+def unsign(token: str, *, salt: str, max_age: int, expired: str, invalid: str) -> dict:
+    """What the widget signed (a visitor token, a transcript link), or BadToken saying why
+    not in the words given."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise BadToken(expired) from None
+    except signing.BadSignature:
+        raise BadToken(invalid) from None

@@ -11,10 +11,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from channels_adapters.webchat import tokens
+from channels_adapters.webchat import tokens, transcripts
 from channels_adapters.webchat.models import WebChatChannel
+from contactcenter.interactions.domain import DomainError
 
 LOADER = Path(settings.BASE_DIR) / "templates" / "static" / "webchat" / "loader.js"
 
@@ -75,3 +76,24 @@ def demo(request):
     return render(
         request, "webchat/demo.html", {"channel_key": key, "public_url": settings.PUBLIC_URL}
     )
+
+
+@require_http_methods(["GET", "POST"])
+def transcript_link(request, token: str):
+    """The link a transcript confirmation mail carries: a page with one button (so that a mail
+    scanner following links sends nothing), whose POST sends the conversation."""
+    try:
+        _, address = transcripts.pending(token)
+    except tokens.BadToken as error:
+        return _transcript_page(request, {"error": str(error)}, status=400)
+    if request.method == "GET":
+        return _transcript_page(request, {"to": address})
+    try:
+        transcripts.confirm(token)
+    except DomainError as refused:
+        return _transcript_page(request, {"error": str(refused)}, status=409)
+    return _transcript_page(request, {"to": address, "sent": True})
+
+
+def _transcript_page(request, context: dict, status: int = 200):
+    return render(request, "webchat/transcript.html", context, status=status)

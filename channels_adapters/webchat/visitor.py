@@ -2,13 +2,10 @@
 calls these through `database_sync_to_async`. A visitor only ever reaches the interaction their
 own signed token leads to: its threading key is their visitor id."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils.html import strip_tags
 
 from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
@@ -17,7 +14,6 @@ from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
-from contactcenter.interactions import events as ev
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.ingest import InboundMessage, IngestResult, ingest
 from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
@@ -27,7 +23,6 @@ from routing import admission
 from routing.models import AgentProfile
 
 MAX_TEXT = 5000
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WAITING = ("new", "self_service", "queued", "offered")
 
 
@@ -221,7 +216,7 @@ def _remember_email(customer_id: str, email: str) -> None:
 
 @command
 def rate(visitor: Visitor, rating: int, comment: str) -> None:
-    interaction = _require_current(visitor)
+    interaction = require_current(visitor)
     with acting_as("customer"):
         interactions.decide_and_append(interaction.id, lambda i: i.rate(rating, comment))
 
@@ -245,41 +240,7 @@ def returned(visitor: Visitor) -> None:
         interactions.decide_and_append(interaction.id, lambda i: i.customer_returned())
 
 
-def email_transcript(visitor: Visitor, address: str) -> str:
-    """Mail the visitor their conversation; returns the address it went to."""
-    address = (address or "").strip()
-    if not EMAIL.match(address) or len(address) > 254:
-        raise DomainError(f"{address!r} is not an e-mail address")
-    interaction = _require_current(visitor)
-    entries = TranscriptEntry.objects.filter(
-        interaction_id=interaction.id, kind__in=["inbound", "outbound"]
-    ).order_by("position")
-    chat = channel(visitor.channel_key)
-    lines = [
-        f"[{e.occurred_at:%Y-%m-%d %H:%M}] "
-        f"{'You' if e.kind == 'inbound' else e.author_name or chat.title}: "
-        f"{e.text or strip_tags(e.html)}"
-        for e in entries
-    ]
-    send_mail(
-        subject=f"Your conversation with {chat.title if chat else 'us'}",
-        message="\n".join(lines) + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[address],
-    )
-    _record_transcript(interaction.id, address)
-    return address
-
-
-@command
-def _record_transcript(interaction_id: str, address: str) -> None:
-    with acting_as("customer"):
-        interactions.decide_and_append(
-            interaction_id, lambda i: [ev.TranscriptEmailed(interaction_id=i.id, to=address)]
-        )
-
-
-def _require_current(visitor: Visitor) -> Interaction:
+def require_current(visitor: Visitor) -> Interaction:
     interaction = current_interaction(visitor)
     if interaction is None:
         raise DomainError("there is no conversation yet")

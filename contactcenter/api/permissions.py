@@ -3,6 +3,7 @@ or tokens given that right. Which interactions each may touch is `contactcenter.
 
 from rest_framework.permissions import BasePermission
 
+from contactcenter.access import ENDED
 from contactcenter.api.models import ApiToken
 from contactcenter.roles import is_agent, is_supervisor
 
@@ -28,7 +29,9 @@ def handles(user, row) -> bool:
 
 
 def may_act_on(user, row) -> bool:
-    """Commands on an interaction: the agent handling it, or a supervisor. The agent who had
-    it last still may ask, so that a late command hears the rule (409), not a 403."""
-    last = row.agent_id is None and row.last_agent_id == user.pk
-    return handles(user, row) or last or is_supervisor(user)
+    """Commands on an interaction: the agent handling it, or a supervisor. An agent's rights
+    end with the hand-off (a transfer, or an offer that went back to the queue). Only once the
+    interaction has ended may the agent who had it last still ask, so that a late command hears
+    the rule (409) rather than a 403: nothing can be done to ended work."""
+    ended = row.state in ENDED and row.last_agent_id == user.pk
+    return handles(user, row) or ended or is_supervisor(user)

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from contactcenter import groups
+from contactcenter.access import can_see_customer
 from contactcenter.console import canned, state
 from contactcenter.console.models import CannedResponse
 from contactcenter.events.context import acting_as
@@ -36,6 +38,15 @@ def _handling(user: AbstractBaseUser, interaction_id: str) -> Interaction:
     if row.agent_id != user.pk:
         raise Forbidden("you are not handling this interaction")
     return row
+
+
+def typing_audience(user: AbstractBaseUser, interaction_id: str) -> list[str]:
+    """Who sees the handling agent typing besides the interaction's watchers: the web chat
+    visitor. Anyone else typing is refused, so a watcher cannot pose as the agent."""
+    row = _handling(user, interaction_id)
+    if row.channel != "webchat":
+        return []
+    return [groups.visitor(row.channel_key, row.threading_key)]
 
 
 def set_presence(user, presence_: str, reason: str = "") -> None:
@@ -164,11 +175,7 @@ def canned_text(user, interaction_id: str, canned_id: int) -> str:
 
 
 def customer_note(user, customer_id: str, text: str) -> str:
-    if (
-        not Interaction.objects.filter(customer_id=customer_id)
-        .filter(pk__in=state.visible_ids(user))
-        .exists()
-    ):
+    if not can_see_customer(user, customer_id):
         raise Forbidden("that customer is not in your queues")
     with acting_as(actor(user)):
         return customers.add_note(

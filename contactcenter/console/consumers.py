@@ -83,9 +83,10 @@ class AgentConsumer(RequestConsumer):
         )
 
     async def on_accept(self, content):
+        # Check, then subscribe: a refused accept must leave the socket deaf to the chat.
         interaction_id = str(content["interaction_id"])
-        await self.watch(interaction_id)
         view = await self.act(actions.accept, interaction_id, str(content["offer_id"]))
+        await self.watch(interaction_id)
         return {"interaction": view}
 
     async def on_reject(self, content):
@@ -125,16 +126,12 @@ class AgentConsumer(RequestConsumer):
         return {"note_id": note_id}
 
     async def on_typing(self, content):
+        """Only the agent handling the conversation types to the customer."""
         interaction_id = str(content["interaction_id"])
-        if interaction_id not in self.watching:
-            return
+        target = await self.act(actions.typing_audience, interaction_id)
         frame = {"type": "typing", "who": "agent", "interaction_id": interaction_id}
-        await self.channel_layer.group_send(
-            groups.interaction(interaction_id), {"type": "push.frames", "frames": [frame]}
-        )
-        target = await database_sync_to_async(_visitor_group)(interaction_id)
-        if target:
-            await self.channel_layer.group_send(target, {"type": "push.frames", "frames": [frame]})
+        for group in (groups.interaction(interaction_id), *target):
+            await self.channel_layer.group_send(group, {"type": "push.frames", "frames": [frame]})
 
     async def on_transfer(self, content):
         await self.act(
@@ -200,10 +197,3 @@ class AgentConsumer(RequestConsumer):
 
 def _int(value) -> int | None:
     return None if value in (None, "") else int(value)
-
-
-def _visitor_group(interaction_id: str) -> str | None:
-    from contactcenter.interactions.models import Interaction
-
-    row = Interaction.objects.filter(pk=interaction_id, channel="webchat").first()
-    return groups.visitor(row.channel_key, row.threading_key) if row else None

@@ -239,12 +239,6 @@ def display_name(user: User) -> str:
     return profile.name if profile else user.get_full_name() or user.get_username()
 
 
-def visible_ids(user: AbstractBaseUser):
-    from contactcenter.access import visible_interactions
-
-    return visible_interactions(user).values("pk")
-
-
 def standing_alerts() -> list[dict[str, Any]]:
     from contactcenter.supervisor.models import StandingAlert
 

@@ -95,7 +95,9 @@ def send_message(
             )
         )
 
-    key = f"send:{author}:{client_message_id}" if client_message_id else None
+    # The client's id means something within one interaction only: reused on another it is
+    # a new reply, not a resend.
+    key = f"send:{interaction_id}:{author}:{client_message_id}" if client_message_id else None
     if key:
         prior = store.find_key(key)
         if prior is not None:

@@ -244,3 +244,12 @@ class CsatRated(DomainEvent):
 class TranscriptEmailed(DomainEvent):
     interaction_id: str
     to: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranscriptLinkEmailed(DomainEvent):
+    """The visitor asked for the transcript at an address they had not given before the chat:
+    a link went there first, and the transcript follows only if it is opened."""
+
+    interaction_id: str
+    to: str

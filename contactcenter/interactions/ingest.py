@@ -23,7 +23,7 @@ from contactcenter.events import store
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
 from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State, stream_id
-from contactcenter.interactions.models import ThreadKey
+from contactcenter.interactions.models import ThreadKey, TranscriptEntry
 from crm import customers
 from crm.identities import normalise
 
@@ -60,8 +60,9 @@ class InboundMessage:
     threading_key: str = ""  # which conversation, in the channel's own terms
     interaction_id: str | None = None  # when the adapter has already threaded it
     external_id: str = ""  # the provider's id for the message: the idempotency key
-    # The sender's own client chose external_id (web chat): unique per sender only, and a
-    # visitor must not be able to collide with another visitor's message.
+    # The sender's own client chose external_id (web chat): it means something only within
+    # one conversation of one sender, so it neither collides with another visitor's message
+    # nor makes a later conversation's message look like a resend (`key_within`).
     id_from_sender: bool = False
     text: str = ""
     html: str = ""  # sanitised here whatever the adapter did
@@ -74,11 +75,19 @@ class InboundMessage:
 
     @property
     def idempotency_key(self) -> str | None:
-        if not self.external_id:
+        """A provider's id, unique on its channel. A sender's own id has no key of its own."""
+        if not self.external_id or self.id_from_sender:
             return None
-        if self.id_from_sender:
-            return f"in:{self.channel}:{self.channel_key}:{self.sender_address}:{self.external_id}"
         return f"in:{self.channel}:{self.channel_key}:{self.external_id}"
+
+    def key_within(self, scope: str) -> str | None:
+        """A sender's own id, keyed within one conversation (`scope`): the interaction it
+        joins, or `after:<previous>` for the one it starts."""
+        if not self.external_id or not self.id_from_sender:
+            return self.idempotency_key
+        return (
+            f"in:{self.channel}:{self.channel_key}:{self.sender_address}:{scope}:{self.external_id}"
+        )
 
 
 @dataclass(frozen=True)
@@ -117,14 +126,8 @@ def on_self_service_message(handler: Admitter) -> None:
 @command
 def ingest(message: InboundMessage) -> IngestResult:
     key = message.idempotency_key
-    if key:
-        prior = store.find_key(key)
-        if prior is not None:
-            return IngestResult(
-                interaction_id=prior.data.get("interaction_id", ""),
-                message_id=prior.data.get("message_id", ""),
-                duplicate=True,
-            )
+    if key and (prior := store.find_key(key)) is not None:
+        return _duplicate(prior.data.get("interaction_id", ""), message)
     identity = normalise(
         message.sender_kind,
         message.sender_address,
@@ -148,12 +151,16 @@ def ingest(message: InboundMessage) -> IngestResult:
             log.info("%s; starting a new one", late)
             previous_id = current.id
         else:
+            if message.id_from_sender and _received(current.id, message.external_id):
+                return _duplicate(current.id, message)  # a resend, into the same conversation
             reopened = isinstance(events[0], ev.InteractionReopened)
             if reopened:
                 events += _admit(current, events, message)
             elif current.state is State.SELF_SERVICE and not message.automated:
                 events += _admit(current, events, message, _self_service)
-            store.append(stream_id(current.id), events, current.version, key)
+            store.append(
+                stream_id(current.id), events, current.version, message.key_within(current.id)
+            )
             return IngestResult(
                 customer_id=customer_id,
                 interaction_id=current.id,
@@ -184,12 +191,34 @@ def ingest(message: InboundMessage) -> IngestResult:
     )
     events.append(_for(received, interaction_id))
     events += _admit(Interaction(), events, message)
-    store.append(stream_id(interaction_id), events, 0, key)
+    # Two copies of a first message at once (two tabs resending it) share this key: the
+    # second waits, retries, and finds the first in the interaction it started.
+    store.append(stream_id(interaction_id), events, 0, message.key_within(f"after:{previous_id}"))
     return IngestResult(
         customer_id=customer_id,
         interaction_id=interaction_id,
         message_id=received.message_id,
         created=True,
+    )
+
+
+def _received(interaction_id: str, external_id: str) -> str:
+    """The id of the message with this external id the interaction already has, if any."""
+    if not external_id:
+        return ""
+    found = TranscriptEntry.objects.filter(
+        interaction_id=interaction_id, kind=TranscriptEntry.Kind.INBOUND, external_id=external_id
+    ).values_list("id", flat=True)
+    return found.first() or ""
+
+
+def _duplicate(interaction_id: str, message: InboundMessage) -> IngestResult:
+    """Appended before: the answer names the message as it was first received (the event
+    holding the key may be the one that started or reopened the interaction)."""
+    return IngestResult(
+        interaction_id=interaction_id,
+        message_id=_received(interaction_id, message.external_id),
+        duplicate=True,
     )
 
 

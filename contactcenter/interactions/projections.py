@@ -284,5 +284,7 @@ class InteractionProjector(Projector):
     def on_TranscriptEmailed(self, e: ev.TranscriptEmailed, r: RecordedEvent, rows: Rows):
         self._row(e.interaction_id, r, rows)
 
+    on_TranscriptLinkEmailed = on_TranscriptEmailed
+
     def on_CustomerMerged(self, e: crm_events.CustomerMerged, r: RecordedEvent, rows: Rows):
         rows.update_where(Interaction, "customer_id", e.customer_id, e.into_customer_id)

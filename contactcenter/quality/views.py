@@ -1,7 +1,6 @@
 """Quality pages: supervisors score closed interactions beside their transcript and read the
 reports; agents read their own evaluations (/console/quality/)."""
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.kpis.reports import BadRequest, parse_range
 from contactcenter.quality import commands, reports
 from contactcenter.quality.models import Evaluation, Scorecard
-from contactcenter.roles import supervisor_required
+from contactcenter.roles import agent_required, supervisor_required
 
 RECENT = 50
 
@@ -156,13 +155,13 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@agent_required
 def my_evaluations(request: HttpRequest) -> HttpResponse:
     mine = Evaluation.objects.filter(agent_id=request.user.pk)
     return render(request, "console/quality/list.html", {"evaluations": mine})
 
 
-@login_required
+@agent_required
 def my_evaluation(request: HttpRequest, evaluation_id: str) -> HttpResponse:
     found = Evaluation.objects.filter(pk=evaluation_id, agent_id=request.user.pk).first()
     if found is None:

@@ -81,17 +81,17 @@ def test_a_transfer_to_another_queue_puts_it_back_in_line_there(as_alice, alice,
     chat = chat_on("support-site")
     offered_to_and_accepted(chat, alice)
 
+    bad = as_alice.post(f"/api/v1/interactions/{chat}/transfer/", {"kind": "sideways"})
     answer = as_alice.post(
         f"/api/v1/interactions/{chat}/transfer/",
         {"kind": "queue", "to_queue": billing.pk, "note": "refund question"},
     )
 
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert "kind" in bad.json()["errors"]
     assert answer.status_code == 200
     assert (answer.json()["state"], answer.json()["queue_id"]) == ("queued", billing.pk)
     assert types(chat)[-2:] == ["InteractionTransferred", "InteractionQueued"]
-    bad = as_alice.post(f"/api/v1/interactions/{chat}/transfer/", {"kind": "sideways"})
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
-    assert "kind" in bad.json()["errors"]
 
 
 def test_rejecting_an_offer_and_answering_an_offer_that_is_not_yours(as_alice, as_bob, alice, bob):
@@ -176,3 +176,25 @@ def test_an_outbound_request_needs_exactly_one_way_to_name_the_customer(as_alice
     assert neither.status_code == 400
     assert neither.json()["detail"] == "Give either customer_id or identity."
     assert (unknown.status_code, unknown.json()["detail"]) == (400, "no customer nobody")
+
+
+def test_a_client_message_id_makes_a_resend_idempotent_on_its_own_interaction_only(as_alice, alice):
+    first, second = chat_on("support-site", "one"), chat_on("support-site", "two")
+    offered_to_and_accepted(first, alice)
+    offered_to_and_accepted(second, alice)
+
+    sent = as_alice.post(
+        f"/api/v1/interactions/{first}/messages/", {"text": "Hi", "client_message_id": "reply-1"}
+    )
+    resent = as_alice.post(
+        f"/api/v1/interactions/{first}/messages/", {"text": "Hi", "client_message_id": "reply-1"}
+    )
+    elsewhere = as_alice.post(
+        f"/api/v1/interactions/{second}/messages/", {"text": "Hey", "client_message_id": "reply-1"}
+    )
+
+    assert resent.json()["message_id"] == sent.json()["message_id"]
+    assert elsewhere.json()["message_id"] != sent.json()["message_id"]
+    texts = [e["text"] for e in as_alice.get(f"/api/v1/interactions/{second}/transcript/").json()]
+    assert texts == ["two", "Hey"]
+    assert types(first).count("MessageSent") == 1

@@ -6,6 +6,10 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from contactcenter.api.models import ApiToken
+from contactcenter.interactions.models import Interaction
+from crm import customers
+from crm.identities import IdentityKind, normalise
+from routing import router
 from tests.api.conftest import chat_on, client_for, offered_to_and_accepted
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +98,99 @@ def test_the_session_works_too_for_the_browser(client, alice):
     client.force_login(alice)
 
     assert client.get("/api/v1/queues/").status_code == 200
+
+
+def test_an_agent_sees_only_their_own_agent_record_and_work(as_alice, as_sam, alice, bob, sam):
+    chat = chat_on("billing-site")
+    client_for(bob).post(f"/api/v1/agents/{bob.pk}/presence/", {"presence": "available"})
+    router.route_once()
+
+    listed = as_alice.get("/api/v1/agents/").json()
+    another = as_alice.get(f"/api/v1/agents/{bob.pk}/")
+    everyone = {a["username"]: a for a in as_sam.get("/api/v1/agents/").json()}
+
+    assert [a["username"] for a in listed] == ["alice"]
+    assert another.status_code == 404
+    assert as_alice.get(f"/api/v1/agents/{alice.pk}/").json()["username"] == "alice"
+    assert everyone["bob"]["work"][0]["interaction_id"] == chat
+
+
+def outbound(client, queue, **whom):
+    return client.post(
+        "/api/v1/interactions/",
+        {
+            "channel": "email",
+            "channel_key": "support@example.com",
+            "queue_id": queue.pk,
+            "subject": "Hello",
+            "text": "We would like a word.",
+            **whom,
+        },
+        format="json",
+    )
+
+
+def test_an_agent_starts_conversations_only_in_their_queues_with_customers_they_may_see(
+    as_alice, as_sam, alice, sam, support, billing
+):
+    billed = Interaction.objects.get(pk=chat_on("billing-site", "about my invoice"))
+    dora = normalise(IdentityKind.EMAIL, "dora@example.org")
+    customers.add_identity(billed.customer_id, dora)
+
+    other_queue = outbound(as_alice, billing, identity={"kind": "email", "address": "e@x.org"})
+    by_id = outbound(as_alice, support, customer_id=billed.customer_id)
+    by_address = outbound(as_alice, support, identity={"kind": "email", "address": dora.address})
+    new_address = outbound(as_alice, support, identity={"kind": "email", "address": "e@x.org"})
+    by_supervisor = outbound(as_sam, billing, customer_id=billed.customer_id)
+
+    assert other_queue.status_code == 403
+    assert other_queue.json()["detail"] == "You are not in queue Billing."
+    assert (by_id.status_code, by_id.json()["detail"]) == (
+        400,
+        f"no customer {billed.customer_id}",
+    )
+    assert by_address.status_code == 403
+    assert (new_address.status_code, by_supervisor.status_code) == (201, 201)
+    visible = as_alice.get("/api/v1/customers/", {"identity": f"email:{dora.address}"})
+    assert visible.json()["results"] == []
+    assert as_alice.get(f"/api/v1/customers/{billed.customer_id}/").status_code == 404
+
+
+def test_an_agents_rights_end_when_they_hand_the_interaction_off(
+    as_alice, as_sam, alice, sam, support, billing
+):
+    to_colleagues = chat_on("support-site", "first chat")
+    offered_to_and_accepted(to_colleagues, alice)
+    elsewhere = chat_on("support-site", "second chat")
+    offered_to_and_accepted(elsewhere, alice)
+    as_alice.post(
+        f"/api/v1/interactions/{to_colleagues}/transfer/", {"kind": "queue", "to_queue": support.pk}
+    )
+    as_alice.post(
+        f"/api/v1/interactions/{elsewhere}/transfer/", {"kind": "queue", "to_queue": billing.pk}
+    )
+
+    still_in_my_queue = as_alice.get(f"/api/v1/interactions/{to_colleagues}/")
+    send = as_alice.post(f"/api/v1/interactions/{to_colleagues}/messages/", {"text": "me again"})
+    close = as_alice.post(f"/api/v1/interactions/{to_colleagues}/close/", {"reason": "spam"})
+    gone_live = as_alice.get(f"/api/v1/interactions/{elsewhere}/transcript/")
+    send_there = as_alice.post(f"/api/v1/interactions/{elsewhere}/messages/", {"text": "hi"})
+
+    assert still_in_my_queue.json()["state"] == "queued"
+    assert (send.status_code, close.status_code) == (403, 403)
+    assert (gone_live.status_code, send_there.status_code) == (404, 404)
+    assert as_sam.get(f"/api/v1/interactions/{elsewhere}/").status_code == 200
+
+
+def test_the_agent_who_closed_an_outbound_conversation_cannot_write_on_it_as_a_supervisor(
+    as_alice, alice, support
+):
+    started = outbound(as_alice, support, identity={"kind": "email", "address": "f@x.org"})
+    chat = started.json()["id"]
+    as_alice.post(f"/api/v1/interactions/{chat}/close/", {"reason": "api"})
+
+    late = as_alice.post(f"/api/v1/interactions/{chat}/messages/", {"text": "one more thing"})
+    history = as_alice.get(f"/api/v1/interactions/{chat}/transcript/")
+
+    assert late.status_code == 409
+    assert [e["author"] for e in history.json()] == [f"agent:{alice.pk}"]

@@ -287,3 +287,84 @@ async def test_unknown_and_malformed_requests_get_errors(center):
     assert (await request(socket, "accept"))["code"] == "bad_request"
     assert (await request(socket, "presence", presence="asleep"))["code"] == "refused"
     await socket.disconnect()
+
+
+async def frames_until(socket, event_name: str) -> list[dict]:
+    """Every frame up to and including the next pushed event of type `event_name`."""
+    seen = []
+    while True:
+        frame = await socket.receive_json_from(timeout=5)
+        seen.append(frame)
+        if frame.get("type") == "event" and frame["event"] == event_name:
+            return seen
+
+
+def about(frames: list[dict], interaction_id: str) -> list[dict]:
+    return [
+        f
+        for f in frames
+        if f.get("interaction_id") == interaction_id
+        or f.get("data", {}).get("interaction_id") == interaction_id
+    ]
+
+
+async def chatting_with_alice(center, text: str):
+    """A visitor's chat that Alice accepted: the visitor's socket, Alice's, the chat's id."""
+    visitor = await visitor_socket(visitor_id=str(uuid.uuid4()))
+    await next_frame(visitor, "welcome")
+    await visitor.send_json_to({"type": "message", "text": text, "client_message_id": "v1"})
+    interaction_id = (await next_frame(visitor, "ack"))["interaction_id"]
+    alice = await agent_socket(center["alice"])
+    await next_frame(alice, "snapshot")
+    await route()
+    await accepted(alice, interaction_id)
+    return visitor, alice, interaction_id
+
+
+async def test_an_agent_cannot_read_a_conversation_they_do_not_hold_by_a_bogus_accept(center):
+    visitor, alice, interaction_id = await chatting_with_alice(center, "My card")
+    snooper = await agent_socket(center["outsider"])
+    await next_frame(snooper, "snapshot")
+
+    bogus = await request(snooper, "accept", interaction_id=interaction_id, offer_id="guessed")
+    typing = await request(snooper, "typing", interaction_id=interaction_id)
+    await visitor.send_json_to(
+        {"type": "message", "text": "The number is 4111 1111", "client_message_id": "v2"}
+    )
+    await next_frame(visitor, "ack")
+    await event(alice, "MessageReceived")
+    # A push of its own, after: everything about the chat would have come before it.
+    await snooper.send_json_to({"type": "presence", "presence": "available"})
+    reply = await request(
+        alice, "send", interaction_id=interaction_id, text="Thanks", client_message_id="a1"
+    )
+
+    assert about(await frames_until(snooper, "AgentPresenceChanged"), interaction_id) == []
+    assert bogus["type"] == "error"
+    assert typing["code"] == "forbidden"
+    assert reply["type"] == "ack"
+    to_visitor = []
+    while not to_visitor or to_visitor[-1].get("type") != "message":
+        to_visitor.append(await visitor.receive_json_from(timeout=5))
+    assert [f for f in to_visitor if f["type"] == "typing"] == []
+    for socket in (alice, snooper, visitor):
+        await socket.disconnect()
+
+
+async def test_an_agent_who_may_see_a_chat_but_does_not_hold_it_does_not_type_to_the_customer(
+    center,
+):
+    visitor, alice, interaction_id = await chatting_with_alice(center, "Hello")
+    bob = await agent_socket(center["bob"])
+    await next_frame(bob, "snapshot")
+
+    opened = await request(bob, "open", interaction_id=interaction_id)
+    typing = await request(bob, "typing", interaction_id=interaction_id)
+    mine = await request(alice, "typing", interaction_id=interaction_id)
+
+    assert opened["type"] == "ack"
+    assert typing["code"] == "forbidden"
+    assert mine["type"] == "ack"
+    assert (await next_frame(visitor, "typing"))["who"] == "agent"
+    for socket in (alice, bob, visitor):
+        await socket.disconnect()

@@ -139,3 +139,32 @@ def test_the_adapter_can_thread_a_message_itself():
     first = ingest(email_message())
     reply = ingest(email_message(threading_key="<other@x>", interaction_id=first.interaction_id))
     assert reply.interaction_id == first.interaction_id
+
+
+def test_a_redelivered_first_message_answers_with_the_message_it_started_with():
+    message = chat_message(visitor="v-105", external_id="provider-msg-2")
+    first = ingest(message)
+
+    again = ingest(message)
+
+    assert again.duplicate and again.message_id == first.message_id != ""
+
+
+@override_settings(REOPEN_WINDOW_SECONDS=3600)
+def test_a_senders_own_message_id_reused_in_a_later_conversation_is_a_new_message():
+    first = ingest(chat_message(visitor="v-106", external_id="c1", id_from_sender=True))
+    resent = ingest(chat_message(visitor="v-106", external_id="c1", id_from_sender=True))
+    close(first.interaction_id, "spam")
+
+    with clock.travel(timedelta(hours=2)):
+        later = ingest(
+            chat_message(
+                visitor="v-106", text="New question", external_id="c1", id_from_sender=True
+            )
+        )
+
+    assert resent.duplicate and resent.message_id == first.message_id
+    assert later.created and not later.duplicate
+    assert later.interaction_id != first.interaction_id
+    texts = TranscriptEntry.objects.filter(interaction_id=later.interaction_id)
+    assert [e.text for e in texts] == ["New question"]

@@ -1,14 +1,13 @@
 """STOP, START and HELP: opting out is an event, and an opted-out number is never texted."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from channels_adapters import base
 from channels_adapters.sms import consent
 from channels_adapters.sms.outbound import SmsAdapter
 from contactcenter.events.models import Event
 from contactcenter.interactions.models import Interaction
-from tests.routing.builders import a_queue
+from tests.routing.builders import a_queue, an_agent
 from tests.twilio_api import NUMBER, a_channel
 from tests.twilio_hooks import post, sms
 
@@ -90,7 +89,7 @@ def test_help_is_answered_with_the_channels_help_text(client, line):
 
 
 def test_the_console_can_ask_whether_a_number_may_be_texted(client):
-    client.force_login(User.objects.create_user("agent", password="pw-for-tests"))
+    client.force_login(an_agent(username="agent", available=False))
     post(client, HOOK, sms("STOP"))
 
     answer = client.get("/channels/sms/consent/", {"number": "(555) 123-0001"}).json()

@@ -1,9 +1,9 @@
 """Segment count and encoding, as the composer shows them while the agent types."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from channels_adapters.sms.segments import count
+from tests.routing.builders import an_agent
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_the_characters_that_force_ucs2_are_named():
 @pytest.mark.django_db
 def test_the_composer_asks_over_json(client):
     assert client.get("/channels/sms/segments/", {"text": "x"}).status_code == 302  # login
-    client.force_login(User.objects.create_user("agent", password="pw-for-tests"))
+    client.force_login(an_agent(username="agent", available=False))
 
     answer = client.get("/channels/sms/segments/", {"text": "ł" * 71}).json()
 

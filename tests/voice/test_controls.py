@@ -4,13 +4,13 @@ call through Twilio's REST API and is recorded; only the agent on the call may u
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
 
 from contactcenter import clock
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
 from routing import offers, router
+from tests.routing.builders import an_agent
 from tests.voice.phone import Phone
 from tests.voice.twiml_rules import check_twiml
 
@@ -76,7 +76,7 @@ def test_hang_up_ends_the_call_and_starts_wrap_up(client, api, on_the_call):
 
 
 def test_another_agent_cannot_control_the_call(client, api, on_the_call):
-    client.force_login(User.objects.create_user("someone", password="pw-for-tests"))
+    client.force_login(an_agent(username="someone", available=False))
     calls_before = len(api.requests)
 
     response = control(client, on_the_call, "hold")

@@ -93,9 +93,14 @@ async def test_a_resent_message_is_stored_once(center):
     first = await say(socket, "hello", "fixed-id")
     again = await say(socket, "hello", "fixed-id")
 
+    later = await say(socket, "still there?", "later-id")
+    later_again = await say(socket, "still there?", "later-id")
+
     assert again["duplicate"] and again["interaction_id"] == first["interaction_id"]
+    assert again["message_id"] == first["message_id"] != ""  # the real one, though it started
+    assert later_again["message_id"] == later["message_id"]  # the conversation
     events = await sync_to_async(store.read_stream)(stream_id(first["interaction_id"]))
-    assert [e.type for e in events].count("MessageReceived") == 1
+    assert [e.type for e in events].count("MessageReceived") == 2
     await socket.disconnect()
 
 
@@ -223,6 +228,7 @@ async def test_coming_back_in_time_cancels_the_abandonment(center):
 async def test_when_the_chat_ends_the_visitor_rates_it_and_can_have_the_transcript(center):
     socket = await visitor_socket()
     await next_frame(socket, "welcome")
+    await socket.send_json_to({"type": "start", "name": "Vera", "email": "vera@example.org"})
     await say(socket, "help")
     interaction_id, agent_id = await route_and_accept()
     await sync_to_async(offers.end_conversation)(interaction_id, agent_id)

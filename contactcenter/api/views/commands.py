@@ -52,7 +52,8 @@ class InteractionCommands:
         row = self._mine(self.get_object())
         data = self._valid(SendMessageSerializer)
         user = request.user
-        author = f"agent:{user.pk}" if handles(user, row) else f"supervisor:{user.pk}"
+        # Only a supervisor writes as one; anyone else allowed here is an agent.
+        author = f"agent:{user.pk}" if handles(user, row) else actor(user)
         with acting_as(author):
             message_id = interactions.send_message(
                 row.id,

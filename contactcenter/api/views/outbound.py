@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from contactcenter import access
 from contactcenter.api.serializers.interactions import (
     InteractionSerializer,
     StartOutboundSerializer,
@@ -24,20 +25,22 @@ from routing import config
 
 @command
 def start_conversation(user, data: dict) -> str:
-    """One transaction: the customer (registered if new), the interaction, its first message."""
+    """One transaction: the customer (registered if new), the interaction, its first message.
+    The console's rules hold: the queue is one of the agent's, and an existing customer is one
+    the agent may already see; starting work is no way to see someone's history."""
+    queue_id = data.get("queue_id")
+    queue = config.current().queues.get(queue_id) if queue_id is not None else None
+    if queue_id is not None and queue is None:
+        raise DomainError(f"no queue {queue_id}")
+    if not access.may_start_in(user, queue_id):
+        raise PermissionDenied(f"You are not in queue {queue.name}.")
     if identity := data.get("identity"):
-        found = normalise(
-            identity["kind"], identity["address"], display_name=identity.get("name", "")
-        )
-        customer_id, _ = customers.identify(found, name=identity.get("name", ""))
+        customer_id = _customer_at(user, identity)
     else:
-        customer_id = _live_customer(data["customer_id"])
+        customer_id = _live_customer(user, data["customer_id"])
     kind = IDENTITY_KIND.get(data["channel"], data["channel"])
     if not ContactIdentity.objects.filter(customer_id=customer_id, kind=kind).exists():
         raise DomainError(f"the customer has no {kind} identity to reach on {data['channel']}")
-    queue_id = data.get("queue_id")
-    if queue_id is not None and queue_id not in config.current().queues:
-        raise DomainError(f"no queue {queue_id}")
     interaction_id = interactions.start_outbound(
         channel=data["channel"],
         channel_key=data["channel_key"],
@@ -57,11 +60,26 @@ def start_conversation(user, data: dict) -> str:
     return interaction_id
 
 
-def _live_customer(customer_id: str) -> str:
+def _customer_at(user, identity: dict) -> str:
+    """The customer an address belongs to, registered if new. An address of a customer the
+    agent may not see is refused: a supervisor can start that conversation."""
+    found = normalise(identity["kind"], identity["address"], display_name=identity.get("name", ""))
+    known = customers.find(found)
+    if known is not None and not access.can_see_customer(user, known):
+        raise PermissionDenied(
+            "That address belongs to a customer outside your queues; a supervisor can start "
+            "this conversation."
+        )
+    return customers.identify(found, name=identity.get("name", ""))[0]
+
+
+def _live_customer(user, customer_id: str) -> str:
+    """A customer the agent may not see answers like one that does not exist."""
     customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
+    live = customer and (customer.merged_into_id or customer.id)
+    if not live or not access.can_see_customer(user, live):
         raise DomainError(f"no customer {customer_id}")
-    return customer.merged_into_id or customer.id
+    return live
 
 
 class StartOutbound:

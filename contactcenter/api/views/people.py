@@ -41,12 +41,16 @@ def agent_data(profile: AgentProfile, state: AgentState | None) -> dict:
 
 @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
 class AgentViewSet(viewsets.ViewSet):
-    """Everyone with an agent profile, with presence and current work (projections)."""
+    """Agents with presence and current work (projections): every agent for a supervisor,
+    yourself for an agent, since the work names the interactions each one holds."""
 
     lookup_value_regex = r"\d{1,18}"
 
     def _profiles(self):
-        return AgentProfile.objects.select_related("user").prefetch_related("queues")
+        profiles = AgentProfile.objects.select_related("user").prefetch_related("queues")
+        if not is_supervisor(self.request.user):
+            profiles = profiles.filter(user_id=self.request.user.pk)
+        return profiles
 
     @extend_schema(responses=AgentSerializer(many=True))
     def list(self, request):
@@ -62,10 +66,10 @@ class AgentViewSet(viewsets.ViewSet):
     @extend_schema(request=PresenceSerializer, responses=AgentSerializer)
     @action(detail=True, methods=["post"])
     def presence(self, request, pk=None):
-        profile = self._profiles().get(user_id=int(pk))
-        yourself = profile.user_id == request.user.pk
+        yourself = int(pk) == request.user.pk
         if not (yourself or is_supervisor(request.user)):
             raise PermissionDenied("Only supervisors change another agent's presence.")
+        profile = self._profiles().get(user_id=int(pk))
         data = PresenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changed_by = "agent" if yourself else f"supervisor:{request.user.pk}"

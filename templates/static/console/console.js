@@ -571,7 +571,7 @@
   $("reply").addEventListener("input", function () {
     updateComposerInfo();
     var view = state.interactions[state.active];
-    if (view && Date.now() - lastTyping > 2000 && !$("note-mode").checked) {
+    if (view && view.agent_id === me.id && Date.now() - lastTyping > 2000 && !$("note-mode").checked) {
       lastTyping = Date.now();
       request("typing", { interaction_id: view.id });
     }

@@ -110,6 +110,8 @@
       case "typing": return showTyping();
       case "queue_position": return showPosition(frame);
       case "transcript_sent": return notice("We sent the conversation to " + frame.to + ".");
+      case "transcript_confirmation":
+        return notice("We sent a link to " + frame.to + ": open it to receive the conversation.");
       case "error": return showError(frame);
       default: return undefined;
     }
