@@ -255,9 +255,15 @@ def _mailer() -> dict:
 
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
-# ESP inbound webhooks post whole messages (raw MIME, or base64 attachments in JSON): allow
-# request bodies the size of the largest mail they deliver, not Django's 2.5 MB default.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 40 * 1024 * 1024)
+# How much a request may carry, refused with 413 before its body is read
+# (contactcenter/request_limits.py): every route takes REQUEST_MAX_BYTES; ESP inbound
+# webhooks, which post whole mails (raw MIME, or base64 attachments in JSON), take
+# EMAIL_INBOUND_MAX_BYTES. Django's own limit on what it parses is the larger of the two.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
+EMAIL_INBOUND_MAX_BYTES = env_int("EMAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_MAX_BYTES, EMAIL_INBOUND_MAX_BYTES)
+# A WebSocket frame longer than this is answered with an error frame, unread.
+WEBSOCKET_FRAME_MAX_CHARS = env_int("WEBSOCKET_FRAME_MAX_CHARS", 128 * 1024)
 MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@example.com")
 

@@ -8,7 +8,6 @@ import time
 from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from channels_adapters.webchat import tokens
@@ -16,6 +15,7 @@ from channels_adapters.webchat import visitor as visitors
 from contactcenter import groups, push
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
+from contactcenter.json_frames import JsonFramesConsumer
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def _allow(window: deque, limit: int, now: float) -> float:
     return 0.0
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):
+class VisitorConsumer(JsonFramesConsumer):
     async def connect(self) -> None:
         push.bind_server_loop(asyncio.get_running_loop())
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -87,6 +87,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self.error("refused", str(error), ref=content.get("client_message_id"))
         except (KeyError, TypeError, ValueError) as error:
             await self.error("bad_frame", f"malformed {kind} frame: {error}")
+
+    async def malformed(self, reason: str) -> None:
+        await self.error("bad_frame", reason)
 
     async def error(self, code: str, reason: str, **extra) -> None:
         await self.send_json({"type": "error", "code": code, "reason": reason, **extra})
