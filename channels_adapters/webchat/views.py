@@ -2,7 +2,6 @@
 the host page's styles leaks in or out), the session endpoint issuing visitor tokens, and a
 demo host page."""
 
-import json
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from channels_adapters.webchat import tokens
 from channels_adapters.webchat.models import WebChatChannel
+from contactcenter import strict_json
 
 LOADER = Path(settings.BASE_DIR) / "templates" / "static" / "webchat" / "loader.js"
 
@@ -48,10 +48,11 @@ def frame(request, key: str):
 def session(request):
     """Issue (or renew) a signed visitor token for a channel."""
     try:
-        body = json.loads(request.body or b"{}")
+        body = strict_json.loads_object(request.body or b"{}")
         key = str(body["channel"])
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": "send JSON with the channel key"}, status=400)
+    except (ValueError, KeyError) as error:
+        reason = str(error) if isinstance(error, strict_json.MalformedJson) else "no channel"
+        return JsonResponse({"error": f"send JSON with the channel key: {reason}"}, status=400)
     if not WebChatChannel.objects.filter(key=key).exists():
         return JsonResponse({"error": f"no web chat channel {key!r}"}, status=404)
     visitor_id = None
