@@ -44,6 +44,22 @@ _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"127.0.0.1,localhost,[::1],testserver,{_public_host}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", PUBLIC_URL)
 
+# HTTPS (docs/security.md). Served over https, as an https PUBLIC_URL says: cookies go only
+# over TLS, plain http is redirected (the health probe excepted), and browsers are told to
+# stay on https for a year. Behind a proxy that ends TLS, name the header it sets
+# (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto) or the redirect never ends.
+_HTTPS = PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header = "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (_header, "https")
+
 INSTALLED_APPS = [
     "daphne",  # first, so `runserver` is the ASGI one
     "django.contrib.admin",
