@@ -6,7 +6,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
+from django.utils.csp import CSP, build_policy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -33,14 +35,28 @@ def frame(request, key: str):
     if chat is None:
         raise Http404("no such web chat")
     response = render(request, "webchat/frame.html", {"chat": chat})
-    # Only the configured sites may show the widget: the browser enforces this.
-    ancestors = " ".join(["'self'", *chat.origins()])
-    response["Content-Security-Policy"] = (
-        f"frame-ancestors {ancestors}; default-src 'self'; img-src 'self' https: data:; "
-        "style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; object-src 'none'; "
-        "base-uri 'none'"
+    response["Content-Security-Policy"] = build_policy(
+        frame_policy(request, chat), get_nonce(request)
     )
     return response
+
+
+def frame_policy(request, chat: WebChatChannel) -> dict[str, list[str]]:
+    """The chat window's own policy: only the channel's sites may embed it (the browser
+    enforces this), and it talks to nothing but its own server's session endpoint and
+    socket. Agents' messages may show pictures from anywhere."""
+    socket = f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
+    return {
+        "frame-ancestors": [CSP.SELF, *chat.origins()],
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF, CSP.NONCE],
+        "img-src": [CSP.SELF, "https:", "data:"],
+        "connect-src": [CSP.SELF, socket],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.NONE],
+        "form-action": [CSP.SELF],
+    }
 
 
 @csrf_exempt  # no cookie is used: the token is the credential, and it is only ever returned
