@@ -9,7 +9,16 @@ the socket stays open for the next one.
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from contactcenter.strict_json import MalformedJson, loads
+from contactcenter.strict_json import INT_RANGE, MalformedJson, loads
+
+
+def frame_id(value) -> int:
+    """An id a frame names: a whole number a database column can hold, else ValueError
+    (a string of twenty nines is a whole number, and overflowed the column it was stored in)."""
+    number = int(value)
+    if number not in INT_RANGE:
+        raise ValueError(f"{str(value)[:24]} is out of range for an id")
+    return number
 
 
 class JsonFramesConsumer(AsyncJsonWebsocketConsumer):

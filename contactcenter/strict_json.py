@@ -18,7 +18,9 @@ INT_RANGE = range(-(2**63), 2**63)  # what a database column or an id can hold
 MAX_NUMBER_CHARS = 40  # no integer in range, and no sane float, is written longer
 JSON_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number"}
 JSON_NAMES |= {bool: "true or false", type(None): "null"}
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# Escapes that may decode to what no text column or jsonb value can hold: NUL, and half of
+# a surrogate pair. Only a text that has one is searched string by string.
+UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 class MalformedJson(ValueError):
@@ -86,17 +88,28 @@ def loads(raw: str | bytes | bytearray) -> Any:
         raise MalformedJson(f"not JSON: {error}") from None
     if depth(value) > MAX_DEPTH:
         raise MalformedJson(f"nested more than {MAX_DEPTH} levels deep")
-    if SURROGATE_ESCAPE.search(raw):
-        _require_text(value)
+    if UNSTORABLE_ESCAPE.search(raw):
+        _require_storable(value)
     return value
 
 
-def _require_text(value: Any) -> None:
-    """`"\\ud800"` alone decodes to a string no database or encoder can store."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise MalformedJson("a string holds half a surrogate pair, which is no text") from None
+def _require_storable(value: Any) -> None:
+    """NUL (`"\\u0000"`), which PostgreSQL refuses in text and jsonb, and half a surrogate
+    pair (`"\\ud800"`), which is no text at all, decode to strings nothing can store."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise MalformedJson("a string holds a NUL character (\\u0000)")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise MalformedJson("a string holds half a surrogate pair") from None
 
 
 def loads_object(raw: str | bytes | bytearray) -> dict[str, Any]:

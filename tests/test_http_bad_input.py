@@ -23,6 +23,7 @@ UNTAKEABLE = {
     "an array": b'["channel", "demo"]',
     "a string": b'"demo"',
     "half a surrogate pair": b'{"channel": "\\ud800", "presence": "\\udfff"}',
+    "a NUL character": b'{"channel": "de\\u0000mo", "presence": "away\\u0000"}',
 }
 
 

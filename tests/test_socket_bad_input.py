@@ -4,11 +4,16 @@ frames, text that is not JSON, JSON that Python's parser takes but JSON does not
 exhaust the stack, frames past the size limit, and JSON that is no object."""
 
 import pytest
+from channels.db import database_sync_to_async as sync_to_async
 from django.test import override_settings
 
 from channels_adapters.webchat.models import WebChatChannel
+from contactcenter.interactions.ingest import ingest
+from contactcenter.interactions.models import Interaction
+from routing import offers, router
+from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
-from tests.sockets import agent_socket, next_frame, supervisor_socket, visitor_socket
+from tests.sockets import agent_socket, next_frame, request, supervisor_socket, visitor_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +27,7 @@ UNREADABLE = {
     "deep nesting": '{"type": "note", "text": ' + "[" * 100_000 + "]" * 100_000 + "}",
     "truncated": '{"type": "note", "text": "unfinished',
     "half a surrogate pair": '{"type": "note", "interaction_id": "x", "text": "\\ud800"}',
+    "a NUL character": '{"type": "note", "interaction_id": "x", "text": "a\\u0000b"}',
 }
 NOT_AN_OBJECT = ["[]", '"note"', "null", "42", "[{}]"]
 
@@ -97,3 +103,43 @@ async def test_json_that_is_no_object_is_an_unknown_request(sockets, kind):
         assert (await next_frame(socket, "error"))["code"] == "unknown_type", raw
     await still_open(socket)
     await socket.disconnect()
+
+
+OUT_OF_RANGE = "9" * 20  # a whole number, but no database column holds it
+
+
+async def test_an_id_out_of_range_is_a_bad_request_not_a_crash(sockets):
+    agent_socket_, _ = await sockets("agent")
+    boss_socket, _ = await sockets("supervisor")
+    interaction_id = await held_by_alice()
+
+    transfer = await request(
+        agent_socket_,
+        "transfer",
+        interaction_id=interaction_id,
+        kind="agent",
+        agent_id=OUT_OF_RANGE,
+    )
+    canned = await request(
+        agent_socket_, "canned", interaction_id=interaction_id, canned_id=OUT_OF_RANGE
+    )
+    forced = await request(boss_socket, "force_presence", agent_id=OUT_OF_RANGE, presence="offline")
+    assigned = await request(
+        boss_socket, "assign", interaction_id=interaction_id, agent_id=OUT_OF_RANGE
+    )
+
+    for answer in (transfer, canned, forced, assigned):
+        assert answer["code"] == "bad_request" and "out of range" in answer["reason"], answer
+    await still_open(agent_socket_)
+    await still_open(boss_socket)
+    await agent_socket_.disconnect()
+    await boss_socket.disconnect()
+
+
+@sync_to_async
+def held_by_alice() -> str:
+    interaction_id = ingest(chat_message(text="Hello")).interaction_id
+    router.route_once()
+    row = Interaction.objects.get(pk=interaction_id)
+    offers.accept_offer(row.id, row.offer_id, row.offer_agent_id)
+    return interaction_id

@@ -15,7 +15,7 @@ from channels_adapters.webchat import visitor as visitors
 from contactcenter import groups, push
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
-from contactcenter.json_frames import JsonFramesConsumer
+from contactcenter.json_frames import JsonFramesConsumer, frame_id
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class VisitorConsumer(JsonFramesConsumer):
         self.profile = visitors.Profile(
             name=str(content.get("name", ""))[:100].strip(),
             email=str(content.get("email", ""))[:254].strip(),
-            topic_id=int(content["topic"]) if content.get("topic") not in (None, "") else None,
+            topic_id=frame_id(content["topic"]) if content.get("topic") not in (None, "") else None,
         )
         await self.send_json({"type": "started"})
 
