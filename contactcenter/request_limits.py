@@ -49,8 +49,9 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
-async def refuse(send: Send, status: int, reason: str) -> None:
-    body = json.dumps({"error": reason}).encode()
+async def refuse(send: Send, status: int, code: str, reason: str) -> None:
+    """The answer in both shapes our endpoints use: webhooks' `error`, the API's code/detail."""
+    body = json.dumps({"code": code, "detail": reason, "error": reason}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -80,10 +81,10 @@ class BodyLimit:
         try:
             declared = declared_length(scope)
         except ValueError:
-            await refuse(send, 400, "Content-Length is no number")
+            await refuse(send, 400, "bad_request", "Content-Length is no number")
             return
         if declared is not None and declared > limit:
-            await refuse(send, 413, too_large)
+            await refuse(send, 413, "too_large", too_large)
             return
         received = 0
         refused = False
@@ -97,7 +98,7 @@ class BodyLimit:
                 received += len(message.get("body", b""))
                 if received > limit:
                     refused = True
-                    await refuse(send, 413, too_large)
+                    await refuse(send, 413, "too_large", too_large)
                     return {"type": "http.disconnect"}
             return message
 

@@ -218,6 +218,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind N proxies that each append the address they saw to X-Forwarded-For, the client is the
+# N-th address from the right (left of that, anyone can write anything). 0: REMOTE_ADDR.
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "contactcenter.login_addresses.client_address"
 AXES_ALLOWED_CORS_ORIGINS = PUBLIC_URL
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,7 @@ same agent from elsewhere, are not locked out; a good login clears the count."""
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.routing.builders import a_queue, an_agent
 
@@ -61,3 +61,16 @@ def test_the_admin_login_is_throttled_too(agents):
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         log_in("alice", "guess", path="/admin/login/")
     assert log_in("alice", PASSWORD, path="/admin/login/").status_code == 429
+
+
+@override_settings(LOGIN_PROXY_COUNT=1)
+def test_behind_a_proxy_the_address_it_saw_counts_and_what_the_client_wrote_does_not(agents):
+    def through_proxy(forwarded_for: str, password: str):
+        client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+        return client.post("/accounts/login/", {"username": "alice", "password": password})
+
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
+        through_proxy(f"192.0.2.{n}, 203.0.113.7", "guess")  # a new made-up address each time
+
+    assert through_proxy("192.0.2.99, 203.0.113.7", PASSWORD).status_code == 429
+    assert through_proxy("198.51.100.9", PASSWORD).status_code == 302  # alice, from home
