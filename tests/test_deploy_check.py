@@ -19,7 +19,9 @@ SETTINGS = [
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    # Not the settings under test, nor the browser tests' leave to run the ORM from async code.
+    left_out = {*SETTINGS, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in left_out}
     environment |= {"DEBUG": "0", **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
