@@ -47,6 +47,7 @@ class DomainError(Exception):
 MESSAGE_MAX_CHARS = 40_000
 SUBJECT_MAX_CHARS = 500
 NOTE_MAX_CHARS = 5_000
+CLIENT_MESSAGE_ID_MAX_CHARS = 100  # it becomes part of an idempotency key (255 characters)
 
 
 def require_length(what: str, text: str, limit: int) -> None:

@@ -78,3 +78,23 @@ async def test_a_whisper_past_the_limit_is_refused(conversation):
     )
     assert whisper["code"] == "refused" and f"at most {NOTE_MAX_CHARS}" in whisper["reason"]
     await socket.disconnect()
+
+
+async def test_a_client_message_id_too_long_to_keep_is_refused(conversation):
+    """It becomes the reply's idempotency key, a column of 255 characters (on PostgreSQL an
+    overflow broke the socket)."""
+    socket = await agent_socket(conversation["alice"])
+    await next_frame(socket, "snapshot")
+    reply = await request(
+        socket,
+        "send",
+        interaction_id=conversation["id"],
+        text="Hello!",
+        client_message_id="c" * 300,
+    )
+    assert reply["code"] == "refused" and "at most 100" in reply["reason"], reply
+    fits = await request(
+        socket, "send", interaction_id=conversation["id"], text="Hello!", client_message_id="c1"
+    )
+    assert fits["type"] == "ack"
+    await socket.disconnect()
