@@ -5,12 +5,11 @@ carrying R and whatever the handler returned, or an `error` frame with a code an
 
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
 from contactcenter.interactions.domain import DomainError
+from contactcenter.json_frames import JsonFramesConsumer
 
 
-class RequestConsumer(AsyncJsonWebsocketConsumer):
+class RequestConsumer(JsonFramesConsumer):
     # Refusals a handler may raise, most specific first, and the error code each gets.
     refusals: tuple[tuple[type[Exception], str], ...] = ((DomainError, "refused"),)
 
@@ -32,6 +31,9 @@ class RequestConsumer(AsyncJsonWebsocketConsumer):
             await self.refuse(ref, code, str(error))
         else:
             await self.send_json({"type": "ack", "ref": ref, "request": kind, **(result or {})})
+
+    async def malformed(self, reason: str) -> None:
+        await self.refuse(None, "bad_request", reason)
 
     async def refuse(self, ref: Any, code: str, reason: str) -> None:
         await self.send_json({"type": "error", "ref": ref, "code": code, "reason": reason})

@@ -2,10 +2,12 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -48,6 +50,38 @@ _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"127.0.0.1,localhost,[::1],testserver,{_public_host}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", PUBLIC_URL)
 
+# Content-Security-Policy on every page (docs/security.md): only the platform's own scripts
+# and styles run, inline ones only with the response's nonce; nothing may frame a page (the
+# widget's frame sets a policy of its own, channels_adapters/webchat/views.py). The console
+# widens img-src so an agent may load an e-mail's remote images, one message at a time.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# HTTPS (docs/security.md). Served over https, as an https PUBLIC_URL says: cookies go only
+# over TLS, plain http is redirected (the health probe excepted), and browsers are told to
+# stay on https for a year. Behind a proxy that ends TLS, name the header it sets
+# (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto) or the redirect never ends.
+_HTTPS = PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header = "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (_header, "https")
+
 INSTALLED_APPS = [
     "daphne",  # first, so `runserver` is the ASGI one
     "django.contrib.admin",
@@ -60,6 +94,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "contactcenter",
     "contactcenter.events",
     "contactcenter.workers",
@@ -83,12 +118,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # near the views: it answers a locked-out login
     # last: its process_exception sees views' exceptions first (503, not 500, in an outage)
     "contactcenter.outage.DatabaseOutageMiddleware",
 ]
@@ -105,6 +142,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -187,6 +225,28 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Login throttling (django-axes; docs/security.md): LOGIN_FAILURE_LIMIT wrong passwords for
+# one account from one address lock that pair out for LOGIN_LOCKOUT_MINUTES. Per pair, so
+# agents behind one office address do not lock each other out, and a guesser elsewhere cannot
+# lock an agent out of the office.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Behind N proxies that each append the address they saw to X-Forwarded-For, the client is the
+# N-th address from the right (left of that, anyone can write anything). 0: REMOTE_ADDR.
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "contactcenter.login_addresses.client_address"
+AXES_ALLOWED_CORS_ORIGINS = PUBLIC_URL
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -209,6 +269,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["contactcenter.api.permissions.IsAgent"],
+    "DEFAULT_PARSER_CLASSES": [
+        "contactcenter.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "contactcenter.api.errors.handle",
     "DEFAULT_RENDERER_CLASSES": [
@@ -291,9 +356,15 @@ def _mailer() -> dict:
 
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
-# ESP inbound webhooks post whole messages (raw MIME, or base64 attachments in JSON): allow
-# request bodies the size of the largest mail they deliver, not Django's 2.5 MB default.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 40 * 1024 * 1024)
+# How much a request may carry, refused with 413 before its body is read
+# (contactcenter/request_limits.py): every route takes REQUEST_MAX_BYTES; ESP inbound
+# webhooks, which post whole mails (raw MIME, or base64 attachments in JSON), take
+# EMAIL_INBOUND_MAX_BYTES. Django's own limit on what it parses is the larger of the two.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
+EMAIL_INBOUND_MAX_BYTES = env_int("EMAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_MAX_BYTES, EMAIL_INBOUND_MAX_BYTES)
+# A WebSocket frame longer than this is answered with an error frame, unread.
+WEBSOCKET_FRAME_MAX_CHARS = env_int("WEBSOCKET_FRAME_MAX_CHARS", 128 * 1024)
 MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@example.com")
 
@@ -306,5 +377,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "twilio.http_client": {"level": "WARNING"},  # logs every request's headers at INFO
+        "axes": {"level": "WARNING"},  # lockouts; not every login's bookkeeping
     },
 }

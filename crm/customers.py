@@ -4,7 +4,7 @@ import uuid
 
 from contactcenter.commands import command
 from contactcenter.events import store
-from contactcenter.interactions.domain import DomainError
+from contactcenter.interactions.domain import NOTE_MAX_CHARS, DomainError, require_length
 from crm import events as ev
 from crm.identities import Identity
 from crm.models import ContactIdentity, Customer
@@ -93,6 +93,7 @@ def update_profile(
 def add_note(customer_id: str, text: str, *, author: str, author_name: str = "") -> str:
     if not text.strip():
         raise DomainError("a note needs some text")
+    require_length("a note", text, NOTE_MAX_CHARS)
     _require_live(customer_id)
     note_id = str(uuid.uuid4())
     store.append(

@@ -37,6 +37,19 @@ async def agent_socket(user=None, origin: tuple = ORIGIN) -> WebsocketCommunicat
     return socket
 
 
+async def supervisor_socket(user) -> WebsocketCommunicator:
+    from channels.db import database_sync_to_async as sync_to_async
+
+    socket = WebsocketCommunicator(
+        application,
+        "/ws/supervisor/",
+        headers=[ORIGIN, (b"cookie", await sync_to_async(session_cookie)(user))],
+    )
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert connected
+    return socket
+
+
 async def visitor_socket(
     token: str | None = None, channel_key: str = "demo", visitor_id: str | None = None
 ) -> WebsocketCommunicator:

@@ -123,7 +123,17 @@ ESPS = {
         challenge=True,
     ),
 }
-MALFORMED = (AnymailError, KeyError, ValueError, TypeError, UnicodeDecodeError, IndexError)
+# What anymail's parsers raise on a payload of the wrong shape: `[]` where an object belongs
+# (AttributeError), nesting deeper than the stack (RecursionError).
+MALFORMED = (
+    AnymailError,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+)
 
 
 @csrf_exempt

@@ -28,16 +28,15 @@ def is_signed_by(channel: SlackChannel, body: bytes, headers: Mapping[str, str])
         return False
 
 
-def signer(candidates: Iterable[SlackChannel], body: bytes, headers: Mapping[str, str]):
-    """The configured Slack channel whose signing secret signed this request, if any."""
-    return next((c for c in candidates if is_signed_by(c, body, headers)), None)
+def signers(body: bytes, headers: Mapping[str, str]) -> list[SlackChannel]:
+    """The active channels whose signing secret signed this request. Checked on the raw body
+    before anything in it is parsed, so an unsigned request costs no parsing at all."""
+    return [c for c in SlackChannel.objects.filter(active=True) if is_signed_by(c, body, headers)]
 
 
-def candidates(team_id: str) -> list[SlackChannel]:
-    """Channels that may have signed a request naming `team_id`: its own, then the any-team
-    one (one Slack app installed in many workspaces shares one signing secret). A request
-    naming no team (url_verification) may come from any of them."""
-    rows = SlackChannel.objects.filter(active=True)
-    if team_id:
-        rows = rows.filter(team_id__in=[team_id, ANY_TEAM])
-    return sorted(rows, key=lambda c: c.team_id == ANY_TEAM)
+def answering(signed: Iterable[SlackChannel], team_id: str) -> SlackChannel | None:
+    """Of the channels that signed a request naming `team_id`, the one that answers for it:
+    its own, then the any-team one (one Slack app installed in many workspaces shares one
+    signing secret). A request naming no team (url_verification) may come from any of them."""
+    fitting = [c for c in signed if not team_id or c.team_id in (team_id, ANY_TEAM)]
+    return min(fitting, key=lambda c: c.team_id == ANY_TEAM, default=None)

@@ -1,7 +1,7 @@
 """Slack's two requests to us: the Events API and interactivity (button clicks). Both are
-signed with the app's signing secret; nothing is read or stored before that checks out."""
+signed with the app's signing secret over the raw body; nothing is parsed, read or stored
+before that checks out."""
 
-import json
 import logging
 from urllib.parse import parse_qs
 
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from channels_adapters.slack import verify
 from channels_adapters.slack.buttons import handle_click
 from channels_adapters.slack.receive import handle_event
+from contactcenter import strict_json
 from contactcenter.interactions.domain import DomainError
 from crm.identities import InvalidIdentity
 
@@ -22,23 +23,22 @@ def refuse(status: int, reason: str) -> JsonResponse:
     return JsonResponse({"ok": False, "error": reason}, status=status)
 
 
-def _authentic(request: HttpRequest, team_id: str):
-    """The configured channel that signed this request, or None."""
-    return verify.signer(verify.candidates(team_id), request.body, request.headers)
+UNSIGNED = "signature missing, invalid or older than five minutes"
 
 
 @csrf_exempt
 @require_POST
 def events(request: HttpRequest) -> HttpResponse:
+    signed = verify.signers(request.body, request.headers)
+    if not signed:
+        return refuse(401, UNSIGNED)
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return refuse(400, "the body is not JSON")
-    if not isinstance(body, dict):
-        return refuse(400, "the body is not a JSON object")
-    channel = _authentic(request, str(body.get("team_id") or ""))
+        body = strict_json.loads_object(request.body)
+    except strict_json.MalformedJson as error:
+        return refuse(400, f"the body is not a JSON object: {error}")
+    channel = verify.answering(signed, str(body.get("team_id") or ""))
     if channel is None:
-        return refuse(401, "signature missing, invalid or older than five minutes")
+        return refuse(401, UNSIGNED)
     if body.get("type") == "url_verification":
         return JsonResponse({"challenge": body.get("challenge", "")})
     if body.get("type") != "event_callback":
@@ -62,17 +62,18 @@ def events(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def interactions(request: HttpRequest) -> HttpResponse:
+    signed = verify.signers(request.body, request.headers)
+    if not signed:
+        return refuse(401, UNSIGNED)
     try:
         raw = parse_qs(request.body.decode(), strict_parsing=False).get("payload", [""])[0]
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return refuse(400, "expected a form field `payload` holding JSON")
-    if not isinstance(payload, dict):
-        return refuse(400, "the payload is not a JSON object")
+        payload = strict_json.loads_object(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        return refuse(400, f"expected a form field `payload` holding a JSON object: {error}")
     team = payload.get("team") or {}
-    channel = _authentic(request, str(team.get("id") if isinstance(team, dict) else ""))
+    channel = verify.answering(signed, str(team.get("id") if isinstance(team, dict) else ""))
     if channel is None:
-        return refuse(401, "signature missing, invalid or older than five minutes")
+        return refuse(401, UNSIGNED)
     try:
         outcome = handle_click(channel, payload)
     except (DomainError, InvalidIdentity) as error:

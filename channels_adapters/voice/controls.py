@@ -2,8 +2,6 @@
 change the live call through the REST API, then records what happened; the console posts to
 /channels/voice/calls/<interaction id>/<hold|resume|transfer|hangup>/ and gets JSON."""
 
-import json
-
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -12,7 +10,7 @@ from channels_adapters.twilio.models import TwilioChannel
 from channels_adapters.voice import calls, twiml
 from channels_adapters.voice import events as ev
 from channels_adapters.voice.models import Call
-from contactcenter import clock
+from contactcenter import clock, strict_json
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction
 from contactcenter.roles import agent_required
@@ -108,15 +106,15 @@ def control(request: HttpRequest, interaction_id: str, action: str) -> JsonRespo
     if action == "transfer":
         try:
             body = (
-                json.loads(request.body or b"{}")
+                strict_json.loads_object(request.body or b"{}")
                 if request.content_type == "application/json"
                 else request.POST
             )
             target = {
-                "kind": body.get("kind", "queue"),
+                "kind": str(body.get("kind", "queue")),
                 "to_queue_id": int(body["to_queue_id"]) if body.get("to_queue_id") else None,
                 "to_agent_id": int(body["to_agent_id"]) if body.get("to_agent_id") else None,
-                "note": body.get("note", ""),
+                "note": str(body.get("note", "")),
             }
         except (ValueError, TypeError) as error:
             return JsonResponse({"error": f"bad transfer target: {error}"}, status=400)

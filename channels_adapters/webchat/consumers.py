@@ -8,7 +8,6 @@ import time
 from collections import defaultdict, deque
 from urllib.parse import parse_qs
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from channels_adapters.webchat import tokens, transcripts
@@ -16,6 +15,7 @@ from channels_adapters.webchat import visitor as visitors
 from contactcenter import groups, push
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
+from contactcenter.json_frames import JsonFramesConsumer, frame_id
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _allow(window: deque, limit: int, now: float, seconds: float = 60) -> float:
     return 0.0
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):
+class VisitorConsumer(JsonFramesConsumer):
     async def connect(self) -> None:
         push.bind_server_loop(asyncio.get_running_loop())
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -90,6 +90,9 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         except (KeyError, TypeError, ValueError) as error:
             await self.error("bad_frame", f"malformed {kind} frame: {error}")
 
+    async def malformed(self, reason: str) -> None:
+        await self.error("bad_frame", reason)
+
     async def error(self, code: str, reason: str, **extra) -> None:
         await self.send_json({"type": "error", "code": code, "reason": reason, **extra})
 
@@ -105,7 +108,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
         self.profile = visitors.Profile(
             name=str(content.get("name", ""))[:100].strip(),
             email=str(content.get("email", ""))[:254].strip(),
-            topic_id=int(content["topic"]) if content.get("topic") not in (None, "") else None,
+            topic_id=frame_id(content["topic"]) if content.get("topic") not in (None, "") else None,
         )
         await self.send_json({"type": "started"})
 

@@ -2,12 +2,13 @@
 the host page's styles leaks in or out), the session endpoint issuing visitor tokens, and a
 demo host page."""
 
-import json
 from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
+from django.utils.csp import CSP, build_policy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from channels_adapters.webchat import tokens, transcripts
 from channels_adapters.webchat.models import WebChatChannel
+from contactcenter import strict_json
 from contactcenter.interactions.domain import DomainError
 
 LOADER = Path(settings.BASE_DIR) / "templates" / "static" / "webchat" / "loader.js"
@@ -34,14 +36,28 @@ def frame(request, key: str):
     if chat is None:
         raise Http404("no such web chat")
     response = render(request, "webchat/frame.html", {"chat": chat})
-    # Only the configured sites may show the widget: the browser enforces this.
-    ancestors = " ".join(["'self'", *chat.origins()])
-    response["Content-Security-Policy"] = (
-        f"frame-ancestors {ancestors}; default-src 'self'; img-src 'self' https: data:; "
-        "style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; object-src 'none'; "
-        "base-uri 'none'"
+    response["Content-Security-Policy"] = build_policy(
+        frame_policy(request, chat), get_nonce(request)
     )
     return response
+
+
+def frame_policy(request, chat: WebChatChannel) -> dict[str, list[str]]:
+    """The chat window's own policy: only the channel's sites may embed it (the browser
+    enforces this), and it talks to nothing but its own server's session endpoint and
+    socket. Agents' messages may show pictures from anywhere."""
+    socket = f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
+    return {
+        "frame-ancestors": [CSP.SELF, *chat.origins()],
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF, CSP.NONCE],
+        "img-src": [CSP.SELF, "https:", "data:"],
+        "connect-src": [CSP.SELF, socket],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.NONE],
+        "form-action": [CSP.SELF],
+    }
 
 
 @csrf_exempt  # no cookie is used: the token is the credential, and it is only ever returned
@@ -49,10 +65,11 @@ def frame(request, key: str):
 def session(request):
     """Issue (or renew) a signed visitor token for a channel."""
     try:
-        body = json.loads(request.body or b"{}")
+        body = strict_json.loads_object(request.body or b"{}")
         key = str(body["channel"])
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": "send JSON with the channel key"}, status=400)
+    except (ValueError, KeyError) as error:
+        reason = str(error) if isinstance(error, strict_json.MalformedJson) else "no channel"
+        return JsonResponse({"error": f"send JSON with the channel key: {reason}"}, status=400)
     if not WebChatChannel.objects.filter(key=key).exists():
         return JsonResponse({"error": f"no web chat channel {key!r}"}, status=404)
     visitor_id = None

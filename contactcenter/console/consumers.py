@@ -10,6 +10,7 @@ from contactcenter import groups, push
 from contactcenter.console import actions, state
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
+from contactcenter.json_frames import frame_id
 from contactcenter.request_socket import RequestConsumer
 from contactcenter.roles import is_agent
 
@@ -157,7 +158,7 @@ class AgentConsumer(RequestConsumer):
 
     async def on_canned(self, content):
         text = await self.act(
-            actions.canned_text, str(content["interaction_id"]), int(content["canned_id"])
+            actions.canned_text, str(content["interaction_id"]), frame_id(content["canned_id"])
         )
         return {"text": text}
 
@@ -196,4 +197,4 @@ class AgentConsumer(RequestConsumer):
 
 
 def _int(value) -> int | None:
-    return None if value in (None, "") else int(value)
+    return None if value in (None, "") else frame_id(value)

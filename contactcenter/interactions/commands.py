@@ -9,7 +9,14 @@ from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
-from contactcenter.interactions.domain import Interaction, InvalidTransition, State, stream_id
+from contactcenter.interactions.domain import (
+    CLIENT_MESSAGE_ID_MAX_CHARS,
+    Interaction,
+    InvalidTransition,
+    State,
+    require_length,
+    stream_id,
+)
 
 
 def load(interaction_id: str) -> Interaction:
@@ -95,6 +102,8 @@ def send_message(
             )
         )
 
+    if client_message_id:
+        require_length("a client message id", client_message_id, CLIENT_MESSAGE_ID_MAX_CHARS)
     # The client's id means something within one interaction only: reused on another it is
     # a new reply, not a resend.
     key = f"send:{interaction_id}:{author}:{client_message_id}" if client_message_id else None

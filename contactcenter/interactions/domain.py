@@ -41,6 +41,20 @@ class DomainError(Exception):
     """A command that the rules refuse; the message says why, for a person to read."""
 
 
+# How long what staff type may be. Checked here, where the words become events, so the
+# console, the supervisor socket and the API meet the same limits (the API's serializers say
+# the same). Customers' own words are limited by their channel (the widget, SMTP's size).
+MESSAGE_MAX_CHARS = 40_000
+SUBJECT_MAX_CHARS = 500
+NOTE_MAX_CHARS = 5_000
+CLIENT_MESSAGE_ID_MAX_CHARS = 100  # it becomes part of an idempotency key (255 characters)
+
+
+def require_length(what: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise DomainError(f"{what} of {len(text)} characters: at most {limit}")
+
+
 class InvalidTransition(DomainError):
     def __init__(self, command: str, state: State | None, detail: str = ""):
         self.command = command
@@ -256,6 +270,8 @@ class Interaction:
         return [ev.InteractionReopened(interaction_id=self.id), message]
 
     def send(self, message: ev.MessageSent) -> list[DomainEvent]:
+        require_length("a message", message.text, MESSAGE_MAX_CHARS)
+        require_length("a subject", message.subject, SUBJECT_MAX_CHARS)
         if message.author.startswith("agent:"):
             self._require("send a reply", State.ACTIVE, State.WRAP_UP)
         elif self.state is None or (self.state in ENDED and self.direction != "outbound"):
@@ -263,6 +279,7 @@ class Interaction:
         return [message]
 
     def add_note(self, note: ev.InternalNoteAdded) -> list[DomainEvent]:
+        require_length("a note", note.text, NOTE_MAX_CHARS)
         if self.state is None:
             raise InvalidTransition("add a note", None)
         return [note]
@@ -389,6 +406,7 @@ class Interaction:
         note: str = "",
     ) -> list[DomainEvent]:
         self._require("transfer", State.ACTIVE)
+        require_length("a transfer note", note, NOTE_MAX_CHARS)
         if kind not in {"queue", "agent", "supervisor"}:
             raise DomainError(f"unknown transfer kind {kind!r}")
         if kind == "queue" and to_queue_id is None:
@@ -434,6 +452,7 @@ class Interaction:
         self._require("wrap up", State.WRAP_UP)
         if not disposition:
             raise DomainError("a disposition is required to wrap up")
+        require_length("wrap-up notes", notes, NOTE_MAX_CHARS)
         return [
             ev.WrapUpCompleted(
                 interaction_id=self.id,

@@ -10,6 +10,7 @@ import json
 from contactcenter import groups, push
 from contactcenter.console import state
 from contactcenter.db_threads import in_thread
+from contactcenter.json_frames import frame_id
 from contactcenter.request_socket import RequestConsumer
 from contactcenter.roles import is_supervisor
 from contactcenter.supervisor import actions, wallboard
@@ -128,13 +129,15 @@ class SupervisorConsumer(RequestConsumer):
     async def on_force_presence(self, content):
         await self.act(
             actions.force_presence,
-            int(content["agent_id"]),
+            frame_id(content["agent_id"]),
             str(content["presence"]),
             str(content.get("reason", "")),
         )
 
     async def on_assign(self, content):
-        await self.act(actions.assign, str(content["interaction_id"]), int(content["agent_id"]))
+        await self.act(
+            actions.assign, str(content["interaction_id"]), frame_id(content["agent_id"])
+        )
 
     async def on_refresh(self, content):
         self.last_board = ""

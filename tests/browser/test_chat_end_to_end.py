@@ -33,9 +33,20 @@ def center(host_page):
     return {"first": first, "second": second, "boss": boss}
 
 
-def log_in(browser, platform, username, where="/console/", connected="connected"):
-    page = browser.new_context().new_page()
+POLICY_VIOLATIONS: list[str] = []  # what Chromium reports against a Content-Security-Policy
+
+
+def watched(page):
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    page.on(
+        "console",
+        lambda m: POLICY_VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else 0,
+    )
+    return page
+
+
+def log_in(browser, platform, username, where="/console/", connected="connected"):
+    page = watched(browser.new_context().new_page())
     page.goto(f"{platform}{where}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -51,11 +62,11 @@ def waiting_on_the_wallboard(wallboard):
 def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
     browser, platform, host_page, center, screenshot
 ):
+    POLICY_VIOLATIONS.clear()
     agent1 = log_in(browser, platform, "agent1")
     wallboard = log_in(browser, platform, "boss", "/supervisor/", "live")
     expect(waiting_on_the_wallboard(wallboard)).to_have_text("0")
-    visitor = browser.new_context().new_page()
-    visitor.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    visitor = watched(browser.new_context().new_page())
     visitor.goto(host_page)
     widget = visitor.frame_locator("iframe[title=Chat]")
     widget.locator("#launcher").click()
@@ -126,6 +137,8 @@ def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
         5,
     )
     assert interaction.transfers == 1
+    # The console, the wallboard and the widget all kept to their policies.
+    assert POLICY_VIOLATIONS == []
 
 
 def test_a_reloaded_widget_and_console_lose_nothing(browser, platform, host_page, center):

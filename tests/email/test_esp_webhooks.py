@@ -198,12 +198,15 @@ def test_a_signed_sns_subscription_confirmation_is_confirmed(client, sns_host):
     assert "/?Action=ConfirmSubscription&Token=2336412f" in sns_host.visits
 
 
-def test_a_malformed_payload_is_a_400_with_the_reason(client):
+@pytest.mark.parametrize(
+    "body", ["{not json", "[]", '"mail"', '{"Headers": ' + "[" * 100_000 + "]" * 100_000 + "}"]
+)
+def test_a_malformed_payload_is_a_400_with_the_reason(client, body):
     channel_for("postmark", webhook_secret=SECRET)
 
     response = client.post(
         "/hooks/email/postmark/inbound/",
-        "{not json",
+        body,
         content_type="application/json",
         headers={"Authorization": basic(SECRET)},
     )

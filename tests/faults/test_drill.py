@@ -17,6 +17,7 @@ import asyncio
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tests.faults.clients import Agent, Visitor

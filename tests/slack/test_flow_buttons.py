@@ -6,7 +6,14 @@ import pytest
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
-from tests.slack.payloads import block_actions, envelope, message, post_click, post_event
+from tests.slack.payloads import (
+    block_actions,
+    envelope,
+    message,
+    post_click,
+    post_event,
+    signature_headers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +52,9 @@ def test_an_unsigned_click_is_refused_and_other_interactivity_is_acknowledged(cl
 
 def test_a_click_without_a_payload_gets_a_reason(client, slack):
     answer = client.post(
-        "/hooks/slack/interactions/", "x=1", content_type="application/x-www-form-urlencoded"
+        "/hooks/slack/interactions/",
+        "x=1",
+        content_type="application/x-www-form-urlencoded",
+        **signature_headers(b"x=1"),
     )
     assert answer.status_code == 400

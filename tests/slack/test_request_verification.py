@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 
@@ -62,10 +63,36 @@ def test_missing_headers_a_garbled_timestamp_or_a_body_that_is_no_json_get_a_rea
         HTTP_X_SLACK_REQUEST_TIMESTAMP="yesterday",
         HTTP_X_SLACK_SIGNATURE="v0=00",
     )
-    not_json = client.post("/hooks/slack/events/", b"<xml/>", content_type="application/json")
+    not_json = client.post(
+        "/hooks/slack/events/",
+        b"<xml/>",
+        content_type="application/json",
+        **signature_headers(b"<xml/>"),
+    )
 
     assert (unsigned.status_code, garbled.status_code, not_json.status_code) == (401, 401, 400)
-    assert not_json.json()["error"] == "the body is not JSON"
+    assert not_json.json()["error"].startswith("the body is not a JSON object: not JSON")
+    assert store.count() == 0
+
+
+UNREADABLE = [
+    b"<xml/>",
+    b'{"type": "event_callback", "event_id": NaN}',
+    b'{"type": "event_callback", "team_id": 1e999}',
+    b'{"team_id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    b'[{"type": "url_verification"}]',
+]
+
+
+@pytest.mark.parametrize("path", ["/hooks/slack/events/", "/hooks/slack/interactions/"])
+def test_the_signature_is_checked_before_the_body_is_parsed(client, slack, path):
+    for body in UNREADABLE:
+        if path.endswith("interactions/"):
+            body = b"payload=" + quote(body).encode()
+        unsigned = client.post(path, body, content_type="application/json")
+        signed = client.post(path, body, content_type="application/json", **signature_headers(body))
+        assert unsigned.status_code == 401, (body[:40], unsigned.content)
+        assert signed.status_code == 400, (body[:40], signed.content)
     assert store.count() == 0
 
 

@@ -19,7 +19,7 @@ from routing import offers, router
 from routing.models import AgentState
 from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
-from tests.sockets import next_frame, request, visitor_socket
+from tests.sockets import next_frame, request, supervisor_socket, visitor_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,21 +33,6 @@ def center():
         "alice": an_agent(support, username="alice"),
         "boss": an_agent(support, username="boss", supervisor=True, available=False),
     }
-
-
-async def supervisor_socket(user):
-    from channels.testing import WebsocketCommunicator
-
-    from contactcenter.asgi import application
-    from tests.sockets import ORIGIN, session_cookie
-
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/supervisor/",
-        headers=[ORIGIN, (b"cookie", await in_thread(session_cookie)(user))],
-    )
-    assert (await socket.connect(timeout=5))[0]
-    return socket
 
 
 async def board_where(socket, predicate):

@@ -401,12 +401,7 @@
     item.appendChild(head);
     if (message.subject) { item.appendChild(el("p", "subject", message.subject)); }
     if (message.html) {
-      var frame = document.createElement("iframe");
-      frame.className = "html-body";
-      frame.setAttribute("sandbox", "");  // no scripts, no same-origin: inert
-      frame.setAttribute("referrerpolicy", "no-referrer");
-      frame.srcdoc = message.html;
-      item.appendChild(frame);
+      item.appendChild(emailBody(message));
     } else {
       item.appendChild(el("p", "body", message.text));
     }
@@ -416,6 +411,54 @@
       item.appendChild(link);
     });
     return item;
+  }
+
+  // E-mail HTML. Remote images are as often trackers as pictures (they tell the sender when,
+  // and from where, the mail was read), so they stay blocked until the agent asks, one message
+  // at a time. The sandboxed frame carries a policy of its own, which the mail cannot remove:
+  // images stored here only, or, once loaded, images from anywhere. Scripts never run.
+  var remoteImagesLoaded = {};  // message id -> true
+
+  function emailBody(message) {
+    var box = el("div", "email-body");
+    var remote = hasRemoteImages(message.html);
+    var loaded = remote && remoteImagesLoaded[message.id];
+    if (remote && !loaded) {
+      var bar = el("p", "remote-images", "Remote images are blocked: they can tell the sender when and where this was read. ");
+      var load = el("button", "link load-images", "Load images");
+      load.type = "button";
+      load.addEventListener("click", function () {
+        remoteImagesLoaded[message.id] = true;
+        box.replaceWith(emailBody(message));
+      });
+      bar.appendChild(load);
+      box.appendChild(bar);
+    }
+    var frame = document.createElement("iframe");
+    frame.className = "html-body";
+    frame.setAttribute("sandbox", "");  // no scripts, no same-origin: inert
+    frame.setAttribute("referrerpolicy", "no-referrer");
+    frame.srcdoc = framePolicy(loaded) + message.html;
+    box.appendChild(frame);
+    return box;
+  }
+
+  function framePolicy(remoteImages) {
+    var images = remoteImages ? "https: http: data:" : location.origin + " data:";
+    return '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src ' + images + '">' +
+           '<meta name="referrer" content="no-referrer">';
+  }
+
+  function hasRemoteImages(html) {
+    // DOMParser's document is inert: parsing it fetches nothing.
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var sources = doc.querySelectorAll("[src], [srcset], [background], [poster]");
+    return Array.prototype.some.call(sources, function (node) {
+      return ["src", "srcset", "background", "poster"].some(function (name) {
+        var url = (node.getAttribute(name) || "").trim();
+        return /^(https?:)?\/\//i.test(url) && url.indexOf(location.origin + "/") !== 0;
+      });
+    });
   }
 
   function renderCustomer(customer) {
