@@ -6,10 +6,17 @@ dropped the socket. Here every such frame is answered with the socket's own erro
 the socket stays open for the next one.
 """
 
+import contextlib
+import logging
+
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from contactcenter.outage import RETRY_AFTER_SECONDS, is_transient
 from contactcenter.strict_json import INT_RANGE, MalformedJson, loads
+
+log = logging.getLogger(__name__)
 
 
 def frame_id(value) -> int:
@@ -35,8 +42,55 @@ class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
         except MalformedJson as error:
             await self.malformed(str(error))
             return
-        await self.receive_json(content, **kwargs)
+        try:
+            await self.receive_json(content, **kwargs)
+        except Exception as error:
+            await self.failed(error, content)
 
     async def malformed(self, reason: str) -> None:
         """Answer a frame that could not be read (each socket has its own error frame)."""
         raise NotImplementedError
+
+    async def answer_error(self, code: str, reason: str, content, **extra) -> None:
+        """Answer the frame `content` with an error of this socket's kind."""
+        raise NotImplementedError
+
+    async def failed(self, error: Exception, content) -> None:
+        """A frame our side could not carry out: the socket answers it and stays open. An
+        outage (the database, Redis) is `unavailable`, to try again shortly; anything else is
+        a bug of ours, logged with its traceback, and `internal` to the client."""
+        kind = content.get("type") if isinstance(content, dict) else None
+        if is_transient(error):
+            log.warning("%s: %r frame: unavailable: %s", type(self).__name__, kind, error)
+            await self.answer_error(
+                "unavailable",
+                "the service is briefly unavailable; try again in a few seconds",
+                content,
+                retry_after=RETRY_AFTER_SECONDS,
+            )
+        else:
+            log.exception("%s: a %r frame failed", type(self).__name__, kind)
+            await self.answer_error(
+                "internal", "that failed on our side (it is logged); try again", content
+            )
+
+    async def dispatch(self, message) -> None:
+        """Whatever fails outside a frame's handling — connecting while Redis is away, a push
+        the socket could not follow — costs at most this socket's connection, never the
+        server's log a traceback for an outage."""
+        try:
+            await super().dispatch(message)
+        except StopConsumer:
+            raise
+        except Exception as error:
+            kind = message.get("type", "")
+            transient = is_transient(error)
+            (log.warning if transient else log.exception)(
+                "%s: %s failed: %s", type(self).__name__, kind, error
+            )
+            if kind == "websocket.disconnect":
+                raise StopConsumer() from None
+            if kind == "websocket.connect":
+                # 1013: try again later (RFC 6455); the pages reconnect with backoff.
+                with contextlib.suppress(Exception):
+                    await self.close(code=1013 if transient else 1011)

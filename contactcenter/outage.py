@@ -41,6 +41,20 @@ def is_outage(error: BaseException | None) -> bool:
     return isinstance(error.__cause__, UNAVAILABLE)
 
 
+def _layer_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:
+        return ()
+    return (RedisConnectionError, RedisTimeoutError)
+
+
+def is_transient(error: BaseException) -> bool:
+    """The database or the channel layer is away: worth trying again in a few seconds."""
+    return is_outage(error) or isinstance(error, (ConnectionError, *_layer_errors()))
+
+
 def unavailable(request: HttpRequest) -> HttpResponse:
     message = "The service is briefly unavailable; please try again in a few seconds."
     if "text/html" in request.headers.get("Accept", ""):

@@ -35,5 +35,9 @@ class RequestConsumer(JsonFramesConsumer):
     async def malformed(self, reason: str) -> None:
         await self.refuse(None, "bad_request", reason)
 
+    async def answer_error(self, code: str, reason: str, content, **extra) -> None:
+        ref = content.get("ref") if isinstance(content, dict) else None
+        await self.send_json({"type": "error", "ref": ref, "code": code, "reason": reason, **extra})
+
     async def refuse(self, ref: Any, code: str, reason: str) -> None:
         await self.send_json({"type": "error", "ref": ref, "code": code, "reason": reason})

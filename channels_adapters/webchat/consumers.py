@@ -16,6 +16,7 @@ from contactcenter import groups, push
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import JsonFramesConsumer, frame_id
+from contactcenter.outage import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,10 @@ class VisitorConsumer(JsonFramesConsumer):
 
     async def malformed(self, reason: str) -> None:
         await self.error("bad_frame", reason)
+
+    async def answer_error(self, code: str, reason: str, content, **extra) -> None:
+        ref = content.get("client_message_id") if isinstance(content, dict) else None
+        await self.error(code, reason, ref=ref, **extra)
 
     async def error(self, code: str, reason: str, **extra) -> None:
         await self.send_json({"type": "error", "code": code, "reason": reason, **extra})
@@ -218,8 +223,11 @@ class VisitorConsumer(JsonFramesConsumer):
             await asyncio.sleep(POSITION_EVERY_SECONDS)
             try:
                 conversation = await database_sync_to_async(visitors.conversation)(self.visitor)
-            except Exception:
-                log.exception("queue position for %s", self.visitor.visitor_id)
+            except Exception as error:
+                if is_transient(error):  # an outage: the next poll will do
+                    log.warning("queue position for %s: %s", self.visitor.visitor_id, error)
+                else:
+                    log.exception("queue position for %s", self.visitor.visitor_id)
                 continue
             queue = conversation and conversation.get("queue")
             if queue and queue != last:

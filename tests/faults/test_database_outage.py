@@ -90,3 +90,53 @@ async def test_offers_resume_within_ten_seconds_of_the_database_coming_back(depl
     finally:
         stop.set()
         await asyncio.wait_for(working, 30)
+
+
+async def test_a_socket_request_during_the_outage_is_answered_and_the_socket_lives(deployment):
+    """A frame whose work needs the database while it is away gets an `unavailable` error
+    frame (try again shortly) on a socket that stays open, for the agent and the customer."""
+    import json
+
+    import websockets
+
+    web = await asyncio.to_thread(deployment.server, "web-c")
+    cookie = await asyncio.to_thread(log_in, web.base, "agent3")
+    _, _, body = await asyncio.to_thread(widget_session, web.base)
+    token = json.loads(body)["token"]
+    ws_base = web.base.replace("http://", "ws://")
+
+    async def answer(ws, **match) -> dict:
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
+            if all(frame.get(k) == v for k, v in match.items()):
+                return frame
+
+    async with (
+        websockets.connect(
+            f"{ws_base}/ws/agent/", origin=web.base, additional_headers={"Cookie": cookie}
+        ) as console,
+        websockets.connect(f"{ws_base}/ws/webchat/?token={token}", origin=web.base) as widget,
+    ):
+        await answer(console, type="snapshot")
+        await answer(widget, type="welcome")
+        await asyncio.to_thread(deployment.pg.stop, "fast")
+        try:
+            await console.send(json.dumps({"type": "sync", "ref": "during"}))
+            refused = await answer(console, ref="during")
+            assert refused["type"] == "error" and refused["code"] == "unavailable"
+            assert refused["retry_after"] > 0
+            await widget.send(
+                json.dumps({"type": "message", "text": "hello?", "client_message_id": "w1"})
+            )
+            refused = await answer(widget, type="error")
+            assert refused["code"] == "unavailable" and refused["ref"] == "w1"
+        finally:
+            await asyncio.to_thread(deployment.pg.start)
+
+        await console.send(json.dumps({"type": "sync", "ref": "after"}))
+        assert (await answer(console, ref="after"))["type"] == "ack"
+        await widget.send(
+            json.dumps({"type": "message", "text": "hello?", "client_message_id": "w1"})
+        )
+        assert (await answer(widget, type="ack"))["client_message_id"] == "w1"
+    assert "Traceback" not in web.log.read_text()
