@@ -134,7 +134,12 @@ def ingest(message: InboundMessage) -> IngestResult:
         display_name=message.sender_name,
         region=settings.DEFAULT_PHONE_REGION,
     )
-    customer_id, _ = customers.identify(identity)
+    if message.automated:
+        # A robot's message (a bounce, an auto-reply) may join a conversation but starts
+        # none, and its sender is not registered as a customer for it.
+        customer_id = customers.find(identity) or ""
+    else:
+        customer_id, _ = customers.identify(identity)
     now = clock.now()
     received = _message_event(message, identity.address)
 
@@ -162,7 +167,7 @@ def ingest(message: InboundMessage) -> IngestResult:
                 stream_id(current.id), events, current.version, message.key_within(current.id)
             )
             return IngestResult(
-                customer_id=customer_id,
+                customer_id=customer_id or current.customer_id,
                 interaction_id=current.id,
                 message_id=received.message_id,
                 reopened=reopened,

@@ -12,6 +12,7 @@ from channels_adapters.email import intake
 from channels_adapters.email.inboxes import Inbox
 from contactcenter.events.models import Event
 from contactcenter.interactions.models import Interaction
+from crm.models import Customer
 from tests.email.conftest import INBOX, mail, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,6 +38,9 @@ def acknowledgements() -> int:
 def assert_nothing_opened() -> None:
     assert not Interaction.objects.exists()
     assert acknowledgements() == 0
+    # Nor is its sender a customer now: a robot's address in the CRM is noise, and each
+    # bounce would add one.
+    assert not Customer.objects.exists()
 
 
 def assert_opened_nothing(outcome: intake.Outcome, expected: tuple[str, ...]) -> None:
