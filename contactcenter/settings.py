@@ -318,6 +318,14 @@ WEBCHAT_MESSAGES_PER_IP_PER_MINUTE = env_int("WEBCHAT_MESSAGES_PER_IP_PER_MINUTE
 # makes /healthz answer 503; failing this long, its process exits non-zero to be restarted.
 WORKER_UNHEALTHY_SECONDS = env_float("WORKER_UNHEALTHY_SECONDS", 30.0)
 WORKER_GIVE_UP_SECONDS = env_float("WORKER_GIVE_UP_SECONDS", 300.0)
+# Presence follows the console (routing/consoles.py): the server pings every socket this often
+# and drops one that has not answered for the timeout; an agent whose last console is gone gets
+# no offers, and is offline after the grace unless one comes back (a reload does); a server
+# process holds its sockets under a lease it renews, so a crashed one's agents drop too.
+WEBSOCKET_PING_SECONDS = env_int("WEBSOCKET_PING_SECONDS", 5)
+WEBSOCKET_PING_TIMEOUT_SECONDS = env_int("WEBSOCKET_PING_TIMEOUT_SECONDS", 10)
+CONSOLE_GRACE_SECONDS = env_int("CONSOLE_GRACE_SECONDS", 60)
+CONSOLE_LEASE_SECONDS = env_int("CONSOLE_LEASE_SECONDS", 15)
 # The agent console asks for a fresh snapshot at least this often (a lost push is repaired).
 CONSOLE_RESYNC_SECONDS = env_int("CONSOLE_RESYNC_SECONDS", 30)
 # A command retries a concurrency conflict with jittered backoff for this long before the

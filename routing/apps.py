@@ -7,9 +7,14 @@ class RoutingConfig(AppConfig):
     def ready(self) -> None:
         from contactcenter.interactions import ingest
         from contactcenter.workers import registry
-        from routing import admission, router
+        from routing import admission, consoles, router
 
         ingest.on_admission(admission.admit)
+        registry.register(
+            "consoles",
+            lambda **options: consoles.sweeper(),
+            description="drops the agents' consoles of server processes that stopped renewing",
+        )
         registry.register(
             "router",
             router.router_service,

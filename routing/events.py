@@ -18,6 +18,24 @@ class AgentPresenceChanged(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AgentDisconnected(DomainEvent):
+    """The agent's last console socket is gone (closed, timed out, or its server process
+    died). No new offers from now; offline (disconnected) at `grace_until` unless a console
+    comes back first (a reload is back within seconds)."""
+
+    agent_id: int
+    grace_until: str  # ISO time
+    why: str = ""  # "closed" (the socket closed or stopped answering pings), "server_gone"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgentReconnected(DomainEvent):
+    """A console of the agent's is open again, within the grace period: as before."""
+
+    agent_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class QueueHoursChanged(DomainEvent):
     """A queue opened or closed by its business-hours calendar."""
 

@@ -458,6 +458,9 @@ class AgentState(models.Model):
     idle_since = models.DateTimeField(null=True, blank=True)
     last_offer_at = models.DateTimeField(null=True, blank=True)
     missed_in_a_row = models.PositiveIntegerField(default=0)
+    # Set from the agent's last console going away until one comes back (or the grace ends
+    # in offline): no new offers meanwhile (routing/consoles.py).
+    disconnected_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"agent {self.agent_id}: {self.presence}"
@@ -501,3 +504,33 @@ class QueueState(models.Model):
 
     def __str__(self) -> str:
         return f"queue {self.queue_id}: {'open' if self.is_open else 'closed'}"
+
+
+# Which server processes hold which agents' console sockets (routing/consoles.py): operational
+# bookkeeping, not facts of the business, so plain rows outside the log.
+class ConsoleServer(models.Model):
+    """A server process holding agent sockets, and until when it is believed alive."""
+
+    process = models.CharField(max_length=200, primary_key=True)
+    lease_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "routing_console_server"
+
+    def __str__(self) -> str:
+        return f"{self.process} until {self.lease_until:%H:%M:%S}"
+
+
+class ConsoleSocket(models.Model):
+    """One open console socket of an agent, on a server process."""
+
+    channel_name = models.CharField(max_length=200, primary_key=True)
+    agent_id = models.IntegerField(db_index=True)
+    process = models.CharField(max_length=200, db_index=True)
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "routing_console_socket"
+
+    def __str__(self) -> str:
+        return f"agent {self.agent_id} on {self.process}"

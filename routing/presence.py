@@ -8,6 +8,7 @@ from routing.models import AgentProfile, AgentState, AwayReason
 
 PRESENCES = ("offline", "available", "away")
 MISSED_OFFERS = "missed_offers"
+DISCONNECTED = "disconnected"
 
 
 def stream_id(agent_id: int) -> str:
@@ -33,6 +34,8 @@ def set_presence(
             raise DomainError("going away needs a reason")
         if reason != MISSED_OFFERS and not AwayReason.objects.filter(code=reason).exists():
             raise DomainError(f"unknown away reason {reason!r}")
+    elif presence == "offline" and reason == DISCONNECTED and changed_by == "system":
+        pass  # offline because the console went away and did not come back (consoles.py)
     else:
         reason = ""
     state = current(agent_id)

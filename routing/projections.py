@@ -48,11 +48,22 @@ class AgentStateProjector(Projector):
         if item is not None:
             self._set_work(state, interaction_id, item["channel"], stage, at)
 
+    def on_AgentDisconnected(self, e: re.AgentDisconnected, r: RecordedEvent, rows: Rows):
+        state = self._agent(e.agent_id, rows)
+        state.version = r.version
+        state.disconnected_since = r.occurred_at
+
+    def on_AgentReconnected(self, e: re.AgentReconnected, r: RecordedEvent, rows: Rows):
+        state = self._agent(e.agent_id, rows)
+        state.version = r.version
+        state.disconnected_since = None
+
     def on_AgentPresenceChanged(self, e: re.AgentPresenceChanged, r: RecordedEvent, rows: Rows):
         state = self._agent(e.agent_id, rows)
         state.version = r.version
         state.presence = e.presence
-        state.away_reason = e.reason if e.presence == "away" else ""
+        # away: why; offline: "disconnected" when the console went away, else ""
+        state.away_reason = e.reason if e.presence in ("away", "offline") else ""
         state.presence_since = r.occurred_at
         if e.presence == "available":
             state.missed_in_a_row = 0
@@ -193,6 +204,19 @@ class TimerProjector(Projector):
 
     def on_FlowCompleted(self, e, r: RecordedEvent, rows: Rows):
         self._clear(rows, "flow_idle", e.interaction_id)
+
+    # An agent whose consoles are all gone goes offline when the grace period ends.
+    def on_AgentDisconnected(self, e: re.AgentDisconnected, r: RecordedEvent, rows: Rows):
+        self._set(
+            rows, "disconnect_grace", f"agent-{e.agent_id}", e.grace_until, agent_id=e.agent_id
+        )
+
+    def on_AgentReconnected(self, e: re.AgentReconnected, r: RecordedEvent, rows: Rows):
+        self._clear(rows, "disconnect_grace", f"agent-{e.agent_id}")
+
+    def on_AgentPresenceChanged(self, e: re.AgentPresenceChanged, r: RecordedEvent, rows: Rows):
+        if e.presence == "offline":  # the grace ended in offline, or someone got there first
+            self._clear(rows, "disconnect_grace", f"agent-{e.agent_id}")
 
 
 @register

@@ -45,6 +45,7 @@ WAKE_TYPES = frozenset(
         "OfferTimedOut",
         "OfferRescinded",
         "AgentPresenceChanged",
+        "AgentReconnected",
         "WrapUpCompleted",
         "InteractionClosed",
         "InteractionAbandoned",
@@ -126,7 +127,9 @@ def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list
         if a.queues & queue_ids or a.agent_id in preferred or (escalated and a.is_supervisor)
     ]
     states = (
-        AgentState.objects.filter(presence="available", agent_id__in=candidates)
+        AgentState.objects.filter(
+            presence="available", agent_id__in=candidates, disconnected_since__isnull=True
+        )
         .order_by("agent_id")
         .select_for_update(skip_locked=True)
     )
@@ -208,8 +211,15 @@ TIMER_ACTIONS: dict[str, Callable[[Timer], None]] = {
     "overflow": lambda t: offers.reach_overflow_step(t.interaction_id, t.data["step"]),
     "abandon": lambda t: offers.abandon(t.interaction_id, t.data.get("reason", "customer_left")),
     "flow_idle": lambda t: _flows().give_up(t.interaction_id),  # routing/flows
+    "disconnect_grace": lambda t: _consoles().end_grace(t.data["agent_id"]),
 }
 _failed_timers: dict[str, float] = {}  # key -> monotonic time to retry after
+
+
+def _consoles():
+    from routing import consoles  # consoles build on the router's timers, not the reverse
+
+    return consoles
 
 
 def _flows():

@@ -13,6 +13,7 @@ from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import frame_id
 from contactcenter.request_socket import RequestConsumer
 from contactcenter.roles import is_agent
+from routing import consoles
 
 # Events after which an agent no longer holds the interaction, and after which nobody does.
 LET_GO = {"OfferRejected", "OfferTimedOut", "OfferRescinded", "InteractionTransferred"}
@@ -36,6 +37,7 @@ class AgentConsumer(RequestConsumer):
         self.forwarded: deque[int] = deque(maxlen=2000)
         await self.channel_layer.group_add(groups.agent(self.user.pk), self.channel_name)
         await self.channel_layer.group_add(groups.ALERTS, self.channel_name)
+        await database_sync_to_async(consoles.opened)(self.user.pk, self.channel_name)
         await self.send_snapshot()
 
     async def reject(self, reason: str) -> None:
@@ -45,6 +47,7 @@ class AgentConsumer(RequestConsumer):
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "watching"):
             return
+        await database_sync_to_async(consoles.closed)(self.user.pk, self.channel_name)
         await self.channel_layer.group_discard(groups.agent(self.user.pk), self.channel_name)
         await self.channel_layer.group_discard(groups.ALERTS, self.channel_name)
         for interaction_id in list(self.watching):

@@ -388,6 +388,12 @@ class Interaction:
         )
         return events
 
+    def withdraw_offer(self, reason: str) -> list[DomainEvent]:
+        """The offer is taken back (its agent's console went away): the work waits again,
+        in its place, and the agent is not counted as having declined it."""
+        self._require("withdraw the offer", State.OFFERED)
+        return [self._rescind(reason)]
+
     def _rescind(self, reason: str) -> ev.OfferRescinded:
         return ev.OfferRescinded(
             interaction_id=self.id,

@@ -6,14 +6,18 @@ hand. Frames are documented in docs/websocket-protocol.md."""
 
 import asyncio
 import json
+import logging
 
 from contactcenter import groups, push
 from contactcenter.console import state
 from contactcenter.db_threads import in_thread
 from contactcenter.json_frames import frame_id
+from contactcenter.outage import is_transient
 from contactcenter.request_socket import RequestConsumer
 from contactcenter.roles import is_supervisor
 from contactcenter.supervisor import actions, wallboard
+
+log = logging.getLogger(__name__)
 
 COALESCE_SECONDS = 0.5
 # Today's KPIs come from a catch-up projection a moment behind the live counts: one more look
@@ -68,7 +72,12 @@ class SupervisorConsumer(RequestConsumer):
             except TimeoutError:
                 trailing = False
             self.dirty.clear()
-            await self.send_board()
+            try:
+                await self.send_board()
+            except Exception as error:  # the next round tries again; the loop must not die
+                (log.warning if is_transient(error) else log.exception)(
+                    "wallboard refresh failed: %s", error
+                )
             await asyncio.sleep(COALESCE_SECONDS)
 
     async def push_frames(self, message) -> None:

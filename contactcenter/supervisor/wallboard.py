@@ -49,7 +49,7 @@ def queues(now, snapshot, states) -> list[dict[str, Any]]:
     rows = []
     for queue in sorted(snapshot.queues.values(), key=lambda q: q.name.lower()):
         members = [a for a in snapshot.agents.values() if queue.queue_id in a.queues]
-        by_state = {"available": 0, "busy": 0, "wrap_up": 0, "away": 0, "offline": 0}
+        by_state = dict.fromkeys(AGENT_STATES, 0)
         for agent in members:
             by_state[_agent_state(states.get(agent.agent_id))] += 1
         today = figures.get(str(queue.queue_id))
@@ -87,13 +87,26 @@ def colour(service_level: float | None, target_percent: int, volume: int) -> str
     return "amber" if points >= -AMBER_POINTS else "red"
 
 
+AGENT_STATES = ("available", "busy", "wrap_up", "away", "disconnected", "offline")
+
+
 def _agent_state(state: AgentState | None) -> str:
     if state is None or state.presence == "offline":
         return "offline"
+    if state.disconnected_since is not None:
+        return "disconnected"  # the console went away: no offers, offline after the grace
     if state.presence == "away":
         return "away"
     activity = state.activity
     return {"idle": "available", "busy": "busy", "wrap_up": "wrap_up"}[activity]
+
+
+def _since(state: AgentState | None) -> str | None:
+    if state is None:
+        return None
+    if state.disconnected_since is not None and state.presence != "offline":
+        return state.disconnected_since.isoformat()
+    return state.presence_since.isoformat() if state.presence_since else None
 
 
 def agents(now, snapshot, states) -> list[dict[str, Any]]:
@@ -110,9 +123,7 @@ def agents(now, snapshot, states) -> list[dict[str, Any]]:
                 "state": _agent_state(state),
                 "presence": state.presence if state else "offline",
                 "away_reason": state.away_reason if state else "",
-                "since": state.presence_since.isoformat()
-                if state and state.presence_since
-                else None,
+                "since": _since(state),
                 "work": [
                     {
                         "interaction_id": iid,

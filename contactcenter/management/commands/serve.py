@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 
 from contactcenter.demo import PASSWORD
 from contactcenter.workers import supervision
+from routing import consoles
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,16 @@ class Command(BaseCommand):
             application=ASGIStaticFilesHandler(application),
             endpoints=build_endpoint_description_strings(host=host, port=port),
             signal_handlers=True,
+            # Pings find a socket whose peer went silent (a laptop asleep, a cut network)
+            # within ping + timeout seconds; its agent's presence follows (routing/consoles.py).
+            ping_interval=settings.WEBSOCKET_PING_SECONDS,
+            ping_timeout=settings.WEBSOCKET_PING_TIMEOUT_SECONDS,
             verbosity=options["verbosity"],
         )
         try:
             server.run()
         finally:
+            consoles.forget_this_process()
             if supervisor is not None:
                 supervisor.stop()
         if supervisor is not None and supervisor.fatal:

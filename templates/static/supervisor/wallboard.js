@@ -94,7 +94,8 @@
       var tr = row([q.name + (q.open ? "" : " (closed)"), String(q.waiting), "", sl,
                     q.asa_seconds === null ? "—" : Math.round(q.asa_seconds) + " s",
                     String(q.offered), String(q.answered), String(q.abandoned),
-                    String(q.agents.available), String(q.agents.busy), String(q.agents.wrap_up), String(q.agents.away)],
+                    String(q.agents.available), String(q.agents.busy), String(q.agents.wrap_up),
+                    String(q.agents.away) + (q.agents.disconnected ? " + " + q.agents.disconnected + " disconnected" : "")],
                    "queue " + q.colour);
       tr.dataset.queue = q.id;
       tr.cells[2].dataset.since = q.longest_wait_since || "";
