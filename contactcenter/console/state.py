@@ -132,6 +132,7 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
         "queue": {"id": queue.queue_id, "name": queue.name} if queue else None,
         "agent_id": row.agent_id,
         "customer_away": row.customer_away,
+        "monitored_by": _monitored_by(row.id),
         "created_at": row.created_at.isoformat(),
         "answered_at": row.answered_at.isoformat() if row.answered_at else None,
         "dispositions": [
@@ -252,3 +253,14 @@ def standing_alerts() -> list[dict[str, Any]]:
         }
         for a in StandingAlert.objects.order_by("-raised_at")
     ]
+
+
+def _monitored_by(interaction_id: str) -> list[dict[str, Any]]:
+    """Supervisors monitoring the conversation now (the agent is told, once)."""
+    watching: dict[int, str] = {}
+    for event in store.read_stream(f"interaction-{interaction_id}"):
+        if event.type == "InteractionMonitored":
+            watching[event.data["supervisor_id"]] = event.data.get("supervisor_name", "")
+        elif event.type == "InteractionMonitoringEnded":
+            watching.pop(event.data["supervisor_id"], None)
+    return [{"id": pk, "name": name} for pk, name in watching.items()]

@@ -26,16 +26,55 @@ def _supervisor(user: AbstractBaseUser) -> str:
 
 
 @command
-def monitor(user, interaction_id: str) -> None:
+def monitor(user, interaction_id: str) -> bool:
+    """Start monitoring (read-only); True when it starts now, False when this supervisor is
+    already monitoring it: monitoring is a state with one event at each end, not a stream of
+    events per look."""
     actor = _supervisor(user)
+    if user.pk in monitors(interaction_id):
+        return False
 
     def decide(interaction: Interaction):
         if interaction.state not in LIVE:
             raise DomainError(f"the interaction is {interaction.state}: nothing to monitor")
-        return [ev.InteractionMonitored(interaction_id=interaction.id, supervisor_id=user.pk)]
+        return [
+            ev.InteractionMonitored(
+                interaction_id=interaction.id,
+                supervisor_id=user.pk,
+                supervisor_name=display_name(user),
+            )
+        ]
 
     with acting_as(actor):
         interactions.decide_and_append(interaction_id, decide)
+    return True
+
+
+@command
+def stop_monitoring(user, interaction_id: str, why: str = "stopped") -> bool:
+    """End this supervisor's monitoring of the interaction, if it is going on."""
+    actor = _supervisor(user)
+    if user.pk not in monitors(interaction_id):
+        return False
+    ended = ev.InteractionMonitoringEnded(
+        interaction_id=interaction_id, supervisor_id=user.pk, why=why
+    )
+    with acting_as(actor):
+        interactions.decide_and_append(interaction_id, lambda interaction: [ended])
+    return True
+
+
+def monitors(interaction_id: str) -> set[int]:
+    """The supervisors monitoring the interaction now, from its stream."""
+    from contactcenter.events import store
+
+    watching: set[int] = set()
+    for event in store.read_stream(f"interaction-{interaction_id}"):
+        if event.type == "InteractionMonitored":
+            watching.add(event.data["supervisor_id"])
+        elif event.type == "InteractionMonitoringEnded":
+            watching.discard(event.data["supervisor_id"])
+    return watching
 
 
 @command
@@ -80,7 +119,7 @@ def say(user, interaction_id: str, text: str, client_message_id: str = "") -> st
     events = interactions.load(interaction_id)
     if events.state is not State.ACTIVE:
         raise DomainError("the conversation is not going on")
-    if not _barged(interaction_id, user.pk):
+    if not barged(interaction_id, user.pk):
         raise DomainError("join the conversation first")
     with acting_as(actor):
         return interactions.send_message(
@@ -92,7 +131,7 @@ def say(user, interaction_id: str, text: str, client_message_id: str = "") -> st
         )
 
 
-def _barged(interaction_id: str, supervisor_id: int) -> bool:
+def barged(interaction_id: str, supervisor_id: int) -> bool:
     from contactcenter.events import store
 
     return any(

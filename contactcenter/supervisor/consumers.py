@@ -18,6 +18,7 @@ from contactcenter.roles import is_supervisor
 from contactcenter.supervisor import actions, wallboard
 
 log = logging.getLogger(__name__)
+ENDED = ("InteractionClosed", "InteractionAbandoned")
 
 COALESCE_SECONDS = 0.5
 # Today's KPIs come from a catch-up projection a moment behind the live counts: one more look
@@ -49,7 +50,7 @@ class SupervisorConsumer(RequestConsumer):
             return
         self.refresher.cancel()
         await self.channel_layer.group_discard(groups.SUPERVISORS, self.channel_name)
-        await self.stop_monitoring()
+        await self.stop_monitoring("left")
 
     async def send_board(self) -> None:
         board = await in_thread(wallboard.board)()
@@ -90,6 +91,8 @@ class SupervisorConsumer(RequestConsumer):
                 monitored.append(frame)
         for frame in monitored:
             await self.send_json(frame)
+            if frame.get("event") in ENDED:
+                await self.stop_monitoring("closed")
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -97,23 +100,30 @@ class SupervisorConsumer(RequestConsumer):
         return in_thread(action)(self.user, *args)
 
     async def on_monitor(self, content):
+        """Start monitoring, or (the same interaction again) a fresh view of it: the page asks
+        again after a gap in versions, and that records nothing."""
         interaction_id = str(content["interaction_id"])
-        await self.act(actions.monitor, interaction_id)
-        await self.stop_monitoring()
-        self.monitoring = interaction_id
-        await self.channel_layer.group_add(groups.interaction(interaction_id), self.channel_name)
+        if self.monitoring != interaction_id:
+            await self.stop_monitoring()
+            await self.act(actions.monitor, interaction_id)
+            self.monitoring = interaction_id
+            await self.channel_layer.group_add(
+                groups.interaction(interaction_id), self.channel_name
+            )
         view = await in_thread(state.interaction_view)(interaction_id, self.user)
-        return {"interaction": view}
+        barged = await in_thread(actions.barged)(interaction_id, self.user.pk)
+        return {"interaction": view, "barged": barged}
 
     async def on_stop_monitoring(self, content):
         await self.stop_monitoring()
 
-    async def stop_monitoring(self) -> None:
+    async def stop_monitoring(self, why: str = "stopped") -> None:
         if self.monitoring:
+            interaction_id, self.monitoring = self.monitoring, None
             await self.channel_layer.group_discard(
-                groups.interaction(self.monitoring), self.channel_name
+                groups.interaction(interaction_id), self.channel_name
             )
-            self.monitoring = None
+            await self.act(actions.stop_monitoring, interaction_id, why)
 
     async def on_whisper(self, content):
         return {

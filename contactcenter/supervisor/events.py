@@ -12,6 +12,17 @@ class InteractionMonitored(DomainEvent):
 
     interaction_id: str
     supervisor_id: int
+    supervisor_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InteractionMonitoringEnded(DomainEvent):
+    """The supervisor stopped monitoring: by choice, by leaving the wallboard, or because the
+    conversation ended. With InteractionMonitored it brackets one monitoring session."""
+
+    interaction_id: str
+    supervisor_id: int
+    why: str = "stopped"  # stopped, left, closed
 
 
 @dataclass(frozen=True, kw_only=True)

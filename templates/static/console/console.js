@@ -191,6 +191,13 @@
       case "InteractionClosed": view.state = "closed"; break;
       case "InteractionAbandoned": view.state = "abandoned"; break;
       case "CustomerLeft": view.customer_away = true; break;
+      case "InteractionMonitored":
+        view.monitored_by = (view.monitored_by || []).filter(function (m) { return m.id !== data.supervisor_id; })
+          .concat([{ id: data.supervisor_id, name: data.supervisor_name }]);
+        break;
+      case "InteractionMonitoringEnded":
+        view.monitored_by = (view.monitored_by || []).filter(function (m) { return m.id !== data.supervisor_id; });
+        break;
       case "CustomerReturned": view.customer_away = false; break;
       default: break;
     }
@@ -305,10 +312,20 @@
     $("thread-meta").textContent = [view.channel, view.queue ? view.queue.name : "", view.state.replace("_", "-")]
       .filter(Boolean).join(" · ");
     $("away-banner").hidden = !view.customer_away;
+    var watchers = view.monitored_by || [];
+    $("monitored-banner").hidden = !watchers.length;
+    $("monitored-banner").textContent = watchers.length ? "Monitored by " +
+      watchers.map(function (m) { return m.name || "a supervisor"; }).join(", ") + "." : "";
+    // Rebuilt from the view, but where the agent was reading stays put: only an agent already
+    // at the end (or opening another conversation) follows new messages down.
     var transcript = $("transcript");
+    var sameThread = transcript.dataset.interaction === view.id;
+    var atEnd = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 24;
+    var readingAt = transcript.scrollTop;
     transcript.textContent = "";
     view.messages.forEach(function (message) { transcript.appendChild(renderMessage(message)); });
-    transcript.scrollTop = transcript.scrollHeight;
+    transcript.dataset.interaction = view.id;
+    transcript.scrollTop = sameThread && !atEnd ? readingAt : transcript.scrollHeight;
     var active = view.state === "active";
     $("composer").hidden = view.state !== "active" && view.state !== "wrap_up";
     $("transfer-button").disabled = !active;

@@ -37,11 +37,12 @@
     if (frame.type === "ack" || frame.type === "error") {
       var callback = pending[frame.ref];
       delete pending[frame.ref];
-      if (frame.type === "error") { alert(frame.reason); }
+      if (frame.type === "error") { notify(frame.reason); }
       if (callback) { callback(frame.type === "error" ? frame.reason : null, frame); }
       return;
     }
     if (frame.type === "event" && monitoring && frame.data.interaction_id === monitoring.id) {
+      if (frame.version <= monitoring.version) { return; }  // already in the view we hold
       if (frame.version !== monitoring.version + 1) {
         request("monitor", { interaction_id: monitoring.id }, showMonitored);
         return;
@@ -54,6 +55,16 @@
         drawTranscript();
       }
     }
+  }
+
+  // An inline notice, never a dialog: the latest condition replaces the one before, the same
+  // one repeated only restarts its clock.
+  function notify(text) {
+    var box = $("notice");
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(notify.timer);
+    notify.timer = setTimeout(function () { box.hidden = true; }, 6000);
   }
 
   // -- drawing -------------------------------------------------------------------------------
@@ -167,12 +178,11 @@
   function showMonitored(error, frame) {
     if (error) { return; }
     var view = frame.interaction;
-    monitoring = { id: view.id, version: view.version, state: view.state,
+    monitoring = { id: view.id, version: view.version, state: view.state, barged: !!frame.barged,
                    messages: view.messages.map(function (m) { return { kind: m.kind, author_name: m.author_name || m.author, text: m.text }; }) };
     $("monitor").hidden = false;
     $("monitor-title").textContent = "Monitoring: " + (view.customer.name || "customer") + " · " + view.channel + " · " + view.state;
-    $("say-form").hidden = true;
-    $("barge").disabled = view.state !== "active";
+    showBarged();
     drawTranscript();
   }
   function drawTranscript() {
@@ -191,9 +201,16 @@
     monitoring = null;
     $("monitor").hidden = true;
   });
+  // Whether this supervisor has joined comes from the server with every view, so a refresh
+  // of the view (after a gap) never hides the box to talk to the customer.
+  function showBarged() {
+    $("say-form").hidden = !monitoring.barged;
+    $("barge").disabled = monitoring.barged || monitoring.state !== "active";
+  }
   $("barge").addEventListener("click", function () {
-    request("barge", { interaction_id: monitoring.id }, function (error) {
-      if (!error) { $("say-form").hidden = false; $("barge").disabled = true; }
+    var id = monitoring.id;
+    request("barge", { interaction_id: id }, function (error) {
+      if (!error && monitoring && monitoring.id === id) { monitoring.barged = true; showBarged(); }
     });
   });
   $("whisper-form").addEventListener("submit", function (event) {

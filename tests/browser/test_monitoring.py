@@ -1,0 +1,110 @@
+"""Issues 14.2 and 14.4 in Chromium: monitoring is a state (one event when it starts, one when
+it stops, one notice to the agent, the agent's reading position untouched), and barging in
+works every time."""
+
+import json
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from contactcenter.events.models import Event
+from contactcenter.interactions.ingest import ingest
+from tests.browser.test_chat_end_to_end import PASSWORD, log_in
+from tests.factories import chat_message
+from tests.routing.builders import a_queue, an_agent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def floor(platform):
+    support = a_queue(name="Support", entry="webchat:*", dispositions=("resolved",))
+    for username, supervisor in (("agent1", False), ("boss", True)):
+        user = an_agent(
+            support,
+            username=username,
+            supervisor=supervisor,
+            available=not supervisor,
+            capacity_webchat=25,
+        )
+        user.set_password(PASSWORD)
+        user.first_name = username.capitalize()
+        user.save()
+    return platform
+
+
+def frames_about_monitoring(page) -> list[dict]:
+    """Every frame the page's sockets receive that tells of monitoring."""
+    seen: list[dict] = []
+
+    def watch(socket):
+        def received(payload):
+            frame = json.loads(payload) if isinstance(payload, str) else {}
+            if str(frame.get("event", "")).startswith("InteractionMonitor"):
+                seen.append(frame)
+
+        socket.on("framereceived", received)
+
+    page.on("websocket", watch)
+    return seen
+
+
+def a_chat_in_hand(agent, text: str) -> str:
+    interaction_id = ingest(chat_message(text=text)).interaction_id
+    agent.locator(".offer button.accept").first.click(timeout=15000)
+    expect(agent.locator(".entry.inbound .body").first).to_have_text(text)
+    return interaction_id
+
+
+def monitor_from_the_wallboard(wallboard, agent_name: str):
+    row = wallboard.locator("#agents tbody tr", has_text=agent_name)
+    row.locator("ul a").last.click()
+    expect(wallboard.locator("#monitor")).to_be_visible()
+
+
+def test_monitoring_is_a_state_not_a_stream(browser, floor):
+    agent = browser.new_context().new_page()
+    notices = frames_about_monitoring(agent)  # from the first frame on
+    agent.goto(f"{floor}/console/")
+    agent.fill("input[name=username]", "agent1")
+    agent.fill("input[name=password]", PASSWORD)
+    agent.click("button[type=submit]")
+    expect(agent.locator("#connection")).to_have_text("connected")
+    chat = a_chat_in_hand(agent, "a long story\n" + "line\n" * 120)
+    transcript = agent.locator("#transcript")
+    transcript.evaluate("t => { t.scrollTop = 0; }")  # the agent is reading from the top
+    wallboard = log_in(browser, floor, "boss", "/supervisor/", "live")
+
+    monitor_from_the_wallboard(wallboard, "Agent1")
+    expect(agent.locator("#monitored-banner")).to_have_text("Monitored by Boss.")
+    time.sleep(10)
+    wallboard.click("#stop-monitoring")
+    expect(agent.locator("#monitored-banner")).to_be_hidden()
+
+    started = Event.objects.filter(stream_id=f"interaction-{chat}", type="InteractionMonitored")
+    ended = Event.objects.filter(stream_id=f"interaction-{chat}", type="InteractionMonitoringEnded")
+    assert started.count() == 1 and ended.count() == 1
+    assert [f["event"] for f in notices] == ["InteractionMonitored", "InteractionMonitoringEnded"]
+    assert transcript.evaluate("t => t.scrollTop") == 0  # nothing moved where they read
+    assert wallboard.locator("#notice").is_hidden()
+
+
+def test_barging_in_works_twenty_times_in_a_row(browser, floor):
+    agent = log_in(browser, floor, "agent1")
+    wallboard = log_in(browser, floor, "boss", "/supervisor/", "live")
+    for n in range(20):
+        a_chat_in_hand(agent, f"customer {n} here")
+        monitor_from_the_wallboard(wallboard, "Agent1")
+        wallboard.click("#barge")
+        expect(wallboard.locator("#say-form")).to_be_visible()
+        wallboard.fill("#say", f"Hello customer {n}, I am the supervisor")
+        wallboard.press("#say", "Enter")
+        expect(agent.locator(".entry.outbound .body").last).to_have_text(
+            f"Hello customer {n}, I am the supervisor"
+        )
+        wallboard.click("#stop-monitoring")
+        agent.click("#end-button")
+        agent.select_option("#disposition", "resolved")
+        agent.click("#wrap-up button[type=submit]")
+        expect(agent.locator("#placeholder")).to_be_visible()
