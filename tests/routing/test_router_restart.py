@@ -66,6 +66,11 @@ def test_offers_outstanding_when_a_router_is_killed_still_time_out_and_reroute()
     doomed = start_router("doomed")
     try:
         eventually(lambda: offered(chats, first.pk), "the first router's offers")
+    except AssertionError as error:
+        doomed.send_signal(signal.SIGKILL)
+        raise AssertionError(
+            f"{error}; the router said:\n{doomed.stderr.read().decode()}"
+        ) from None
     finally:
         doomed.send_signal(signal.SIGKILL)
         doomed.wait()
