@@ -13,6 +13,7 @@ from channels_adapters.webchat.tokens import Visitor
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events.context import acting_as
+from contactcenter.interactions import activity
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.ingest import InboundMessage, IngestResult, ingest
@@ -76,9 +77,13 @@ def conversation(visitor: Visitor) -> dict[str, Any] | None:
     interaction = current_interaction(visitor)
     if interaction is None:
         return None
-    entries = TranscriptEntry.objects.filter(
-        interaction_id=interaction.id, kind__in=["inbound", "outbound"]
-    ).order_by("position")
+    entries = [
+        entry
+        for entry in TranscriptEntry.objects.filter(
+            interaction_id=interaction.id, kind__in=["inbound", "outbound", "activity"]
+        ).order_by("position")
+        if entry.kind != "activity" or _activity_text(entry)
+    ]
     return {
         "interaction_id": interaction.id,
         "state": interaction.state,
@@ -104,7 +109,27 @@ def agent_card(agent_id: int | None) -> dict[str, str] | None:
     }
 
 
+def _activity_text(entry: TranscriptEntry) -> str:
+    """An activity line as the customer reads it ('' for what is not theirs to see)."""
+    return activity.describe(entry.channel_data, _name_for_customer, for_customer=True)
+
+
+def _name_for_customer(kind: str, key: Any) -> str:
+    card = agent_card(key) if kind == "agent" else None
+    return card["name"] if card else ""
+
+
 def message_view(entry: TranscriptEntry, visitor: Visitor) -> dict[str, Any]:
+    if entry.kind == "activity":
+        return {
+            "id": entry.id,
+            "client_message_id": "",
+            "author": "activity",
+            "name": "",
+            "text": _activity_text(entry),
+            "options": [],
+            "at": entry.occurred_at.isoformat(),
+        }
     inbound = entry.kind == "inbound"
     author = "customer" if inbound else _author_kind(entry.author)
     return {

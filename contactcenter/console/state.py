@@ -11,6 +11,7 @@ from django.db.models import Q
 from contactcenter.access import can_open
 from contactcenter.console.models import CannedResponse
 from contactcenter.events import store
+from contactcenter.interactions import activity
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.roles import is_supervisor
 from crm.models import ContactIdentity, Customer, CustomerNote
@@ -85,14 +86,32 @@ def agent_directory() -> list[dict[str, Any]]:
     )
 
 
+def name_of(kind: str, key: Any) -> str:
+    """A person's or a queue's name now, for activity lines ('' if unknown)."""
+    if key is None:
+        return ""
+    snapshot = config.current()
+    if kind == "queue":
+        queue = snapshot.queues.get(key)
+        return queue.name if queue else ""
+    agent = snapshot.agents.get(key)
+    if agent is not None:
+        return agent.name
+    user = User.objects.filter(pk=key).first()
+    return display_name(user) if user else ""
+
+
 def entry_view(entry: TranscriptEntry) -> dict[str, Any]:
+    text = entry.text
+    if entry.kind == TranscriptEntry.Kind.ACTIVITY:
+        text = activity.describe(entry.channel_data, name_of)
     return {
         "id": entry.id,
         "position": entry.position,
         "kind": entry.kind,
         "author": entry.author,
         "author_name": entry.author_name,
-        "text": entry.text,
+        "text": text,
         "html": entry.html,
         "subject": entry.subject,
         "attachments": entry.attachments,
@@ -119,7 +138,16 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
             and row.agent_id != user.pk
         )
     ]
-    latest = _latest(row.id, {"WrapUpStarted", "OfferCreated"})
+    latest = _latest(
+        row.id,
+        {
+            "WrapUpStarted",
+            "OfferCreated",
+            "InteractionTransferred",
+            "OfferAccepted",
+            "InteractionAssigned",
+        },
+    )
     wrap_up = latest.get("WrapUpStarted") if row.state == "wrap_up" else None
     offer = latest.get("OfferCreated") if row.state == "offered" else None
     return {
@@ -144,6 +172,7 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
             "agent_id": offer.data["agent_id"],
             "expires_at": offer.data["expires_at"],
             "reason": offer.data.get("decision", {}).get("reason", ""),
+            "transfer": _transfer_card(latest),
         }
         if offer
         else None,
@@ -264,3 +293,16 @@ def _monitored_by(interaction_id: str) -> list[dict[str, Any]]:
         elif event.type == "InteractionMonitoringEnded":
             watching.pop(event.data["supervisor_id"], None)
     return [{"id": pk, "name": name} for pk, name in watching.items()]
+
+
+def _transfer_card(latest: dict[str, Any]) -> dict[str, Any] | None:
+    """On an offer of work handed over (and not taken by anyone since): who handed it over,
+    and their note for the next person."""
+    transferred = latest.get("InteractionTransferred")
+    taken = [latest[t].position for t in ("OfferAccepted", "InteractionAssigned") if t in latest]
+    if transferred is None or any(position > transferred.position for position in taken):
+        return None
+    return {
+        "from": name_of("agent", transferred.data.get("from_agent_id")),
+        "note": transferred.data.get("note", ""),
+    }

@@ -58,6 +58,7 @@ class TranscriptEntry(models.Model):
         OUTBOUND = "outbound"
         NOTE = "note"
         SYSTEM = "system"
+        ACTIVITY = "activity"  # joined, transferred, left… (contactcenter/interactions/activity.py)
 
     id = models.CharField(max_length=64, primary_key=True)  # message/note id from the event
     interaction_id = models.CharField(max_length=36)

@@ -4,6 +4,7 @@ from datetime import date
 
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
+from contactcenter.interactions import activity
 from contactcenter.interactions import events as ev
 from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
 from crm import events as crm_events
@@ -17,6 +18,23 @@ class InteractionProjector(Projector):
     models = [Interaction, TranscriptEntry, ThreadKey]
     write_once = [TranscriptEntry]
     streams = ("interaction-",)
+
+    def apply(self, event: RecordedEvent, rows: Rows) -> None:
+        super().apply(event, rows)
+        take = activity.ACTIVITIES.get(event.type)
+        if take is not None and event.stream_id.startswith("interaction-"):
+            # An activity line (joined, transferred, …): ids only; words when read.
+            rows.add(
+                TranscriptEntry(
+                    id=f"activity:{event.position}",
+                    interaction_id=event.data["interaction_id"],
+                    position=event.position,
+                    occurred_at=event.occurred_at,
+                    kind=TranscriptEntry.Kind.ACTIVITY,
+                    author=event.actor,
+                    channel_data=take(event.data),
+                )
+            )
 
     def on_any_event(self, event: RecordedEvent, rows: Rows) -> None:
         # Another app's event on the interaction's stream (a flow step, a call's progress):

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
+from contactcenter.console.state import entry_view
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.kpis.reports import BadRequest, parse_range
@@ -44,10 +45,16 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _transcript(interaction_id: str):
-    return TranscriptEntry.objects.filter(interaction_id=interaction_id).order_by(
-        "occurred_at", "position"
+def _transcript(interaction_id: str) -> list[TranscriptEntry]:
+    entries = list(
+        TranscriptEntry.objects.filter(interaction_id=interaction_id).order_by(
+            "occurred_at", "position"
+        )
     )
+    for entry in entries:
+        if entry.kind == TranscriptEntry.Kind.ACTIVITY:  # its words, as the console says them
+            entry.text = entry_view(entry)["text"]
+    return entries
 
 
 @supervisor_required

@@ -111,8 +111,22 @@ def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
     agent1.click("#transfer-form button[type=submit]")
     expect(agent1.locator("#placeholder")).to_be_visible()
 
-    agent2.locator(".offer button.accept").click(timeout=15000)
+    # The note for the next person is on the offer, and the hand-over in both transcripts.
+    expect(agent2.locator(".offer .handover")).to_have_text(
+        "Transferred by Agent1: Parcel question", timeout=15000
+    )
+    agent2.locator(".offer button.accept").click()
     expect(agent2.locator(".entry.note .body")).to_have_text("customer seems upset")
+    expect(agent2.locator(".entry.activity .line")).to_have_text(
+        [
+            "Agent1 joined the conversation.",
+            "Agent1 transferred the conversation to Agent2. Note: Parcel question",
+            "Agent2 joined the conversation.",
+        ]
+    )
+    expect(widget.locator(".notice")).to_contain_text(
+        ["You are being transferred to a colleague.", "Agent2 joined the conversation."]
+    )
     agent2.fill("#reply", "Sorted: it arrives tomorrow.")
     agent2.keyboard.press("Control+Enter")
     expect(widget.locator(".message.agent p").last).to_have_text("Sorted: it arrives tomorrow.")

@@ -59,7 +59,7 @@ def a_chat_in_hand(agent, text: str) -> str:
 
 def monitor_from_the_wallboard(wallboard, agent_name: str):
     row = wallboard.locator("#agents tbody tr", has_text=agent_name)
-    row.locator("ul a").last.click()
+    row.locator("ul a", has_text="active").click()  # the conversation going on
     expect(wallboard.locator("#monitor")).to_be_visible()
 
 

@@ -39,6 +39,18 @@ class InteractionSerializer(serializers.ModelSerializer):
 
 
 class TranscriptEntrySerializer(serializers.ModelSerializer):
+    text = serializers.SerializerMethodField(
+        help_text="the message or note; for an `activity` line (joined, transferred, …) its "
+        "words, and its facts in `channel_data`"
+    )
+
+    def get_text(self, entry: TranscriptEntry) -> str:
+        if entry.kind == TranscriptEntry.Kind.ACTIVITY:
+            from contactcenter.console.state import entry_view
+
+            return entry_view(entry)["text"]
+        return entry.text
+
     class Meta:
         model = TranscriptEntry
         fields = [

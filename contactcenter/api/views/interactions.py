@@ -1,6 +1,6 @@
 """Interactions as read models: list (filtered), one, its transcript, its event stream."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -45,11 +45,23 @@ class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses=TranscriptEntrySerializer(many=True))
+    @extend_schema(
+        responses=TranscriptEntrySerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "include",
+                str,
+                description="`activity`: also the activity lines (joined, transferred with "
+                "its note, supervisor joined, customer left or came back, ended, closed)",
+            )
+        ],
+    )
     @action(detail=True, pagination_class=None)
     def transcript(self, request, pk=None):
         interaction = self.get_object()
         entries = TranscriptEntry.objects.filter(interaction_id=interaction.id).order_by("position")
+        if request.query_params.get("include") != "activity":
+            entries = entries.exclude(kind=TranscriptEntry.Kind.ACTIVITY)
         return Response(TranscriptEntrySerializer(entries, many=True).data)
 
     @extend_schema(responses=EventSerializer(many=True))

@@ -143,6 +143,20 @@
     view.version = frame.version;
     reduce(view, frame);
     renderAll();
+    if (ACTIVITY[frame.event]) { refreshSoon(id); }
+  }
+
+  // Events that add an activity line (joined, transferred, …): its words are the server's
+  // (names included), so the view is asked for again, once for a burst of them.
+  var ACTIVITY = { OfferAccepted: 1, InteractionAssigned: 1, InteractionTransferred: 1, SupervisorBarged: 1,
+                   CustomerLeft: 1, CustomerReturned: 1, WrapUpStarted: 1, InteractionClosed: 1 };
+  var refreshing = {};
+  function refreshSoon(id) {
+    clearTimeout(refreshing[id]);
+    refreshing[id] = setTimeout(function () {
+      delete refreshing[id];
+      if (state.interactions[id]) { request("open", { interaction_id: id }); }
+    }, 150);
   }
 
   function reduce(view, frame) {
@@ -259,6 +273,11 @@
       item.appendChild(el("span", "countdown", ""));
       var why = el("span", "why", view.offer ? view.offer.reason : "");
       item.appendChild(why);
+      var handover = view.offer && view.offer.transfer;
+      if (handover) {
+        item.appendChild(el("p", "handover", "Transferred by " + (handover.from || "a colleague") +
+                            (handover.note ? ": " + handover.note : "")));
+      }
       var accept = el("button", "accept", "Accept");
       accept.addEventListener("click", function () { acceptOffer(view); });
       var reject = el("button", "reject", "Reject");
@@ -403,6 +422,12 @@
   });
 
   function renderMessage(message) {
+    if (message.kind === "activity") {
+      var line = el("li", "entry activity");
+      line.appendChild(el("p", "line", message.text));
+      line.appendChild(el("time", "meta", new Date(message.at).toLocaleTimeString()));
+      return line;
+    }
     var item = el("li", "entry " + message.kind);
     var head = el("div", "entry-head");
     head.appendChild(el("strong", "", message.kind === "inbound" ? (message.author_name || "Customer")

@@ -96,9 +96,9 @@
     switch (frame.type) {
       case "welcome": return welcome(frame);
       case "message": return track(frame) && showMessage(frame.message);
-      case "agent_joined": return track(frame) && agentJoined(frame.agent);
+      case "agent_joined": return track(frame) && agentJoined(frame.agent, false, frame.position);
       case "transferred":
-        return track(frame) && notice("You are being transferred to a colleague.");
+        return track(frame) && notice("You are being transferred to a colleague.", frame.position);
       case "closed": return track(frame) && closed(frame);
       case "state": return track(frame) && stateChanged(frame.state);
       case "rated":
@@ -173,6 +173,7 @@
   function showMessage(message) {
     if (seen[message.id]) { return; }
     seen[message.id] = true;
+    if (message.author === "activity") { return notice(message.text); }
     // Our own message coming back: the pending copy becomes the real one.
     var pending = message.client_message_id &&
                   document.getElementById("c-" + message.client_message_id);
@@ -241,11 +242,11 @@
     }
   }
 
-  function agentJoined(agent, quiet) {
+  function agentJoined(agent, quiet, position) {
     if (!agent) { return; }
     ui.subtitle.textContent = agent.name + " is here to help";
     if (agent.avatar_url) { ui.avatar.src = agent.avatar_url; ui.avatar.hidden = false; }
-    if (!quiet) { notice(agent.name + " joined the conversation."); }
+    if (!quiet) { notice(agent.name + " joined the conversation.", position); }
     setStatus("");
   }
 
@@ -254,7 +255,7 @@
     if (conversation) { conversation.state = frame.state; }
     ui.subtitle.textContent = "";
     ui.avatar.hidden = true;
-    if (!already) { notice("The conversation has ended."); }
+    if (!already) { notice("The conversation has ended.", frame.position); }
     layout({ state: "closed", can_rate: frame.can_rate });
   }
 
@@ -290,7 +291,14 @@
     setStatus(frame.reason);
   }
 
-  function notice(text) {
+  // A notice of something that happened (joined, transferred, ended): `position` is the event's,
+  // so the same line in a later welcome (an activity message "activity:<position>") is not
+  // shown twice.
+  function notice(text, position) {
+    if (position) {
+      if (seen["activity:" + position]) { return; }
+      seen["activity:" + position] = true;
+    }
     var item = document.createElement("li");
     item.className = "notice";
     item.textContent = text;
