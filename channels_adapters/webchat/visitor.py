@@ -20,6 +20,7 @@ from contactcenter.interactions.ingest import InboundMessage, IngestResult, inge
 from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
+from crm.models import Customer
 from routing import admission
 from routing.models import AgentProfile
 
@@ -209,7 +210,7 @@ def send_message(
                 channel_key=visitor.channel_key,
                 sender_kind="web",
                 sender_address=visitor.visitor_id,
-                sender_name=profile.name,
+                sender_name=profile.name or _known_name(visitor),
                 threading_key=visitor.visitor_id,
                 external_id=client_message_id,
                 id_from_sender=True,
@@ -220,6 +221,14 @@ def send_message(
         if result.created and profile.email:
             _remember_email(result.customer_id, profile.email)
     return result
+
+
+def _known_name(visitor: Visitor) -> str:
+    """A returning visitor (a reload, a closed and reopened widget) is who they said they
+    were the first time: the pre-chat form's name stays with them, not their visitor id."""
+    customer_id = customers.find(normalise(IdentityKind.WEB, visitor.visitor_id))
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    return customer.name if customer else ""
 
 
 def _topic(visitor: Visitor, topic_id: int | None) -> WebChatTopic | None:

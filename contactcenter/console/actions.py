@@ -181,3 +181,17 @@ def customer_note(user, customer_id: str, text: str) -> str:
         return customers.add_note(
             customer_id, text, author=actor(user), author_name=state.display_name(user)
         )
+
+
+def merge_possible_match(user, interaction_id: str, into_customer_id: str) -> None:
+    """The agent confirms the possible match the console showed: this conversation's customer
+    is the known one. Only a match the conversation itself suggests (the e-mail the visitor
+    gave belongs to it), and only by the agent holding it or a supervisor; the merge records
+    who did it (its actor)."""
+    row = _interaction(user, interaction_id)
+    if row.agent_id != user.pk and not is_supervisor(user):
+        raise Forbidden("you are not handling this interaction")
+    if into_customer_id not in {m["customer_id"] for m in state.possible_matches(row)}:
+        raise Forbidden("that customer is not a possible match of this conversation")
+    with acting_as(actor(user)):
+        customers.merge(row.customer_id, into_id=into_customer_id)

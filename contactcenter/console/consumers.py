@@ -165,6 +165,14 @@ class AgentConsumer(RequestConsumer):
         )
         return {"text": text}
 
+    async def on_merge_customer(self, content):
+        interaction_id = str(content["interaction_id"])
+        await self.act(
+            actions.merge_possible_match, interaction_id, str(content["into_customer_id"])
+        )
+        view = await database_sync_to_async(state.interaction_view)(interaction_id, self.user)
+        return {"interaction": view}
+
     async def on_customer_note(self, content):
         note_id = await self.act(
             actions.customer_note, str(content["customer_id"]), str(content.get("text", ""))

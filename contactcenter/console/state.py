@@ -14,6 +14,8 @@ from contactcenter.events import store
 from contactcenter.interactions import activity
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.roles import is_supervisor
+from crm import customers
+from crm.identities import IdentityKind, InvalidIdentity, normalise
 from crm.models import ContactIdentity, Customer, CustomerNote
 from crm.timeline import customer_timeline
 from routing import config
@@ -161,6 +163,7 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
         "agent_id": row.agent_id,
         "customer_away": row.customer_away,
         "monitored_by": _monitored_by(row.id),
+        "possible_matches": possible_matches(row),
         "created_at": row.created_at.isoformat(),
         "answered_at": row.answered_at.isoformat() if row.answered_at else None,
         "dispositions": [
@@ -306,3 +309,25 @@ def _transfer_card(latest: dict[str, Any]) -> dict[str, Any] | None:
         "from": name_of("agent", transferred.data.get("from_agent_id")),
         "note": transferred.data.get("note", ""),
     }
+
+
+def possible_matches(row: Interaction) -> list[dict[str, Any]]:
+    """Known customers this conversation's customer may be: the visitor gave an e-mail (in the
+    pre-chat form) that belongs to another customer. Never merged silently — a visitor could
+    type anyone's address to read their history — but shown to the agent, who may merge."""
+    given = {
+        entry.channel_data.get("email")
+        for entry in TranscriptEntry.objects.filter(interaction_id=row.id, kind="inbound")
+        if entry.channel_data.get("email")
+    }
+    matches = []
+    for email in sorted(given):
+        try:
+            owner = customers.find(normalise(IdentityKind.EMAIL, email))
+        except InvalidIdentity:
+            continue
+        if owner and owner != row.customer_id:
+            customer = Customer.objects.filter(pk=owner, merged_into_id="").first()
+            if customer is not None:
+                matches.append({"customer_id": customer.id, "name": customer.name, "email": email})
+    return matches

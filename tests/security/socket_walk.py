@@ -64,6 +64,9 @@ AGENT_ROWS = {
     "wrap_up": Row(lambda w, s: {**_about(w, s), "disposition": "resolved"}, subject="wrap_up"),
     "canned": Row(lambda w, s: {**_about(w, s), "canned_id": w.canned_id}),
     "customer_note": Row(lambda w, s: {"customer_id": w.customer_of(s), "text": "Prefers mail"}),
+    # Not a customer the conversation suggests: refused whoever asks (the ack is in
+    # tests/webchat/test_returning_visitor.py).
+    "merge_customer": Row(lambda w, s: {**_about(w, s), "into_customer_id": "someone-else"}),
 }
 
 SUPERVISOR_ROWS = {

@@ -367,6 +367,7 @@
       });
     }
     renderCustomer(view.customer);
+    renderMatches(view);
     renderSelfService(view.self_service);
     var sms = view.sms;
     $("sms-banner").hidden = !(sms && sms.opted_out);
@@ -528,6 +529,31 @@
       if (h.notes) { item.appendChild(el("p", "meta", "Notes: " + h.notes)); }
       history.appendChild(item);
     });
+  }
+
+  // A known customer this one may be (the visitor gave their e-mail): never merged silently,
+  // one click for the agent, who is recorded as having merged them.
+  function renderMatches(view) {
+    var box = $("possible-matches");
+    box.textContent = "";
+    (view.possible_matches || []).forEach(function (match) {
+      var item = el("div", "match");
+      item.appendChild(el("p", "", "Possible match: " + (match.name || "a known customer") +
+                                   " — the visitor gave " + match.email + ", which is theirs."));
+      var merge = el("button", "merge", "Same person: merge");
+      merge.type = "button";
+      merge.addEventListener("click", function () {
+        merge.disabled = true;
+        request("merge_customer", { interaction_id: view.id, into_customer_id: match.customer_id },
+                function (error, frame) {
+                  if (error) { merge.disabled = false; return; }
+                  putInteraction(frame.interaction);
+                });
+      });
+      item.appendChild(merge);
+      box.appendChild(item);
+    });
+    box.hidden = !box.childNodes.length;
   }
 
   // Slow-moving alerts that concern this agent: their queues' and their own.
