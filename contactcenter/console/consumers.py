@@ -81,6 +81,10 @@ class AgentConsumer(RequestConsumer):
     async def on_sync(self, content):
         await self.send_snapshot()
 
+    async def on_colleagues(self, content):
+        """Who one may transfer to, with their presence now (the dialog asks as it opens)."""
+        return {"agents": await database_sync_to_async(state.agent_directory)()}
+
     async def on_presence(self, content):
         await self.act(
             actions.set_presence, str(content["presence"]), str(content.get("reason", ""))

@@ -72,8 +72,14 @@ def snapshot(user: AbstractBaseUser) -> dict[str, Any]:
 
 
 def agent_directory() -> list[dict[str, Any]]:
-    """Agents to transfer to, with their presence."""
-    presence = dict(AgentState.objects.values_list("agent_id", "presence"))
+    """Agents to transfer to, with their presence now ("disconnected" while an agent's console
+    is gone and the grace period runs)."""
+    presence = {
+        agent_id: "disconnected" if disconnected and now != "offline" else now
+        for agent_id, now, disconnected in AgentState.objects.values_list(
+            "agent_id", "presence", "disconnected_since"
+        )
+    }
     return sorted(
         (
             {

@@ -53,3 +53,27 @@ def test_a_closed_console_gets_no_offers_and_the_wallboard_shows_it(
     expect(agent_row(wallboard, "Agent1").locator(".state")).to_have_text(
         "offline (disconnected)", timeout=15000
     )
+
+
+def test_the_transfer_dialog_shows_each_colleagues_presence_now(browser, platform):
+    """Issue 14.7: it showed the presence of when the page loaded."""
+    support = a_queue(name="Support", entry="webchat:*")
+    for username in ("agent1", "agent2"):
+        user = an_agent(support, username=username, available=username == "agent1")
+        user.set_password(PASSWORD)
+        user.first_name = username.capitalize()
+        user.save()
+    agent1 = log_in(browser, platform, "agent1")
+    ingest(chat_message(text="please transfer me"))
+    agent1.locator(".offer button.accept").click(timeout=15000)
+    agent2 = log_in(browser, platform, "agent2")  # after agent1's page loaded
+    agent2.select_option("#presence", "available:")
+
+    agent1.click("#transfer-button")
+
+    expect(agent1.locator("#transfer-agent option")).to_have_text(["Agent2 (available)"])
+    agent1.click("#transfer-cancel")
+    # Ending the chat closes the composer: the customer has been told it ended.
+    agent1.click("#end-button")
+    expect(agent1.locator("#wrap-up")).to_be_visible()
+    expect(agent1.locator("#composer")).to_be_hidden()

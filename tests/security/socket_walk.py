@@ -51,6 +51,7 @@ def _about(world: World, subject: str) -> dict[str, Any]:
 
 AGENT_ROWS = {
     "sync": Row(lambda w, s: {}, subject="none"),
+    "colleagues": Row(lambda w, s: {}, subject="none"),
     "presence": Row(lambda w, s: {"presence": "available"}, subject="none"),
     "accept": Row(lambda w, s: {**_about(w, s), "offer_id": w.offer_id(s)}, subject="offered"),
     "reject": Row(lambda w, s: {**_about(w, s), "offer_id": w.offer_id(s)}, subject="offered"),

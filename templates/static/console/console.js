@@ -346,7 +346,8 @@
     transcript.dataset.interaction = view.id;
     transcript.scrollTop = sameThread && !atEnd ? readingAt : transcript.scrollHeight;
     var active = view.state === "active";
-    $("composer").hidden = view.state !== "active" && view.state !== "wrap_up";
+    // In wrap-up the customer has been told the conversation ended: nothing more to send.
+    $("composer").hidden = view.state !== "active";
     $("transfer-button").disabled = !active;
     $("end-button").disabled = !active;
     $("email-fields").hidden = view.channel !== "email";
@@ -749,14 +750,23 @@
       option.value = q.id;
       queues.appendChild(option);
     });
+    renderColleagues();
+    $("transfer-dialog").showModal();
+    // What the page knew is shown at once, then each colleague's presence as it is now.
+    request("colleagues", {}, function (error, frame) {
+      if (!error) { state.agents = frame.agents; renderColleagues(); }
+    });
+  }
+  function renderColleagues() {
     var agents = $("transfer-agent");
+    var chosen = agents.value;
     agents.textContent = "";
     state.agents.filter(function (a) { return a.id !== me.id; }).forEach(function (a) {
       var option = el("option", "", a.name + " (" + a.presence + ")");
       option.value = a.id;
       agents.appendChild(option);
     });
-    $("transfer-dialog").showModal();
+    if (chosen) { agents.value = chosen; }
   }
   $("transfer-button").addEventListener("click", openTransfer);
   $("transfer-cancel").addEventListener("click", function () { $("transfer-dialog").close(); });
