@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SMTP_PORT ?= 2525
 
-.PHONY: run test bench install lint format chromium clean
+.PHONY: run test bench soak install lint format chromium clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -39,6 +39,10 @@ test: install chromium
 
 bench: install
 	$(BIN)/python -m bench
+
+# Ten minutes of a small floor in Chromium (3 customers, 2 agents, a supervisor); bench/soak.py.
+soak: install chromium
+	$(BIN)/python -m bench soak
 
 lint: install
 	$(BIN)/ruff check .

@@ -144,7 +144,8 @@ class Deployment:
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
         with psycopg.connect(self.pg.url("contactcenter"), autocommit=True) as conn:
-            return conn.execute(query, params).fetchall()
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
 
     def close(self) -> None:
         for process in self.processes:
