@@ -368,3 +368,37 @@ async def test_an_agent_who_may_see_a_chat_but_does_not_hold_it_does_not_type_to
     assert (await next_frame(visitor, "typing"))["who"] == "agent"
     for socket in (alice, bob, visitor):
         await socket.disconnect()
+
+
+async def test_a_frame_about_an_interaction_handed_off_gets_an_error_and_the_socket_lives(center):
+    """Issue 14: after a transfer, the console may still send about the chat (a stale tab):
+    each such frame is refused with the reason, and the socket carries on."""
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    interaction_id = await arrive()
+    await sync_to_async(router.route_once)()
+    offered = await event(socket, "OfferCreated")
+    await request(
+        socket, "accept", interaction_id=interaction_id, offer_id=offered["data"]["offer_id"]
+    )
+    moved = await request(
+        socket,
+        "transfer",
+        interaction_id=interaction_id,
+        kind="queue",
+        queue_id=center["other"].pk,
+    )
+    assert moved["type"] == "ack"
+
+    for kind, fields in (
+        ("send", {"text": "still here?", "client_message_id": "late-1"}),
+        ("end", {}),
+        ("wrap_up", {"disposition": "resolved"}),
+        ("transfer", {"kind": "queue", "queue_id": center["support"].pk}),
+    ):
+        refused = await request(socket, kind, interaction_id=interaction_id, **fields)
+        assert refused["type"] == "error", kind
+        assert refused["code"] in ("forbidden", "refused") and refused["reason"], refused
+
+    assert (await request(socket, "sync"))["type"] == "ack"  # the socket lives on
+    await socket.disconnect()
