@@ -3,6 +3,7 @@ PUBLIC_URL, nothing else set) on a port other than 8000, then what the README tr
 a Twilio-signed SMS, the demo page, an API token — and a stop that leaves var/ tidy."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -83,3 +84,16 @@ def test_make_run_on_another_port_works_end_to_end(first_run_environment):
     assert "Traceback" not in log, log
     assert stopped == 0, log
     assert journal_files(Path(env["VAR_DIR"])) == [], log
+
+
+def test_every_page_fits_a_phone():
+    """Each template that is a whole page (it opens <head>) has the mobile viewport tag."""
+    pages = [
+        path
+        for folder in ("templates", "contactcenter", "channels_adapters", "crm", "routing")
+        for path in (ROOT / folder).rglob("*.html")
+        if re.search(r"<head[\s>]", path.read_text())
+    ]
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    assert len(pages) > 5
+    assert [str(p.relative_to(ROOT)) for p in pages if viewport not in p.read_text()] == []
