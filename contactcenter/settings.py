@@ -318,6 +318,8 @@ WEBCHAT_MESSAGES_PER_IP_PER_MINUTE = env_int("WEBCHAT_MESSAGES_PER_IP_PER_MINUTE
 # makes /healthz answer 503; failing this long, its process exits non-zero to be restarted.
 WORKER_UNHEALTHY_SECONDS = env_float("WORKER_UNHEALTHY_SECONDS", 30.0)
 WORKER_GIVE_UP_SECONDS = env_float("WORKER_GIVE_UP_SECONDS", 300.0)
+# 0: `manage.py serve` runs no router loop (a `run_workers` process routes).
+EMBEDDED_ROUTER = env_bool("EMBEDDED_ROUTER", True)
 # The agent console asks for a fresh snapshot at least this often (a lost push is repaired).
 CONSOLE_RESYNC_SECONDS = env_int("CONSOLE_RESYNC_SECONDS", 30)
 # A command retries a concurrency conflict with jittered backoff for this long before the
