@@ -97,3 +97,23 @@ def test_every_page_fits_a_phone():
     viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
     assert len(pages) > 5
     assert [str(p.relative_to(ROOT)) for p in pages if viewport not in p.read_text()] == []
+
+
+DEMO_PAGE_TEST = "tests/browser/test_demo_page.py"
+
+
+def test_make_test_leaves_no_sqlite_journal_files(first_run_environment):
+    """A test run on the embedded default (browser tests included, which drive a server and
+    Chromium) leaves var/ without the test database and without its -wal and -shm files."""
+    env = first_run_environment
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", DEMO_PAGE_TEST],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " passed" in done.stdout and "skipped" not in done.stdout, done.stdout
+    var = Path(env["VAR_DIR"])
+    assert journal_files(var) == [] and not (var / "test-contactcenter.sqlite3").exists()

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from tests.conftest import wait_until_alone
 
@@ -131,6 +131,10 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # Inside sync_playwright the test runs in another context, where Django's connection
+        # handler (context-local) opened connections of its own: close them here, or they
+        # outlive the run (an open SQLite connection leaves its -wal and -shm files behind).
+        connections.close_all()
 
 
 @pytest.fixture
