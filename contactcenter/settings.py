@@ -44,6 +44,7 @@ def _persistent_secret_key() -> str:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key()
+# Unset, `manage.py serve` makes it http://HOST:PORT where it listens (contactcenter/public_url.py)
 PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
