@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SMTP_PORT ?= 2525
 
-.PHONY: run test bench soak install lint format chromium clean
+.PHONY: run test bench soak install lint format system-packages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -34,14 +34,14 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT)
 
-test: install chromium
+test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench
 
 # Ten minutes of a small floor in Chromium (3 customers, 2 agents, a supervisor); bench/soak.py.
-soak: install chromium
+soak: install system-packages
 	$(BIN)/python -m bench soak
 
 lint: install
@@ -55,7 +55,33 @@ format: install
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
 
-# The browser tests drive Debian's Chromium; Playwright's own download does not work here.
-chromium:
-	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# Debian packages some tests drive, each as package:a file it installs:the tests that need it
+# (the browser tests use Debian's Chromium: Playwright's own download does not work here).
+# `make test` installs those missing with apt-get (as root, or by sudo without a password),
+# saying which and why first. Where it cannot (not root, no network) it says so in one line
+# and those tests skip themselves (tests/system_packages.py); in CI (CI set, as .ci/run does)
+# it stops instead, because CI runs every test.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium:tests/browser
+
+system-packages:
+	@missing=; needed_by=; \
+	for entry in $(SYSTEM_PACKAGES); do \
+	  IFS=: read -r package file tests <<< "$$entry"; \
+	  test -e "$$file" || { missing="$$missing $$package"; needed_by="$$needed_by $$tests"; }; \
+	done; \
+	test -n "$$missing" || exit 0; \
+	apt="env DEBIAN_FRONTEND=noninteractive apt-get"; reason=; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  if sudo -n true 2>/dev/null; then apt="sudo -n $$apt"; else reason="not root"; fi; \
+	fi; \
+	if [ -z "$$reason" ]; then \
+	  echo "installing Debian's$$missing with apt-get, for$$needed_by"; \
+	  log=$$(mktemp); \
+	  if { $$apt update -qq && $$apt install -y -qq$$missing; } >"$$log" 2>&1; then \
+	    rm -f "$$log"; exit 0; fi; \
+	  reason="apt-get failed: $$(grep -m1 '^[EW]:' "$$log" || tail -1 "$$log"); all of it in $$log"; \
+	fi; \
+	case "$${CI:-}" in \
+	  ""|0|false|no) echo "cannot install$$missing ($$reason): skipping$$needed_by";; \
+	  *) echo "cannot install$$missing ($$reason), and CI runs every test" >&2; exit 1;; \
+	esac

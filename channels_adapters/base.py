@@ -37,7 +37,16 @@ class OutboundMessage:
     author: str = ""
     author_name: str = ""
     channel_data: dict[str, Any] = field(default_factory=dict)
-    attempt: int = 1
+    attempt: int = 1  # the outbox's count: 1 is the first send, later ones are retries
+    max_attempts: int = 1
+
+    @property
+    def retry(self) -> str:
+        """ "retry 2 of 5" when this is a send again, else "": a log line that says so is not
+        mistaken for a new message to the customer."""
+        if self.attempt <= 1:
+            return ""
+        return f"retry {self.attempt - 1} of {self.max_attempts - 1}"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 CHECKPOINT = "outbox"
 LEASE = timedelta(seconds=60)
 BACKOFF_SECONDS = [5, 30, 120, 600, 1800]  # then give up: MessageDeliveryFailed
+MAX_ATTEMPTS = len(BACKOFF_SECONDS) + 1  # the first send and one retry after each pause
 BATCH = 20
 
 
@@ -95,6 +96,7 @@ def message_for(delivery: Delivery) -> base.OutboundMessage:
         author_name=event.data.get("author_name", ""),
         channel_data=event.data.get("channel_data", {}),
         attempt=delivery.attempts,
+        max_attempts=MAX_ATTEMPTS,
     )
 
 
@@ -138,7 +140,7 @@ def send(delivery: Delivery) -> str:
         retry_after = getattr(error, "retry_after", None)
         if not isinstance(error, base.TemporaryFailure):
             log.exception("delivering %s failed", delivery.message_id)
-        if delivery.attempts > len(BACKOFF_SECONDS):
+        if delivery.attempts >= MAX_ATTEMPTS:
             return _fail(delivery, f"gave up after {delivery.attempts} attempts: {error}")
         wait = max(retry_after or 0, BACKOFF_SECONDS[delivery.attempts - 1])
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -147,9 +149,10 @@ def send(delivery: Delivery) -> str:
             last_error=str(error)[:500],
         )
         log.warning(
-            "delivery of %s failed (attempt %d), retrying in %ss: %s",
+            "delivery of %s failed (attempt %d of %d), retrying in %ss: %s",
             delivery.message_id,
             delivery.attempts,
+            MAX_ATTEMPTS,
             wait,
             error,
         )

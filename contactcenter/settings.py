@@ -44,7 +44,8 @@ def _persistent_secret_key() -> str:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key()
-PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, `manage.py serve` makes it http://HOST:PORT where it listens (contactcenter/public_url.py)
+PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 _public_host = urlsplit(PUBLIC_URL).hostname or "127.0.0.1"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"127.0.0.1,localhost,[::1],testserver,{_public_host}")
@@ -326,6 +327,8 @@ WEBSOCKET_PING_SECONDS = env_int("WEBSOCKET_PING_SECONDS", 5)
 WEBSOCKET_PING_TIMEOUT_SECONDS = env_int("WEBSOCKET_PING_TIMEOUT_SECONDS", 10)
 CONSOLE_GRACE_SECONDS = env_int("CONSOLE_GRACE_SECONDS", 60)
 CONSOLE_LEASE_SECONDS = env_int("CONSOLE_LEASE_SECONDS", 15)
+# 0: `manage.py serve` runs no router loop (a `run_workers` process routes).
+EMBEDDED_ROUTER = env_bool("EMBEDDED_ROUTER", True)
 # The agent console asks for a fresh snapshot at least this often (a lost push is repaired).
 CONSOLE_RESYNC_SECONDS = env_int("CONSOLE_RESYNC_SECONDS", 30)
 # A command retries a concurrency conflict with jittered backoff for this long before the
@@ -380,7 +383,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # a 403 or 400 is one line with its reason, not a traceback (contactcenter/refusal_log.py)
+    "filters": {"routine_refusals": {"()": "contactcenter.refusal_log.RoutineRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["routine_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

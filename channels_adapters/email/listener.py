@@ -18,10 +18,12 @@ from urllib.parse import urlsplit
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils import timezone
 
 from channels_adapters.email import intake
 from channels_adapters.email.inboxes import Inbox, active_channels, resolve
 from channels_adapters.email.models import MB
+from contactcenter.workers.loop import Health
 
 log = logging.getLogger(__name__)
 INTAKE_THREADS = 4
@@ -98,8 +100,8 @@ def _size_limit() -> int:
 
 class SmtpListener:
     """An SMTP server on its own event-loop thread, with the surface of a workers.Loop:
-    `name`, `start()`, `stop()`, `join(timeout)`. The socket is bound in the constructor, so
-    a port in use fails at once, and port 0 picks a free one (see `.port`)."""
+    `name`, `start()`, `stop()`, `join(timeout)`, `health()`. The socket is bound in the
+    constructor, so a port in use fails at once, and port 0 picks a free one (see `.port`)."""
 
     name = "smtp"
 
@@ -112,6 +114,7 @@ class SmtpListener:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="smtp", daemon=True)
+        self._started_at = timezone.now()
         # aiosmtpd logs every SMTP command at INFO: too much for a server's log.
         logging.getLogger("mail.log").setLevel(logging.WARNING)
 
@@ -151,6 +154,21 @@ class SmtpListener:
 
     def is_alive(self) -> bool:
         return self._thread.is_alive()
+
+    def health(self) -> Health:
+        """Healthy while its thread serves: it has no rounds to fail, and a mail that cannot
+        be taken is answered to its sender, not counted against the listener."""
+        return Health(
+            name=self.name,
+            alive=self.is_alive(),
+            started_at=self._started_at,
+            last_success_at=None,
+            rounds=0,
+            failures=0,
+            failing_for=0.0,
+            busy_for=0.0,
+            last_error="",
+        )
 
 
 def embedded(smtp_port: int = 0, host: str = "127.0.0.1", **options) -> SmtpListener | None:

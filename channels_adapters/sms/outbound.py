@@ -45,7 +45,8 @@ class SmsAdapter:
             "/hooks/twilio/sms/status/?"
             + urlencode({"interaction": message.interaction_id, "message": message.message_id})
         )
-        log.info("SMS to %s from %s: %r", message.to_address, channel.phone_number, body)
+        retry = f" ({message.retry})" if message.retry else ""
+        log.info("SMS to %s from %s%s: %r", message.to_address, channel.phone_number, retry, body)
         try:
             sent = client(channel).messages.create(
                 to=message.to_address,

@@ -4,7 +4,6 @@ page on another origin embeds the widget."""
 
 import http.server
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,8 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
+from tests import system_packages
 from tests.conftest import wait_until_alone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,8 +120,7 @@ def host_page(platform):
 
 @pytest.fixture
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    system_packages.require(CHROMIUM, "chromium")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread; the test's own ORM
@@ -131,6 +130,10 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # Inside sync_playwright the test runs in another context, where Django's connection
+        # handler (context-local) opened connections of its own: close them here, or they
+        # outlive the run (an open SQLite connection leaves its -wal and -shm files behind).
+        connections.close_all()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from channels_adapters.email.inboxes import Inbox
 from channels_adapters.email.listener import embedded
 from channels_adapters.email.models import AttachmentRef, EmailChannel, MessageRef
 from contactcenter.events import projections
+from contactcenter.workers import supervision
 from routing.models import EntryPoint
 from tests.email.conftest import mail
 from tests.routing.builders import a_queue
@@ -138,6 +139,24 @@ def test_make_run_starts_the_listener_on_the_port_it_is_given_and_none_for_0():
         listener.stop()
         listener.join(timeout=5)
     assert not listener.is_alive()
+
+
+def test_make_run_reports_its_listener_healthy_beside_the_loops():
+    """`make run` starts the listener under the same watchdog as the loops: it must answer
+    the watchdog and /healthz like them (a listener without health() broke both)."""
+    supervisor = supervision.start(
+        "embedded",
+        on_fatal=pytest.fail,
+        only=frozenset({"smtp"}),
+        smtp_port=_free_port(),
+        host="127.0.0.1",
+    )
+    try:
+        report = {item["name"]: item for item in supervisor.health()}
+    finally:
+        supervisor.stop()
+    assert report["smtp"]["alive"] and report["smtp"]["healthy"], report["smtp"]
+    assert not supervisor.fatal
 
 
 def _free_port() -> int:

@@ -2,6 +2,7 @@
 the test's own on 127.0.0.1); failures end as visible failed deliveries; status callbacks
 become delivery events."""
 
+import logging
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -116,6 +117,26 @@ def test_a_5xx_is_retried_and_ends_as_a_visible_failed_delivery(client, api, lin
     entry = TranscriptEntry.objects.get(pk=message_id)
     assert entry.delivery_status == "failed"
     assert entry.delivery_detail.startswith("gave up after 6 attempts: Twilio answered 503")
+
+
+def test_the_log_tells_a_retried_send_from_a_new_one(client, api, line, caplog):
+    interaction_id, agent = conversation(client)
+    interactions.send_message(interaction_id, author=f"agent:{agent}", text="Hi")
+    api.fail_with = 503
+
+    with caplog.at_level(logging.INFO, logger="channels_adapters.sms.outbound"):
+        for minutes in range(0, 30, 10):
+            with clock.travel(timedelta(minutes=minutes)):
+                outbox.run_once()
+
+    sends = [r.getMessage() for r in caplog.records if r.name == "channels_adapters.sms.outbound"]
+    assert sends == [
+        "SMS to +15551230001 from +15005550006: 'Hi'",
+        "SMS to +15551230001 from +15005550006 (retry 1 of 5): 'Hi'",
+        "SMS to +15551230001 from +15005550006 (retry 2 of 5): 'Hi'",
+    ]
+    failures = [r.getMessage() for r in caplog.records if r.name == "contactcenter.outbox"]
+    assert "(attempt 1 of 6), retrying in 5s" in failures[0]
 
 
 def test_status_callbacks_become_delivery_events_once_each(client, api, line):

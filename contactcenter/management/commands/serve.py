@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.management.base import BaseCommand
 
+from contactcenter import public_url
 from contactcenter.demo import PASSWORD
 from contactcenter.workers import supervision
 from routing import consoles
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, smtp_port, no_workers, **options):
+        # Before anything reads it: the SMTP listener names itself after PUBLIC_URL's host.
+        public = public_url.follow_listener(host, port)
         from contactcenter.asgi import application
 
         supervisor = None
@@ -45,7 +48,9 @@ class Command(BaseCommand):
                 "embedded", on_fatal=self._exit_soon, smtp_port=smtp_port, host=host
             )
         base = f"http://{host}:{port}"
-        self.stdout.write(self._banner(base, smtp_port, supervisor.names if supervisor else []))
+        self.stdout.write(
+            self._banner(base, public, smtp_port, supervisor.names if supervisor else [])
+        )
         server = Server(
             application=ASGIStaticFilesHandler(application),
             endpoints=build_endpoint_description_strings(host=host, port=port),
@@ -69,7 +74,7 @@ class Command(BaseCommand):
         """From the watchdog: stop Daphne as a SIGTERM would; `handle` then exits non-zero."""
         os.kill(os.getpid(), signal.SIGTERM)
 
-    def _banner(self, base: str, smtp_port: int, loops: list[str]) -> str:
+    def _banner(self, base: str, public: str, smtp_port: int, loops: list[str]) -> str:
         running = ", ".join(loops) or "none (--no-workers)"
         lines = [
             "",
@@ -80,6 +85,7 @@ class Command(BaseCommand):
             f"  Web chat demo     {base}/demo/widget/",
             f"  REST API docs     {base}/api/docs/",
             f"  Health            {base}/healthz",
+            f"  PUBLIC_URL        {public} (provider signatures are checked against it)",
         ]
         if smtp_port:
             lines.append(f"  Inbound SMTP      smtp://127.0.0.1:{smtp_port}")
