@@ -86,6 +86,22 @@ def _flush_past_sqlite_triggers(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_console_sockets_outlive_their_test():
+    """Consoles opened in-process (channels' communicators) register with this process's
+    lease keeper; a test that ends without closing one must not leave the keeper renewing a
+    lease in the next test's database (or in none)."""
+    yield
+    from routing import consoles
+
+    with consoles._mine_lock:
+        consoles._mine.clear()
+        keeper = consoles._keeper
+    if keeper is not None:
+        keeper.stop()
+        keeper.join(5)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer():
     """Each test gets its own channel layer: no group outlives the test that made it."""
     from channels.layers import channel_layers

@@ -20,6 +20,8 @@ from datetime import datetime
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from contactcenter.outage import is_transient
+
 log = logging.getLogger(__name__)
 
 # Pauses between failing rounds: doubling from the first to the longest, with jitter so the
@@ -139,7 +141,10 @@ class Loop(threading.Thread):
             # From the start of the round: waiting 10 s for a connection that never came is
             # 10 s of failing.
             self._failing_since, self._reminded_at = started, now
-            log.exception("%s: a round failed; retrying with backoff", self.name)
+            if is_transient(error):  # an outage is not a bug: one line, no traceback
+                log.warning("%s: %s; retrying with backoff", self.name, self._last_error)
+            else:
+                log.exception("%s: a round failed; retrying with backoff", self.name)
         elif now - self._reminded_at >= REMIND_EVERY_SECONDS:
             self._reminded_at = now
             log.error(

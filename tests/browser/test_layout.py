@@ -45,6 +45,7 @@ MEASURE = """() => {
       const x = r.left + r.width / 2, y = r.top + r.height / 2;
       if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;  // below the fold
       const hit = document.elementFromPoint(x, y);
+      if (hit === null) continue;  // outside the viewport after all: nothing can cover it
       if (hit !== control && !control.contains(hit)) {
         problems.push(`${control.tagName} "${control.textContent.trim().slice(0, 20)}" ` +
                       `in ${table.id || "a table"} is covered by ${hit && hit.tagName}`);

@@ -57,9 +57,9 @@ def a_chat_in_hand(agent, text: str) -> str:
     return interaction_id
 
 
-def monitor_from_the_wallboard(wallboard, agent_name: str):
+def monitor_from_the_wallboard(wallboard, agent_name: str, interaction_id: str):
     row = wallboard.locator("#agents tbody tr", has_text=agent_name)
-    row.locator("ul a", has_text="active").click()  # the conversation going on
+    row.locator(f"ul a[data-interaction='{interaction_id}']").click()
     expect(wallboard.locator("#monitor")).to_be_visible()
 
 
@@ -76,7 +76,7 @@ def test_monitoring_is_a_state_not_a_stream(browser, floor):
     transcript.evaluate("t => { t.scrollTop = 0; }")  # the agent is reading from the top
     wallboard = log_in(browser, floor, "boss", "/supervisor/", "live")
 
-    monitor_from_the_wallboard(wallboard, "Agent1")
+    monitor_from_the_wallboard(wallboard, "Agent1", chat)
     expect(agent.locator("#monitored-banner")).to_have_text("Monitored by Boss.")
     time.sleep(10)
     wallboard.click("#stop-monitoring")
@@ -94,8 +94,8 @@ def test_barging_in_works_twenty_times_in_a_row(browser, floor):
     agent = log_in(browser, floor, "agent1")
     wallboard = log_in(browser, floor, "boss", "/supervisor/", "live")
     for n in range(20):
-        a_chat_in_hand(agent, f"customer {n} here")
-        monitor_from_the_wallboard(wallboard, "Agent1")
+        chat = a_chat_in_hand(agent, f"customer {n} here")
+        monitor_from_the_wallboard(wallboard, "Agent1", chat)
         wallboard.click("#barge")
         expect(wallboard.locator("#say-form")).to_be_visible()
         wallboard.fill("#say", f"Hello customer {n}, I am the supervisor")

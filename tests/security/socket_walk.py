@@ -124,6 +124,18 @@ def subject_for(world: World, kind: str, column: str, person) -> str:
     return held
 
 
+def _followed(person) -> set[str]:
+    from django.db.models import Q
+
+    from contactcenter import groups
+    from contactcenter.interactions.models import Interaction
+
+    if person is None:
+        return set()
+    rows = Interaction.objects.filter(Q(agent_id=person.pk) | Q(offer_agent_id=person.pk))
+    return {groups.interaction(pk) for pk in rows.values_list("pk", flat=True)}
+
+
 class StaffSockets:
     """Each person's socket on one path, connected once; who could not connect is None."""
 
@@ -158,7 +170,10 @@ class StaffSockets:
         answer = await request(socket, kind, **fields)
         outcome = "ack" if answer["type"] == "ack" else answer["code"]
         if outcome != "ack":
-            gained = subscriptions(channel) - before
+            # Work the person holds or is offered is theirs to follow: its push (the
+            # assignment made to set this question up) may land while the request is out.
+            theirs = await in_thread(_followed)(person)
+            gained = {(g, c) for g, c in subscriptions(channel) - before if g not in theirs}
             assert not gained, f"{kind} by {column} was refused but subscribed to {gained}"
         await in_thread(_restore_presence)(world, column, person)
         return outcome

@@ -121,6 +121,7 @@
         var item = el("li", "");
         var link = el("a", "", w.channel + " · " + w.stage + " · ");
         link.href = "#";
+        link.dataset.interaction = w.interaction_id;
         link.addEventListener("click", function (event) { event.preventDefault(); monitor(w.interaction_id); });
         item.appendChild(link);
         var age = el("span", "age", "");
