@@ -16,7 +16,7 @@ from channels_adapters import base
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import store
-from contactcenter.events.models import ProjectionCheckpoint
+from contactcenter.events.follower import follow_named
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Delivery, Interaction
 from crm.models import ContactIdentity, Customer
@@ -32,31 +32,24 @@ BATCH = 20
 
 def collect(batch: int = 500) -> int:
     """Turn newly committed MessageSent events into pending deliveries."""
-    with transaction.atomic():
-        checkpoint, _ = ProjectionCheckpoint.objects.get_or_create(name=CHECKPOINT)
-        checkpoint = ProjectionCheckpoint.objects.select_for_update().get(pk=CHECKPOINT)
-        events = store.read_all(checkpoint.position, batch)
-        if not events:
-            return 0
-        now = clock.now()
-        for event in events:
-            if event.type != "MessageSent":
-                continue
-            channel = event.data["channel"]
-            if base.capabilities(channel).delivered_by_push:
-                continue
-            Delivery.objects.get_or_create(
-                message_id=event.data["message_id"],
-                defaults={
-                    "interaction_id": event.data["interaction_id"],
-                    "channel": channel,
-                    "position": event.position,
-                    "next_attempt_at": now,
-                },
-            )
-        checkpoint.position = events[-1].position
-        checkpoint.save(update_fields=["position", "updated_at"])
-    return len(events)
+    return follow_named(CHECKPOINT, _pending, types=["MessageSent"], batch=batch)
+
+
+def _pending(events: list) -> None:
+    now = clock.now()
+    for event in events:
+        channel = event.data["channel"]
+        if base.capabilities(channel).delivered_by_push:
+            continue
+        Delivery.objects.get_or_create(
+            message_id=event.data["message_id"],
+            defaults={
+                "interaction_id": event.data["interaction_id"],
+                "channel": channel,
+                "position": event.position,
+                "next_attempt_at": now,
+            },
+        )
 
 
 def claim(limit: int = BATCH) -> list[Delivery]:

@@ -20,16 +20,25 @@ def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.groups.filter(name=SUPERVISORS).exists()
 
 
+# Who else counts as an agent, beyond the groups: apps above the kernel add their checks
+# (routing: anyone with an agent profile), so roles imports none of them.
+_agent_checks: list[Callable[[AbstractBaseUser], bool]] = []
+
+
+def counts_as_agent(check: Callable[[AbstractBaseUser], bool]) -> None:
+    if check not in _agent_checks:
+        _agent_checks.append(check)
+
+
 def is_agent(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Supervisors, members of the agents group, and anyone with an agent profile."""
+    """Supervisors, members of the agents group, and whoever an app counts (an agent
+    profile)."""
     if not user.is_authenticated:
         return False
-    from routing.models import AgentProfile
-
     return (
         is_supervisor(user)
         or user.groups.filter(name=AGENTS).exists()
-        or AgentProfile.objects.filter(user_id=user.pk).exists()
+        or any(check(user) for check in _agent_checks)
     )
 
 

@@ -200,6 +200,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_THREADS = env_int("DATABASE_THREADS", env_int("DATABASE_POOL_SIZE", 20))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Everything the channel layer names in Redis starts with this: processes sharing a Redis share
+# pushes only under one prefix. Parallel test workers (pytest-xdist names each in
+# PYTEST_XDIST_WORKER) get one each, so one worker's pushes never reach another's sockets.
+REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or "asgi" + os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -220,6 +224,7 @@ if REDIS_URL:
                         "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
                     }
                 ],
+                "prefix": REDIS_PREFIX,
             },
         }
     }

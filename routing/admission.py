@@ -7,6 +7,8 @@ first queue that takes the channel, so nothing is left unrouted.
 
 import logging
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 
 from contactcenter import clock
 from contactcenter.events.types import DomainEvent
@@ -41,6 +43,18 @@ def entry_queue(channel: str, channel_key: str) -> tuple[QueueConfig | None, int
     return None, 0
 
 
+# Self-service before the queue, registered by apps above routing (the flows app): each gets
+# a new interaction and its first message, and returns its events, or None when the entry
+# point has no self-service of theirs.
+SelfService = Callable[[Interaction, InboundMessage, datetime], list[DomainEvent] | None]
+_self_service: list[SelfService] = []
+
+
+def before_queueing(step: SelfService) -> None:
+    if step not in _self_service:
+        _self_service.append(step)
+
+
 def admit(interaction: Interaction, message: InboundMessage) -> list[DomainEvent]:
     if interaction.state is not State.NEW:
         return []
@@ -52,11 +66,10 @@ def admit(interaction: Interaction, message: InboundMessage) -> list[DomainEvent
             if queue
             else []
         )
-    from routing.flows import runner  # the flows app builds on routing, not the reverse
-
-    flow_events = runner.admit(interaction, message, now)
-    if flow_events is not None:  # the entry point has a flow: self-service comes first
-        return flow_events
+    for self_service in _self_service:
+        flow_events = self_service(interaction, message, now)
+        if flow_events is not None:  # the entry point has a flow: self-service comes first
+            return flow_events
     queue, entry_priority = entry_queue(interaction.channel, interaction.channel_key)
     # An adapter may name the queue (the web chat topic the visitor picked); it is trusted
     # code that checked the choice against the channel's configuration.

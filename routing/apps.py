@@ -5,11 +5,14 @@ class RoutingConfig(AppConfig):
     name = "routing"
 
     def ready(self) -> None:
+        from contactcenter import roles
         from contactcenter.interactions import ingest
         from contactcenter.workers import registry
         from routing import admission, consoles, router
 
         ingest.on_admission(admission.admit)
+        roles.counts_as_agent(_has_agent_profile)
+        router.on_timer("disconnect_grace", lambda t: consoles.end_grace(t.data["agent_id"]))
         registry.register(
             "consoles",
             lambda **options: consoles.sweeper(),
@@ -41,3 +44,9 @@ class RoutingConfig(AppConfig):
             post_save.connect(config.invalidate_on_change, sender=model, weak=False)
             post_delete.connect(config.invalidate_on_change, sender=model, weak=False)
         m2m_changed.connect(config.invalidate_on_change, weak=False)
+
+
+def _has_agent_profile(user) -> bool:
+    from routing.models import AgentProfile
+
+    return AgentProfile.objects.filter(user_id=user.pk).exists()

@@ -13,8 +13,9 @@ from datetime import time as dtime
 from django.contrib.auth.models import User
 
 from contactcenter.roles import SUPERVISORS
+from routing.calendars import calendar_open, next_change
 from routing.matching import OverflowRule, QueuePolicy
-from routing.models import AgentProfile, Queue, calendar_open, next_change
+from routing.models import AgentProfile, Queue
 
 TTL_SECONDS = 2.0
 

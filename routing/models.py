@@ -5,13 +5,15 @@ happens to interactions and agents is in the event log; AgentState, Timer and Qu
 its projections.
 """
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from datetime import date, datetime, time
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from routing.calendars import calendar_open
 
 CHANNELS = ["webchat", "email", "sms", "voice", "slack"]
 CHANNEL_CHOICES = [
@@ -405,41 +407,6 @@ def _hours(calendar: BusinessCalendar) -> list[tuple[int, time, time]]:
 
 def _holidays(calendar: BusinessCalendar) -> set[date]:
     return {h.date for h in calendar.holidays.all()}
-
-
-def calendar_open(
-    hours: list[tuple[int, time, time]], holidays: set[date], tz: str, at: datetime
-) -> bool:
-    local = at.astimezone(ZoneInfo(tz))
-    if local.date() in holidays:
-        return False
-    now = local.time()
-    return any(day == local.weekday() and opens <= now < closes for day, opens, closes in hours)
-
-
-def next_change(
-    hours: list[tuple[int, time, time]], holidays: set[date], tz: str, at: datetime
-) -> datetime | None:
-    """When the calendar next opens or closes after `at` (within two weeks), or None."""
-    zone = ZoneInfo(tz)
-    local = at.astimezone(zone)
-    state = calendar_open(hours, holidays, tz, at)
-    for day_offset in range(15):
-        day = local.date() + timedelta(days=day_offset)
-        moments = sorted(
-            {
-                t
-                for weekday, opens, closes in hours
-                if weekday == day.weekday()
-                for t in (opens, closes)
-            }
-            | {time(0, 0)}
-        )
-        for moment in moments:
-            candidate = datetime.combine(day, moment, zone)
-            if candidate > local and calendar_open(hours, holidays, tz, candidate) != state:
-                return candidate
-    return None
 
 
 # -- projections ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ another router, finds every one still due. docs/routing.md tells the whole story
 """
 
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from django.db.models import Min
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import store
+from contactcenter.events.listen import listen
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.commands import from_row
 from contactcenter.interactions.domain import DomainError, stream_id
@@ -205,27 +205,19 @@ def _item(row: InteractionRow, known_agent_id: int | None) -> WorkItem:
 
 # -- timers ----------------------------------------------------------------------------------
 
+# What each kind of timer does when due. Apps above routing add theirs (flows, consoles) with
+# `on_timer`, so the router imports none of them.
 TIMER_ACTIONS: dict[str, Callable[[Timer], None]] = {
     "offer_timeout": lambda t: offers.time_out_offer(t.interaction_id, t.data["offer_id"]),
     "wrap_up_end": lambda t: offers.expire_wrap_up(t.interaction_id),
     "overflow": lambda t: offers.reach_overflow_step(t.interaction_id, t.data["step"]),
     "abandon": lambda t: offers.abandon(t.interaction_id, t.data.get("reason", "customer_left")),
-    "flow_idle": lambda t: _flows().give_up(t.interaction_id),  # routing/flows
-    "disconnect_grace": lambda t: _consoles().end_grace(t.data["agent_id"]),
 }
 _failed_timers: dict[str, float] = {}  # key -> monotonic time to retry after
 
 
-def _consoles():
-    from routing import consoles  # consoles build on the router's timers, not the reverse
-
-    return consoles
-
-
-def _flows():
-    from routing.flows import runner  # flows build on routing: imported when first needed
-
-    return runner
+def on_timer(kind: str, action: Callable[[Timer], None]) -> None:
+    TIMER_ACTIONS[kind] = action
 
 
 def fire_due_timers(now: datetime | None = None) -> int:
@@ -337,31 +329,9 @@ def router_loop(name: str = "router") -> Loop:
     return loop
 
 
-def listen_for_wakeups(loop: Loop) -> threading.Thread:
-    """On PostgreSQL, wake `loop` when another process commits routable work; reconnects
-    after a database restart, and ends with the loop."""
-
-    def listen() -> None:
-        import psycopg
-
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
-        while not loop.stopping:
-            try:
-                with psycopg.connect(**params, autocommit=True, connect_timeout=5) as listener:
-                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    loop.wake()  # whatever was committed while we were away
-                    while not loop.stopping:
-                        for _ in listener.notifies(timeout=1.0, stop_after=1):
-                            loop.wake()
-            except Exception as error:
-                log.warning("routing listener lost its connection (%s); reconnecting", error)
-                time.sleep(1.0)
-
-    thread = threading.Thread(target=listen, name=f"{loop.name}-listener", daemon=True)
-    thread.start()
-    return thread
+def listen_for_wakeups(loop: Loop) -> None:
+    """On PostgreSQL, wake `loop` when another process commits routable work."""
+    listen([NOTIFY_CHANNEL], loop.wake, lambda: loop.stopping, name=f"{loop.name}-listener")
 
 
 def router_service(name: str = "router", **options) -> Loop | None:
@@ -370,8 +340,7 @@ def router_service(name: str = "router", **options) -> Loop | None:
     if options.get("kind") == "embedded" and not getattr(settings, "EMBEDDED_ROUTER", True):
         return None
     loop = router_loop(name)
-    if connection.vendor == "postgresql":
-        listen_for_wakeups(loop)
+    listen_for_wakeups(loop)
     return loop
 
 

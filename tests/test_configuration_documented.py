@@ -9,7 +9,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ("contactcenter", "channels_adapters", "crm", "routing")
 # contactcenter/settings.py's readers: env_bool("NAME", default) and the like
 SETTINGS_READERS = {"env_bool", "env_int", "env_float", "env_list"}
-NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE"}  # Django's own, set by manage.py/asgi.py
+NOT_SETTINGS = {
+    "DJANGO_SETTINGS_MODULE",  # Django's own, set by manage.py/asgi.py
+    "PYTEST_XDIST_WORKER",  # set by pytest-xdist in each parallel test worker
+}
 
 
 def _is_environ(node: ast.AST) -> bool:

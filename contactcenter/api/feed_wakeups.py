@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from contactcenter.events import store
+from contactcenter.events.listen import listen
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,7 @@ def _ensure_listener() -> None:
         if _listener is not None and _listener.is_alive():
             return
         _stopping.clear()
-        _listener = threading.Thread(target=_listen, name="event-feed-listener", daemon=True)
-        _listener.start()
+        _listener = listen(LISTEN_TO, bump, _stopping.is_set, name="event-feed-listener")
 
 
 def stop_listening() -> None:
@@ -75,24 +75,3 @@ def stop_listening() -> None:
     _stopping.set()
     if _listener is not None:
         _listener.join(timeout=5)
-
-
-def _listen() -> None:
-    import time
-
-    import psycopg
-
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    while not _stopping.is_set():
-        try:
-            with psycopg.connect(**params, autocommit=True) as listener:
-                for channel in LISTEN_TO:
-                    listener.execute(f"LISTEN {channel}")
-                while not _stopping.is_set():
-                    for _ in listener.notifies(timeout=1.0, stop_after=1):
-                        bump()
-        except Exception:
-            log.exception("event feed listener lost its connection; reconnecting")
-            time.sleep(1.0)

@@ -409,25 +409,23 @@ def catch_up(projector: Projector, batch: int | None = None) -> int:
     Only the types the projector handles are read (every type, for one that follows whole
     `streams`), its rows are fetched per batch (`Projector.prepare`) and written in bulk,
     like a rebuild's."""
-    with transaction.atomic():
-        checkpoint, _ = ProjectionCheckpoint.objects.get_or_create(name=projector.name)
-        checkpoint = ProjectionCheckpoint.objects.select_for_update().get(pk=checkpoint.pk)
-        events = store.read_all(
-            checkpoint.position,
-            batch or projector.catch_up_batch,
-            types=None if projector.streams else sorted(projector.handled_types()),
-        )
-        if not events:
-            return 0
+
+    def apply(events: list[RecordedEvent]) -> None:
         rows = Rows(bulk=True)
         projector.prepare(events, rows)
         for event in events:
             projector.apply(event, rows)
         projector.finish(rows)
         rows.flush()
-        checkpoint.position = events[-1].position
-        checkpoint.save(update_fields=["position", "updated_at"])
-    return len(events)
+
+    from contactcenter.events.follower import follow_named  # it imports this module's models
+
+    return follow_named(
+        projector.name,
+        apply,
+        types=None if projector.streams else sorted(projector.handled_types()),
+        batch=batch or projector.catch_up_batch,
+    )
 
 
 def catch_up_all(batch: int | None = None) -> int:

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 
 from contactcenter import clock
 from contactcenter.events import store
+from contactcenter.events.follower import follow
 from contactcenter.events.models import Event
 from contactcenter.events.store import RecordedEvent
 from contactcenter.webhooks import signing
@@ -97,25 +98,47 @@ def claim() -> WebhookSubscription | None:
     return subscription
 
 
-def deliver(subscription: WebhookSubscription) -> int:
-    """One round for one claimed subscription; returns events handled (delivered or skipped)."""
-    started, handled, delivered = time.monotonic(), 0, 0
-    position, failure = subscription.position, None
-    events = store.read_all(position, BATCH)
-    for event in events:
-        if time.monotonic() - started > ROUND_SECONDS:
-            break
-        if subscription.wants(event.type):
-            try:
-                post(subscription, event)
-            except Refused as error:
-                failure = error
+class _Round:
+    """One claimed subscription's round, as a follower of the log: its checkpoint is the
+    subscription's own position, moved (with its counters) only while its lease holds."""
+
+    def __init__(self, subscription: WebhookSubscription):
+        self.subscription = subscription
+        self.delivered, self.failure, self.recorded = 0, None, False
+
+    @property
+    def position(self) -> int:
+        return self.subscription.position
+
+    def post_each(self, events: list[RecordedEvent]) -> int:
+        """Post what the subscription wants, in order, for at most a round's time; the
+        position reached (a refusal stops the round where it happened)."""
+        started, position = time.monotonic(), self.subscription.position
+        for event in events:
+            if time.monotonic() - started > ROUND_SECONDS:
                 break
-            delivered += 1
-        position = event.position
-        handled += 1
-    _record(subscription, position, delivered, failure)
-    return handled
+            if self.subscription.wants(event.type):
+                try:
+                    post(self.subscription, event)
+                except Refused as error:
+                    self.failure = error
+                    break
+                self.delivered += 1
+            position = event.position
+        return position
+
+    def advance(self, position: int) -> None:
+        _record(self.subscription, position, self.delivered, self.failure)
+        self.recorded = True
+
+
+def deliver(subscription: WebhookSubscription) -> int:
+    """One round for one claimed subscription; returns events read."""
+    round_ = _Round(subscription)
+    read = follow(round_, round_.post_each, batch=BATCH)
+    if not round_.recorded:  # nothing new: the round still ends (lease given back)
+        _record(subscription, subscription.position, 0, None)
+    return read
 
 
 def _record(subscription, position: int, delivered: int, failure: Refused | None) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from routing.models import calendar_open
+from routing.calendars import calendar_open
 
 
 class Kind(StrEnum):

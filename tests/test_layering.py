@@ -1,0 +1,41 @@
+"""The layering is executable (issue 15.5): import-linter's contracts (pyproject.toml) hold, and
+the pure modules — the domain's decisions, matching, flows, Erlang, scoring — import in a clean
+interpreter with no Django settings at all."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PURE = (
+    "contactcenter.interactions.domain",
+    "contactcenter.interactions.activity",
+    "routing.matching",
+    "routing.calendars",
+    "routing.erlang",
+    "routing.simulator",
+    "routing.flows.engine",
+    "contactcenter.quality.scoring",
+)
+
+
+def test_the_import_contracts_hold():
+    linter = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_a_pure_module_imports_without_django_settings(module):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
