@@ -12,11 +12,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SMTP_PORT ?= 2525
 
-.PHONY: run test bench soak install lint format system-packages clean
+.PHONY: run test test-fast bench soak install lint format system-packages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -34,8 +35,13 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT)
 
+# The whole suite, in parallel (a database per worker: pytest-xdist); PYTEST_ARGS adds to it.
 test: install system-packages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# Seconds, no database, server or browser: the pure rules (tests/conftest.py --fast).
+test-fast: install
+	$(BIN)/python -m pytest --fast -q $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench

@@ -13,7 +13,41 @@ import pytest
 from django.db import connection
 
 
+# Fixtures that mean a database (or a server, which needs one): `--fast` leaves their tests out.
+NEEDS_DATABASE = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "client",
+    "admin_client",
+    "live_server",
+    "platform",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="only the tests that need no database, server or browser (make test-fast)",
+    )
+
+
+def needs_database(item) -> bool:
+    return (
+        item.get_closest_marker("django_db") is not None
+        or bool(NEEDS_DATABASE & set(getattr(item, "fixturenames", ())))
+        or "postgres" in item.keywords
+        or "redis" in item.keywords
+        or "slow" in item.keywords
+    )
+
+
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("fast"):
+        slow = [item for item in items if needs_database(item)]
+        items[:] = [item for item in items if not needs_database(item)]
+        config.hook.pytest_deselected(items=slow)
     database_url = os.environ.get("DATABASE_URL", "")
     on_postgres = database_url.startswith(("postgres://", "postgresql://"))
     for item in items:
@@ -24,8 +58,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _close_connection_pools(django_db_setup, django_db_blocker):
+def _close_connection_pools(request, django_db_blocker):
     """Pooled connections stay open after tests; close them so the test database can go."""
+    if request.config.getoption("fast"):  # no database was made
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
     yield
     from django.db import connections
 
@@ -61,10 +99,14 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _flush_past_sqlite_triggers(django_db_setup, django_db_blocker):
+def _flush_past_sqlite_triggers(request, django_db_blocker):
     """Transactional tests empty every table between tests. PostgreSQL does it with TRUNCATE,
     which the append-only triggers leave alone; on SQLite it is DELETE, which they refuse, so
     the flush (and only the flush) steps around them."""
+    if request.config.getoption("fast"):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
     if connection.vendor != "sqlite":
         yield
         return

@@ -17,6 +17,8 @@ from tests.browser.conftest import CHROMIUM
 from tests.faults.deployment import Process, http, log_in, twilio_sms
 from tests.faults.services import free_port
 
+pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
+
 ROOT = Path(__file__).resolve().parent.parent
 # What a shell on a new machine has: none of the settings a test run or a deployment sets.
 UNSET = ("DATABASE_URL", "REDIS_URL", "TEST_DATABASE_NAME", "PUBLIC_URL", "ALLOWED_HOSTS")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
+
 ROOT = Path(__file__).resolve().parents[1]
 PURE = (
     "contactcenter.interactions.domain",

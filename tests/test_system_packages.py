@@ -10,6 +10,8 @@ import pytest
 
 from tests import system_packages
 
+pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
+
 ROOT = Path(__file__).resolve().parent.parent
 MISSING = "cowsay:/nonexistent/cowsay:tests/speech"  # a package this machine lacks
 

@@ -11,6 +11,8 @@ from django.test import override_settings
 from contactcenter import push
 from tests.faults.services import Redis
 
+pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
+
 
 @pytest.fixture
 def redis():

@@ -35,6 +35,7 @@ def test_an_overloaded_queue_always_waits():
         (15, 360, 120, 200, 13),  # 12 erlangs on 15
     ],
 )
+@pytest.mark.slow  # hundreds of simulated hours
 def test_long_runs_agree_with_erlang_c_within_two_points_of_service_level(
     agents, arrivals_per_hour, aht, hours, seed
 ):

@@ -15,6 +15,8 @@ from contactcenter.workers.models import Heartbeat
 from tests.browser.conftest import database_url
 from tests.conftest import wait_until_alone
 
+pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
