@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "import_export",
     "contactcenter",
     "contactcenter.events",
     "contactcenter.workers",
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
     "contactcenter.kpis",
     "contactcenter.supervisor",
     "contactcenter.quality",
+    "outbound",
 ]
 
 MIDDLEWARE = [

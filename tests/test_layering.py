@@ -21,6 +21,10 @@ PURE = (
     "routing.simulator",
     "routing.flows.engine",
     "contactcenter.quality.scoring",
+    "routing.virtual_clock",
+    "outbound.pacing",
+    "outbound.eligibility",
+    "outbound.simulator",
 )
 
 
