@@ -1,0 +1,89 @@
+"""The contact's dialling record: an aggregate. Given its past events it decides whether an
+attempt may start, be answered or end, and what the next attempt is. Pure: the live dialler,
+the console's click-to-call and the tests all go through it."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from outbound import events as ev
+from outbound.eligibility import Contact, Rules, after_attempt, refusal
+
+
+class DialRefused(Exception):
+    """A clear reason why this contact may not be dialled now."""
+
+
+@dataclass(frozen=True)
+class ContactDialling:
+    contact: Contact
+    live_attempt: str = ""
+    answered: bool = False
+
+    def apply(self, event: object, at: datetime | None = None) -> "ContactDialling":
+        contact = self.contact
+        if isinstance(event, ev.DialAttemptPlaced):
+            return replace(
+                self,
+                contact=replace(contact, live=True),
+                live_attempt=event.attempt_id,
+                answered=False,
+            )
+        if isinstance(event, ev.DialAttemptAnswered):
+            return replace(self, answered=True)
+        if isinstance(event, ev.DialAttemptEnded):
+            nxt = datetime.fromisoformat(event.next_attempt_at) if event.next_attempt_at else None
+            done = replace(
+                contact, live=False, attempts=event.attempts, next_attempt_at=nxt, done=event.done
+            )
+            return ContactDialling(done)
+        return self
+
+    def place(
+        self, attempt_id: str, rules: Rules, now: datetime, **fields
+    ) -> list[ev.DialAttemptPlaced]:
+        reason = refusal(self.contact, rules, now)
+        if reason:
+            raise DialRefused(f"{self.contact.phone}: {reason}")
+        return [
+            ev.DialAttemptPlaced(
+                attempt_id=attempt_id,
+                contact_id=self.contact.contact_id,
+                phone=self.contact.phone,
+                **fields,
+            )
+        ]
+
+    def answer(self, attempt_id: str, answered_by: str) -> list[ev.DialAttemptAnswered]:
+        if attempt_id != self.live_attempt or self.answered:
+            return []  # a late or repeated callback: nothing new
+        return [
+            ev.DialAttemptAnswered(
+                attempt_id=attempt_id, contact_id=self.contact.contact_id, answered_by=answered_by
+            )
+        ]
+
+    def end(
+        self,
+        attempt_id: str,
+        outcome: str,
+        now: datetime,
+        max_attempts: int,
+        retries: dict[str, timedelta | None],
+        duration_seconds: int = 0,
+    ) -> list[ev.DialAttemptEnded]:
+        if attempt_id != self.live_attempt:
+            return []  # ended already (Twilio retries its callbacks)
+        after = after_attempt(self.contact, outcome, now, max_attempts, retries)
+        return [
+            ev.DialAttemptEnded(
+                attempt_id=attempt_id,
+                contact_id=self.contact.contact_id,
+                outcome=outcome,
+                attempts=after.attempts,
+                next_attempt_at=after.next_attempt_at.isoformat()
+                if after.next_attempt_at
+                else None,
+                done=after.done,
+                duration_seconds=duration_seconds,
+            )
+        ]

@@ -1,0 +1,73 @@
+"""Events of the dialler. Attempts live on the contact's stream (`dial-contact-<id>`), so
+"one live attempt per contact" is the stream's optimistic concurrency; pacing decisions on
+the campaign's (`dialer-<campaign id>`)."""
+
+from dataclasses import dataclass
+
+from contactcenter.events.types import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialAttemptPlaced(DomainEvent):
+    attempt_id: str
+    campaign_id: int
+    contact_id: int
+    customer_id: str
+    phone: str  # E.164
+    mode: str  # preview, progressive, predictive, manual (click-to-call)
+    agent: str = ""  # username of the reserved agent (preview, progressive)
+    call_sid: str = ""  # Twilio's, once the REST API accepted the call
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialAttemptAnswered(DomainEvent):
+    attempt_id: str
+    contact_id: int
+    answered_by: str  # Twilio AMD's AnsweredBy (human, machine_start, …), or "unknown"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialAttemptEnded(DomainEvent):
+    """The attempt is over. `outcome`: connected, abandoned (a person, no agent: heard the
+    message), machine, busy, no-answer, failed, canceled. The retry the campaign's rules gave
+    is part of the fact, so a rebuild never depends on today's rules."""
+
+    attempt_id: str
+    contact_id: int
+    outcome: str
+    attempts: int  # made to this contact, this one included
+    next_attempt_at: str | None  # ISO 8601; None: no more
+    done: bool
+    duration_seconds: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialAttemptDispositioned(DomainEvent):
+    """The agent's wrap-up of a connected attempt (right party reached, converted)."""
+
+    attempt_id: str
+    contact_id: int
+    disposition: str
+    right_party: bool
+    converted: bool
+    agent: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialerPaced(DomainEvent):
+    """One pacing decision of a campaign (outbound/pacing.py): the floor it saw and what it
+    chose. Only decisions that dial or hand out records are recorded, with those passed over
+    and why."""
+
+    campaign_id: int
+    mode: str
+    dials: int
+    previews: int
+    lines_after: int
+    ready_agents: int
+    busy_agents: int
+    answer_rate: float
+    abandon_rate: float
+    expected_abandons: float
+    reason: str
+    passed_over: dict[str, int]
