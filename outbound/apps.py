@@ -5,3 +5,13 @@ class OutboundConfig(AppConfig):
     name = "outbound"
     verbose_name = "Outbound campaigns"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from contactcenter.workers import registry
+        from outbound import dialer
+
+        registry.register(
+            "dialer",
+            dialer.dialer_service,
+            description="paces the active outbound campaigns and places their calls",
+        )

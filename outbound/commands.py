@@ -13,7 +13,15 @@ from outbound.eligibility import Contact, Rules
 from outbound.models import Campaign, CampaignContact, DoNotCallNumber
 from outbound.pacing import Decision, Snapshot
 
-__all__ = ["DialRefused", "answer", "dispositioned", "end", "place", "record_pacing"]
+__all__ = [
+    "DialRefused",
+    "answer",
+    "classify",
+    "dispositioned",
+    "end",
+    "place",
+    "record_pacing",
+]
 
 
 def contact_stream(contact_id: int) -> str:
@@ -45,7 +53,7 @@ def load(contact: CampaignContact) -> tuple[ContactDialling, int]:
     state = ContactDialling(Contact(contact.pk, contact.phone, contact.time_zone))
     recorded = store.read_stream(contact_stream(contact.pk))
     for r in recorded:
-        state = state.apply(r.event)
+        state = state.apply(r.payload)
     return state, recorded[-1].version if recorded else 0
 
 
@@ -71,17 +79,35 @@ def place(contact: CampaignContact, *, mode: str, agent: str = "") -> str:
 
 
 @command
-def answer(contact: CampaignContact, attempt_id: str, answered_by: str) -> bool:
+def answer(contact: CampaignContact, attempt_id: str, agent: str) -> bool:
     state, version = load(contact)
-    events = state.answer(attempt_id, answered_by)
+    events = state.answer(attempt_id, agent)
     if events:
         store.append(contact_stream(contact.pk), events, expected_version=version)
     return bool(events)
 
 
 @command
-def end(contact: CampaignContact, attempt_id: str, outcome: str, duration: int = 0) -> bool:
+def classify(contact: CampaignContact, attempt_id: str, answered_by: str) -> bool:
     state, version = load(contact)
+    events = state.classify(attempt_id, answered_by)
+    if events:
+        store.append(contact_stream(contact.pk), events, expected_version=version)
+    return bool(events)
+
+
+@command
+def end(
+    contact: CampaignContact,
+    attempt_id: str,
+    outcome: str = "",
+    duration: int = 0,
+    *,
+    call_status: str = "",
+) -> bool:
+    """End the live attempt: with `outcome`, or the one Twilio's final `call_status` means."""
+    state, version = load(contact)
+    outcome = outcome or state.outcome(call_status)
     campaign = contact.campaign
     events = state.end(
         attempt_id, outcome, clock.now(), campaign.max_attempts, campaign.retries(), duration

@@ -18,6 +18,8 @@ class ContactDialling:
     contact: Contact
     live_attempt: str = ""
     answered: bool = False
+    agent: str = ""  # who the live attempt was put through to
+    answered_by: str = ""
 
     def apply(self, event: object, at: datetime | None = None) -> "ContactDialling":
         contact = self.contact
@@ -29,7 +31,9 @@ class ContactDialling:
                 answered=False,
             )
         if isinstance(event, ev.DialAttemptAnswered):
-            return replace(self, answered=True)
+            return replace(self, answered=True, agent=event.agent, answered_by=event.answered_by)
+        if isinstance(event, ev.DialAttemptClassified):
+            return replace(self, answered_by=event.answered_by)
         if isinstance(event, ev.DialAttemptEnded):
             nxt = datetime.fromisoformat(event.next_attempt_at) if event.next_attempt_at else None
             done = replace(
@@ -53,14 +57,36 @@ class ContactDialling:
             )
         ]
 
-    def answer(self, attempt_id: str, answered_by: str) -> list[ev.DialAttemptAnswered]:
+    def answer(self, attempt_id: str, agent: str) -> list[ev.DialAttemptAnswered]:
         if attempt_id != self.live_attempt or self.answered:
             return []  # a late or repeated callback: nothing new
         return [
             ev.DialAttemptAnswered(
+                attempt_id=attempt_id,
+                contact_id=self.contact.contact_id,
+                answered_by=self.answered_by or "unknown",
+                agent=agent,
+            )
+        ]
+
+    def classify(self, attempt_id: str, answered_by: str) -> list[ev.DialAttemptClassified]:
+        if attempt_id != self.live_attempt or self.answered_by == answered_by:
+            return []
+        return [
+            ev.DialAttemptClassified(
                 attempt_id=attempt_id, contact_id=self.contact.contact_id, answered_by=answered_by
             )
         ]
+
+    def outcome(self, call_status: str) -> str:
+        """The attempt's outcome from Twilio's final CallStatus and what happened before."""
+        if call_status != "completed":
+            return call_status  # busy, no-answer, failed, canceled
+        if self.answered_by.startswith(("machine", "fax")):
+            return "machine"
+        if not self.answered:
+            return "no-answer"
+        return "connected" if self.agent else "abandoned"
 
     def end(
         self,

@@ -21,9 +21,23 @@ class DialAttemptPlaced(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class DialAttemptAnswered(DomainEvent):
+    """Someone (or something) picked up; `agent` is who the call was put through to ("" when
+    nobody was free: the person hears the campaign's message, an abandoned call)."""
+
     attempt_id: str
     contact_id: int
-    answered_by: str  # Twilio AMD's AnsweredBy (human, machine_start, …), or "unknown"
+    answered_by: str  # "unknown" until Twilio's asynchronous AMD says
+    agent: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialAttemptClassified(DomainEvent):
+    """Twilio's answering-machine detection result (AnsweredBy: human, machine_start,
+    machine_end_beep, machine_end_silence, machine_end_other, fax, unknown)."""
+
+    attempt_id: str
+    contact_id: int
+    answered_by: str
 
 
 @dataclass(frozen=True, kw_only=True)

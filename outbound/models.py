@@ -185,7 +185,7 @@ class DialAttempt(models.Model):
     campaign_id = models.BigIntegerField(db_index=True)
     contact_id = models.BigIntegerField(db_index=True)
     customer_id = models.CharField(max_length=36, blank=True)
-    agent = models.CharField(max_length=150, blank=True)  # username; preview/progressive
+    agent = models.CharField(max_length=150, blank=True)  # the agent (user id) on the call
     phone = models.CharField(max_length=20)
     mode = models.CharField(max_length=12)
     call_sid = models.CharField(max_length=64, blank=True, db_index=True)

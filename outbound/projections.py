@@ -43,6 +43,12 @@ class DialAttemptProjector(Projector):
             e.answered_by,
             r.occurred_at,
         )
+        attempt.agent = e.agent or attempt.agent
+        rows.changed(attempt)
+
+    def on_DialAttemptClassified(self, e: ev.DialAttemptClassified, r: RecordedEvent, rows):
+        attempt = rows.get(DialAttempt, e.attempt_id)
+        attempt.answered_by = e.answered_by
         rows.changed(attempt)
 
     def on_DialAttemptEnded(self, e: ev.DialAttemptEnded, r: RecordedEvent, rows: Rows):
