@@ -18,7 +18,7 @@ LIVE = ("dialling", "answered")
 
 
 def idle_threshold() -> timedelta:
-    return timedelta(seconds=float(getattr(settings, "OUTBOUND_IDLE_SECONDS", 15)))
+    return timedelta(seconds=settings.OUTBOUND_IDLE_SECONDS)
 
 
 def agents(campaign: Campaign, now: datetime) -> Split:
