@@ -25,6 +25,8 @@ PURE = (
     "outbound.pacing",
     "outbound.eligibility",
     "outbound.simulator",
+    "outbound.blending",
+    "outbound.dialling",
 )
 
 
