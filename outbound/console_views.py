@@ -11,7 +11,8 @@ from rest_framework.exceptions import PermissionDenied
 from contactcenter import access
 from contactcenter.events.context import acting_as
 from contactcenter.interactions.domain import DomainError
-from outbound import reach
+from outbound import preview, reach
+from outbound.commands import DialRefused
 from routing import config
 
 
@@ -63,3 +64,33 @@ def contact(request: HttpRequest, customer_id: str) -> JsonResponse:
     except (DomainError, PermissionDenied) as error:
         return _refuse(409, str(error))
     return JsonResponse({"interaction_id": interaction_id}, status=201)
+
+
+@login_required
+@require_GET
+def preview_next(request: HttpRequest) -> JsonResponse:
+    if request.user.pk not in config.current().agents:
+        return _refuse(403, "only a person with an agent profile works campaigns")
+    return JsonResponse({"record": preview.next_record(request.user)})
+
+
+@login_required
+@require_POST
+def preview_dial(request: HttpRequest) -> JsonResponse:
+    if request.user.pk not in config.current().agents:
+        return _refuse(403, "only a person with an agent profile works campaigns")
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return _refuse(400, "the body is not JSON")
+    contact_id = body.get("contact_id") if isinstance(body, dict) else None
+    if not isinstance(contact_id, int) or isinstance(contact_id, bool):
+        return _refuse(400, "contact_id must be a number")
+    try:
+        with acting_as(f"agent:{request.user.pk}"):
+            attempt_id = preview.dial(request.user, contact_id)
+    except preview.NotYours as error:
+        return _refuse(404, str(error))
+    except DialRefused as refusal:
+        return _refuse(409, str(refusal))
+    return JsonResponse({"attempt_id": attempt_id}, status=201)

@@ -16,6 +16,8 @@ urlpatterns = [
         console_views.contact,
         name="customer-contact",
     ),
+    path("console/outbound/next/", console_views.preview_next, name="preview-next"),
+    path("console/outbound/dial/", console_views.preview_dial, name="preview-dial"),
     path("supervisor/outbound/", reports.report, name="outbound-report"),
     path("supervisor/outbound.csv", reports.report_csv, name="outbound-report-csv"),
 ]

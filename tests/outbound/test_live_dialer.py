@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LATER = timedelta(seconds=120)  # past the blending idle threshold
 
 
-@pytest.fixture(autouse=True)
-def _fresh_config():
-    yield
-    config.invalidate()
-
-
 @pytest.fixture
 def api():
     api = TwilioApi()
