@@ -1,6 +1,8 @@
 """Outbound in Chromium: click-to-contact from the customer panel (a refusal shows its reason,
 an e-mail conversation starts), and the supervisor's outbound report with its charts and CSV."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -59,7 +61,7 @@ def test_click_to_contact_from_the_customer_panel(browser, platform):
 
 
 def test_the_outbound_report_draws_charts_and_downloads_csv(browser, platform):
-    queue, (boss,) = people("boss", supervisor=True)
+    queue, _ = people("boss", supervisor=True)
     campaign = Campaign.objects.create(name="Renewals", queue=queue)
     now = timezone.now()
     for n, outcome in enumerate(("connected", "abandoned", "no-answer")):
@@ -91,5 +93,47 @@ def test_the_outbound_report_draws_charts_and_downloads_csv(browser, platform):
     assert page.evaluate("!!Chart.getChart(document.getElementById('chart-rates'))")
     with page.expect_download() as download:
         page.locator("#outbound-csv").click()
-    text = open(download.value.path()).read()
+    text = Path(download.value.path()).read_text()
     assert text.splitlines()[1].startswith("Renewals,3,2,1,0,0,1,0.5")
+
+
+def test_preview_shows_the_record_and_script_then_dials(browser, platform):
+    from datetime import time
+
+    from outbound.models import CampaignContact
+    from tests.twilio_api import TwilioApi
+
+    api = TwilioApi()
+    server, url = api.serve()
+    try:
+        queue, _ = people("agent1")
+        campaign = Campaign.objects.create(
+            name="Check-ups",
+            queue=queue,
+            mode="preview",
+            active=True,
+            twilio_channel=a_channel(url),
+            script="Offer the spring check-up.",
+            window_start=time(0, 0),
+            window_end=time(23, 59, 59),
+            window_days="0123456",
+        )
+        CampaignContact.objects.create(
+            campaign=campaign,
+            customer_id="c1",
+            phone="+14155550100",
+            name="Ana Preview",
+            time_zone="America/Los_Angeles",
+            data={"plan": "gold"},
+        )
+        agent = log_in(browser, platform, "agent1")
+        panel = agent.locator("#preview")
+        expect(panel.locator(".preview-name")).to_have_text("Ana Preview")
+        expect(panel.locator(".preview-script")).to_have_text("Offer the spring check-up.")
+        expect(panel.locator("dd")).to_have_text("gold")
+        agent.locator("#preview-dial").click()
+        expect(agent.locator("#preview-status")).to_contain_text("Calling +14155550100")
+        (placed,) = api.posted("/Calls.json")
+        assert placed.field("To") == "+14155550100"
+    finally:
+        server.shutdown()
