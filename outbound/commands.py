@@ -127,16 +127,22 @@ def dispositioned(
     converted: bool,
     agent: str,
 ) -> None:
-    event = ev.DialAttemptDispositioned(
-        attempt_id=attempt_id,
-        contact_id=contact.pk,
-        disposition=disposition,
+    state, version = load(contact)
+    campaign = contact.campaign
+    retries = {r.outcome: r for r in campaign.retry_rules.all()}
+    events = state.wrap_up(
+        attempt_id,
+        agent,
+        disposition,
         right_party=right_party,
         converted=converted,
-        agent=agent,
+        now=clock.now(),
+        max_attempts=campaign.max_attempts,
+        # Only the campaign's own rules for dispositions: an outcome's default is no
+        # reason to call a person back after they talked to us.
+        retries={k: v for k, v in campaign.retries().items() if k in retries},
     )
-    stream = contact_stream(contact.pk)
-    store.append(stream, [event], expected_version=store.stream_version(stream))
+    store.append(contact_stream(contact.pk), events, expected_version=version)
 
 
 @command

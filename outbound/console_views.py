@@ -94,3 +94,35 @@ def preview_dial(request: HttpRequest) -> JsonResponse:
     except DialRefused as refusal:
         return _refuse(409, str(refusal))
     return JsonResponse({"attempt_id": attempt_id}, status=201)
+
+
+@login_required
+@require_GET
+def wrap_ups(request: HttpRequest) -> JsonResponse:
+    if request.user.pk not in config.current().agents:
+        return _refuse(403, "only a person with an agent profile works campaigns")
+    return JsonResponse({"calls": preview.to_wrap_up(request.user)})
+
+
+@login_required
+@require_POST
+def wrap_up(request: HttpRequest, attempt_id: str) -> JsonResponse:
+    if request.user.pk not in config.current().agents:
+        return _refuse(403, "only a person with an agent profile works campaigns")
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return _refuse(400, "the body is not JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("disposition"), str):
+        return _refuse(400, "give a disposition")
+    flags = [body.get("right_party", False), body.get("converted", False)]
+    if not all(isinstance(flag, bool) for flag in flags):
+        return _refuse(400, "right_party and converted are true or false")
+    try:
+        with acting_as(f"agent:{request.user.pk}"):
+            preview.wrap_up(request.user, attempt_id, body["disposition"], *flags)
+    except preview.NotYours as error:
+        return _refuse(404, str(error))
+    except DialRefused as refusal:
+        return _refuse(409, str(refusal))
+    return JsonResponse({"attempt_id": attempt_id})

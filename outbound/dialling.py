@@ -20,6 +20,9 @@ class ContactDialling:
     answered: bool = False
     agent: str = ""  # who the live attempt was put through to
     answered_by: str = ""
+    # The last ended attempt, until its agent wraps it up.
+    to_wrap_up: str = ""
+    wrap_up_agent: str = ""
 
     def apply(self, event: object, at: datetime | None = None) -> "ContactDialling":
         contact = self.contact
@@ -39,7 +42,20 @@ class ContactDialling:
             done = replace(
                 contact, live=False, attempts=event.attempts, next_attempt_at=nxt, done=event.done
             )
-            return ContactDialling(done)
+            connected = event.outcome == "connected"
+            return ContactDialling(
+                done,
+                to_wrap_up=event.attempt_id if connected else "",
+                wrap_up_agent=self.agent if connected else "",
+            )
+        if isinstance(event, ev.DialAttemptDispositioned):
+            nxt = datetime.fromisoformat(event.next_attempt_at) if event.next_attempt_at else None
+            return replace(
+                self,
+                contact=replace(contact, next_attempt_at=nxt, done=event.done),
+                to_wrap_up="",
+                wrap_up_agent="",
+            )
         return self
 
     def place(
@@ -75,6 +91,44 @@ class ContactDialling:
         return [
             ev.DialAttemptClassified(
                 attempt_id=attempt_id, contact_id=self.contact.contact_id, answered_by=answered_by
+            )
+        ]
+
+    def wrap_up(
+        self,
+        attempt_id: str,
+        agent: str,
+        disposition: str,
+        *,
+        right_party: bool,
+        converted: bool,
+        now: datetime,
+        max_attempts: int,
+        retries: dict[str, timedelta | None],
+    ) -> list[ev.DialAttemptDispositioned]:
+        """The agent's disposition of the call they had; its retry rule, if any, reopens the
+        contact (within the attempt limit)."""
+        if attempt_id != self.to_wrap_up:
+            raise DialRefused("that call is not waiting for a wrap-up")
+        if agent != self.wrap_up_agent:
+            raise DialRefused("only the agent who had the call wraps it up")
+        contact = self.contact
+        if disposition in retries:
+            delay = retries[disposition]
+            done = delay is None or contact.attempts >= max_attempts
+            nxt = None if done else now + delay
+        else:
+            done, nxt = contact.done, contact.next_attempt_at
+        return [
+            ev.DialAttemptDispositioned(
+                attempt_id=attempt_id,
+                contact_id=contact.contact_id,
+                disposition=disposition,
+                right_party=right_party,
+                converted=converted,
+                agent=agent,
+                next_attempt_at=nxt.isoformat() if nxt else None,
+                done=done,
             )
         ]
 

@@ -57,7 +57,9 @@ class DialAttemptEnded(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class DialAttemptDispositioned(DomainEvent):
-    """The agent's wrap-up of a connected attempt (right party reached, converted)."""
+    """The agent's wrap-up of a connected attempt (right party reached, converted). A
+    disposition with a retry rule (say `call-back`) reopens the contact: `next_attempt_at`
+    and `done` then replace what `DialAttemptEnded` said."""
 
     attempt_id: str
     contact_id: int
@@ -65,6 +67,8 @@ class DialAttemptDispositioned(DomainEvent):
     right_party: bool
     converted: bool
     agent: str = ""
+    next_attempt_at: str | None = None  # ISO 8601
+    done: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -195,6 +195,7 @@ class DialAttempt(models.Model):
     connected = models.BooleanField(default=False)  # reached an agent
     right_party = models.BooleanField(default=False)
     converted = models.BooleanField(default=False)
+    disposition = models.CharField(max_length=50, blank=True)
     placed_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -52,3 +52,54 @@ def dial(user, contact_id: int) -> str:
     attempt_id = commands.place(contact, mode=str(Mode.PREVIEW), agent=str(user.pk))
     dialer.call(contact.campaign, contact, attempt_id)
     return attempt_id
+
+
+def to_wrap_up(user) -> list[dict]:
+    """Connected calls the agent had that await their disposition."""
+    from outbound.models import DialAttempt
+
+    held = DialAttempt.objects.filter(
+        agent=str(user.pk), connected=True, status="ended", disposition=""
+    ).order_by("placed_at")
+    contacts = {
+        c.pk: c
+        for c in CampaignContact.objects.select_related("campaign__queue").filter(
+            pk__in=[a.contact_id for a in held]
+        )
+    }
+    found = []
+    for attempt in held:
+        contact = contacts.get(attempt.contact_id)
+        if contact is None:
+            continue
+        codes = list(contact.campaign.queue.dispositions.values_list("code", "label"))
+        found.append(
+            {
+                "attempt_id": attempt.id,
+                "name": contact.name or contact.phone,
+                "phone": contact.phone,
+                "campaign": contact.campaign.name,
+                "dispositions": [{"code": c, "label": label} for c, label in codes],
+            }
+        )
+    return found
+
+
+def wrap_up(user, attempt_id: str, disposition: str, right_party: bool, converted: bool) -> None:
+    from outbound.models import DialAttempt
+
+    attempt = DialAttempt.objects.filter(pk=attempt_id, agent=str(user.pk)).first()
+    if attempt is None:
+        raise NotYours(f"no call {attempt_id} of yours")
+    contact = CampaignContact.objects.select_related("campaign__queue").get(pk=attempt.contact_id)
+    codes = set(contact.campaign.queue.dispositions.values_list("code", flat=True))
+    if disposition not in codes:
+        raise commands.DialRefused(f"{disposition!r} is not a disposition of this campaign")
+    commands.dispositioned(
+        contact,
+        attempt_id,
+        disposition,
+        right_party=right_party,
+        converted=converted,
+        agent=str(user.pk),
+    )

@@ -68,5 +68,11 @@ class DialAttemptProjector(Projector):
     ):
         attempt = rows.get(DialAttempt, e.attempt_id)
         attempt.right_party, attempt.converted = e.right_party, e.converted
+        attempt.disposition = e.disposition
         attempt.agent = attempt.agent or e.agent
         rows.changed(attempt)
+        progress = self._progress(e.contact_id, attempt.campaign_id, rows)
+        progress.done = e.done
+        progress.next_attempt_at = (
+            datetime.fromisoformat(e.next_attempt_at) if e.next_attempt_at else None
+        )

@@ -18,6 +18,12 @@ urlpatterns = [
     ),
     path("console/outbound/next/", console_views.preview_next, name="preview-next"),
     path("console/outbound/dial/", console_views.preview_dial, name="preview-dial"),
+    path("console/outbound/wrap-up/", console_views.wrap_ups, name="outbound-wrap-ups"),
+    path(
+        "console/outbound/attempts/<str:attempt_id>/wrap-up/",
+        console_views.wrap_up,
+        name="outbound-wrap-up",
+    ),
     path("supervisor/outbound/", reports.report, name="outbound-report"),
     path("supervisor/outbound.csv", reports.report_csv, name="outbound-report-csv"),
 ]

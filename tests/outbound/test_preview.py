@@ -91,3 +91,44 @@ def test_records_of_other_queues_and_bad_input(client, api, setup):
     assert dial(client, "1").status_code == 400
     bad = client.post("/console/outbound/dial/", "{", content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_the_agent_wraps_up_a_connected_call_and_a_call_back_reopens_it(client, api, setup):
+    from outbound import commands
+    from outbound.models import ContactProgress, RetryRule
+    from routing.models import Disposition
+
+    agent, campaign, contact = setup
+    campaign.queue.dispositions.add(
+        Disposition.objects.create(code="call-back", label="Call back"),
+        Disposition.objects.create(code="sale", label="Sale"),
+    )
+    RetryRule.objects.create(campaign=campaign, outcome="call-back", retry_after_minutes=1440)
+    attempt_id = dial(client, contact.pk).json()["attempt_id"]
+    commands.answer(contact, attempt_id, str(agent.pk))
+    commands.end(contact, attempt_id, call_status="completed")
+    assert ContactProgress.objects.get(contact_id=contact.pk).done  # connected: final
+
+    calls = client.get("/console/outbound/wrap-up/").json()["calls"]
+    assert [c["attempt_id"] for c in calls] == [attempt_id]
+    assert {"call-back", "sale"} <= {d["code"] for d in calls[0]["dispositions"]}
+    url = f"/console/outbound/attempts/{attempt_id}/wrap-up/"
+    bad = client.post(url, json.dumps({"disposition": "nope"}), content_type="application/json")
+    assert bad.status_code == 409
+    done = client.post(
+        url,
+        json.dumps({"disposition": "call-back", "right_party": True, "converted": False}),
+        content_type="application/json",
+    )
+    assert done.status_code == 200
+    attempt = DialAttempt.objects.get(pk=attempt_id)
+    assert (attempt.disposition, attempt.right_party, attempt.converted) == (
+        "call-back",
+        True,
+        False,
+    )
+    progress = ContactProgress.objects.get(contact_id=contact.pk)
+    assert not progress.done and progress.next_attempt_at is not None
+    assert client.get("/console/outbound/wrap-up/").json()["calls"] == []
+    again = client.post(url, json.dumps({"disposition": "sale"}), content_type="application/json")
+    assert again.status_code == 409

@@ -52,6 +52,66 @@
       });
   }
 
+  // Connected campaign calls the agent had, each awaiting its disposition.
+  var wrapUps = document.getElementById("wrap-ups");
+  function renderWrapUps(calls) {
+    wrapUps.textContent = "";
+    calls.forEach(function (call) {
+      var item = el("li", "wrap-up");
+      item.dataset.attempt = call.attempt_id;
+      item.appendChild(el("strong", "", "Wrap up: " + call.name + " (" + call.campaign + ")"));
+      var form = el("form", "inline-form");
+      var select = el("select");
+      select.setAttribute("aria-label", "Disposition");
+      call.dispositions.forEach(function (d) {
+        var option = el("option", "", d.label);
+        option.value = d.code;
+        select.appendChild(option);
+      });
+      form.appendChild(select);
+      [["right_party", "Right party"], ["converted", "Converted"]].forEach(function (pair) {
+        var label = el("label", "");
+        var box = el("input");
+        box.type = "checkbox";
+        box.name = pair[0];
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(" " + pair[1]));
+        form.appendChild(label);
+      });
+      form.appendChild(el("button", "", "Done"));
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        post("/console/outbound/attempts/" + encodeURIComponent(call.attempt_id) + "/wrap-up/", {
+          disposition: select.value,
+          right_party: form.elements.right_party.checked,
+          converted: form.elements.converted.checked
+        }).then(function (answer) {
+          if (answer.ok) { item.remove(); say("Wrapped up.", false); }
+          else { say(answer.body.error || "Refused.", true); }
+        });
+      });
+      item.appendChild(form);
+      wrapUps.appendChild(item);
+    });
+    if (calls.length) panel.hidden = false;
+  }
+  function loadWrapUps() {
+    fetch("/console/outbound/wrap-up/", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) { if (body) renderWrapUps(body.calls); });
+  }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json",
+                 "X-CSRFToken": document.getElementById("csrf").value },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (json) { return { ok: r.ok, body: json }; });
+    });
+  }
+
   dial.addEventListener("click", function () {
     if (!record) return;
     dial.disabled = true;
@@ -73,6 +133,12 @@
       }
     }, function () { dial.disabled = false; say("Could not reach the server; try again.", true); });
   });
-  document.getElementById("preview-refresh").addEventListener("click", function () { say(""); load(); });
+  document.getElementById("preview-refresh").addEventListener("click", function () {
+    say("");
+    load();
+    loadWrapUps();
+  });
   load();
+  loadWrapUps();
+  setInterval(loadWrapUps, 15000);
 })();
