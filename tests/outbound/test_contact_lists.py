@@ -97,3 +97,38 @@ def test_the_admin_import_page_asks_for_the_campaign(admin_client, campaign):
     )
     assert answer.status_code == 200
     assert b"confirm" in answer.content.lower()
+
+
+def test_the_admin_import_runs_to_the_end(admin_client, campaign):
+    import re
+
+    upload = io.BytesIO(b"phone,name\n4155550100,Ana\n2125550101,Ben\n")
+    upload.name = "list.csv"
+    preview = admin_client.post(
+        "/admin/outbound/campaigncontact/import/",
+        {"campaign": campaign.pk, "format": "0", "import_file": upload},
+    ).content.decode()
+    form = preview[preview.index('action="/admin/outbound/campaigncontact/process_import/"') :]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    fields |= dict(re.findall(r'name="(\w+)" value="([^"]*)"[^>]*type="hidden"', form))
+    fields.pop("csrfmiddlewaretoken", None)
+    fields["campaign"] = str(campaign.pk)
+    done = admin_client.post("/admin/outbound/campaigncontact/process_import/", fields)
+    assert done.status_code == 302, done.content.decode()[:500]
+    assert set(campaign.contacts.values_list("name", flat=True)) == {"Ana", "Ben"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/outbound/campaign/",
+        "/admin/outbound/campaign/add/",
+        "/admin/outbound/campaigncontact/",
+        "/admin/outbound/donotcalllist/",
+        "/admin/outbound/donotcallnumber/",
+        "/admin/outbound/donotcallnumber/import/",
+        "/admin/outbound/dialattempt/",
+    ],
+)
+def test_the_admin_pages_load(admin_client, campaign, path):
+    assert admin_client.get(path).status_code == 200
