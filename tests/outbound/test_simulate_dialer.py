@@ -96,6 +96,7 @@ def test_preview_and_progressive_never_abandon(mode):
     assert result["abandoned"] == 0 and result["answered"] > 1000
 
 
+@pytest.mark.slow  # 20,000 simulated dials: seconds, not the pure tier's milliseconds
 @pytest.mark.parametrize("answer_rate", [0.05, 0.2, 0.5, 0.9])
 def test_predictive_holds_the_abandon_cap_over_ten_thousand_dials(answer_rate):
     results = []
@@ -115,6 +116,7 @@ def test_predictive_holds_the_abandon_cap_over_ten_thousand_dials(answer_rate):
         assert result["abandon_rate"] <= 0.03, result
 
 
+@pytest.mark.slow
 def test_predictive_keeps_a_team_busier_than_progressive():
     def utilisation(mode: Mode) -> float:
         return DialerSimulation(
@@ -126,6 +128,7 @@ def test_predictive_keeps_a_team_busier_than_progressive():
     assert utilisation(Mode.PREDICTIVE) > utilisation(Mode.PROGRESSIVE) + 0.05
 
 
+@pytest.mark.slow
 def test_a_tighter_cap_is_held_too():
     result = DialerSimulation(
         DialerScenario(
