@@ -16,6 +16,7 @@ from outbound.pacing import Decision, Snapshot
 __all__ = [
     "DialRefused",
     "answer",
+    "answer_with_a_free_agent",
     "classify",
     "dispositioned",
     "end",
@@ -85,6 +86,37 @@ def answer(contact: CampaignContact, attempt_id: str, agent: str) -> bool:
     if events:
         store.append(contact_stream(contact.pk), events, expected_version=version)
     return bool(events)
+
+
+@command
+def answer_with_a_free_agent(
+    contact: CampaignContact, attempt_id: str, candidates: list[str]
+) -> str:
+    """Answer giving the call to the first candidate no other answered call has taken: each
+    candidate's presence row is locked (others skip it) and checked for a live call, so two
+    calls answered at the same instant never go to one agent. Returns the agent, or ""."""
+    from django.db import connection
+
+    from outbound.models import DialAttempt
+    from routing.models import AgentState
+
+    chosen = ""
+    for agent in candidates:
+        rows = AgentState.objects.filter(pk=int(agent))
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        if not rows.exists():
+            continue  # another call is being given to them right now
+        if (
+            DialAttempt.objects.filter(agent=agent, status__in=("dialling", "answered"))
+            .exclude(pk=attempt_id)
+            .exists()
+        ):
+            continue
+        chosen = agent
+        break
+    answer(contact, attempt_id, chosen)
+    return chosen
 
 
 @command

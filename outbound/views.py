@@ -51,12 +51,17 @@ def answered(channel, contact: CampaignContact, attempt_id: str, form: dict) -> 
     free (predictive); with nobody, the campaign's message — an abandoned call."""
     attempt = DialAttempt.objects.get(pk=attempt_id)
     campaign = contact.campaign
-    agent = attempt.agent
-    if not agent:
-        ready = floor.agents(campaign, clock.now()).ready
-        agent = str(ready[0]) if ready else ""
-    leg = connect.agent_leg(channel, int(agent)) if agent else None
-    commands.answer(contact, attempt_id, agent if leg is not None else "")
+    if attempt.agent:  # progressive, preview: the line was theirs all along
+        leg = connect.agent_leg(channel, int(attempt.agent))
+        commands.answer(contact, attempt_id, attempt.agent if leg is not None else "")
+    else:
+        reachable = [
+            str(a)
+            for a in floor.agents(campaign, clock.now()).ready
+            if connect.agent_leg(channel, a) is not None
+        ]
+        agent = commands.answer_with_a_free_agent(contact, attempt_id, reachable)
+        leg = connect.agent_leg(channel, int(agent)) if agent else None
     if leg is None:
         return twiml(connect.no_agent(channel, campaign.no_agent_message))
     return twiml(leg)

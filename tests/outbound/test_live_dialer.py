@@ -209,3 +209,18 @@ def test_the_dialer_is_a_registered_worker():
     from contactcenter.workers import registry
 
     assert "dialer" in {w.name for w in registry.registered()}
+
+
+def test_two_answered_calls_never_go_to_one_agent(client, api, campaign):
+    campaign.mode = "predictive"
+    campaign.save()
+    AgentProfile.objects.filter(user__username="caller2").update(voice_endpoint="")
+    config.invalidate()  # only caller1 can take a call
+    with clock.travel(LATER):
+        dialer.step()
+    first, second = api.posted("/Calls.json")[:2]
+    with clock.travel(LATER):
+        to_agent = callback(client, first, "answer", CallStatus="in-progress").content.decode()
+        to_nobody = callback(client, second, "answer", CallStatus="in-progress").content.decode()
+    assert "<Number>+15557770001</Number>" in to_agent
+    assert "<Say" in to_nobody and "<Dial" not in to_nobody
