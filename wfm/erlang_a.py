@@ -3,7 +3,7 @@ handle times exponential (rate μ = 1/AHT), n agents, and each waiting caller gi
 exponentially distributed patience (rate θ = 1/mean patience). Pure functions; docs/wfm.md
 derives every formula used here.
 
-The number in the system is a birth-death chain: births λ, deaths min(k, n)·μ + max(k − n, 0)·θ.
+The number in the system is a birth-death chain: births λ, deaths min(k, n)·μ + max(k - n, 0)·θ.
 Its stationary law gives the chance of waiting and the mean queue (hence abandonment, by
 Little's law: abandons per second = θ·E[queue]). A caller who arrives to find j callers ahead
 (PASTA: with the stationary probability) reaches an agent when the line ahead has emptied: the
@@ -70,7 +70,7 @@ def served_within_mix(
     """Σ_j weights[j] · P(answered within t | j callers ahead), all j at once.
 
     Uniformisation of the caller's own pure-death chain: state i (callers ahead) leaves to
-    i − 1 (or to "answered" from 0) at a_i = n·μ + i·θ, and to "abandoned" at θ. With Λ the
+    i - 1 (or to "answered" from 0) at a_i = n·μ + i·θ, and to "abandoned" at θ. With Λ the
     largest exit rate, P(answered by t) = Σ_m Poisson(m; Λt) · P(answered within m steps of
     the jump chain). The chain is linear in its start, so one pass serves every j."""
     if t <= 0 or not weights:

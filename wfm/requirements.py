@@ -72,7 +72,7 @@ def patience_from_history(
 
 def scheduled_for(agents: int, shrinkage: float) -> int:
     """Agents to schedule so that `agents` remain after shrinkage (breaks, training, absence):
-    ⌈agents ÷ (1 − shrinkage)⌉."""
+    ⌈agents ÷ (1 - shrinkage)⌉."""
     if not 0 <= shrinkage < 1:
         raise BadTarget("shrinkage is a fraction from 0 to below 1")
     return math.ceil(agents / (1 - shrinkage) - 1e-9)
