@@ -3,8 +3,8 @@ baseline, with special days and a holdout accuracy (WAPE). Pure: lists of number
 out, no Django; docs/wfm.md has every formula.
 
 The series is whole local days of equal intervals (15 or 30 minutes), starting at midnight.
-Holt-Winters is fitted to the *daily totals* (additive damped trend, additive weekly season of
-7 days; statsmodels' ExponentialSmoothing) and each forecast day is spread over its intervals
+Holt-Winters is fitted to the *daily totals* (additive damped trend, multiplicative weekly season
+of 7 days; statsmodels' ExponentialSmoothing) and each forecast day is spread over its intervals
 by that weekday's *intraday profile* (the mean share of the day's contacts in each interval over
 the recent weeks). Fitting a 672-long weekly season of 15-minute intervals directly would need
 672 seasonal states from a few weeks of data; the split has 7 + one profile per weekday, which
@@ -132,7 +132,8 @@ def intraday_profiles(
 
 
 def holt_winters_daily(totals: list[float], horizon_days: int) -> list[float]:
-    """Daily totals forecast: additive damped trend, additive weekly season (m = 7)."""
+    """Daily totals forecast: additive damped trend, multiplicative weekly season (m = 7;
+    additive when some day had no volume at all)."""
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     if len(totals) < 14:
@@ -145,7 +146,9 @@ def holt_winters_daily(totals: list[float], horizon_days: int) -> list[float]:
             totals,
             trend="add",
             damped_trend=True,
-            seasonal="add",
+            # volumes scale with the level (a Sunday is a share of a Monday), so the weekly
+            # season multiplies; a queue closed some weekday (a zero total) needs it added
+            seasonal="mul" if min(totals) > 0 else "add",
             seasonal_periods=7,
             initialization_method="estimated",
         ).fit(use_brute=False)
