@@ -68,6 +68,17 @@ def live(
     return out
 
 
+def as_json(state: adherence.Now | None) -> dict | None:
+    """What the wallboard shows of an agent's real-time adherence (None: not scheduled)."""
+    if state is None:
+        return None
+    return {
+        "scheduled": state.scheduled,
+        "in_adherence": state.in_adherence,
+        "out_since": state.out_since.isoformat() if state.out_since else None,
+    }
+
+
 def presence_changes(agent_id: int) -> list[tuple[datetime, str]]:
     return [
         (e.occurred_at, e.data["presence"])

@@ -2,7 +2,7 @@
 
 With patience equal to the handle time (θ = μ) every caller in the system leaves at the same
 rate whether served or waiting, so the number in the system is Poisson(λ/μ) whatever n is:
-P(wait) = P(N ≥ n), E[queue] = E[(N − n)+], abandonment = θ·E[queue]/λ, all by hand."""
+P(wait) = P(N ≥ n), E[queue] = E[(N - n)+], abandonment = θ·E[queue]/λ, all by hand."""
 
 import io
 import json
@@ -30,7 +30,7 @@ def test_one_agent_with_patience_equal_to_handle_time_is_poisson():
 
 
 def test_two_agents_poisson_case():
-    # λ = μ = θ = 1/min, n = 2: P(wait) = P(N ≥ 2) = 1 − 2/e; E[(N−2)+] = 3/e − 1
+    # λ = μ = θ = 1/min, n = 2: P(wait) = P(N ≥ 2) = 1 - 2/e; E[(N-2)+] = 3/e - 1
     p = erlang_a.predict(
         agents=2, arrivals_per_hour=60, aht_seconds=60, patience_seconds=60, sl_threshold_seconds=20
     )
@@ -40,9 +40,9 @@ def test_two_agents_poisson_case():
 
 def test_answered_within_t_by_hand():
     # one agent, μ = θ = 1: with nobody ahead the caller is answered at rate 1 and leaves at
-    # rate 1, so P(answered by t) = ½(1 − e^{−2t}); with one ahead the line moves at 2
-    # (service + the one ahead abandoning), and ∫₀ᵗ 2e^{−3s}·½(1 − e^{−2(t−s)}) ds
-    # = 1/3 − e^{−2t} + ⅔e^{−3t}.
+    # rate 1, so P(answered by t) = ½(1 - e^{-2t}); with one ahead the line moves at 2
+    # (service + the one ahead abandoning), and ∫₀ᵗ 2e^{-3s}·½(1 - e^{-2(t-s)}) ds
+    # = 1/3 - e^{-2t} + ⅔e^{-3t}.
     for t in (0.25, 1.0, 1.5, 4.0):
         ahead0 = erlang_a.served_within(0, t, agents=1, service_rate=1, abandon_rate=1)
         ahead1 = erlang_a.served_within(1, t, agents=1, service_rate=1, abandon_rate=1)

@@ -1,6 +1,7 @@
 """Schedule generation (CP-SAT): every rule holds in what it returns, and it covers a
 requirement the staff can meet."""
 
+import itertools
 from collections import defaultdict
 
 import pytest
@@ -48,7 +49,7 @@ def problem(**overrides) -> Problem:
         for i in range(9, 13)
     ] + [
         AgentSpec(agent_id=13, skills=frozenset({"support"}), max_week_minutes=16 * 60,
-                  templates=("part4",), availability={0: (12 * 60, 18 * 60), 2: (12 * 60, 20 * 60)}),
+                  templates=("part4",), availability={0: (720, 1080), 2: (720, 1200)}),
     ]  # fmt: skip
     fields = dict(
         days=days,
@@ -91,7 +92,7 @@ def test_every_rule_holds(solved):
         assert (
             acts[0].start_minute == shift.start_minute and acts[-1].end_minute == shift.end_minute
         )
-        assert all(a.end_minute == b.start_minute for a, b in zip(acts, acts[1:], strict=False))
+        assert all(a.end_minute == b.start_minute for a, b in itertools.pairwise(acts))
         breaks = [a for a in acts if a.kind != "work"]
         assert sorted(b.kind for b in breaks) == sorted(r.kind for r in template.breaks)
         for b in breaks:
@@ -109,7 +110,7 @@ def test_every_rule_holds(solved):
         paid = sum(templates[s.template].paid_minutes for s in shifts)
         assert paid <= spec.max_week_minutes
         ordered = sorted(shifts, key=lambda s: s.day)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b.day == a.day + 1:
                 assert b.start_minute - a.end_minute >= p.min_rest_minutes
 
