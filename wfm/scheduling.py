@@ -296,7 +296,8 @@ def generate(problem: Problem) -> Result:
     # CP-SAT alone finds poor solutions of this covering model in a few CPU seconds (its LP
     # bound is weak); the LP relaxation, solved by GLOP in a fraction of a second and rounded,
     # is a near-optimal start it then repairs and improves.
-    for index, value in enumerate(lp_relaxation(model.Proto())):
+    # (a copy: reading `.linear` of another kind of constraint would turn it into one)
+    for index, value in enumerate(lp_relaxation(model.Clone().Proto())):
         model.proto.solution_hint.vars.append(index)
         model.proto.solution_hint.values.append(round(value))
     solver = cp_model.CpSolver()
