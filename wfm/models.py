@@ -34,7 +34,9 @@ class ShiftTemplate(models.Model):
         for rule in self.breaks or []:
             if not isinstance(rule, dict) or rule.get("kind") not in ("break", "lunch"):
                 raise ValidationError('Each break is {"kind": "break" or "lunch", ...}.')
-            if not 0 <= rule.get("earliest", -1) <= rule.get("latest", -1) < self.minutes:
+            if not all(isinstance(rule.get(k), int) for k in ("minutes", "earliest", "latest")):
+                raise ValidationError("A break needs whole minutes, earliest and latest.")
+            if not 0 <= rule["earliest"] <= rule["latest"] < self.minutes or rule["minutes"] <= 0:
                 raise ValidationError("A break's window must lie inside the shift.")
 
 

@@ -383,6 +383,8 @@ def _schedule_action(request: HttpRequest, schedule: Schedule) -> None:
         agent_id = int(request.POST.get("agent_id", ""))
     except ValueError:
         raise BadInput("choose an agent") from None
+    if not AgentProfile.objects.filter(user_id=agent_id).exists():
+        raise BadInput("no such agent")
     day = request.POST.get("day", "")
     reason = (request.POST.get("reason") or "")[:200]
     if action == "remove":

@@ -166,6 +166,10 @@ def test_the_pages(setup, first_day, client):
         "breaks": "nap", "reason": "",
     })  # fmt: skip
     assert refused.status_code == 400 and "lunch 12:00-12:30" in refused.text
+    nobody = client.post(response.url, {
+        "action": "edit", "agent_id": "999999", "day": day, "start": "08:00", "end": "16:30",
+    })  # fmt: skip
+    assert nobody.status_code == 400 and "no such agent" in nobody.text
     assert client.post(response.url, {"action": "publish", "day": day}).status_code == 302
     assert Schedule.objects.get(pk=schedule_id).published
     assert client.get("/supervisor/wfm/schedules/nope/").status_code == 404
