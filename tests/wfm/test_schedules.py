@@ -174,3 +174,21 @@ def test_the_pages(setup, first_day, client):
     assert Schedule.objects.get(pk=schedule_id).published
     assert client.get("/supervisor/wfm/schedules/nope/").status_code == 404
     assert client.post("/supervisor/wfm/schedules/", {"queues": ["x"]}).status_code == 400
+
+
+def test_a_special_day_in_admin_scales_that_day_of_the_plan(setup, first_day):
+    from wfm import planning
+    from wfm.models import SpecialDay
+
+    queue, _, _ = setup
+    target = Target(sl_threshold_seconds=20, sl_target=0.8)
+    plain = planning.plan_queue(queue.pk, first_day, 2, 30, target)
+    SpecialDay.objects.create(date=first_day + timedelta(days=1), factor=2, name="campaign")
+    special = planning.plan_queue(queue.pk, first_day, 2, 30, target)
+    per_day = 48
+    assert sum(i.forecast for i in special.intervals[:per_day]) == pytest.approx(
+        sum(i.forecast for i in plain.intervals[:per_day])
+    )
+    assert sum(i.forecast for i in special.intervals[per_day:]) == pytest.approx(
+        2 * sum(i.forecast for i in plain.intervals[per_day:])
+    )
