@@ -27,6 +27,12 @@ PURE = (
     "outbound.simulator",
     "outbound.blending",
     "outbound.dialling",
+    "wfm.erlang_a",
+    "wfm.requirements",
+    "wfm.forecasting",
+    "wfm.scheduling",
+    "wfm.adherence",
+    "wfm.schedule_domain",
 )
 
 
