@@ -88,6 +88,11 @@ def fill(route: str, column: str, world: World, kind: str) -> str:
         .values_list("storage_key", flat=True)
         .first()
         or "none",
+        # No schedule or dial attempt exists in the world: what is asked is whether the role
+        # gets past the door (403 before 404), not the page's content.
+        "schedule_id": "none",
+        "attempt_id": "none",
+        "customer_id": world.customer_of(subject),
     }
     if route.startswith("/api/v1/customers/"):
         values["pk"] = world.customer_of(subject)

@@ -18,6 +18,7 @@ TWILIO = {"To": "+15005550006", "From": "+15005550001", "MessageSid": "SM1", "Ca
 
 TWILIO_HOOKS = ("sms/", "sms/status/", "voice/", "voice/status/", "voice/wait/", "voice/key/")
 TWILIO_HOOKS += ("voice/dial/", "voice/recording/", "voice/transcription/")
+TWILIO_HOOKS += ("dialer/answer/", "dialer/status/", "dialer/amd/")
 
 # What the walk sends where a row needs more than a bare request.
 REQUESTS = {
