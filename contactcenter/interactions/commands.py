@@ -1,9 +1,11 @@
-"""Commands on one interaction: load it from its stream, let the domain decide, append."""
+"""Commands on one interaction: load it from its stream, let the domain decide, append.
+
+Moving an interaction through routing (offers, transfer, end, wrap-up, abandon) is
+`routing.offers`; what people may do to it is `contactcenter.actions.interactions`."""
 
 import uuid
 from collections.abc import Callable
 
-from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
@@ -165,35 +167,8 @@ def add_note(
 
 
 @command
-def end_conversation(interaction_id: str, agent_id: int) -> None:
-    decide_and_append(interaction_id, lambda i: i.end(agent_id))
-
-
-@command
-def wrap_up(
-    interaction_id: str,
-    agent_id: int,
-    *,
-    disposition: str,
-    notes: str = "",
-    follow_up_on: str = "",
-) -> None:
-    decide_and_append(
-        interaction_id,
-        lambda i: i.wrap_up(
-            agent_id, disposition=disposition, notes=notes, follow_up_on=follow_up_on
-        ),
-    )
-
-
-@command
 def close(interaction_id: str, reason: str) -> None:
     decide_and_append(interaction_id, lambda i: i.close(reason))
-
-
-@command
-def abandon(interaction_id: str, reason: str = "customer_left") -> None:
-    decide_and_append(interaction_id, lambda i: i.abandon(now=clock.now(), reason=reason))
 
 
 @command
