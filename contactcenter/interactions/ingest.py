@@ -7,6 +7,7 @@ provider id is appended once however often the provider redelivers it.
 """
 
 import copy
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable
@@ -268,7 +269,7 @@ def _message_event(message: InboundMessage, sender: str) -> ev.MessageReceived:
 
 
 def _for(message: ev.MessageReceived, interaction_id: str) -> ev.MessageReceived:
-    return ev.MessageReceived.from_data({**message.to_data(), "interaction_id": interaction_id})
+    return dataclasses.replace(message, interaction_id=interaction_id)
 
 
 def _admit(
