@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
@@ -65,8 +66,7 @@ def decide_and_append(
 ) -> list[RecordedEvent]:
     """The one shape of every interaction command (call it inside a @command)."""
     interaction = load(interaction_id)
-    events = decide(interaction)
-    return store.append(stream_id(interaction_id), events, interaction.version, idempotency_key)
+    return aggregates.append(interaction, decide(interaction), idempotency_key=idempotency_key)
 
 
 @command
@@ -141,7 +141,7 @@ def start_outbound(
         subject=subject,
         threading_key=threading_key,
     )
-    store.append(stream_id(interaction_id), events, 0)
+    aggregates.append(Interaction(id=interaction_id), events)
     return interaction_id
 
 
