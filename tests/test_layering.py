@@ -21,6 +21,12 @@ PURE = (
     "routing.simulator",
     "routing.flows.engine",
     "contactcenter.quality.scoring",
+    "wfm.erlang_a",
+    "wfm.requirements",
+    "wfm.forecasting",
+    "wfm.scheduling",
+    "wfm.adherence",
+    "wfm.schedule_domain",
 )
 
 
