@@ -16,7 +16,7 @@ def ruff(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 
 
 def test_no_code_outside_the_event_store_appends_by_hand():
-    checked = ruff("contactcenter", "routing", "crm", "channels_adapters")
+    checked = ruff(".")  # tests and benchmarks may lay down a log by hand (pyproject.toml)
     assert checked.returncode == 0, checked.stdout
 
 
