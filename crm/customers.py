@@ -1,9 +1,12 @@
-"""Customer commands: identify a sender, add identities and notes, merge duplicates."""
+"""Customer commands: identify a sender, add identities and notes, merge duplicates. Each
+loads the customer's aggregate, lets it decide, and appends (decide and append)."""
 
 import uuid
 
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import aggregate as aggregates
+from contactcenter.events.aggregate import Aggregate
+from contactcenter.events.types import DomainEvent
 from contactcenter.interactions.domain import NOTE_MAX_CHARS, DomainError, require_length
 from crm import events as ev
 from crm.identities import Identity
@@ -12,6 +15,60 @@ from crm.models import ContactIdentity, Customer
 
 def stream_id(customer_id: str) -> str:
     return f"customer-{customer_id}"
+
+
+class CustomerStream(Aggregate):
+    """A customer's stream (`customer-<id>`). It decides from its projection row (Customer,
+    written in the appending transaction), so loading reads only the head version."""
+
+    stream_prefix = "customer"
+    folds = False
+
+    def register(self, name: str, identity: Identity) -> list[DomainEvent]:
+        if not self.is_new:
+            raise DomainError(f"customer {self.key} exists already")
+        return [
+            ev.CustomerRegistered(customer_id=self.key, name=name or identity.display_name),
+            self.identity_added(identity),
+        ]
+
+    def identity_added(self, identity: Identity) -> DomainEvent:
+        return ev.CustomerIdentityAdded(
+            customer_id=self.key,
+            kind=identity.kind,
+            address=identity.address,
+            display_name=identity.display_name,
+        )
+
+    def live(self) -> Customer:
+        customer = Customer.objects.filter(pk=self.key).first()
+        if customer is None:
+            raise DomainError(f"no customer {self.key}")
+        if customer.merged_into_id:
+            raise DomainError(f"customer {self.key} was merged into {customer.merged_into_id}")
+        return customer
+
+    def add_note(self, note_id: str, text: str, author: str, author_name: str) -> list[DomainEvent]:
+        if not text.strip():
+            raise DomainError("a note needs some text")
+        require_length("a note", text, NOTE_MAX_CHARS)
+        self.live()
+        return [
+            ev.CustomerNoteAdded(
+                customer_id=self.key,
+                note_id=note_id,
+                author=author,
+                author_name=author_name,
+                text=text,
+            )
+        ]
+
+    def merge_into(self, into: "CustomerStream") -> list[DomainEvent]:
+        if self.key == into.key:
+            raise DomainError("cannot merge a customer into itself")
+        self.live()
+        into.live()
+        return [ev.CustomerMerged(customer_id=self.key, into_customer_id=into.key)]
 
 
 def find(identity: Identity) -> str | None:
@@ -31,20 +88,9 @@ def identify(identity: Identity, *, name: str = "") -> tuple[str, bool]:
     existing = find(identity)
     if existing:
         return existing, False
-    customer_id = str(uuid.uuid4())
-    store.append(
-        stream_id(customer_id),
-        [
-            ev.CustomerRegistered(customer_id=customer_id, name=name or identity.display_name),
-            ev.CustomerIdentityAdded(
-                customer_id=customer_id,
-                kind=identity.kind,
-                address=identity.address,
-                display_name=identity.display_name,
-            ),
-        ],
-        expected_version=0,
-    )
+    customer = CustomerStream.load(str(uuid.uuid4()))
+    aggregates.append(customer, customer.register(name, identity))
+    customer_id = customer.key
     return customer_id, True
 
 
@@ -55,18 +101,8 @@ def add_identity(customer_id: str, identity: Identity) -> None:
         return
     if owner:
         raise DomainError(f"{identity.key} belongs to another customer; merge them instead")
-    store.append(
-        stream_id(customer_id),
-        [
-            ev.CustomerIdentityAdded(
-                customer_id=customer_id,
-                kind=identity.kind,
-                address=identity.address,
-                display_name=identity.display_name,
-            )
-        ],
-        expected_version=store.stream_version(stream_id(customer_id)),
-    )
+    customer = CustomerStream.load(customer_id)
+    aggregates.append(customer, [customer.identity_added(identity)])
 
 
 @command
@@ -77,59 +113,28 @@ def update_profile(
     company: str | None = None,
     language: str | None = None,
 ) -> None:
-    _require_live(customer_id)
-    store.append(
-        stream_id(customer_id),
+    customer = CustomerStream.load(customer_id)
+    customer.live()
+    aggregates.append(
+        customer,
         [
             ev.CustomerProfileUpdated(
                 customer_id=customer_id, name=name, company=company, language=language
             )
         ],
-        expected_version=store.stream_version(stream_id(customer_id)),
     )
 
 
 @command
 def add_note(customer_id: str, text: str, *, author: str, author_name: str = "") -> str:
-    if not text.strip():
-        raise DomainError("a note needs some text")
-    require_length("a note", text, NOTE_MAX_CHARS)
-    _require_live(customer_id)
     note_id = str(uuid.uuid4())
-    store.append(
-        stream_id(customer_id),
-        [
-            ev.CustomerNoteAdded(
-                customer_id=customer_id,
-                note_id=note_id,
-                author=author,
-                author_name=author_name,
-                text=text,
-            )
-        ],
-        expected_version=store.stream_version(stream_id(customer_id)),
-    )
+    customer = CustomerStream.load(customer_id)
+    aggregates.append(customer, customer.add_note(note_id, text, author, author_name))
     return note_id
 
 
 @command
 def merge(duplicate_id: str, into_id: str) -> None:
     """`duplicate_id` is the same person as `into_id`: everything moves to `into_id`."""
-    if duplicate_id == into_id:
-        raise DomainError("cannot merge a customer into itself")
-    _require_live(duplicate_id)
-    _require_live(into_id)
-    store.append(
-        stream_id(duplicate_id),
-        [ev.CustomerMerged(customer_id=duplicate_id, into_customer_id=into_id)],
-        expected_version=store.stream_version(stream_id(duplicate_id)),
-    )
-
-
-def _require_live(customer_id: str) -> Customer:
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
-        raise DomainError(f"no customer {customer_id}")
-    if customer.merged_into_id:
-        raise DomainError(f"customer {customer_id} was merged into {customer.merged_into_id}")
-    return customer
+    duplicate = CustomerStream.load(duplicate_id)
+    aggregates.append(duplicate, duplicate.merge_into(CustomerStream.load(into_id)))

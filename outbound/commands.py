@@ -6,7 +6,9 @@ from datetime import datetime
 
 from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
+from contactcenter.events.aggregate import Aggregate
 from outbound import events as ev
 from outbound.dialling import ContactDialling, DialRefused
 from outbound.eligibility import Contact, Rules
@@ -31,6 +33,26 @@ def contact_stream(contact_id: int) -> str:
 
 def campaign_stream(campaign_id: int) -> str:
     return f"dialer-{campaign_id}"
+
+
+class ContactStream(Aggregate):
+    """A contact's dialling stream, at the version `load` read it at (the rules are
+    ContactDialling's); written by decide-and-append (contactcenter/events/aggregate.py)."""
+
+    stream_prefix = "dial-contact"
+
+
+class CampaignDialer(Aggregate):
+    """A campaign's pacing decisions: appended after its head, whatever came before."""
+
+    stream_prefix = "dialer"
+    folds = False
+
+
+def _append(contact: CampaignContact, version: int, events: list) -> None:
+    stream = ContactStream(contact.pk)
+    stream.version = version  # the version `load` folded the stream to
+    aggregates.append(stream, events)
 
 
 def on_do_not_call(phone: str, campaign: Campaign | None = None) -> str | None:
@@ -75,7 +97,7 @@ def place(contact: CampaignContact, *, mode: str, agent: str = "") -> str:
         mode=mode,
         agent=agent,
     )
-    store.append(contact_stream(contact.pk), events, expected_version=version)
+    _append(contact, version, events)
     return attempt_id
 
 
@@ -84,7 +106,7 @@ def answer(contact: CampaignContact, attempt_id: str, agent: str) -> bool:
     state, version = load(contact)
     events = state.answer(attempt_id, agent)
     if events:
-        store.append(contact_stream(contact.pk), events, expected_version=version)
+        _append(contact, version, events)
     return bool(events)
 
 
@@ -124,7 +146,7 @@ def classify(contact: CampaignContact, attempt_id: str, answered_by: str) -> boo
     state, version = load(contact)
     events = state.classify(attempt_id, answered_by)
     if events:
-        store.append(contact_stream(contact.pk), events, expected_version=version)
+        _append(contact, version, events)
     return bool(events)
 
 
@@ -145,7 +167,7 @@ def end(
         attempt_id, outcome, clock.now(), campaign.max_attempts, campaign.retries(), duration
     )
     if events:
-        store.append(contact_stream(contact.pk), events, expected_version=version)
+        _append(contact, version, events)
     return bool(events)
 
 
@@ -174,14 +196,13 @@ def dispositioned(
         # reason to call a person back after they talked to us.
         retries={k: v for k, v in campaign.retries().items() if k in retries},
     )
-    store.append(contact_stream(contact.pk), events, expected_version=version)
+    _append(contact, version, events)
 
 
 @command
 def record_pacing(
     campaign: Campaign, decision: Decision, snap: Snapshot, passed_over: dict[str, int]
 ) -> None:
-    stream = campaign_stream(campaign.pk)
     event = ev.DialerPaced(
         campaign_id=campaign.pk,
         mode=str(decision.mode),
@@ -196,7 +217,7 @@ def record_pacing(
         reason=decision.reason,
         passed_over=passed_over,
     )
-    store.append(stream, [event], expected_version=store.stream_version(stream))
+    aggregates.append(CampaignDialer.load(campaign.pk), [event])
 
 
 def due_contacts(campaign: Campaign, now: datetime, limit: int) -> list[CampaignContact]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from channels_adapters.email.models import EmailChannel
 from channels_adapters.sms import consent
 from channels_adapters.twilio.models import TwilioChannel
-from contactcenter.api.views.outbound import start_conversation
+from contactcenter.actions import Actor
+from contactcenter.actions.outbound import start_conversation
 from crm.models import ContactIdentity
 from outbound.commands import on_do_not_call
 
@@ -84,7 +85,7 @@ def start(user, customer_id: str, channel: str, text: str, subject: str = "") ->
     if not found.allowed:
         raise Refused(found.reason)
     return start_conversation(
-        user,
+        Actor.of(user, "console"),
         {
             "channel": channel,
             "channel_key": found.channel_key,

@@ -22,12 +22,11 @@ from django.db import close_old_connections, connection
 
 from contactcenter import clock
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import aggregate as aggregates
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
 from contactcenter.workers.loop import Loop
 from contactcenter.workers.supervision import PROCESS
-from routing import events as ev
 from routing import presence
 from routing.models import AgentState, ConsoleServer, ConsoleSocket
 
@@ -75,11 +74,8 @@ def _open(agent_id: int, channel_name: str) -> None:
         defaults={"agent_id": agent_id, "process": PROCESS, "opened_at": clock.now()},
     )
     if state is not None and state.disconnected_since is not None:
-        store.append(
-            presence.stream_id(agent_id),
-            [ev.AgentReconnected(agent_id=agent_id)],
-            store.stream_version(presence.stream_id(agent_id)),
-        )
+        agent = presence.AgentPresence.load(agent_id)
+        aggregates.append(agent, agent.reconnect())
 
 
 @command
@@ -104,16 +100,13 @@ def _live_sockets(agent_id: int) -> int:
 @command
 def lose(agent_id: int, why: str) -> bool:
     """The agent has no console left: stop offers, withdraw the one out, start the grace."""
-    state = AgentState.objects.filter(pk=agent_id).first()
-    if state is None or state.disconnected_since is not None or state.presence == "offline":
+    if not AgentState.objects.filter(pk=agent_id).exists():
         return False
+    agent = presence.AgentPresence.load(agent_id)
     grace_until = clock.now() + timedelta(seconds=grace_seconds())
-    store.append(
-        presence.stream_id(agent_id),
-        [ev.AgentDisconnected(agent_id=agent_id, grace_until=grace_until.isoformat(), why=why)],
-        store.stream_version(presence.stream_id(agent_id)),
-    )
-    for interaction_id, item in state.work.items():
+    if not aggregates.append(agent, agent.disconnect(grace_until, why)):
+        return False
+    for interaction_id, item in agent.state.work.items():
         if item["state"] == "offered":
             with contextlib.suppress(DomainError):  # answered or timed out meanwhile
                 interactions.decide_and_append(

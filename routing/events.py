@@ -1,12 +1,14 @@
 """Events of the agent stream (`agent-<user id>`) and the queue stream (`queue-<id>`)."""
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from contactcenter.events.types import DomainEvent
+from contactcenter.events.types import DomainEvent, added_fields
 
 
 @dataclass(frozen=True, kw_only=True)
 class AgentPresenceChanged(DomainEvent):
+    schema_version: ClassVar[int] = 2  # v1 had no capacity
     agent_id: int
     presence: str  # offline, available, away
     reason: str = ""  # an away reason code, or "missed_offers"
@@ -41,3 +43,7 @@ class QueueHoursChanged(DomainEvent):
 
     queue_id: int
     is_open: bool
+
+
+# Upcasters: fields added since events were first stored (docs/events.md, schema versions).
+added_fields("AgentPresenceChanged", from_version=1, capacity={})

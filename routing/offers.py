@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from contactcenter import clock
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.domain import DomainError, Interaction, stream_id
+from contactcenter.interactions.domain import DomainError, Interaction
 from routing import config, presence
 from routing.config import QueueConfig
 from routing.models import AgentState
@@ -83,7 +83,7 @@ def time_out_offer(interaction_id: str, offer_id: str) -> None:
     the agent is set away so work stops going to an empty chair."""
     interaction = interactions.load(interaction_id)
     events = interaction.time_out(offer_id)
-    store.append(stream_id(interaction_id), events, interaction.version)
+    aggregates.append(interaction, events)
     agent_id = events[0].agent_id
     queue = config.current().queues.get(interaction.queue_id or -1)
     state = AgentState.objects.filter(pk=agent_id).first()

@@ -1,7 +1,11 @@
 """Agents' presence: offline, available, away with a reason. Every change is an event."""
 
+from datetime import datetime
+
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import aggregate as aggregates
+from contactcenter.events.aggregate import Aggregate
+from contactcenter.events.types import DomainEvent
 from contactcenter.interactions.domain import DomainError
 from routing import events as ev
 from routing.models import AgentProfile, AgentState, AwayReason
@@ -19,43 +23,74 @@ def current(agent_id: int) -> AgentState:
     return AgentState.objects.filter(pk=agent_id).first() or AgentState(agent_id=agent_id)
 
 
+class AgentPresence(Aggregate):
+    """An agent's stream (`agent-<id>`): presence changes and console connections. It decides
+    from the agent's inline projection (AgentState), so loading reads only the head version."""
+
+    stream_prefix = "agent"
+    folds = False
+
+    @classmethod
+    def load(cls, key: int) -> "AgentPresence":
+        aggregate = super().load(key)
+        aggregate.state = current(key)
+        return aggregate
+
+    def change(
+        self, presence: str, reason: str, *, changed_by: str, capacity: dict[str, int]
+    ) -> list[DomainEvent]:
+        """Go `presence` (with an away `reason`); nothing when it already is exactly that."""
+        if presence not in PRESENCES:
+            raise DomainError(f"unknown presence {presence!r}; use one of {', '.join(PRESENCES)}")
+        if presence == "away":
+            if not reason:
+                raise DomainError("going away needs a reason")
+            if reason != MISSED_OFFERS and not AwayReason.objects.filter(code=reason).exists():
+                raise DomainError(f"unknown away reason {reason!r}")
+        elif presence == "offline" and reason == DISCONNECTED and changed_by == "system":
+            pass  # offline because the console went away and did not come back (consoles.py)
+        else:
+            reason = ""
+        if self.state.presence == presence and self.state.away_reason == reason:
+            return []
+        return [
+            ev.AgentPresenceChanged(
+                agent_id=self.key,
+                presence=presence,
+                reason=reason,
+                previous=self.state.presence,
+                changed_by=changed_by,
+                capacity=capacity,
+            )
+        ]
+
+    def reconnect(self) -> list[DomainEvent]:
+        """A console is open again: as before, if the agent was within the grace period."""
+        if self.state.disconnected_since is None:
+            return []
+        return [ev.AgentReconnected(agent_id=self.key)]
+
+    def disconnect(self, grace_until: datetime, why: str) -> list[DomainEvent]:
+        """No console left: offline at `grace_until` unless one comes back."""
+        if self.state.disconnected_since is not None or self.state.presence == "offline":
+            return []
+        return [
+            ev.AgentDisconnected(agent_id=self.key, grace_until=grace_until.isoformat(), why=why)
+        ]
+
+
 @command
 def set_presence(
     agent_id: int, presence: str, reason: str = "", *, changed_by: str = "agent"
 ) -> bool:
     """Change an agent's presence; False when it already was exactly that."""
-    if presence not in PRESENCES:
-        raise DomainError(f"unknown presence {presence!r}; use one of {', '.join(PRESENCES)}")
     profile = AgentProfile.objects.filter(user_id=agent_id).first()
-    if profile is None:
+    if presence in PRESENCES and profile is None:
         raise DomainError(f"user {agent_id} has no agent profile")
-    if presence == "away":
-        if not reason:
-            raise DomainError("going away needs a reason")
-        if reason != MISSED_OFFERS and not AwayReason.objects.filter(code=reason).exists():
-            raise DomainError(f"unknown away reason {reason!r}")
-    elif presence == "offline" and reason == DISCONNECTED and changed_by == "system":
-        pass  # offline because the console went away and did not come back (consoles.py)
-    else:
-        reason = ""
-    state = current(agent_id)
-    if state.presence == presence and state.away_reason == reason:
-        return False
-    store.append(
-        stream_id(agent_id),
-        [
-            ev.AgentPresenceChanged(
-                agent_id=agent_id,
-                presence=presence,
-                reason=reason,
-                previous=state.presence,
-                changed_by=changed_by,
-                capacity=profile.capacity(),
-            )
-        ],
-        expected_version=store.stream_version(stream_id(agent_id)),
-    )
-    return True
+    agent = AgentPresence.load(agent_id)
+    capacity = profile.capacity() if profile else {}
+    events = agent.change(presence, reason, changed_by=changed_by, capacity=capacity)
+    return bool(aggregates.append(agent, events))
 
 
 # -- time in each state, from the log ---------------------------------------------------------

@@ -19,11 +19,13 @@ from django.db.models import Min
 
 from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
+from contactcenter.events.aggregate import Aggregate
 from contactcenter.events.listen import listen
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.commands import from_row
-from contactcenter.interactions.domain import DomainError, stream_id
+from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction as InteractionRow
 from contactcenter.workers.loop import Loop
 from routing import config, offers
@@ -79,15 +81,16 @@ def assign_round(now: datetime | None = None) -> int:
     for assignment in assignments:
         row = by_id[assignment.interaction_id]
         queue = snapshot.queues[assignment.queue_id]
-        events = from_row(row).offer(
+        interaction = from_row(row)
+        events = interaction.offer(
             str(uuid.uuid4()),
             agent_id=assignment.agent_id,
             expires_at=now + timedelta(seconds=queue.offer_timeout_seconds),
             decision=assignment.decision,
         )
-        offers_made.append(store.Append(stream_id(row.id), events, row.version))
+        offers_made.append((interaction, events))
     # One statement for the round's offers, and one read per projection table.
-    store.append_batch(
+    aggregates.append_many(
         offers_made,
         prefetch={
             InteractionRow: [a.interaction_id for a in assignments],
@@ -274,12 +277,17 @@ def _record_hours(queue_id: int, is_open: bool) -> int:
     state = QueueState.objects.select_for_update().filter(pk=queue_id).first()
     if state is not None and state.is_open == is_open:
         return 0
-    store.append(
-        f"queue-{queue_id}",
-        [QueueHoursChanged(queue_id=queue_id, is_open=is_open)],
-        state.version if state else 0,
-    )
+    hours = QueueHours.load(queue_id)
+    aggregates.append(hours, [QueueHoursChanged(queue_id=queue_id, is_open=is_open)])
     return 1
+
+
+class QueueHours(Aggregate):
+    """A queue's stream (`queue-<id>`): its openings and closings by its calendar. Decided
+    from its projection (QueueState, locked by the caller), so only the head is read."""
+
+    stream_prefix = "queue"
+    folds = False
 
 
 # -- the loop --------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import aggregate as aggregates
+from contactcenter.events.aggregate import Aggregate
 from contactcenter.events.context import acting_as
+from contactcenter.events.store import RecordedEvent
 from contactcenter.roles import is_supervisor
 from routing.models import AgentProfile
 from wfm import planning, requirements, schedule_domain, scheduling
@@ -193,24 +195,37 @@ def generate(
     return schedule_id
 
 
+class ScheduleStream(Aggregate):
+    """A schedule's stream, folded into its pure state (wfm/schedule_domain.py), which
+    decides; written by decide-and-append (contactcenter/events/aggregate.py)."""
+
+    stream_prefix = "schedule"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.state = schedule_domain.ScheduleState()
+
+    def when(self, event: RecordedEvent) -> None:
+        self.state.apply(event.payload, event.version)
+
+
 @command
 def _append_new(actor: str, schedule_id: str, event) -> None:
     with acting_as(actor):
-        store.append(stream_id(schedule_id), [event], expected_version=0)
+        aggregates.append(ScheduleStream(schedule_id), [event])  # a new stream
 
 
 def load(schedule_id: str) -> schedule_domain.ScheduleState:
-    recorded = store.read_stream(stream_id(schedule_id))
-    return schedule_domain.fold([(r.payload, r.version) for r in recorded])
+    return ScheduleStream.load(schedule_id).state
 
 
 @command
 def _decide(actor: str, schedule_id: str, decide) -> int:
-    state = load(schedule_id)
-    events = decide(state)
+    schedule = ScheduleStream.load(schedule_id)
+    events = decide(schedule.state)
     if events:
         with acting_as(actor):
-            store.append(stream_id(schedule_id), events, expected_version=state.version)
+            aggregates.append(schedule, events)
     return len(events)
 
 

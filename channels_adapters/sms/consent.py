@@ -4,7 +4,10 @@ outbound adapter and the console ask before anything is sent to a number."""
 from channels_adapters.sms import events as ev
 from channels_adapters.sms.models import SmsConsent
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
+from contactcenter.events.aggregate import Aggregate
+from contactcenter.events.types import DomainEvent
 
 # Twilio's standard keywords (whole message, any case).
 OPT_OUT = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
@@ -48,14 +51,24 @@ def record(number: str, channel_key: str, word: str, message_sid: str = "") -> b
     key = f"sms-consent:{message_sid}" if message_sid else None
     if key and store.key_exists(key):
         return False
-    opting_out = word in OPT_OUT
-    if is_opted_out(number) == opting_out:
-        return False
-    kind = ev.SmsOptedOut if opting_out else ev.SmsOptedIn
-    store.append(
-        stream_id(number),
-        [kind(number=number, channel_key=channel_key, keyword=word, message_sid=message_sid)],
-        store.stream_version(stream_id(number)),
-        key,
-    )
-    return True
+    consent = Consent.load(number)
+    events = consent.record(word, channel_key=channel_key, message_sid=message_sid)
+    return bool(aggregates.append(consent, events, idempotency_key=key))
+
+
+class Consent(Aggregate):
+    """A number's consent stream (`sms-consent-<number>`), decided from its projection
+    (SmsConsent), so loading reads only the head version."""
+
+    stream_prefix = "sms-consent"
+    folds = False
+
+    def record(self, word: str, *, channel_key: str, message_sid: str) -> list[DomainEvent]:
+        """Opt out or back in; nothing when the number already is that way."""
+        opting_out = word in OPT_OUT
+        if is_opted_out(self.key) == opting_out:
+            return []
+        kind = ev.SmsOptedOut if opting_out else ev.SmsOptedIn
+        return [
+            kind(number=self.key, channel_key=channel_key, keyword=word, message_sid=message_sid)
+        ]

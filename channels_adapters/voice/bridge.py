@@ -7,14 +7,15 @@ from channels_adapters.twilio.client import client, delivery_error
 from channels_adapters.twilio.models import TwilioChannel
 from channels_adapters.voice import events as ev
 from channels_adapters.voice import twiml
+from channels_adapters.voice.call import VoiceCall
 from channels_adapters.voice.calls import DIAL_PATH, STATUS_PATH, agent_endpoint, record
 from channels_adapters.voice.models import Call, Callback
 from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
-from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.domain import State, stream_id
+from contactcenter.interactions.domain import State
 from contactcenter.interactions.models import Interaction as InteractionRow
 from routing import offers
 
@@ -58,18 +59,7 @@ def connect_agent(interaction_id: str, agent_id: int) -> None:
             client(channel).calls(call.call_sid).update(twiml=str(document))
         except Exception as failure:
             error = str(delivery_error(failure))
-    record(
-        interaction_id,
-        [
-            ev.CallDialed(
-                interaction_id=interaction_id,
-                call_sid=call.call_sid,
-                agent_id=agent_id,
-                endpoint=endpoint,
-                error=error,
-            )
-        ],
-    )
+    record(interaction_id, lambda voice: voice.dialed(call.call_sid, agent_id, endpoint, error))
 
 
 def place_callback(callback: Callback, agent_id: int) -> None:
@@ -129,7 +119,7 @@ def place_callback(callback: Callback, agent_id: int) -> None:
                 endpoint=endpoint,
             )
         )
-    record(callback.interaction_id, events)
+    record(callback.interaction_id, lambda voice: events)
 
 
 @command
@@ -141,20 +131,13 @@ def agent_leg_ended(call: Call, form: dict[str, str]) -> str:
         talk = 0.0
     status = form.get("DialCallStatus", "")
     elapsed = (clock.now() - call.dialed_at).total_seconds() if call.dialed_at else talk
-    interaction = interactions.load(call.interaction_id)
-    events: list = [
-        ev.CallAgentLegEnded(
-            interaction_id=call.interaction_id,
-            call_sid=call.call_sid,
-            dial_status=status,
-            ring_seconds=round(max(0.0, elapsed - talk), 3),
-            talk_seconds=talk,
-        )
-    ]
+    voice = VoiceCall.load(call.interaction_id)
+    interaction = voice.interaction
     key = f"twilio-dial:{call.call_sid}:{form.get('DialCallSid', '')}:{status}"
     if store.key_exists(key):
         return interaction.state.value
-    store.append(stream_id(call.interaction_id), events, interaction.version, key)
+    events = voice.agent_leg_ended(call.call_sid, status, ring=elapsed - talk, talk=talk)
+    aggregates.append(voice, events, idempotency_key=key)
     if status != "completed" and interaction.state is State.ACTIVE and interaction.agent_id:
         # The agent did not pick up: back to the queue, keeping the caller's place.
         offers.transfer(

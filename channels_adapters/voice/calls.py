@@ -2,17 +2,21 @@
 they get next from the interaction as it now stands (a prompt, the queue, the agent, goodbye).
 The agent's side is in `bridge`, the ways a call ends in `endings`."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from channels_adapters.twilio.models import TwilioChannel
-from channels_adapters.voice import events as ev
 from channels_adapters.voice import twiml
+from channels_adapters.voice.call import VoiceCall
 from channels_adapters.voice.models import Call, Callback
 from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
+from contactcenter.events.store import RecordedEvent
+from contactcenter.events.types import DomainEvent
 from contactcenter.interactions.domain import State, stream_id
 from contactcenter.interactions.ingest import Attachment, InboundMessage, ingest
 from contactcenter.interactions.models import Interaction as InteractionRow
@@ -70,18 +74,11 @@ def ring(channel: TwilioChannel, form: dict[str, str]) -> Turn:
         )
     )
     if not result.duplicate:
-        store.append(
-            stream_id(result.interaction_id),
-            [
-                ev.CallStarted(
-                    interaction_id=result.interaction_id,
-                    call_sid=sid,
-                    direction="inbound",
-                    from_number=address,
-                    to_number=channel.phone_number,
-                )
-            ],
-            store.stream_version(stream_id(result.interaction_id)),
+        record(
+            result.interaction_id,
+            lambda call: call.start(
+                sid, direction="inbound", from_number=address, to_number=channel.phone_number
+            ),
         )
     return Turn(result.interaction_id, _version_of(result.interaction_id, result.message_id))
 
@@ -174,17 +171,8 @@ def hears(channel: TwilioChannel, call: Call, turn: Turn, urls: dict[str, str]):
         endpoint = agent_endpoint(row.agent_id)
         if endpoint:
             # The caller came round the wait loop before the accept's hint connected them.
-            record(
-                row.id,
-                [
-                    ev.CallDialed(
-                        interaction_id=row.id,
-                        call_sid=call.call_sid,
-                        agent_id=row.agent_id,
-                        endpoint=endpoint,
-                    )
-                ],
-            )
+            agent_id = row.agent_id
+            record(row.id, lambda voice: voice.dialed(call.call_sid, agent_id, endpoint))
             return twiml.connect(channel, endpoint, dial_url=urls["dial"])
     return twiml.goodbye(channel, said)
 
@@ -195,10 +183,13 @@ def agent_endpoint(agent_id: int) -> str:
 
 
 @command
-def record(interaction_id: str, events: list, key: str | None = None) -> None:
-    """Append call events to the interaction's stream (once, with `key`)."""
+def record(
+    interaction_id: str,
+    decide: Callable[[VoiceCall], Sequence[DomainEvent]],
+    key: str | None = None,
+) -> list[RecordedEvent]:
+    """Load the call's aggregate, let `decide` say what happened, append it (once, with
+    `key`: a provider's retry appends nothing)."""
     if key and store.key_exists(key):
-        return
-    store.append(
-        stream_id(interaction_id), events, store.stream_version(stream_id(interaction_id)), key
-    )
+        return []
+    return aggregates.decide_and_append(VoiceCall, interaction_id, decide, idempotency_key=key)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from channels_adapters.twilio.client import client, delivery_error
 from channels_adapters.twilio.models import TwilioChannel
 from channels_adapters.voice import calls, twiml
-from channels_adapters.voice import events as ev
+from channels_adapters.voice.call import VoiceCall
 from channels_adapters.voice.models import Call
 from contactcenter import clock, strict_json
 from contactcenter.interactions.domain import DomainError
@@ -22,18 +22,12 @@ class TwilioRefused(Exception):
 
 
 def _live_call(interaction_id: str, agent_id: int) -> tuple[Call, TwilioChannel]:
+    """The call the agent may control now (the rules: `VoiceCall.controlled_by`)."""
     row = Interaction.objects.filter(pk=interaction_id).first()
     if row is None or row.channel != "voice":
         raise DomainError("no such call")
-    if row.state != "active" or row.agent_id != agent_id:
-        raise DomainError("only the agent on the call can control it")
-    call = (
-        Call.objects.filter(interaction_id=interaction_id, ended_at__isnull=True)
-        .order_by("-started_at")
-        .first()
-    )
-    if call is None:
-        raise DomainError("the call has ended")
+    leg = VoiceCall.load(interaction_id).controlled_by(agent_id)
+    call = Call.objects.get(pk=leg.call_sid)
     return call, TwilioChannel.objects.get(phone_number=call.channel_key)
 
 
@@ -47,37 +41,22 @@ def _update(channel: TwilioChannel, call: Call, **changes) -> None:
 def hold(interaction_id: str, agent_id: int) -> None:
     """The caller hears hold music; the agent's leg is released until `resume`."""
     call, channel = _live_call(interaction_id, agent_id)
-    if call.held_since is not None:
-        raise DomainError("the call is already on hold")
+    VoiceCall.load(interaction_id).hold(agent_id)  # refused before Twilio is asked
     _update(channel, call, twiml=str(twiml.hold(channel)))
-    calls.record(
-        interaction_id,
-        [ev.CallHeld(interaction_id=interaction_id, call_sid=call.call_sid, agent_id=agent_id)],
-    )
+    calls.record(interaction_id, lambda voice: voice.hold(agent_id))
 
 
 def resume(interaction_id: str, agent_id: int) -> None:
     """Off hold: the agent's endpoint rings again and is bridged back to the caller."""
     call, channel = _live_call(interaction_id, agent_id)
-    if call.held_since is None:
-        raise DomainError("the call is not on hold")
+    VoiceCall.load(interaction_id).resume(agent_id, clock.now())  # refused before Twilio
     endpoint = calls.agent_endpoint(agent_id)
     document = twiml.connect(
         channel, endpoint, dial_url=channel.url(calls.DIAL_PATH), said="Thank you for holding."
     )
     _update(channel, call, twiml=str(document))
-    held = (clock.now() - call.held_since).total_seconds()
-    calls.record(
-        interaction_id,
-        [
-            ev.CallResumed(
-                interaction_id=interaction_id,
-                call_sid=call.call_sid,
-                agent_id=agent_id,
-                held_seconds=round(held, 3),
-            )
-        ],
-    )
+    now = clock.now()
+    calls.record(interaction_id, lambda voice: voice.resume(agent_id, now))
 
 
 def hang_up(interaction_id: str, agent_id: int) -> None:

@@ -3,16 +3,16 @@ or the agent's wrap-up starts), asks to be called back, or left a voicemail that
 transcribes later."""
 
 from channels_adapters.voice import events as ev
+from channels_adapters.voice.call import VoiceCall
 from channels_adapters.voice.calls import caller_identity, record
 from channels_adapters.voice.models import Call, Callback
 from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
-from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import WAITING, State, stream_id
 from routing import offers
 from routing.flows.engine import Session
-from routing.flows.events import CallbackRequested
 
 FINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
@@ -20,20 +20,10 @@ FINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 @command
 def request_callback(call: Call, source: str = "queue") -> bool:
     """The caller pressed the callback key: hang up, keep the place, be called back."""
-    if Callback.objects.filter(interaction_id=call.interaction_id, placed_at__isnull=True).exists():
-        return False
-    interaction = interactions.load(call.interaction_id)
-    if interaction.state not in (State.QUEUED, State.OFFERED):
-        return False
     kind, number = caller_identity(call.customer_number, call.call_sid)
     if kind != "phone":
         return False  # a withheld number cannot be called back
-    store.append(
-        stream_id(call.interaction_id),
-        [CallbackRequested(interaction_id=call.interaction_id, number=number, source=source)],
-        interaction.version,
-    )
-    return True
+    return bool(record(call.interaction_id, lambda voice: voice.request_callback(number, source)))
 
 
 @command
@@ -50,23 +40,17 @@ def call_ended(call: Call, form: dict[str, str]) -> bool:
         duration = 0.0
     now = clock.now()
     held = call.hold_seconds + ((now - call.held_since).total_seconds() if call.held_since else 0.0)
-    interaction = interactions.load(call.interaction_id)
-    store.append(
-        stream_id(call.interaction_id),
-        [
-            ev.CallEnded(
-                interaction_id=call.interaction_id,
-                call_sid=call.call_sid,
-                status=status,
-                duration_seconds=duration,
-                ring_seconds=call.ring_seconds,
-                talk_seconds=call.talk_seconds,
-                hold_seconds=round(held, 3),
-            )
-        ],
-        interaction.version,
-        key,
+    voice = VoiceCall.load(call.interaction_id)
+    events = voice.ended(
+        call.call_sid,
+        status,
+        duration=duration,
+        ring=call.ring_seconds,
+        talk=call.talk_seconds,
+        hold=held,
     )
+    aggregates.append(voice, events, idempotency_key=key)
+    interaction = voice.interaction
     if _left_with_a_message(call):
         return True  # voicemail or callback: the interaction waits on without the call
     if interaction.state in WAITING:
@@ -94,15 +78,14 @@ def _left_with_a_message(call: Call) -> bool:
 @command
 def transcribed(call: Call, form: dict[str, str]) -> None:
     recording = form.get("RecordingSid", "")
+    transcription = ev.VoicemailTranscribed(
+        interaction_id=call.interaction_id,
+        recording_sid=recording,
+        text=form.get("TranscriptionText", ""),
+        status=form.get("TranscriptionStatus", "completed"),
+    )
     record(
         call.interaction_id,
-        [
-            ev.VoicemailTranscribed(
-                interaction_id=call.interaction_id,
-                recording_sid=recording,
-                text=form.get("TranscriptionText", ""),
-                status=form.get("TranscriptionStatus", "completed"),
-            )
-        ],
+        lambda voice: [transcription],
         f"twilio-transcription:{recording or call.call_sid}",
     )

@@ -6,12 +6,19 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from contactcenter.actions import Forbidden, NotVisible
 from contactcenter.events.store import ConcurrencyError, UnknownPosition
 from contactcenter.interactions.domain import DomainError, InvalidTransition
 from crm.identities import InvalidIdentity
 
 
 def handle(exc: Exception, context) -> Response | None:
+    # The actions layer's refusals of who is asking (docs/security.md): a 404 for what one may
+    # not see, as if it did not exist, and a 403 for what one sees but may not do.
+    if isinstance(exc, NotVisible):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, Forbidden):
+        exc = exceptions.PermissionDenied(str(exc))
     if isinstance(exc, InvalidTransition | ConcurrencyError):
         return _error(status.HTTP_409_CONFLICT, "conflict", str(exc))
     if isinstance(exc, DomainError | InvalidIdentity | UnknownPosition):

@@ -1,13 +1,18 @@
 """`/ws/agent/`: the agent console's socket. It authenticates the session, keeps the console's
 group subscriptions (the agent's own group, and one per interaction they hold or open),
-forwards pushes, and turns requests into the actions in actions.py. No ORM work on the event
+forwards pushes, and turns requests into actions (`contactcenter.actions`, acting as an
+`Actor` that came through the console). No ORM work on the event
 loop. Frames are documented in docs/websocket-protocol.md."""
 
 import asyncio
 from collections import deque
 
 from contactcenter import groups, push
-from contactcenter.console import actions, state
+from contactcenter.actions import Actor, Forbidden
+from contactcenter.actions import customers as customer_actions
+from contactcenter.actions import interactions as actions
+from contactcenter.actions import presence as presence_actions
+from contactcenter.console import replies, state
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import frame_id
@@ -21,7 +26,7 @@ ENDED = {"InteractionClosed", "InteractionAbandoned"}
 
 
 class AgentConsumer(RequestConsumer):
-    refusals = ((actions.Forbidden, "forbidden"), (DomainError, "refused"))
+    refusals = ((Forbidden, "forbidden"), (DomainError, "refused"))
 
     async def connect(self) -> None:
         push.bind_server_loop(asyncio.get_running_loop())
@@ -76,7 +81,10 @@ class AgentConsumer(RequestConsumer):
     # -- requests --------------------------------------------------------------------------
 
     def act(self, action, *args, **kwargs):
-        return database_sync_to_async(action)(self.user, *args, **kwargs)
+        def as_actor():
+            return action(Actor.of(self.user, "console"), *args, **kwargs)
+
+        return database_sync_to_async(as_actor)()
 
     async def on_sync(self, content):
         await self.send_snapshot()
@@ -87,14 +95,18 @@ class AgentConsumer(RequestConsumer):
 
     async def on_presence(self, content):
         await self.act(
-            actions.set_presence, str(content["presence"]), str(content.get("reason", ""))
+            presence_actions.set_presence,
+            self.user.pk,
+            str(content["presence"]),
+            str(content.get("reason", "")),
         )
 
     async def on_accept(self, content):
         # Check, then subscribe: a refused accept must leave the socket deaf to the chat.
         interaction_id = str(content["interaction_id"])
-        view = await self.act(actions.accept, interaction_id, str(content["offer_id"]))
+        await self.act(actions.accept, interaction_id, str(content["offer_id"]))
         await self.watch(interaction_id)
+        view = await database_sync_to_async(state.interaction_view)(interaction_id, self.user)
         return {"interaction": view}
 
     async def on_reject(self, content):
@@ -108,7 +120,7 @@ class AgentConsumer(RequestConsumer):
     async def on_open(self, content):
         interaction_id = str(content["interaction_id"])
         if not await database_sync_to_async(state.viewable)(self.user, interaction_id):
-            raise actions.Forbidden("that interaction is not in your queues")
+            raise Forbidden("that interaction is not in your queues")
         await self.watch(interaction_id)
         view = await database_sync_to_async(state.interaction_view)(interaction_id, self.user)
         await self.send_json({"type": "interaction", "interaction": view})
@@ -121,7 +133,7 @@ class AgentConsumer(RequestConsumer):
             actions.send,
             str(content["interaction_id"]),
             str(content.get("text", "")),
-            str(content.get("client_message_id", "")),
+            client_message_id=str(content.get("client_message_id", "")),
             subject=str(content.get("subject", "")),
             cc=content.get("cc") or None,
         )
@@ -146,9 +158,9 @@ class AgentConsumer(RequestConsumer):
             actions.transfer,
             str(content["interaction_id"]),
             str(content["kind"]),
-            _int(content.get("queue_id")),
-            _int(content.get("agent_id")),
-            str(content.get("note", "")),
+            to_queue_id=_int(content.get("queue_id")),
+            to_agent_id=_int(content.get("agent_id")),
+            note=str(content.get("note", "")),
         )
 
     async def on_end(self, content):
@@ -159,27 +171,27 @@ class AgentConsumer(RequestConsumer):
             actions.wrap_up,
             str(content["interaction_id"]),
             str(content.get("disposition", "")),
-            str(content.get("notes", "")),
-            str(content.get("follow_up_on", "")),
+            notes=str(content.get("notes", "")),
+            follow_up_on=str(content.get("follow_up_on", "")),
         )
 
     async def on_canned(self, content):
         text = await self.act(
-            actions.canned_text, str(content["interaction_id"]), frame_id(content["canned_id"])
+            replies.canned_text, str(content["interaction_id"]), frame_id(content["canned_id"])
         )
         return {"text": text}
 
     async def on_merge_customer(self, content):
         interaction_id = str(content["interaction_id"])
         await self.act(
-            actions.merge_possible_match, interaction_id, str(content["into_customer_id"])
+            customer_actions.merge_possible_match, interaction_id, str(content["into_customer_id"])
         )
         view = await database_sync_to_async(state.interaction_view)(interaction_id, self.user)
         return {"interaction": view}
 
     async def on_customer_note(self, content):
         note_id = await self.act(
-            actions.customer_note, str(content["customer_id"]), str(content.get("text", ""))
+            customer_actions.add_note, str(content["customer_id"]), str(content.get("text", ""))
         )
         return {"note_id": note_id}
 

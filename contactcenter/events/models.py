@@ -21,6 +21,8 @@ class Event(models.Model):
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField(db_default=Now())
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # The version of its type's fields `data` was written in; older ones are upcast on read.
+    schema_version = models.PositiveSmallIntegerField(db_default=1)
 
     class Meta:
         db_table = "event_log"

@@ -30,12 +30,12 @@ from django.utils.dateparse import parse_datetime
 
 from contactcenter import clock
 from contactcenter.events import context
-from contactcenter.events.types import DomainEvent
+from contactcenter.events.types import DomainEvent, current_version, upcast
 
 TABLE = "event_log"
 COLUMNS = (
     "position, txid, stream_id, version, type, data, metadata, occurred_at, recorded_at, "
-    "idempotency_key"
+    "idempotency_key, schema_version"
 )
 
 
@@ -97,10 +97,13 @@ class RecordedEvent:
     occurred_at: datetime = field(default_factory=timezone.now)
     recorded_at: datetime | None = None
     idempotency_key: str | None = None
+    # The schema version of `data` as held here: read from the log, it is already upcast to
+    # the type's current version (the row keeps the version it was written in).
+    schema_version: int = 1
 
     @cached_property
     def payload(self) -> DomainEvent:
-        return DomainEvent.decode(self.type, self.data)
+        return DomainEvent.decode(self.type, self.data, self.schema_version)
 
     @property
     def actor(self) -> str:
@@ -210,6 +213,7 @@ def append_batch(
                     meta_json,
                     stored_when,
                     a.idempotency_key if offset == 1 else None,
+                    event.schema_version,
                 )
             )
     # A savepoint lets a caller catch a failed append and carry on; inside a command, which
@@ -228,10 +232,13 @@ def append_batch(
                 occurred_at=when,
                 recorded_at=recorded_at,
                 idempotency_key=key,
+                schema_version=schema,
             )
-            for (type_, data), (stream, version, *_, key), (position, txid, recorded_at) in zip(
-                datas, rows, inserted, strict=True
-            )
+            for (type_, data), (stream, version, *_, key, schema), (
+                position,
+                txid,
+                recorded_at,
+            ) in zip(datas, rows, inserted, strict=True)
         ]
         # Imported here: projections import this module.
         from contactcenter.events import projections
@@ -244,10 +251,10 @@ def append_batch(
 
 
 def _insert(rows: list[tuple], appends: Sequence[Append]) -> list[tuple[int, int, datetime]]:
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     sql = (
         f"INSERT INTO {TABLE} (stream_id, version, type, data, metadata, occurred_at, "
-        f"idempotency_key) VALUES {values} "
+        f"idempotency_key, schema_version) VALUES {values} "
         "RETURNING stream_id, version, position, txid, recorded_at"
     )
     params = [value for row in rows for value in row]
@@ -477,9 +484,11 @@ def _dumps(value: Any) -> str:
 
 
 def _from_row(row: tuple) -> RecordedEvent:
-    position, txid, stream_id, version, type_, data, metadata, occurred, recorded, key = row
+    position, txid, stream_id, version, type_, data, metadata, occurred, recorded, key, schema = row
     if isinstance(data, str):
         data = orjson.loads(data)
+    if schema != (target := current_version(type_)):
+        data, schema = upcast(type_, data, schema), target
     if isinstance(metadata, str):
         metadata = orjson.loads(metadata)
     return RecordedEvent(
@@ -493,6 +502,7 @@ def _from_row(row: tuple) -> RecordedEvent:
         occurred_at=_aware(occurred),
         recorded_at=_aware(recorded),
         idempotency_key=key,
+        schema_version=schema,
     )
 
 

@@ -1,10 +1,13 @@
-"""Commands on one interaction: load it from its stream, let the domain decide, append."""
+"""Commands on one interaction: load it from its stream, let the domain decide, append.
+
+Moving an interaction through routing (offers, transfer, end, wrap-up, abandon) is
+`routing.offers`; what people may do to it is `contactcenter.actions.interactions`."""
 
 import uuid
 from collections.abc import Callable
 
-from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
@@ -63,8 +66,7 @@ def decide_and_append(
 ) -> list[RecordedEvent]:
     """The one shape of every interaction command (call it inside a @command)."""
     interaction = load(interaction_id)
-    events = decide(interaction)
-    return store.append(stream_id(interaction_id), events, interaction.version, idempotency_key)
+    return aggregates.append(interaction, decide(interaction), idempotency_key=idempotency_key)
 
 
 @command
@@ -139,7 +141,7 @@ def start_outbound(
         subject=subject,
         threading_key=threading_key,
     )
-    store.append(stream_id(interaction_id), events, 0)
+    aggregates.append(Interaction(id=interaction_id), events)
     return interaction_id
 
 
@@ -165,35 +167,8 @@ def add_note(
 
 
 @command
-def end_conversation(interaction_id: str, agent_id: int) -> None:
-    decide_and_append(interaction_id, lambda i: i.end(agent_id))
-
-
-@command
-def wrap_up(
-    interaction_id: str,
-    agent_id: int,
-    *,
-    disposition: str,
-    notes: str = "",
-    follow_up_on: str = "",
-) -> None:
-    decide_and_append(
-        interaction_id,
-        lambda i: i.wrap_up(
-            agent_id, disposition=disposition, notes=notes, follow_up_on=follow_up_on
-        ),
-    )
-
-
-@command
 def close(interaction_id: str, reason: str) -> None:
     decide_and_append(interaction_id, lambda i: i.close(reason))
-
-
-@command
-def abandon(interaction_id: str, reason: str = "customer_left") -> None:
-    decide_and_append(interaction_id, lambda i: i.abandon(now=clock.now(), reason=reason))
 
 
 @command

@@ -97,6 +97,10 @@ class Interaction:
     rated: bool = False
     customer_away: bool = False
 
+    @property
+    def stream_id(self) -> str:
+        return stream_id(self.id)
+
     # -- state from events --------------------------------------------------------------
 
     @classmethod

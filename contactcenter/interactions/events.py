@@ -1,9 +1,9 @@
 """Events of the interaction stream (`interaction-<id>`). docs/events.md describes each."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from contactcenter.events.types import DomainEvent
+from contactcenter.events.types import DomainEvent, added_fields
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +90,9 @@ class SelfServiceStarted(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class InteractionQueued(DomainEvent):
+    schema_version: ClassVar[int] = (
+        2  # v1 had no supervisors_only, overflow_at, sl_threshold_seconds
+    )
     interaction_id: str
     queue_id: int
     priority: int = 0
@@ -105,6 +108,7 @@ class InteractionQueued(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class OfferCreated(DomainEvent):
+    schema_version: ClassVar[int] = 2  # v1 had no channel
     interaction_id: str
     offer_id: str
     agent_id: int
@@ -150,6 +154,8 @@ class OfferRescinded(DomainEvent):
 class InteractionAssigned(DomainEvent):
     """Handed straight to an agent without an offer (a supervisor's hand assignment)."""
 
+    schema_version: ClassVar[int] = 2  # v1 had no channel
+
     interaction_id: str
     agent_id: int
     queue_id: int | None = None
@@ -168,6 +174,7 @@ class InteractionTransferred(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class WrapUpStarted(DomainEvent):
+    schema_version: ClassVar[int] = 2  # v1 had no deadline
     interaction_id: str
     agent_id: int
     reason: str = "agent_ended"  # agent_ended, customer_left
@@ -186,6 +193,7 @@ class WrapUpCompleted(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class InteractionClosed(DomainEvent):
+    schema_version: ClassVar[int] = 2  # v1 had no agent_id
     interaction_id: str
     reason: str = "wrapped_up"  # wrapped_up, self_service, closed_by_agent, spam, api
     agent_id: int | None = None  # the agent who still had it, when closed without wrap-up
@@ -253,3 +261,17 @@ class TranscriptLinkEmailed(DomainEvent):
 
     interaction_id: str
     to: str
+
+
+# Upcasters: fields added since events were first stored (docs/events.md, schema versions).
+added_fields(
+    "InteractionQueued",
+    from_version=1,
+    supervisors_only=False,
+    overflow_at=[],
+    sl_threshold_seconds=None,
+)
+added_fields("OfferCreated", from_version=1, channel="")
+added_fields("InteractionAssigned", from_version=1, channel="")
+added_fields("WrapUpStarted", from_version=1, deadline="")
+added_fields("InteractionClosed", from_version=1, agent_id=None)

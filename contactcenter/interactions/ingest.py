@@ -7,6 +7,7 @@ provider id is appended once however often the provider redelivers it.
 """
 
 import copy
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from django.conf import settings
 
 from contactcenter import clock
 from contactcenter.commands import command
+from contactcenter.events import aggregate as aggregates
 from contactcenter.events import store
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
@@ -163,9 +165,7 @@ def ingest(message: InboundMessage) -> IngestResult:
                 events += _admit(current, events, message)
             elif current.state is State.SELF_SERVICE and not message.automated:
                 events += _admit(current, events, message, _self_service)
-            store.append(
-                stream_id(current.id), events, current.version, message.key_within(current.id)
-            )
+            aggregates.append(current, events, idempotency_key=message.key_within(current.id))
             return IngestResult(
                 customer_id=customer_id or current.customer_id,
                 interaction_id=current.id,
@@ -198,7 +198,11 @@ def ingest(message: InboundMessage) -> IngestResult:
     events += _admit(Interaction(), events, message)
     # Two copies of a first message at once (two tabs resending it) share this key: the
     # second waits, retries, and finds the first in the interaction it started.
-    store.append(stream_id(interaction_id), events, 0, message.key_within(f"after:{previous_id}"))
+    aggregates.append(
+        Interaction(id=interaction_id),
+        events,
+        idempotency_key=message.key_within(f"after:{previous_id}"),
+    )
     return IngestResult(
         customer_id=customer_id,
         interaction_id=interaction_id,
@@ -268,7 +272,7 @@ def _message_event(message: InboundMessage, sender: str) -> ev.MessageReceived:
 
 
 def _for(message: ev.MessageReceived, interaction_id: str) -> ev.MessageReceived:
-    return ev.MessageReceived.from_data({**message.to_data(), "interaction_id": interaction_id})
+    return dataclasses.replace(message, interaction_id=interaction_id)
 
 
 def _admit(

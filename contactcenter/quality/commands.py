@@ -3,16 +3,48 @@
 import uuid
 
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import aggregate as aggregates
+from contactcenter.events.aggregate import Aggregate
+from contactcenter.events.store import RecordedEvent
+from contactcenter.events.types import DomainEvent
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction
 from contactcenter.quality import scoring
 from contactcenter.quality.events import EvaluationAcknowledged, EvaluationSubmitted
-from contactcenter.quality.models import Evaluation, Scorecard
+from contactcenter.quality.models import Scorecard
 
 
 def stream_id(evaluation_id: str) -> str:
     return f"evaluation-{evaluation_id}"
+
+
+class EvaluationStream(Aggregate):
+    """An evaluation's stream: submitted once, then acknowledged once by its agent."""
+
+    stream_prefix = "evaluation"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.agent_id: int | None = None
+        self.acknowledged = False
+
+    def when(self, event: RecordedEvent) -> None:
+        if event.type == "EvaluationSubmitted":
+            self.agent_id = event.data["agent_id"]
+        elif event.type == "EvaluationAcknowledged":
+            self.acknowledged = True
+
+    def submit(self, event: EvaluationSubmitted) -> list[DomainEvent]:
+        if not self.is_new:
+            raise DomainError(f"evaluation {self.key} was submitted already")
+        return [event]
+
+    def acknowledge(self, agent_id: int, comment: str) -> list[DomainEvent]:
+        if self.is_new or self.agent_id != agent_id:
+            raise DomainError("no such evaluation of yours")
+        if self.acknowledged:
+            raise DomainError("already acknowledged")
+        return [EvaluationAcknowledged(evaluation_id=self.key, agent_id=agent_id, comment=comment)]
 
 
 def scoreable(interaction: Interaction | None) -> str:
@@ -61,19 +93,12 @@ def submit_evaluation(
         auto_failed=auto_failed,
         passed=not auto_failed and score >= scorecard.pass_mark,
     )
-    store.append(stream_id(evaluation_id), [event], 0)
+    aggregates.decide_and_append(EvaluationStream, evaluation_id, lambda e: e.submit(event))
     return evaluation_id
 
 
 @command
 def acknowledge(evaluation_id: str, agent_id: int, comment: str = "") -> None:
-    evaluation = Evaluation.objects.filter(pk=evaluation_id).first()
-    if evaluation is None or evaluation.agent_id != agent_id:
-        raise DomainError("no such evaluation of yours")
-    if evaluation.acknowledged_at is not None:
-        raise DomainError("already acknowledged")
-    store.append(
-        stream_id(evaluation_id),
-        [EvaluationAcknowledged(evaluation_id=evaluation_id, agent_id=agent_id, comment=comment)],
-        evaluation.version,
+    aggregates.decide_and_append(
+        EvaluationStream, evaluation_id, lambda e: e.acknowledge(agent_id, comment)
     )

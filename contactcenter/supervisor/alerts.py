@@ -9,8 +9,11 @@ import logging
 
 from contactcenter import clock
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import aggregate as aggregates
+from contactcenter.events.aggregate import Aggregate
 from contactcenter.events.context import acting_as
+from contactcenter.events.store import RecordedEvent
+from contactcenter.events.types import DomainEvent
 from contactcenter.supervisor import events as ev
 from contactcenter.supervisor.models import StandingAlert
 from contactcenter.supervisor.wallboard import alert_conditions
@@ -43,17 +46,31 @@ def check(now=None) -> int:
     return changed
 
 
+class Alert(Aggregate):
+    """One alert's stream: raised or not, from its last event."""
+
+    stream_prefix = "alert"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.raised = False
+
+    def when(self, event: RecordedEvent) -> None:
+        self.raised = event.type == "AlertRaised"
+
+    def change(self, event: ev.AlertRaised | ev.AlertCleared) -> list[DomainEvent]:
+        """Raise or clear, unless the alert already is that way."""
+        if self.raised == isinstance(event, ev.AlertRaised):
+            return []
+        return [event]
+
+
 @command
-def _change(key: str, event) -> bool:
+def _change(key: str, event: ev.AlertRaised | ev.AlertCleared) -> bool:
     """Append a raise or a clear unless the alert is already that way (another process, or a
     retry of this command after a clash, may have done it)."""
-    history = store.read_stream(stream_id(key))
-    raised = bool(history) and history[-1].type == "AlertRaised"
-    if raised == isinstance(event, ev.AlertRaised):
-        return False
     with acting_as("system:alerts"):
-        store.append(stream_id(key), [event], len(history) and history[-1].version)
-    return True
+        return bool(aggregates.decide_and_append(Alert, key, lambda alert: alert.change(event)))
 
 
 def _to_slack(message: str) -> None:

@@ -9,13 +9,15 @@ import json
 import logging
 
 from contactcenter import groups, push
+from contactcenter.actions import Actor
+from contactcenter.actions import supervision as actions
 from contactcenter.console import state
 from contactcenter.db_threads import in_thread
 from contactcenter.json_frames import frame_id
 from contactcenter.outage import is_transient
 from contactcenter.request_socket import RequestConsumer
 from contactcenter.roles import is_supervisor
-from contactcenter.supervisor import actions, wallboard
+from contactcenter.supervisor import wallboard
 
 log = logging.getLogger(__name__)
 ENDED = ("InteractionClosed", "InteractionAbandoned")
@@ -97,7 +99,10 @@ class SupervisorConsumer(RequestConsumer):
     # -- requests ---------------------------------------------------------------------------
 
     def act(self, action, *args):
-        return in_thread(action)(self.user, *args)
+        def as_actor():
+            return action(Actor.of(self.user, "supervisor"), *args)
+
+        return in_thread(as_actor)()
 
     async def on_monitor(self, content):
         """Start monitoring, or (the same interaction again) a fresh view of it: the page asks

@@ -1,14 +1,16 @@
 """Supervisors' actions that are not already another app's event, and their alerts."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from contactcenter.events.types import DomainEvent
+from contactcenter.events.types import DomainEvent, added_fields
 
 
 @dataclass(frozen=True, kw_only=True)
 class InteractionMonitored(DomainEvent):
     """A supervisor opened the live conversation (read-only). Recorded for the audit trail."""
+
+    schema_version: ClassVar[int] = 2  # v1 had no supervisor_name
 
     interaction_id: str
     supervisor_id: int
@@ -49,3 +51,7 @@ class AlertRaised(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class AlertCleared(DomainEvent):
     alert: str
+
+
+# Upcasters: fields added since events were first stored (docs/events.md, schema versions).
+added_fields("InteractionMonitored", from_version=1, supervisor_name="")

@@ -5,12 +5,14 @@ and supervisors can measure containment (finished without an agent) and drop-off
 step entered before the customer left)."""
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from contactcenter.events.types import DomainEvent
+from contactcenter.events.types import DomainEvent, added_fields
 
 
 @dataclass(frozen=True, kw_only=True)
 class FlowStepEntered(DomainEvent):
+    schema_version: ClassVar[int] = 2  # v1 had no answer_by
     interaction_id: str
     flow: str
     step: str
@@ -21,6 +23,7 @@ class FlowStepEntered(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class FlowAnswerGiven(DomainEvent):
+    schema_version: ClassVar[int] = 2  # v1 had no answer_by
     interaction_id: str
     flow: str
     step: str
@@ -62,3 +65,10 @@ class CallbackRequested(DomainEvent):
     interaction_id: str
     number: str  # E.164
     source: str = "flow"  # flow (a callback step) or queue (a key pressed while waiting)
+
+
+# Upcasters: fields added since events were first stored (docs/events.md, schema versions).
+added_fields("FlowStepEntered", from_version=1, answer_by="")
+
+
+added_fields("FlowAnswerGiven", from_version=1, answer_by="")

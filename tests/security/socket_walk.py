@@ -12,10 +12,11 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from channels_adapters.webchat import tokens
+from contactcenter.actions import Actor
+from contactcenter.actions import supervision as supervising
 from contactcenter.asgi import application
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.ingest import ingest
-from contactcenter.supervisor import actions as supervising
 from routing import offers, presence
 from tests.factories import chat_message
 from tests.security.world import HANDED_OFF, HOLDING, PRE_CHAT_EMAIL, QUEUE, World
@@ -117,7 +118,7 @@ def subject_for(world: World, kind: str, column: str, person) -> str:
         return ingest(chat_message(text="Waiting")).interaction_id
     held = world.chat(world.alice)
     if kind == "barged":
-        supervising.barge(person, held)
+        supervising.barge(Actor.of(person, "supervisor"), held)
     elif kind == "closed":
         offers.end_conversation(held, world.alice.pk)
         offers.wrap_up(held, world.alice.pk, disposition="resolved")

@@ -195,12 +195,12 @@ def test_colours_follow_the_queues_target(sl, volume, colour):
 
 
 def test_nobody_but_supervisors_can_use_the_monitoring_actions(center):
+    from contactcenter.actions import Actor, supervision
     from contactcenter.interactions.domain import DomainError
-    from contactcenter.supervisor import actions
 
     interaction_id = ingest(chat_message()).interaction_id
     with pytest.raises(DomainError, match="only supervisors"):
-        actions.whisper(center["alice"], interaction_id, "psst")
+        supervision.whisper(Actor.of(center["alice"], "supervisor"), interaction_id, "psst")
     assert User.objects.count() == 2
 
 

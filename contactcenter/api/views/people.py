@@ -3,18 +3,17 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from contactcenter import access
+from contactcenter.actions import Actor
+from contactcenter.actions import presence as presence_actions
 from contactcenter.api.pagination import Cursor
 from contactcenter.api.serializers.agents import AgentSerializer, PresenceSerializer
 from contactcenter.api.serializers.customers import CustomerSerializer
-from contactcenter.events.context import acting_as
 from contactcenter.roles import is_supervisor
 from crm.identities import normalise
 from crm.models import ContactIdentity, Customer
-from routing import presence
 from routing.models import AgentProfile, AgentState
 
 
@@ -66,20 +65,17 @@ class AgentViewSet(viewsets.ViewSet):
     @extend_schema(request=PresenceSerializer, responses=AgentSerializer)
     @action(detail=True, methods=["post"])
     def presence(self, request, pk=None):
-        yourself = int(pk) == request.user.pk
-        if not (yourself or is_supervisor(request.user)):
-            raise PermissionDenied("Only supervisors change another agent's presence.")
+        actor = Actor.of(request.user, "api")
+        presence_actions.may_set(actor, int(pk))
         profile = self._profiles().get(user_id=int(pk))
         data = PresenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        changed_by = "agent" if yourself else f"supervisor:{request.user.pk}"
-        with acting_as(f"{'agent' if yourself else 'supervisor'}:{request.user.pk}"):
-            presence.set_presence(
-                profile.user_id,
-                data.validated_data["presence"],
-                data.validated_data.get("reason", ""),
-                changed_by=changed_by,
-            )
+        presence_actions.set_presence(
+            actor,
+            profile.user_id,
+            data.validated_data["presence"],
+            data.validated_data.get("reason", ""),
+        )
         return self.retrieve(request, pk)
 
 

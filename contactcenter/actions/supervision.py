@@ -1,37 +1,31 @@
 """What a supervisor can do from the wallboard; each is an event with the supervisor as
 actor. Monitoring is read-only; a whisper reaches only the agent; barging joins the chat."""
 
-from django.contrib.auth.models import AbstractBaseUser
-
+from contactcenter.actions import presence as presence_actions
+from contactcenter.actions.actor import Actor, NotASupervisor
 from contactcenter.commands import command
-from contactcenter.console.state import display_name
-from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError, Interaction, State
-from contactcenter.roles import is_supervisor
 from contactcenter.supervisor import events as ev
-from routing import offers, presence
+from routing import offers
 
 LIVE = (State.QUEUED, State.OFFERED, State.ACTIVE, State.WRAP_UP)
 
-
-class NotASupervisor(DomainError):
-    pass
+__all__ = ["NotASupervisor"]
 
 
-def _supervisor(user: AbstractBaseUser) -> str:
-    if not is_supervisor(user):
-        raise NotASupervisor("only supervisors can do that")
-    return f"supervisor:{user.pk}"
+def _supervisor(actor: Actor) -> str:
+    actor.require_supervisor()
+    return actor.name
 
 
 @command
-def monitor(user, interaction_id: str) -> bool:
+def monitor(user: Actor, interaction_id: str) -> bool:
     """Start monitoring (read-only); True when it starts now, False when this supervisor is
     already monitoring it: monitoring is a state with one event at each end, not a stream of
     events per look."""
-    actor = _supervisor(user)
-    if user.pk in monitors(interaction_id):
+    _supervisor(user)
+    if user.id in monitors(interaction_id):
         return False
 
     def decide(interaction: Interaction):
@@ -40,26 +34,26 @@ def monitor(user, interaction_id: str) -> bool:
         return [
             ev.InteractionMonitored(
                 interaction_id=interaction.id,
-                supervisor_id=user.pk,
-                supervisor_name=display_name(user),
+                supervisor_id=user.id,
+                supervisor_name=user.display_name(),
             )
         ]
 
-    with acting_as(actor):
+    with user.acting():
         interactions.decide_and_append(interaction_id, decide)
     return True
 
 
 @command
-def stop_monitoring(user, interaction_id: str, why: str = "stopped") -> bool:
+def stop_monitoring(user: Actor, interaction_id: str, why: str = "stopped") -> bool:
     """End this supervisor's monitoring of the interaction, if it is going on."""
-    actor = _supervisor(user)
-    if user.pk not in monitors(interaction_id):
+    _supervisor(user)
+    if user.id not in monitors(interaction_id):
         return False
     ended = ev.InteractionMonitoringEnded(
-        interaction_id=interaction_id, supervisor_id=user.pk, why=why
+        interaction_id=interaction_id, supervisor_id=user.id, why=why
     )
-    with acting_as(actor):
+    with user.acting():
         interactions.decide_and_append(interaction_id, lambda interaction: [ended])
     return True
 
@@ -78,24 +72,24 @@ def monitors(interaction_id: str) -> set[int]:
 
 
 @command
-def whisper(user, interaction_id: str, text: str) -> str:
+def whisper(user: Actor, interaction_id: str, text: str) -> str:
     """A note only the agent handling it (and supervisors) sees."""
     actor = _supervisor(user)
     if not text.strip():
         raise DomainError("an empty whisper")
-    with acting_as(actor):
+    with user.acting():
         return interactions.add_note(
             interaction_id,
             text.strip(),
             author=actor,
-            author_name=display_name(user),
+            author_name=user.display_name(),
             audience="agent",
         )
 
 
 @command
-def barge(user, interaction_id: str) -> None:
-    actor = _supervisor(user)
+def barge(user: Actor, interaction_id: str) -> None:
+    _supervisor(user)
 
     def decide(interaction: Interaction):
         if interaction.state is not State.ACTIVE:
@@ -103,29 +97,29 @@ def barge(user, interaction_id: str) -> None:
         return [
             ev.SupervisorBarged(
                 interaction_id=interaction.id,
-                supervisor_id=user.pk,
-                supervisor_name=display_name(user),
+                supervisor_id=user.id,
+                supervisor_name=user.display_name(),
             )
         ]
 
-    with acting_as(actor):
+    with user.acting():
         interactions.decide_and_append(interaction_id, decide)
 
 
 @command
-def say(user, interaction_id: str, text: str, client_message_id: str = "") -> str:
+def say(user: Actor, interaction_id: str, text: str, client_message_id: str = "") -> str:
     """After barging in: a message to the customer, as the supervisor."""
     actor = _supervisor(user)
     events = interactions.load(interaction_id)
     if events.state is not State.ACTIVE:
         raise DomainError("the conversation is not going on")
-    if not barged(interaction_id, user.pk):
+    if not barged(interaction_id, user.id):
         raise DomainError("join the conversation first")
-    with acting_as(actor):
+    with user.acting():
         return interactions.send_message(
             interaction_id,
             author=actor,
-            author_name=display_name(user),
+            author_name=user.display_name(),
             text=text.strip(),
             client_message_id=client_message_id or None,
         )
@@ -140,13 +134,13 @@ def barged(interaction_id: str, supervisor_id: int) -> bool:
     )
 
 
-def force_presence(user, agent_id: int, presence_: str, reason: str = "") -> None:
-    actor = _supervisor(user)
-    with acting_as(actor):
-        presence.set_presence(agent_id, presence_, reason, changed_by=actor)
+def force_presence(user: Actor, agent_id: int, presence_: str, reason: str = "") -> None:
+    _supervisor(user)
+    presence_actions.set_presence(user, agent_id, presence_, reason)
 
 
-def assign(user, interaction_id: str, agent_id: int) -> None:
+def assign(user: Actor, interaction_id: str, agent_id: int) -> None:
     """Take a waiting interaction and hand it to an agent directly."""
-    with acting_as(_supervisor(user)):
+    _supervisor(user)
+    with user.acting():
         offers.assign_by_hand(interaction_id, agent_id)
