@@ -59,3 +59,17 @@ def record(number: str, channel_key: str, word: str, message_sid: str = "") -> b
         key,
     )
     return True
+
+
+def console_extras(row) -> dict | None:
+    """The console's banner on an SMS conversation whose customer opted out: no reply is sent
+    until they text START (a note still may be written)."""
+    from crm.models import Customer
+
+    customer = Customer.objects.filter(pk=row.customer_id).first()
+    if customer is None or not customer.phone:
+        return None
+    consent = status(customer.phone)
+    if not consent["opted_out"]:
+        return None
+    return {"banner": consent["reason"], "blocks_reply": True, "consent": consent}

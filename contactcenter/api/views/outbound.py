@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from channels_adapters import base as channel_registry
 from contactcenter import access
 from contactcenter.api.serializers.interactions import (
     InteractionSerializer,
@@ -16,7 +17,6 @@ from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction
-from contactcenter.outbox import IDENTITY_KIND
 from crm import customers
 from crm.identities import normalise
 from crm.models import ContactIdentity, Customer
@@ -38,7 +38,7 @@ def start_conversation(user, data: dict) -> str:
         customer_id = _customer_at(user, identity)
     else:
         customer_id = _live_customer(user, data["customer_id"])
-    kind = IDENTITY_KIND.get(data["channel"], data["channel"])
+    kind = channel_registry.identity_kind(data["channel"])
     if not ContactIdentity.objects.filter(customer_id=customer_id, kind=kind).exists():
         raise DomainError(f"the customer has no {kind} identity to reach on {data['channel']}")
     interaction_id = interactions.start_outbound(

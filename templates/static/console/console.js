@@ -370,12 +370,33 @@
     renderCustomer(view.customer);
     renderMatches(view);
     renderSelfService(view.self_service);
-    var sms = view.sms;
-    $("sms-banner").hidden = !(sms && sms.opted_out);
-    $("sms-banner").textContent = sms && sms.opted_out ? sms.reason : "";
-    $("send-button").disabled = !!(sms && sms.opted_out) && !$("note-mode").checked;
+    renderChannelExtras(view.extras || {});
     $("call-controls").hidden = view.channel !== "voice" || view.state !== "active";
     updateComposerInfo();
+  }
+
+  // What the interaction's channel shows beside it (its adapter's `console` extras): a
+  // banner (an SMS opt-out, a closed WhatsApp window), whether replies are blocked, and the
+  // templates the agent may send instead (a click puts one in the composer).
+  function renderChannelExtras(extras) {
+    $("channel-banner").hidden = !extras.banner;
+    $("channel-banner").textContent = extras.banner || "";
+    $("send-button").disabled = !!extras.blocks_reply && !$("note-mode").checked;
+    var box = $("channel-templates");
+    var templates = extras.templates || [];
+    var key = JSON.stringify(templates);
+    box.hidden = !templates.length;
+    if (box.dataset.key === key) { return; }
+    box.dataset.key = key;
+    box.textContent = "";
+    templates.forEach(function (t) {
+      var button = el("button", "template", t.label || t.name);
+      button.type = "button";
+      button.title = t.text;
+      button.dataset.template = t.name;
+      button.addEventListener("click", function () { $("reply").value = t.text; $("reply").focus(); });
+      box.appendChild(button);
+    });
   }
 
   function renderSelfService(session) {
