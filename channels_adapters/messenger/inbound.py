@@ -6,7 +6,7 @@ sent, which we ignore), `postback` (a button), `delivery` (mids) and `read` (a w
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels_adapters.meta.webhooks import objects
+from channels_adapters.meta.webhooks import dig, objects, text
 from contactcenter.interactions.ingest import Attachment, InboundMessage
 
 OBJECTS = {"page": "messenger", "instagram": "instagram"}
@@ -41,26 +41,28 @@ def read(payload: dict[str, Any]) -> Batch:
 
 
 def _event(batch: Batch, platform: str, page: str, event: dict[str, Any]) -> None:
-    sender = str((event.get("sender") or {}).get("id", ""))
+    sender = text(event, "sender", "id")
     message, postback = event.get("message"), event.get("postback")
     if isinstance(message, dict) and message.get("is_echo"):
         batch.echoes += 1  # what the page sent (our own replies included): never a customer's
         return
-    if isinstance(message, dict) and message.get("mid"):
-        choice = str((message.get("quick_reply") or {}).get("payload", ""))
+    if not sender:
+        return
+    if isinstance(message, dict) and text(message, "mid"):
+        choice = text(message, "quick_reply", "payload")
         batch.messages.append((page, _inbound(platform, page, sender, message, choice)))
     elif isinstance(postback, dict):
-        mid = str(postback.get("mid") or f"postback-{sender}-{event.get('timestamp', '')}")
-        message = {"mid": mid, "text": postback.get("title", "")}
+        mid = text(postback, "mid") or f"postback-{sender}-{text(event, 'timestamp')}"
+        message = {"mid": mid, "text": text(postback, "title")}
         batch.messages.append(
-            (page, _inbound(platform, page, sender, message, str(postback.get("payload", ""))))
+            (page, _inbound(platform, page, sender, message, text(postback, "payload")))
         )
     elif isinstance(event.get("delivery"), dict):
-        mids = tuple(str(m) for m in event["delivery"].get("mids") or [] if m)
+        mids = tuple(str(m) for m in objects_or_ids(dig(event, "delivery", "mids")))
         batch.receipts.append(Receipt(page, sender, "delivered", mids=mids))
     elif isinstance(event.get("read"), dict):
         watermark = event["read"].get("watermark")
-        mid = event["read"].get("mid")  # Instagram names the message read
+        mid = text(event, "read", "mid")  # Instagram names the message read
         batch.receipts.append(
             Receipt(
                 page,
@@ -78,10 +80,10 @@ def _inbound(platform: str, page: str, sender: str, message: dict, choice: str) 
             name=f"{a.get('type', 'file')}-{n + 1}",
             content_type=_content_type(str(a.get("type", ""))),
             size=0,  # Meta hosts it at a public CDN URL
-            url=str((a.get("payload") or {}).get("url", "")),
+            url=text(a, "payload", "url"),
         )
         for n, a in enumerate(objects(message.get("attachments")))
-        if isinstance(a.get("payload"), dict) and (a.get("payload") or {}).get("url")
+        if text(a, "payload", "url")
     )
     return InboundMessage(
         channel="messenger",
@@ -90,12 +92,18 @@ def _inbound(platform: str, page: str, sender: str, message: dict, choice: str) 
         sender_address=sender,
         threading_key=f"{page}:{sender}",
         external_id=str(message["mid"]),
-        text=str(message.get("text", "")),
+        text=text(message, "text"),
         attachments=attachments,
         channel_data={
             "messenger": {"platform": platform},
             **({"flow_choice": choice} if choice else {}),
         },
+    )
+
+
+def objects_or_ids(value) -> list[str]:
+    return (
+        [str(v) for v in value if isinstance(v, str | int) and v] if isinstance(value, list) else []
     )
 
 

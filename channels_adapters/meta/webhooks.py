@@ -47,3 +47,17 @@ def signed_payload(request: HttpRequest, secrets: Iterable[str]) -> tuple[dict[s
 def objects(value: Any) -> list[dict[str, Any]]:
     """The dicts of a list Meta sent (anything else in it is skipped, not a 500)."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def dig(value: Any, *keys: str) -> Any:
+    """value[k1][k2]…, or None where a level is missing or not an object."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def text(value: Any, *keys: str) -> str:
+    found = dig(value, *keys)
+    return "" if found is None or isinstance(found, dict | list) else str(found)

@@ -5,8 +5,9 @@ messages, statuses); nothing here touches the database."""
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from channels_adapters.meta.webhooks import objects
+from channels_adapters.meta.webhooks import dig, objects, text
 from contactcenter.interactions.ingest import Attachment, InboundMessage
 
 MEDIA = ("image", "audio", "video", "document", "sticker")
@@ -36,31 +37,27 @@ def read(payload: dict[str, Any]) -> Batch:
             value = change.get("value")
             if change.get("field") != "messages" or not isinstance(value, dict):
                 continue
-            metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
-            pnid = str(metadata.get("phone_number_id", ""))
+            pnid = text(value, "metadata", "phone_number_id")
             names = {
-                str(c.get("wa_id", "")): str((c.get("profile") or {}).get("name", ""))
-                for c in objects(value.get("contacts"))
+                text(c, "wa_id"): text(c, "profile", "name") for c in objects(value.get("contacts"))
             }
             for message in objects(value.get("messages")):
                 inbound = _message(pnid, message, names)
                 if inbound is not None:
                     batch.messages.append((pnid, inbound))
             for status in objects(value.get("statuses")):
-                if status.get("status") in STATUSES and status.get("id"):
+                if status.get("status") in STATUSES and text(status, "id"):
                     batch.statuses.append(
-                        Status(pnid, str(status["id"]), status["status"], _reason(status))
+                        Status(pnid, text(status, "id"), status["status"], _reason(status))
                     )
     return batch
 
 
 def _message(pnid: str, message: dict[str, Any], names: dict[str, str]) -> InboundMessage | None:
-    sender, wamid = str(message.get("from", "")), str(message.get("id", ""))
-    kind = message.get("type", "")
+    sender, wamid, kind = text(message, "from"), text(message, "id"), text(message, "type")
     if not (pnid and sender and wamid) or kind in ("reaction", "system", "unsupported", ""):
         return None  # a reaction or a notice of Meta's: nothing a person has to answer
-    text, choice, attachments = _content(kind, message, pnid)
-    context = message.get("context") if isinstance(message.get("context"), dict) else {}
+    said, choice, attachments = _content(kind, message)
     return InboundMessage(
         channel="whatsapp",
         channel_key=pnid,
@@ -69,41 +66,41 @@ def _message(pnid: str, message: dict[str, Any], names: dict[str, str]) -> Inbou
         sender_name=names.get(sender, ""),
         threading_key=f"{pnid}:{sender}",
         external_id=wamid,
-        text=text,
+        text=said,
         attachments=attachments,
         channel_data={
-            "whatsapp": {"type": kind, "replying_to": str(context.get("id", ""))},
+            "whatsapp": {"type": kind, "replying_to": text(message, "context", "id")},
             **({"flow_choice": choice} if choice else {}),
         },
     )
 
 
-def _content(kind: str, message: dict, pnid: str) -> tuple[str, str, tuple[Attachment, ...]]:
+def _content(kind: str, message: dict) -> tuple[str, str, tuple[Attachment, ...]]:
     body = message.get(kind) if isinstance(message.get(kind), dict) else {}
     if kind == "text":
-        return str(body.get("body", "")), "", ()
+        return text(body, "body"), "", ()
     if kind in MEDIA:
-        media_id = str(body.get("id", ""))
+        media_id = text(body, "id")
         attachment = Attachment(
-            name=str(body.get("filename") or f"{kind}-{media_id}"),
-            content_type=str(body.get("mime_type") or "application/octet-stream"),
+            name=text(body, "filename") or f"{kind}-{media_id}",
+            content_type=text(body, "mime_type") or "application/octet-stream",
             size=0,  # Meta hosts it; the console fetches it through us (views.media)
-            url=f"/channels/whatsapp/media/{message.get('id', '')}/{media_id}/",
+            url=f"/channels/whatsapp/media/{media_id}/?"
+            + urlencode({"message": text(message, "id")}),
         )
-        return str(body.get("caption", "")), "", (attachment,) if media_id else ()
+        return text(body, "caption"), "", (attachment,) if media_id.isdigit() else ()
     if kind == "interactive":  # an answer to our buttons or list: a flow menu's option
-        reply = body.get("button_reply") or body.get("list_reply") or {}
-        return str(reply.get("title", "")), str(reply.get("id", "")), ()
+        reply = dig(body, "button_reply") or dig(body, "list_reply")
+        return text(reply, "title"), text(reply, "id"), ()
     if kind == "button":  # a template's quick-reply button
-        return str(body.get("text", "")), str(body.get("payload", "")), ()
+        return text(body, "text"), text(body, "payload"), ()
     if kind == "location":
-        where = f"{body.get('latitude')}, {body.get('longitude')}"
-        label = " ".join(str(body.get(k, "")) for k in ("name", "address")).strip()
+        where = f"{text(body, 'latitude')}, {text(body, 'longitude')}"
+        label = " ".join(text(body, k) for k in ("name", "address")).strip()
         return f"Location: {where}" + (f" ({label})" if label else ""), "", ()
     if kind == "contacts":
-        people = [str((c.get("name") or {}).get("formatted_name", "")) for c in objects(body)]
         shared = objects(message.get("contacts"))
-        people = [str((c.get("name") or {}).get("formatted_name", "")) for c in shared] or people
+        people = [text(c, "name", "formatted_name") for c in shared]
         return "Shared contact: " + ", ".join(p for p in people if p), "", ()
     return f"[{kind} message]", "", ()
 
@@ -113,7 +110,7 @@ def _reason(status: dict[str, Any]) -> str:
     if status.get("status") != "failed" or not errors:
         return ""
     error = errors[0]
-    details = (error.get("error_data") or {}).get("details", "")
-    return f"WhatsApp error {error.get('code')}: {error.get('title', '')}" + (
+    details = text(error, "error_data", "details")
+    return f"WhatsApp error {text(error, 'code')}: {text(error, 'title')}" + (
         f" ({details})" if details else ""
     )

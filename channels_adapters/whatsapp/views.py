@@ -76,11 +76,15 @@ def record_status(status: inbound.Status) -> None:
 
 
 @require_GET
-def media(request: HttpRequest, wamid: str, media_id: str) -> HttpResponse:
-    """A customer's photo or file: only for someone who may open its conversation."""
+def media(request: HttpRequest, media_id: str) -> HttpResponse:
+    """A customer's photo or file (?message=<the wamid that carried it>): only for someone who
+    may open its conversation."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    entry = TranscriptEntry.objects.filter(external_id=wamid, kind="inbound").first()
+    wamid = request.GET.get("message", "")
+    entry = (
+        TranscriptEntry.objects.filter(external_id=wamid, kind="inbound").first() if wamid else None
+    )
     if entry is None or not any(media_id in a.get("url", "") for a in entry.attachments):
         return JsonResponse({"error": "no such media"}, status=404)
     if not can_open(request.user, entry.interaction_id):

@@ -112,7 +112,9 @@ def test_a_graph_outage_is_retried_and_a_refusal_is_final(client, number, alice,
     assert TranscriptEntry.objects.get(pk=retried).delivery_status == "sent"
 
     refused = reply(interaction, alice, "Still there?")
-    graph.answer_next(400, {"error": {"message": "(#131030) Recipient not in allowed list", "code": 131030}})
+    graph.answer_next(
+        400, {"error": {"message": "(#131030) Recipient not in allowed list", "code": 131030}}
+    )
     with clock.travel(timedelta(minutes=20)):
         deliver()
     entry = TranscriptEntry.objects.get(pk=refused)

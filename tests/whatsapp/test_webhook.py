@@ -21,9 +21,7 @@ from tests.whatsapp.payloads import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_subscription_handshake_echoes_the_challenge_only_for_our_verify_token(
-    client, number
-):
+def test_the_subscription_handshake_echoes_the_challenge_only_for_our_verify_token(client, number):
     ok = client.get(
         "/hooks/whatsapp/",
         {"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"},
@@ -46,8 +44,14 @@ def test_a_bad_or_missing_signature_is_403_and_bad_json_is_400_never_500(client,
     assert post(client, payload, secret=None).status_code == 403
     assert post(client, None, raw=b"{not json").status_code == 400
     assert post(client, None, raw=b'["a list"]').status_code == 400
-    assert post(client, None, raw=b'{"object": "whatsapp_business_account", "entry": 7}').status_code == 400
-    assert post(client, None, raw=json.dumps({"entry": [7, {"changes": "x"}]}).encode()).status_code == 200
+    assert (
+        post(client, None, raw=b'{"object": "whatsapp_business_account", "entry": 7}').status_code
+        == 400
+    )
+    assert (
+        post(client, None, raw=json.dumps({"entry": [7, {"changes": "x"}]}).encode()).status_code
+        == 200
+    )
     assert store.count() == 0
 
 
@@ -97,7 +101,7 @@ def test_a_photo_is_kept_as_an_attachment_the_console_fetches_through_us(
     client.force_login(alice)
     photo = client.get(attachment["url"])
 
-    assert photo.status_code == 200
+    assert photo.status_code == 200, photo.content
     assert photo["Content-Type"] == "image/jpeg"
     assert photo.content.startswith(b"\xff\xd8")
     media_calls = [c for c in graph.calls if c.method == "GET"]
@@ -106,7 +110,7 @@ def test_a_photo_is_kept_as_an_attachment_the_console_fetches_through_us(
 
 
 def test_someone_who_may_not_open_the_conversation_gets_403_for_its_media(client, number):
-    from tests.routing.builders import an_agent, a_queue
+    from tests.routing.builders import a_queue, an_agent
 
     post(client, envelope(messages=[image()]))
     (attachment,) = TranscriptEntry.objects.get(kind="inbound").attachments
@@ -123,3 +127,55 @@ def test_a_tapped_reply_button_is_the_answer_with_its_id_as_the_flow_choice(clie
     assert last.text == "Sales"
     assert last.channel_data["flow_choice"] == "2"
     assert Interaction.objects.count() == 1
+
+
+MALFORMED = [
+    {
+        "object": "whatsapp_business_account",
+        "entry": [{"changes": [{"field": "messages", "value": 3}]}],
+    },
+    {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {"metadata": "x", "messages": [{"from": ["1"], "id": {}}]},
+                    }
+                ]
+            }
+        ],
+    },
+    envelope(messages=[{"from": "16505551234", "id": "wamid.X1", "type": "text", "text": "flat"}]),
+    envelope(
+        messages=[
+            {"from": "16505551234", "id": "wamid.X2", "type": "image", "image": {"id": "../../etc"}}
+        ]
+    ),
+    envelope(
+        messages=[{"from": "not a number", "id": "wamid.X3", "type": "text", "text": {"body": "x"}}]
+    ),
+    envelope(
+        messages=[
+            {
+                "from": "16505551234",
+                "id": "wamid.X4",
+                "type": "interactive",
+                "interactive": {"button_reply": "x"},
+            }
+        ]
+    ),
+    envelope(
+        statuses=[{"id": ["x"], "status": "read"}, {"id": "wamid.unknown", "status": "delivered"}]
+    ),
+    {
+        "object": "whatsapp_business_account",
+        "entry": [{"changes": [{"field": "messages", "value": {"contacts": [{"profile": "x"}]}}]}],
+    },
+]
+
+
+@pytest.mark.parametrize("payload", MALFORMED)
+def test_odd_shapes_get_a_200_or_a_400_never_a_500(client, number, payload):
+    assert post(client, payload).status_code in (200, 400)
