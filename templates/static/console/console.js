@@ -376,7 +376,7 @@
   }
 
   // What the interaction's channel shows beside it (its adapter's `console` extras): a
-  // banner (an SMS opt-out, a closed WhatsApp window), whether replies are blocked, and the
+  // banner (an SMS opt-out, a closed reply window), whether replies are blocked, and the
   // templates the agent may send instead (a click puts one in the composer).
   function renderChannelExtras(extras) {
     $("channel-banner").hidden = !extras.banner;
