@@ -2,7 +2,6 @@ import pytest
 
 from channels_adapters.messenger.models import MessengerPage
 from channels_adapters.meta import fake_graph
-from routing import config
 from tests.messenger.payloads import IG_ACCOUNT, PAGE, SECRET, VERIFY
 from tests.routing.builders import a_queue, an_agent
 
@@ -44,9 +43,3 @@ def page(graph, support) -> MessengerPage:
 @pytest.fixture
 def alice(support):
     return an_agent(support, username="alice")
-
-
-@pytest.fixture(autouse=True)
-def _forget_routing_config():
-    yield
-    config.invalidate()

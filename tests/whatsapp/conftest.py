@@ -2,7 +2,6 @@ import pytest
 
 from channels_adapters.meta import fake_graph
 from channels_adapters.whatsapp.models import WhatsAppChannel
-from routing import config
 from tests.routing.builders import a_queue, an_agent
 from tests.whatsapp.payloads import PNID, SECRET, VERIFY
 
@@ -39,9 +38,3 @@ def number(graph, support) -> WhatsAppChannel:
 @pytest.fixture
 def alice(support):
     return an_agent(support, username="alice")
-
-
-@pytest.fixture(autouse=True)
-def _forget_routing_config():
-    yield
-    config.invalidate()
