@@ -381,7 +381,7 @@
   function renderChannelExtras(extras) {
     $("channel-banner").hidden = !extras.banner;
     $("channel-banner").textContent = extras.banner || "";
-    $("send-button").disabled = !!extras.blocks_reply && !$("note-mode").checked;
+    updateSendAllowed();
     var box = $("channel-templates");
     var templates = extras.templates || [];
     var key = JSON.stringify(templates);
@@ -394,9 +394,23 @@
       button.type = "button";
       button.title = t.text;
       button.dataset.template = t.name;
-      button.addEventListener("click", function () { $("reply").value = t.text; $("reply").focus(); });
+      button.addEventListener("click", function () {
+        $("reply").value = t.text;
+        updateSendAllowed();
+        $("reply").focus();
+      });
       box.appendChild(button);
     });
+  }
+
+  // Where the channel blocks replies, only a note or one of its templates, word for word, goes.
+  function updateSendAllowed() {
+    var view = state.interactions[state.active];
+    var extras = (view && view.extras) || {};
+    var text = $("reply").value.trim();
+    var allowed = !extras.blocks_reply || $("note-mode").checked ||
+      (extras.templates || []).some(function (t) { return t.text.trim() === text; });
+    $("send-button").disabled = !allowed;
   }
 
   function renderSelfService(session) {
@@ -696,13 +710,14 @@
     }
     $("send-button").disabled = true;
     request(note ? "note" : "send", fields, function (error) {
-      $("send-button").disabled = false;
       if (!error) { $("reply").value = ""; }
+      updateSendAllowed();
     });
   });
 
   $("reply").addEventListener("input", function () {
     updateComposerInfo();
+    updateSendAllowed();
     var view = state.interactions[state.active];
     if (view && view.agent_id === me.id && Date.now() - lastTyping > 2000 && !$("note-mode").checked) {
       lastTyping = Date.now();
@@ -719,7 +734,7 @@
     var view = state.interactions[state.active];
     if (!view) { return; }
     request("canned", { interaction_id: view.id, canned_id: Number(id) }, function (error, frame) {
-      if (!error) { $("reply").value = frame.text; $("reply").focus(); }
+      if (!error) { $("reply").value = frame.text; updateSendAllowed(); $("reply").focus(); }
     });
   }
   $("canned").addEventListener("change", function (event) {
@@ -730,6 +745,7 @@
   $("note-mode").addEventListener("change", function (event) {
     $("composer").classList.toggle("noting", event.target.checked);
     $("reply").placeholder = event.target.checked ? "Internal note — the customer never sees it" : "Reply to the customer… (Ctrl+Enter to send)";
+    updateSendAllowed();
   });
 
   $("end-button").addEventListener("click", function () {
