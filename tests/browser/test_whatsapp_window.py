@@ -32,7 +32,8 @@ def graph():
 @pytest.fixture
 def quiet_customer(platform, graph):
     """Agent1 holds a WhatsApp conversation whose customer's last message is 25 hours old."""
-    agent = an_agent(a_queue(name="Support", entry="whatsapp:*"), username="agent1")
+    support = a_queue(name="Support", channels=("whatsapp",), entry="whatsapp:*")
+    agent = an_agent(support, username="agent1")
     agent.set_password(PASSWORD)
     agent.save()
     WhatsAppChannel.objects.create(
