@@ -3,7 +3,6 @@ statuses) and the console's way to a customer's media, which Meta hosts behind o
 
 import logging
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +17,7 @@ from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction, TranscriptEntry
+from contactcenter.roles import agent_required
 from crm.identities import InvalidIdentity
 
 log = logging.getLogger(__name__)
@@ -75,12 +75,11 @@ def record_status(status: inbound.Status) -> None:
             log.warning("WhatsApp status for %s not recorded: %s", status.external_id, error)
 
 
+@agent_required
 @require_GET
 def media(request: HttpRequest, media_id: str) -> HttpResponse:
     """A customer's photo or file (?message=<the wamid that carried it>): only for someone who
     may open its conversation."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     wamid = request.GET.get("message", "")
     entry = (
         TranscriptEntry.objects.filter(external_id=wamid, kind="inbound").first() if wamid else None
