@@ -17,8 +17,10 @@ urlpatterns = [
     path("supervisor/", include("contactcenter.supervisor.urls")),
     path("supervisor/", include("contactcenter.kpis.urls")),
     path("", include("contactcenter.quality.urls")),
+    path("", include("wfm.urls")),
     path("console/", include("contactcenter.console.urls")),
     path("", include("routing.flows.urls")),
     path("", include("channels_adapters.urls")),  # every channel's, from the registry
     path("api/", include("contactcenter.api.urls")),
+    path("", include("outbound.urls")),
 ]

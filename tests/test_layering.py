@@ -21,6 +21,18 @@ PURE = (
     "routing.simulator",
     "routing.flows.engine",
     "contactcenter.quality.scoring",
+    "routing.virtual_clock",
+    "outbound.pacing",
+    "outbound.eligibility",
+    "outbound.simulator",
+    "outbound.blending",
+    "outbound.dialling",
+    "wfm.erlang_a",
+    "wfm.requirements",
+    "wfm.forecasting",
+    "wfm.scheduling",
+    "wfm.adherence",
+    "wfm.schedule_domain",
 )
 
 
