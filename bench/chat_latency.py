@@ -64,7 +64,8 @@ def setup_center(url: str) -> list[str]:
     cookies = []
     for n in range(AGENTS):
         user = User.objects.create_user(f"latency-agent{n}")
-        profile = AgentProfile.objects.create(user=user, capacity_webchat=3)
+        profile = AgentProfile.objects.create(user=user)
+        profile.capacities.create(channel="webchat", capacity=3)
         profile.queues.set([queue])
         cookies.append(session_cookie(user).decode())
     config.invalidate()

@@ -130,7 +130,8 @@ def setup_center(url: str) -> None:
         EntryPoint.objects.create(channel="webchat", channel_key=f"bench-{n}", queue=queue)
     for n in range(DB_AGENTS):
         user = User.objects.create_user(f"bench-agent{n}")
-        profile = AgentProfile.objects.create(user=user, capacity_webchat=DB_CAPACITY)
+        profile = AgentProfile.objects.create(user=user)
+        profile.capacities.create(channel="webchat", capacity=DB_CAPACITY)
         profile.queues.set([queues[n % DB_QUEUES]])
     config.invalidate()
     for user in User.objects.filter(username__startswith="bench-agent"):

@@ -1,11 +1,17 @@
-"""The surface every channel adapter offers the rest of the platform.
+"""The surface every channel adapter offers the rest of the platform, and the registry of
+channels: the one place that knows which channels exist and what each is like.
 
 Inbound, an adapter calls `ingest(InboundMessage(...))` from its view, consumer or listener
-after checking the request is authentic. Outbound, it registers a `ChannelAdapter`; the outbox
-(`contactcenter.outbox`) hands it each `MessageSent` of its channel once committed, retries
-`TemporaryFailure` with backoff, and records the outcome as an event.
+after checking the request is authentic. Outbound, it registers a `Channel` (from its
+AppConfig.ready()) whose `adapter` the outbox (`contactcenter.outbox`) hands each
+`MessageSent` of its channel once committed, retries `TemporaryFailure` with backoff, and
+records the outcome as an event. Routing, capacity, KPIs, flows, the console and the URLs read
+what they need to know about a channel from its `Channel` here, never from its name.
+
+Pure: importable without Django settings.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -78,18 +84,101 @@ class ChannelAdapter(Protocol):
     def send(self, message: OutboundMessage) -> DeliveryResult: ...
 
 
-_adapters: dict[str, ChannelAdapter] = {}
+@dataclass(frozen=True)
+class Channel:
+    """What the platform knows about one channel, declared by its adapter."""
+
+    name: str  # the channel's id in events and rows (at most 10 characters)
+    label: str  # for people: admin, reports, the console
+    identity_kind: str  # the kind of ContactIdentity its customers are reached at
+    adapter: ChannelAdapter  # sends outbound messages (and says its capabilities)
+    default_capacity: int = 3  # an agent's capacity without an AgentCapacity row
+    max_capacity: int = 50  # TaskRouter's published ceiling per worker per channel
+    exclusive: bool = False  # while an agent has one, nothing else is offered (a call)
+    # False: flows do not run on arrival; a new interaction gets the entry flow's written
+    # acknowledgement instead (e-mail: nobody answers a menu by mail).
+    self_service: bool = True
+    menus: str = ""  # how flow menus look to the customer (docs and admin help)
+    # The adapter's urlconf module: its `hooks` (what providers call) are mounted under
+    # /hooks/, its `urlpatterns` (its own pages: a widget, attachments) at the root.
+    urls: str | None = None
+    # What the console shows beside a conversation of this channel (a consent banner, the
+    # templates a closed window allows): called with the interaction's row; None for nothing.
+    console: Callable[[Any], Mapping[str, Any] | None] | None = None
+    # Supervisor alerts posted to the channel's own people (Slack): called with the text,
+    # returns how many destinations took it.
+    alerts: Callable[[str], int] | None = None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.adapter.capabilities
+
+    @property
+    def realtime(self) -> bool:
+        return self.capabilities.realtime
 
 
-def register(adapter: ChannelAdapter) -> ChannelAdapter:
-    _adapters[adapter.channel] = adapter
-    return adapter
+class ChannelClash(ValueError):
+    pass
 
 
-def adapter_for(channel: str) -> ChannelAdapter | None:
-    return _adapters.get(channel)
+_channels: dict[str, Channel] = {}
 
 
-def capabilities(channel: str) -> Capabilities:
-    adapter = _adapters.get(channel)
-    return adapter.capabilities if adapter else Capabilities(realtime=False)
+def register(channel: Channel) -> Channel:
+    """Called from an adapter's AppConfig.ready()."""
+    if len(channel.name) > 10:
+        raise ChannelClash(f"channel name {channel.name!r} is longer than 10 characters")
+    _channels[channel.name] = channel  # again: the same app's ready() twice, or a test's swap
+    return channel
+
+
+def channel(name: str) -> Channel | None:
+    return _channels.get(name)
+
+
+def channels() -> list[Channel]:
+    """Every registered channel, in the order INSTALLED_APPS lists their adapters."""
+    return list(_channels.values())
+
+
+def names() -> list[str]:
+    return list(_channels)
+
+
+def choices() -> list[tuple[str, str]]:
+    """(name, label) of every channel: for model fields, forms and filters."""
+    return [(c.name, c.label) for c in _channels.values()]
+
+
+def realtime() -> frozenset[str]:
+    """Channels whose customer is there now (chat, call): a full queue turns them away."""
+    return frozenset(c.name for c in _channels.values() if c.realtime)
+
+
+def asynchronous() -> frozenset[str]:
+    """Channels answered later (mail, texts): their KPIs count time to first response."""
+    return frozenset(c.name for c in _channels.values() if not c.realtime)
+
+
+def exclusive() -> frozenset[str]:
+    return frozenset(c.name for c in _channels.values() if c.exclusive)
+
+
+def identity_kind(name: str) -> str:
+    known = _channels.get(name)
+    return known.identity_kind if known else name
+
+
+def default_capacities() -> dict[str, int]:
+    return {c.name: c.default_capacity for c in _channels.values()}
+
+
+def adapter_for(name: str) -> ChannelAdapter | None:
+    known = _channels.get(name)
+    return known.adapter if known else None
+
+
+def capabilities(name: str) -> Capabilities:
+    known = _channels.get(name)
+    return known.capabilities if known else Capabilities(realtime=False)

@@ -100,18 +100,9 @@ def _sent_event(delivery: Delivery):
     raise LookupError(f"no MessageSent {delivery.message_id}")
 
 
-IDENTITY_KIND = {
-    "email": "email",
-    "sms": "phone",
-    "voice": "phone",
-    "slack": "slack",
-    "webchat": "web",
-}
-
-
 def _address(interaction: Interaction) -> str:
     """The customer's address on the interaction's channel (their first, if several)."""
-    kind = IDENTITY_KIND.get(interaction.channel, interaction.channel)
+    kind = base.identity_kind(interaction.channel)
     identity = (
         ContactIdentity.objects.filter(customer_id=interaction.customer_id, kind=kind)
         .order_by("created_at")

@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "contactcenter.api",
     "contactcenter.webhooks",
     "channels_adapters.slack",
+    "channels_adapters.whatsapp",
+    "channels_adapters.messenger",
     "contactcenter.kpis",
     "contactcenter.supervisor",
     "wfm",

@@ -19,12 +19,8 @@ urlpatterns = [
     path("", include("contactcenter.quality.urls")),
     path("", include("wfm.urls")),
     path("console/", include("contactcenter.console.urls")),
-    path("", include("channels_adapters.webchat.urls")),
     path("", include("routing.flows.urls")),
-    path("", include("channels_adapters.sms.urls")),
-    path("", include("channels_adapters.voice.urls")),
-    path("", include("channels_adapters.email.urls")),
-    path("hooks/slack/", include("channels_adapters.slack.urls")),
+    path("", include("channels_adapters.urls")),  # every channel's, from the registry
     path("api/", include("contactcenter.api.urls")),
     path("", include("outbound.urls")),
 ]

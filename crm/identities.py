@@ -18,9 +18,25 @@ class InvalidIdentity(ValueError):
     pass
 
 
+# Kinds a channel adapter brings (a page-scoped id on a messaging platform): opaque addresses,
+# kept as given. Registered from the adapter's AppConfig.ready().
+_channel_kinds: set[str] = set()
+MAX_OPAQUE = 100
+
+
+def register_kind(kind: str) -> None:
+    if len(kind) > 10:
+        raise ValueError(f"identity kind {kind!r} is longer than 10 characters")
+    _channel_kinds.add(kind)
+
+
+def kinds() -> list[str]:
+    return [k.value for k in IdentityKind] + sorted(_channel_kinds)
+
+
 @dataclass(frozen=True)
 class Identity:
-    kind: IdentityKind
+    kind: IdentityKind | str  # a channel's own kind is a plain string
     address: str  # normalised
     display_name: str = ""
 
@@ -31,6 +47,11 @@ class Identity:
 
 def normalise(kind: str, raw: str, *, display_name: str = "", region: str = "US") -> Identity:
     """The canonical identity for `raw` on `kind`, or InvalidIdentity saying what is wrong."""
+    if kind in _channel_kinds:
+        address = (raw or "").strip()
+        if not address or len(address) > MAX_OPAQUE or any(c.isspace() for c in address):
+            raise InvalidIdentity(f"{raw!r} is not a {kind} id")
+        return Identity(kind, address, display_name)
     try:
         kind = IdentityKind(kind)
     except ValueError:

@@ -9,6 +9,7 @@ reason, and `outbound.connect.agent_leg` is the seam to wire it to.
 
 from dataclasses import dataclass
 
+from channels_adapters import base as channel_registry
 from channels_adapters.email.models import EmailChannel
 from channels_adapters.sms import consent
 from channels_adapters.twilio.models import TwilioChannel
@@ -18,7 +19,6 @@ from crm.models import ContactIdentity
 from outbound.commands import on_do_not_call
 
 CHANNELS = ("voice", "sms", "email", "slack")
-KIND = {"voice": "phone", "sms": "phone", "email": "email", "slack": "slack"}
 SOFTPHONE_PENDING = (
     "calling from the console needs the browser softphone, which is not wired in yet; "
     "call from your phone, or work the customer through a preview campaign"
@@ -44,12 +44,16 @@ class Reach:
 
 def reach(customer_id: str, channel: str) -> Reach:
     identity = (
-        ContactIdentity.objects.filter(customer_id=customer_id, kind=KIND[channel])
+        ContactIdentity.objects.filter(
+            customer_id=customer_id, kind=channel_registry.identity_kind(channel)
+        )
         .order_by("created_at")
         .first()
     )
     if identity is None:
-        return Reach(channel, False, reason=f"no {KIND[channel]} identity to reach")
+        return Reach(
+            channel, False, reason=f"no {channel_registry.identity_kind(channel)} identity to reach"
+        )
     address = identity.address
     if channel in ("voice", "sms"):
         listed = on_do_not_call(address)

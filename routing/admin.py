@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from contactcenter.events.admin import ReadOnlyAdmin
 from routing.models import (
-    CHANNEL_CHOICES,
+    AgentCapacity,
     AgentProfile,
     AgentSkill,
     AgentState,
@@ -19,12 +19,13 @@ from routing.models import (
     Skill,
     Team,
     Timer,
+    channel_choices,
 )
 
 
 class QueueForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(
-        choices=CHANNEL_CHOICES,
+        choices=channel_choices,
         widget=forms.CheckboxSelectMultiple,
         help_text="The channels whose interactions this queue takes.",
     )
@@ -110,38 +111,33 @@ class AgentSkillInline(admin.TabularInline):
     extra = 0
 
 
+class AgentCapacityInline(admin.TabularInline):
+    """One row per channel whose capacity differs from the channel's default."""
+
+    model = AgentCapacity
+    extra = 0
+    verbose_name = "capacity on a channel"
+    verbose_name_plural = "Capacity per channel (channels without a row: their default)"
+
+
 @admin.register(AgentProfile)
 class AgentProfileAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "team",
-        "capacity_webchat",
-        "capacity_email",
-        "capacity_sms",
-        "capacity_voice",
-        "capacity_slack",
-    )
+    list_display = ("name", "team", "capacity_summary")
     list_filter = ("team", "queues")
     search_fields = ("user__username", "display_name", "user__first_name", "user__last_name")
     filter_horizontal = ("queues",)
-    inlines = [AgentSkillInline]
+    inlines = [AgentCapacityInline, AgentSkillInline]
     fieldsets = [
         (None, {"fields": ["user", "display_name", "avatar_url", "team", "queues"]}),
-        (
-            "Capacity per channel",
-            {
-                "fields": [
-                    "capacity_webchat",
-                    "capacity_email",
-                    "capacity_sms",
-                    "capacity_voice",
-                    "capacity_slack",
-                    "voice_blocks_other_work",
-                ]
-            },
-        ),
-        ("Voice", {"fields": ["voice_endpoint"]}),
+        ("Voice", {"fields": ["voice_blocks_other_work", "voice_endpoint"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("capacities")
+
+    @admin.display(description="capacity")
+    def capacity_summary(self, profile: AgentProfile) -> str:
+        return ", ".join(f"{channel} {n}" for channel, n in profile.capacity().items())
 
 
 class OpeningHoursInline(admin.TabularInline):

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from channels_adapters import base as channel_registry
 from contactcenter import clock
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ie
@@ -21,7 +22,6 @@ from routing.models import EntryPoint
 from routing.offers import enqueue_events, then
 
 log = logging.getLogger(__name__)
-REALTIME = {"webchat", "voice"}
 
 
 def entry_queue(channel: str, channel_key: str) -> tuple[QueueConfig | None, int]:
@@ -88,7 +88,7 @@ def admit(interaction: Interaction, message: InboundMessage) -> list[DomainEvent
     if (
         queue.max_size
         and _waiting(queue.queue_id) >= queue.max_size
-        and (interaction.channel in REALTIME)
+        and channel_registry.capabilities(interaction.channel).realtime
     ):
         events.append(
             _system_message(

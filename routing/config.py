@@ -12,6 +12,7 @@ from datetime import time as dtime
 
 from django.contrib.auth.models import User
 
+from channels_adapters import base as channel_registry
 from contactcenter.roles import SUPERVISORS
 from routing.calendars import calendar_open, next_change
 from routing.matching import OverflowRule, QueuePolicy
@@ -82,6 +83,8 @@ class AgentConfig:
 class Snapshot:
     queues: dict[int, QueueConfig]
     agents: dict[int, AgentConfig]
+    # Channels whose work blocks other work (a call), from the channel registry.
+    exclusive: frozenset[str] = frozenset()
     loaded_at: float = field(default_factory=time.monotonic)
 
 
@@ -158,7 +161,7 @@ def load() -> Snapshot:
     ) | set(User.objects.filter(is_superuser=True).values_list("pk", flat=True))
     agents = {}
     for profile in AgentProfile.objects.select_related("user").prefetch_related(
-        "skills__skill", "queues"
+        "skills__skill", "queues", "capacities"
     ):
         if not profile.user.is_active:
             continue
@@ -173,4 +176,4 @@ def load() -> Snapshot:
             avatar_url=profile.avatar_url,
             voice_endpoint=profile.voice_endpoint,
         )
-    return Snapshot(queues=queues, agents=agents)
+    return Snapshot(queues=queues, agents=agents, exclusive=channel_registry.exclusive())

@@ -4,7 +4,9 @@ from datetime import time
 
 from django.contrib.auth.models import User
 
+from channels_adapters import base as channel_registry
 from routing.models import (
+    AgentCapacity,
     AgentProfile,
     AgentSkill,
     AwayReason,
@@ -35,19 +37,19 @@ DISPOSITIONS = {
 QUEUES = {
     # name: (channels, priority, skill, dispositions)
     "Sales": (
-        ["webchat", "email", "sms", "voice", "slack"],
+        None,  # every registered channel (read from the registry when seeding)
         1,
         "sales",
         ["sale", "no-sale", "follow-up", "spam"],
     ),
     "Support": (
-        ["webchat", "email", "sms", "voice", "slack"],
+        None,  # every registered channel (read from the registry when seeding)
         0,
         "support",
         ["resolved", "follow-up", "escalated", "spam"],
     ),
     "Billing": (
-        ["webchat", "email", "sms", "voice", "slack"],
+        None,  # every registered channel (read from the registry when seeding)
         2,
         "billing",
         ["resolved", "refund", "follow-up", "escalated", "spam"],
@@ -68,6 +70,10 @@ AGENTS = {
     "agent5": (["Sales"], {"sales": 9}),
     "agent6": (["Sales", "Support", "Billing"], {"sales": 5, "support": 5, "billing": 5}),
     "supervisor": (["Sales", "Support", "Billing"], {"sales": 7, "support": 9, "billing": 7}),
+}
+# agent: capacity per channel where it differs from the channel's default (AgentCapacity)
+CAPACITY = {
+    "agent6": {"email": 8},  # the generalist takes more mail at once
 }
 ENTRY_POINTS = [
     ("webchat", "demo", "Support"),
@@ -104,7 +110,7 @@ def seed(log) -> None:
         queue, created = Queue.objects.get_or_create(
             name=name,
             defaults={
-                "channels": channels,
+                "channels": channels or channel_registry.names(),
                 "priority": priority,
                 "sl_threshold_seconds": 30,
                 "sl_target_percent": 80,
@@ -124,6 +130,8 @@ def seed(log) -> None:
             profile.queues.set([queues[n] for n in queue_names])
             for skill, level in levels.items():
                 AgentSkill.objects.create(agent=profile, skill=skills[skill], level=level)
+            for channel, capacity in CAPACITY.get(username, {}).items():
+                AgentCapacity.objects.create(agent=profile, channel=channel, capacity=capacity)
     for channel, key, queue_name in ENTRY_POINTS:
         EntryPoint.objects.get_or_create(
             channel=channel, channel_key=key, defaults={"queue": queues[queue_name]}

@@ -88,7 +88,10 @@ class Agent:
     available: bool = True
     idle_since: datetime = EPOCH
     last_offer_at: datetime | None = None
-    voice_blocks_other_work: bool = True
+    voice_blocks_other_work: bool = True  # the agent's setting: calls block other work
+    # Channels whose work blocks all other work while the agent has some (a call): the
+    # registry's exclusive channels, handed in so this module stays pure.
+    exclusive: frozenset[str] = frozenset()
     is_supervisor: bool = False
     version: int = 0  # bumped on every change, so pools can spot stale entries
 
@@ -97,8 +100,9 @@ class Agent:
             return False
         if self.load.get(channel, 0) >= self.capacity.get(channel, 0):
             return False
-        on_a_call = self.voice_blocks_other_work and self.load.get("voice", 0) > 0
-        return channel == "voice" or not on_a_call
+        if channel in self.exclusive or not self.voice_blocks_other_work:
+            return True
+        return not any(self.load.get(other, 0) for other in self.exclusive)
 
     def busy(self) -> bool:
         return any(self.load.values())

@@ -13,18 +13,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from channels_adapters import base as channel_registry
 from routing.calendars import calendar_open
 
-CHANNELS = ["webchat", "email", "sms", "voice", "slack"]
-CHANNEL_CHOICES = [
-    ("webchat", "Web chat"),
-    ("email", "Email"),
-    ("sms", "SMS"),
-    ("voice", "Voice"),
-    ("slack", "Slack"),
-]
 # TaskRouter's published ceiling is 50 per worker per channel; we accept the same.
 MAX_CAPACITY = 50
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    """The registered channels (channels_adapters.base): a callable, so a field's choices are
+    read after every adapter's AppConfig.ready() has registered its channel."""
+    return channel_registry.choices()
 
 
 class Skill(models.Model):
@@ -197,11 +196,12 @@ class Queue(models.Model):
         return self.name
 
     def clean(self) -> None:
-        unknown = [c for c in self.channels or [] if c not in CHANNELS]
+        known = channel_registry.names()
+        unknown = [c for c in self.channels or [] if c not in known]
         if not isinstance(self.channels, list) or not self.channels or unknown:
             raise ValidationError(
                 {
-                    "channels": f"Choose one or more of {', '.join(CHANNELS)}"
+                    "channels": f"Choose one or more of {', '.join(known)}"
                     + (f" (unknown: {', '.join(map(str, unknown))})" if unknown else "")
                 }
             )
@@ -282,15 +282,6 @@ class Team(models.Model):
         return self.name
 
 
-def capacity_field(default: int, channel: str) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(
-        f"{channel} capacity",
-        default=default,
-        validators=[MaxValueValidator(MAX_CAPACITY)],
-        help_text=f"{channel.capitalize()} interactions at once (0: none).",
-    )
-
-
 class AgentProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent"
@@ -299,18 +290,9 @@ class AgentProfile(models.Model):
     avatar_url = models.URLField(blank=True)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
     queues = models.ManyToManyField(Queue, blank=True, related_name="agents")
-    capacity_webchat = capacity_field(3, "web chat")
-    capacity_email = capacity_field(5, "email")
-    capacity_sms = capacity_field(3, "SMS")
-    capacity_voice = models.PositiveSmallIntegerField(
-        "voice capacity",
-        default=1,
-        validators=[MaxValueValidator(1)],
-        help_text="0 or 1: an agent takes one call at a time.",
-    )
-    capacity_slack = capacity_field(3, "Slack")
     voice_blocks_other_work = models.BooleanField(
-        default=True, help_text="While on a call, nothing else is offered."
+        default=True,
+        help_text="While on a call (any exclusive channel's work), nothing else is offered.",
     )
     voice_endpoint = models.CharField(
         max_length=200,
@@ -329,7 +311,41 @@ class AgentProfile(models.Model):
         return self.display_name or self.user.get_full_name() or self.user.username
 
     def capacity(self) -> dict[str, int]:
-        return {channel: getattr(self, f"capacity_{channel}") for channel in CHANNELS}
+        """Interactions at once per registered channel: the agent's AgentCapacity rows, else
+        each channel's default (so a new channel is routed without any row)."""
+        own = {row.channel: row.capacity for row in self.capacities.all()}
+        return {
+            name: own.get(name, default)
+            for name, default in channel_registry.default_capacities().items()
+        }
+
+
+class AgentCapacity(models.Model):
+    """How many interactions of one channel an agent takes at once (0: none). Without a row
+    the channel's default capacity applies."""
+
+    agent = models.ForeignKey(AgentProfile, on_delete=models.CASCADE, related_name="capacities")
+    channel = models.CharField(max_length=10, choices=channel_choices)
+    capacity = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(MAX_CAPACITY)], help_text="At once (0: none)."
+    )
+
+    class Meta:
+        ordering = ["channel"]
+        verbose_name_plural = "capacities"
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "channel"], name="agent_capacity_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.capacity}"
+
+    def clean(self) -> None:
+        channel = channel_registry.channel(self.channel)
+        if channel and self.capacity is not None and self.capacity > channel.max_capacity:
+            raise ValidationError(
+                {"capacity": f"{channel.label} takes at most {channel.max_capacity} at once."}
+            )
 
 
 class AgentSkill(models.Model):
@@ -363,7 +379,7 @@ class AwayReason(models.Model):
 class EntryPoint(models.Model):
     """Where interactions arriving on a channel go first: a queue (or, with flows, a flow)."""
 
-    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES)
+    channel = models.CharField(max_length=10, choices=channel_choices)
     channel_key = models.CharField(
         max_length=200,
         default="*",
@@ -433,7 +449,7 @@ class AgentState(models.Model):
         return f"agent {self.agent_id}: {self.presence}"
 
     def load(self) -> dict[str, int]:
-        counts = dict.fromkeys(CHANNELS, 0)
+        counts = dict.fromkeys(channel_registry.names(), 0)
         for item in self.work.values():
             counts[item["channel"]] = counts.get(item["channel"], 0) + 1
         return counts

@@ -150,6 +150,7 @@ def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list
                 idle_since=state.idle_since or state.presence_since or EPOCH,
                 last_offer_at=state.last_offer_at,
                 voice_blocks_other_work=profile.voice_blocks_other_work,
+                exclusive=snapshot.exclusive,
                 is_supervisor=profile.is_supervisor,
             )
         )

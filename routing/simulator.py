@@ -58,6 +58,9 @@ class Scenario:
     hours: float
     seed: int = 1
     wrap_up_seconds: float = 0.0
+    # Channels whose work blocks other work while an agent has some: what the platform's
+    # registry says of its channels (a call), given here so the simulator stays pure.
+    exclusive_channels: frozenset[str] = frozenset({"voice"})
 
     @classmethod
     def single_queue(
@@ -282,6 +285,7 @@ class Simulation:
             load={},
             queues=frozenset(self.queue_ids[q] for q in spec.queues),
             idle_since=self.clock(),
+            exclusive=self.scenario.exclusive_channels,
         )
         self.matcher.set_agent(agent)
         self._utilisation[agent_id] = (self.now, 0.0)

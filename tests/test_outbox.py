@@ -1,6 +1,7 @@
 """The outbox hands each committed MessageSent to its channel's adapter, retries temporary
 failures with backoff, and records every outcome as an event."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -36,11 +37,11 @@ class Provider:
 
 @pytest.fixture
 def provider(request):
-    previous = base.adapter_for("email")
-    adapter = base.register(Provider(**getattr(request, "param", {})))
+    previous = base.channel("email")
+    adapter = Provider(**getattr(request, "param", {}))
+    base.register(replace(previous, adapter=adapter))
     yield adapter
-    if previous:
-        base.register(previous)
+    base.register(previous)
 
 
 def a_reply(text="We are on it"):
@@ -128,13 +129,12 @@ def test_web_chat_is_delivered_by_push_not_the_outbox(provider):
         def send(self, message):
             raise AssertionError("web chat goes over the WebSocket")
 
-    previous = base.adapter_for("webchat")
-    register(Chat())
+    previous = base.channel("webchat")
+    register(replace(previous, adapter=Chat()))
     try:
         chat = new_chat()
         interactions.send_message(chat.interaction_id, author="system", text="Hi")
         outbox.run_once()
         assert not Delivery.objects.exists()
     finally:
-        if previous:
-            register(previous)
+        register(previous)

@@ -9,8 +9,22 @@ class EmailConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from channels_adapters.email import inboxes, listener, models, outbound  # noqa: F401
+        from channels_adapters import base
+        from channels_adapters.email import inboxes, listener, models, outbound
         from contactcenter.workers import registry
+
+        base.register(
+            base.Channel(
+                name="email",
+                label="Email",
+                identity_kind="email",
+                adapter=outbound.EmailAdapter(),
+                default_capacity=5,
+                self_service=False,
+                menus="none: a new mail gets the entry flow's acknowledgement",
+                urls="channels_adapters.email.urls",
+            )
+        )
 
         # make run: the SMTP listener beside the web server (production: `run_smtp`).
         registry.register(

@@ -138,6 +138,3 @@ def _refused(recipients: dict) -> base.DeliveryError:
     if all(500 <= code < 600 for code, _ in recipients.values()):
         return base.PermanentFailure(reason)
     return base.TemporaryFailure(reason)
-
-
-adapter = base.register(EmailAdapter())

@@ -3,7 +3,9 @@ from django.urls import path
 from channels_adapters.slack import views
 
 app_name = "slack"
-urlpatterns = [
-    path("events/", views.events, name="events"),
-    path("interactions/", views.interactions, name="interactions"),
+# under /hooks/
+hooks = [
+    path("slack/events/", views.events, name="events"),
+    path("slack/interactions/", views.interactions, name="interactions"),
 ]
+urlpatterns: list = []

@@ -8,6 +8,18 @@ class SmsConfig(AppConfig):
 
     def ready(self) -> None:
         from channels_adapters import base
+        from channels_adapters.sms import consent
         from channels_adapters.sms.outbound import SmsAdapter
 
-        base.register(SmsAdapter())
+        base.register(
+            base.Channel(
+                name="sms",
+                label="SMS",
+                identity_kind="phone",
+                adapter=SmsAdapter(),
+                default_capacity=3,
+                menus="numbered text: Reply 1 for Billing, 2 for Sales.",
+                urls="channels_adapters.sms.urls",
+                console=consent.console_extras,
+            )
+        )

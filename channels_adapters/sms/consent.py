@@ -72,3 +72,17 @@ class Consent(Aggregate):
         return [
             kind(number=self.key, channel_key=channel_key, keyword=word, message_sid=message_sid)
         ]
+
+
+def console_extras(row) -> dict | None:
+    """The console's banner on an SMS conversation whose customer opted out: no reply is sent
+    until they text START (a note still may be written)."""
+    from crm.models import Customer
+
+    customer = Customer.objects.filter(pk=row.customer_id).first()
+    if customer is None or not customer.phone:
+        return None
+    consent = status(customer.phone)
+    if not consent["opted_out"]:
+        return None
+    return {"banner": consent["reason"], "blocks_reply": True, "consent": consent}

@@ -12,6 +12,18 @@ class VoiceConfig(AppConfig):
         from channels_adapters.voice.bridge import on_offer_accepted
         from contactcenter.events import store
 
-        base.register(VoiceAdapter())
+        base.register(
+            base.Channel(
+                name="voice",
+                label="Voice",
+                identity_kind="phone",
+                adapter=VoiceAdapter(),
+                default_capacity=1,
+                max_capacity=1,  # an agent takes one call at a time
+                exclusive=True,
+                menus="spoken: For Billing, press 1 (keypad or speech)",
+                urls="channels_adapters.voice.urls",
+            )
+        )
         # An accepted call is bridged to the agent right after the commit.
         store.on_committed(on_offer_accepted)

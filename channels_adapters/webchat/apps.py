@@ -11,5 +11,15 @@ class WebchatConfig(AppConfig):
         from channels_adapters.webchat import audience
         from contactcenter import push
 
-        base.register(audience.WebChatAdapter())
+        base.register(
+            base.Channel(
+                name="webchat",
+                label="Web chat",
+                identity_kind="web",
+                adapter=audience.WebChatAdapter(),
+                default_capacity=3,
+                menus="buttons in the widget",
+                urls="channels_adapters.webchat.urls",
+            )
+        )
         push.add_audience(audience.visitor_frames)

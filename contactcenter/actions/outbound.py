@@ -1,12 +1,12 @@
 """Starting work: an agent starts a conversation with a customer on any channel (the REST
 API's `POST /api/v1/interactions/`)."""
 
+from channels_adapters import base as channel_registry
 from contactcenter import access
 from contactcenter.actions.actor import Actor, Forbidden
 from contactcenter.commands import command
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
-from contactcenter.outbox import IDENTITY_KIND
 from crm import customers
 from crm.identities import normalise
 from crm.models import ContactIdentity, Customer
@@ -36,7 +36,7 @@ def start_conversation(actor: Actor, data: dict) -> str:
         customer_id = _customer_at(actor, identity)
     else:
         customer_id = _live_customer(actor, data["customer_id"])
-    kind = IDENTITY_KIND.get(data["channel"], data["channel"])
+    kind = channel_registry.identity_kind(data["channel"])
     if not ContactIdentity.objects.filter(customer_id=customer_id, kind=kind).exists():
         raise DomainError(f"the customer has no {kind} identity to reach on {data['channel']}")
     interaction_id = interactions.start_outbound(

@@ -188,7 +188,7 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
         "messages": visible,
         "customer": customer_panel(row.customer_id, exclude=row.id),
         "self_service": self_service(row.id),
-        "sms": sms_consent(row) if row.channel == "sms" else None,
+        "extras": channel_extras(row),
     }
 
 
@@ -207,12 +207,16 @@ def self_service(interaction_id: str) -> dict[str, Any] | None:
     }
 
 
-def sms_consent(row: Interaction) -> dict[str, Any] | None:
-    """Whether the customer's number may be texted (STOP/START)."""
-    from channels_adapters.sms import consent
+def channel_extras(row: Interaction) -> dict[str, Any] | None:
+    """What the interaction's channel shows beside it (channels_adapters.base.Channel.console):
+    a banner, whether it blocks replies, templates the agent may send instead."""
+    from channels_adapters import base as channel_registry
 
-    customer = Customer.objects.filter(pk=row.customer_id).first()
-    return consent.status(customer.phone) if customer and customer.phone else None
+    channel = channel_registry.channel(row.channel)
+    if channel is None or channel.console is None:
+        return None
+    extras = channel.console(row)
+    return dict(extras) if extras else None
 
 
 def _latest(interaction_id: str, types: set[str]) -> dict[str, Any]:

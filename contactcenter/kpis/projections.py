@@ -108,7 +108,7 @@ class KpiProjector(Projector):
                 customer_id=e.customer_id,
                 inbound=inbound,
                 contact_opened_ms=at,
-                awaiting_first_response=inbound and e.channel in kpi.ASYNC_CHANNELS,
+                awaiting_first_response=inbound and kpi.is_async(e.channel),
             )
         )
         if inbound:
@@ -121,7 +121,7 @@ class KpiProjector(Projector):
         clock.contact_opened_ms = at
         clock.contact_queued_ms = None
         clock.contact_answered = False
-        clock.awaiting_first_response = clock.inbound and clock.channel in kpi.ASYNC_CHANNELS
+        clock.awaiting_first_response = clock.inbound and kpi.is_async(clock.channel)
         self._customer_came_back(clock.customer_id, at, rows)
 
     def on_InteractionQueued(self, e: ie.InteractionQueued, rows: Rows, at: int, now: int):
@@ -279,7 +279,7 @@ class KpiProjector(Projector):
             agent_id=clock.last_agent_id,
             channel=clock.channel,
         )
-        if clock.channel in kpi.ASYNC_CHANNELS:
+        if kpi.is_async(clock.channel):
             count(rows, keys, resolved=1, resolution_ms=max(0, at - clock.contact_opened_ms))
         if clock.inbound:
             count(rows, keys, fcr_candidates=1)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contactcenter.kpis import figures
 from contactcenter.kpis.figures import Figures
-from routing.models import CHANNEL_CHOICES, AgentProfile, Queue
+from routing.models import AgentProfile, Queue, channel_choices
 
 KINDS = ("interval", "queue", "agent", "channel")
 GRAINS = {"quarter": "15 minutes", "hour": "hour", "day": "day"}
@@ -154,7 +154,7 @@ def _intervals(report: Report, params, start: datetime, end: datetime) -> Report
             raise BadRequest("queue is a queue's id")
         report.queue_id, dimension, ids = int(params["queue"]), "queue", [params["queue"]]
     elif params.get("channel"):
-        if params["channel"] not in dict(CHANNEL_CHOICES):
+        if params["channel"] not in dict(channel_choices()):
             raise BadRequest(f"no channel {params['channel']!r}")
         report.channel, ids = params["channel"], [params["channel"]]
     contacts = figures.totals(dimension, start, end, by=grain, ids=ids)
@@ -212,7 +212,7 @@ def _names(kind: str, keys: list[str]) -> dict[str, str]:
         for profile in AgentProfile.objects.filter(user_id__in=ids, display_name__gt=""):
             names[str(profile.user_id)] = profile.display_name
         return names
-    return dict(CHANNEL_CHOICES)
+    return dict(channel_choices())
 
 
 def chart(report: Report) -> dict:

@@ -3,7 +3,15 @@ the projection counts from then on; `rebuild_projections kpis` applies it to all
 
 from django.conf import settings
 
-ASYNC_CHANNELS = frozenset({"email", "sms", "slack"})
+from channels_adapters import base as channel_registry
+
+
+def is_async(channel: str) -> bool:
+    """Answered later rather than now (mail, texts): the channel registry's non-realtime
+    channels, whose KPIs count time to first response."""
+    return not channel_registry.capabilities(channel).realtime
+
+
 # A queue's threshold for events written before InteractionQueued carried it: the Queue default.
 FALLBACK_SL_THRESHOLD_SECONDS = 20
 

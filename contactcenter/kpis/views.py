@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from contactcenter.kpis import reports
 from contactcenter.roles import supervisor_required
-from routing.models import CHANNEL_CHOICES, Queue
+from routing.models import Queue, channel_choices
 
 
 @supervisor_required
@@ -32,7 +32,7 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
             "kinds": reports.KINDS,
             "grains": reports.GRAINS,
             "queues": Queue.objects.order_by("name").values_list("pk", "name"),
-            "channels": CHANNEL_CHOICES,
+            "channels": channel_choices(),
             "chart": reports.chart(built),
             "query": request.GET.urlencode(),
         },

@@ -40,7 +40,7 @@ def check(now=None) -> int:
         ):
             changed += 1
             if kind == "queue_below_sl":
-                _to_slack(message)
+                _to_sinks(message)
     for key in sorted(standing - set(conditions)):
         changed += _change(key, ev.AlertCleared(alert=key))
     return changed
@@ -73,15 +73,17 @@ def _change(key: str, event: ev.AlertRaised | ev.AlertCleared) -> bool:
         return bool(aggregates.decide_and_append(Alert, key, lambda alert: alert.change(event)))
 
 
-def _to_slack(message: str) -> None:
-    try:
-        from channels_adapters.slack.alerts import post_alert
-    except ImportError:
-        return
-    try:
-        post_alert(message)
-    except Exception:
-        log.exception("posting an alert to Slack failed")
+def _to_sinks(message: str) -> None:
+    """Every channel that takes alerts (Slack posts them to its alerts channel)."""
+    from channels_adapters import base as channel_registry
+
+    for channel in channel_registry.channels():
+        if channel.alerts is None:
+            continue
+        try:
+            channel.alerts(message)
+        except Exception:
+            log.exception("posting an alert to %s failed", channel.label)
 
 
 def alert_loop():

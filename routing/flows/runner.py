@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 
+from channels_adapters import base as channel_registry
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import store
@@ -23,7 +24,11 @@ from routing.models import EntryPoint
 from routing.offers import enqueue_events, then
 
 log = logging.getLogger(__name__)
-PHONE_CHANNELS = {"sms", "voice"}
+
+
+def _runs_flows(channel: str) -> bool:
+    known = channel_registry.channel(channel)
+    return known is None or known.self_service
 
 
 def entry_point(channel: str, channel_key: str) -> EntryPoint | None:
@@ -39,8 +44,8 @@ def entry_point(channel: str, channel_key: str) -> EntryPoint | None:
 
 def admit(interaction: Interaction, message: InboundMessage, now) -> list[DomainEvent] | None:
     """A new interaction at an entry point with a flow starts it; None when there is none
-    (or the channel skips flows: e-mail, see `acknowledge`)."""
-    if interaction.channel == "email":
+    (or the channel skips flows, as e-mail does: see `acknowledge`)."""
+    if not _runs_flows(interaction.channel):
         return None
     entry = entry_point(interaction.channel, interaction.channel_key)
     if entry is None or entry.flow is None:
@@ -81,18 +86,18 @@ def answer(interaction: Interaction, message: InboundMessage) -> list[DomainEven
 
 
 def acknowledge(interaction: Interaction, message: InboundMessage) -> list[DomainEvent]:
-    """E-mail skips flows; a new one gets the entry flow's acknowledgement, if it has one.
-    (An admitter after routing's: it sees the mail already queued.)"""
-    if interaction.channel != "email" or interaction.version != 0 or message.automated:
+    """A channel that skips flows (e-mail): a new interaction gets the entry flow's
+    acknowledgement, if it has one. (An admitter after routing's: it sees it already queued.)"""
+    if _runs_flows(interaction.channel) or interaction.version != 0 or message.automated:
         return []
-    entry = entry_point("email", interaction.channel_key)
+    entry = entry_point(interaction.channel, interaction.channel_key)
     if entry is None or entry.flow is None or not entry.flow.email_acknowledgement.strip():
         return []
     return [
         ie.MessageSent(
             interaction_id=interaction.id,
             message_id=str(uuid.uuid4()),
-            channel="email",
+            channel=interaction.channel,
             author="system",
             author_name=entry.flow.name,
             text=entry.flow.email_acknowledgement,
@@ -141,7 +146,8 @@ def _next_step(
 
 def _context(interaction: Interaction, message: InboundMessage, now) -> engine.Context:
     number = ""
-    if interaction.channel in PHONE_CHANNELS and message.sender_kind == "phone":
+    on_a_phone = channel_registry.identity_kind(interaction.channel) == "phone"
+    if on_a_phone and message.sender_kind == "phone":
         try:
             number = e164(message.sender_address, settings.DEFAULT_PHONE_REGION)
         except InvalidIdentity:

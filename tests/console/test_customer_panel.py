@@ -44,4 +44,4 @@ def test_an_opted_out_number_is_flagged_to_the_agent():
     consent.record("+15005550123", "+15005550006", "STOP")
 
     view = interaction_view(texted.interaction_id, boss)
-    assert view["sms"]["opted_out"] and "replied STOP" in view["sms"]["reason"]
+    assert view["extras"]["blocks_reply"] and "replied STOP" in view["extras"]["banner"]

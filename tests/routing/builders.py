@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from contactcenter.roles import AGENTS, SUPERVISORS
 from routing import config
 from routing.models import (
+    AgentCapacity,
     AgentProfile,
     AgentSkill,
     AwayReason,
@@ -77,7 +78,11 @@ def an_agent(
     user.groups.add(Group.objects.get_or_create(name=AGENTS)[0])
     if supervisor:
         user.groups.add(Group.objects.get_or_create(name=SUPERVISORS)[0])
-    profile = AgentProfile.objects.create(user=user, **capacity)
+    profile = AgentProfile.objects.create(user=user)
+    for field, n in capacity.items():  # capacity_webchat=2: that channel's AgentCapacity row
+        AgentCapacity.objects.create(
+            agent=profile, channel=field.removeprefix("capacity_"), capacity=n
+        )
     profile.queues.set(queues)
     for skill_name, level in (skills or {}).items():
         AgentSkill.objects.create(agent=profile, skill=skill(skill_name), level=level)

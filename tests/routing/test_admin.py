@@ -78,35 +78,49 @@ def test_an_overflow_step_cannot_point_at_its_own_queue(admin_client):
     assert not OverflowStep.objects.exists()
 
 
-def test_a_negative_capacity_is_refused(admin_client):
+def capacity_rows(*rows):
+    """The AgentCapacity inline's form fields for (channel, capacity) rows."""
+    form = {"capacities-TOTAL_FORMS": len(rows), "capacities-INITIAL_FORMS": 0}
+    for n, (channel, capacity) in enumerate(rows):
+        form[f"capacities-{n}-channel"] = channel
+        form[f"capacities-{n}-capacity"] = capacity
+    return form
+
+
+def test_a_capacity_out_of_range_is_refused_and_rows_override_the_defaults(admin_client):
     user = User.objects.create_user("newbie")
     form = {
         "user": user.pk,
         "display_name": "",
         "avatar_url": "",
         "voice_endpoint": "",
-        "capacity_webchat": -1,
-        "capacity_email": 5,
-        "capacity_sms": 3,
-        "capacity_voice": 1,
-        "capacity_slack": 3,
         "voice_blocks_other_work": "on",
         "skills-TOTAL_FORMS": 0,
         "skills-INITIAL_FORMS": 0,
     }
-    response = admin_client.post("/admin/routing/agentprofile/add/", form)
+    response = admin_client.post(
+        "/admin/routing/agentprofile/add/", {**form, **capacity_rows(("webchat", -1))}
+    )
     assert response.status_code == 200
     assert "greater than or equal to 0" in response.text
     response = admin_client.post(
-        "/admin/routing/agentprofile/add/", {**form, "capacity_webchat": 51}
+        "/admin/routing/agentprofile/add/", {**form, **capacity_rows(("webchat", 51))}
     )
     assert "less than or equal to 50" in response.text
+    response = admin_client.post(
+        "/admin/routing/agentprofile/add/", {**form, **capacity_rows(("voice", 2))}
+    )
+    assert "Voice takes at most 1 at once" in response.text
     assert not AgentProfile.objects.exists()
 
     response = admin_client.post(
-        "/admin/routing/agentprofile/add/", {**form, "capacity_webchat": 2}
+        "/admin/routing/agentprofile/add/",
+        {**form, **capacity_rows(("webchat", 2), ("email", 0))},
     )
     assert response.status_code == 302
+    capacity = AgentProfile.objects.get().capacity()
+    assert capacity["webchat"] == 2 and capacity["email"] == 0
+    assert capacity["sms"] == 3 and capacity["voice"] == 1  # no row: the channel's default
 
 
 def test_an_agent_skill_level_must_be_1_to_10(admin_client):
@@ -118,11 +132,8 @@ def test_an_agent_skill_level_must_be_1_to_10(admin_client):
         "display_name": "",
         "avatar_url": "",
         "voice_endpoint": "",
-        "capacity_webchat": 3,
-        "capacity_email": 5,
-        "capacity_sms": 3,
-        "capacity_voice": 1,
-        "capacity_slack": 3,
+        "capacities-TOTAL_FORMS": 0,
+        "capacities-INITIAL_FORMS": 0,
         "skills-TOTAL_FORMS": 1,
         "skills-INITIAL_FORMS": 0,
         "skills-0-skill": skill("billing").pk,

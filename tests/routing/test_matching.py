@@ -27,6 +27,7 @@ def agent(
         capacity={"webchat": chat, "voice": voice, "email": 5},
         load=dict(load or {}),
         queues=frozenset(queues),
+        exclusive=frozenset({"voice"}),  # as the voice adapter registers it
         idle_since=NOW - timedelta(minutes=idle_minutes),
         last_offer_at=None
         if last_offer_minutes is None

@@ -83,6 +83,7 @@ def fill(route: str, column: str, world: World, kind: str) -> str:
         "uidb64": "MQ",
         "esp": "postmark",
         "action": "hold",
+        "media_id": "1003383421387256",  # a WhatsApp photo no conversation here holds
         "rest": "v0/nothing/",
         "storage_key": AttachmentRef.objects.filter(interaction_id=subject)
         .values_list("storage_key", flat=True)

@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
+from channels_adapters import base as channel_registry
 from contactcenter.api.serializers.common import IdField
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from crm.identities import IdentityKind
-from routing.models import CHANNEL_CHOICES
 
 
 class InteractionSerializer(serializers.ModelSerializer):
@@ -72,10 +72,22 @@ class TranscriptEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class ChannelField(serializers.ChoiceField):
+    """One of the registered channels (read when the serializer is made, after every
+    adapter has registered its channel)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[], **kwargs)
+
+    def bind(self, field_name: str, parent) -> None:
+        super().bind(field_name, parent)
+        self.choices = channel_registry.choices()
+
+
 class InteractionQuerySerializer(serializers.Serializer):
     state = serializers.CharField(required=False, help_text="new, queued, active, closed, …")
     queue = IdField(required=False)
-    channel = serializers.ChoiceField(choices=CHANNEL_CHOICES, required=False)
+    channel = ChannelField(required=False)
     customer = serializers.CharField(required=False)
     agent = IdField(required=False)
     direction = serializers.ChoiceField(choices=["inbound", "outbound"], required=False)
@@ -128,7 +140,7 @@ class IdentityInSerializer(serializers.Serializer):
 
 
 class StartOutboundSerializer(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=CHANNEL_CHOICES)
+    channel = ChannelField()
     channel_key = serializers.CharField(
         max_length=200, help_text="Which configured channel: an inbox, a number, a Slack team."
     )

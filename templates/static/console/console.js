@@ -370,12 +370,47 @@
     renderCustomer(view.customer);
     renderMatches(view);
     renderSelfService(view.self_service);
-    var sms = view.sms;
-    $("sms-banner").hidden = !(sms && sms.opted_out);
-    $("sms-banner").textContent = sms && sms.opted_out ? sms.reason : "";
-    $("send-button").disabled = !!(sms && sms.opted_out) && !$("note-mode").checked;
+    renderChannelExtras(view.extras || {});
     $("call-controls").hidden = view.channel !== "voice" || view.state !== "active";
     updateComposerInfo();
+  }
+
+  // What the interaction's channel shows beside it (its adapter's `console` extras): a
+  // banner (an SMS opt-out, a closed reply window), whether replies are blocked, and the
+  // templates the agent may send instead (a click puts one in the composer).
+  function renderChannelExtras(extras) {
+    $("channel-banner").hidden = !extras.banner;
+    $("channel-banner").textContent = extras.banner || "";
+    updateSendAllowed();
+    var box = $("channel-templates");
+    var templates = extras.templates || [];
+    var key = JSON.stringify(templates);
+    box.hidden = !templates.length;
+    if (box.dataset.key === key) { return; }
+    box.dataset.key = key;
+    box.textContent = "";
+    templates.forEach(function (t) {
+      var button = el("button", "template", t.label || t.name);
+      button.type = "button";
+      button.title = t.text;
+      button.dataset.template = t.name;
+      button.addEventListener("click", function () {
+        $("reply").value = t.text;
+        updateSendAllowed();
+        $("reply").focus();
+      });
+      box.appendChild(button);
+    });
+  }
+
+  // Where the channel blocks replies, only a note or one of its templates, word for word, goes.
+  function updateSendAllowed() {
+    var view = state.interactions[state.active];
+    var extras = (view && view.extras) || {};
+    var text = $("reply").value.trim();
+    var allowed = !extras.blocks_reply || $("note-mode").checked ||
+      (extras.templates || []).some(function (t) { return t.text.trim() === text; });
+    $("send-button").disabled = !allowed;
   }
 
   function renderSelfService(session) {
@@ -677,13 +712,14 @@
     }
     $("send-button").disabled = true;
     request(note ? "note" : "send", fields, function (error) {
-      $("send-button").disabled = false;
       if (!error) { $("reply").value = ""; }
+      updateSendAllowed();
     });
   });
 
   $("reply").addEventListener("input", function () {
     updateComposerInfo();
+    updateSendAllowed();
     var view = state.interactions[state.active];
     if (view && view.agent_id === me.id && Date.now() - lastTyping > 2000 && !$("note-mode").checked) {
       lastTyping = Date.now();
@@ -700,7 +736,7 @@
     var view = state.interactions[state.active];
     if (!view) { return; }
     request("canned", { interaction_id: view.id, canned_id: Number(id) }, function (error, frame) {
-      if (!error) { $("reply").value = frame.text; $("reply").focus(); }
+      if (!error) { $("reply").value = frame.text; updateSendAllowed(); $("reply").focus(); }
     });
   }
   $("canned").addEventListener("change", function (event) {
@@ -711,6 +747,7 @@
   $("note-mode").addEventListener("change", function (event) {
     $("composer").classList.toggle("noting", event.target.checked);
     $("reply").placeholder = event.target.checked ? "Internal note — the customer never sees it" : "Reply to the customer… (Ctrl+Enter to send)";
+    updateSendAllowed();
   });
 
   $("end-button").addEventListener("click", function () {

@@ -1,0 +1,44 @@
+"""The rest of a customer's journey after a Meta channel's webhook let them in, the same for
+WhatsApp and Messenger: an agent answers from the console, wraps up, and the contact shows in
+the KPIs and the REST API under its channel."""
+
+from contactcenter import clock, outbox
+from contactcenter.console import actions
+from contactcenter.events import projections
+from contactcenter.interactions.models import Interaction
+from contactcenter.kpis import figures
+from routing import offers, router
+from tests.api.conftest import client_for
+from tests.kpis.follow import catch_up_fully
+from tests.settle import settle
+
+
+def deliver() -> None:
+    settle()
+    outbox.run_once()
+
+
+def answered_from_the_console(interaction: Interaction, agent, text: str) -> None:
+    assert router.route_once() >= 1
+    interaction.refresh_from_db()
+    assert interaction.offer_id, "routing offered it to nobody"
+    actions.accept(agent, interaction.id, interaction.offer_id)
+    actions.send(agent, interaction.id, text, "console-1")
+    deliver()
+    offers.end_conversation(interaction.id, agent.pk)
+    offers.wrap_up(interaction.id, agent.pk, disposition="resolved")
+
+
+def counted_in_kpis_and_the_api(channel: str, interaction: Interaction, agent) -> None:
+    catch_up_fully(projections.get("kpis"))
+    today = clock.now().date()
+    start, end = figures.day_range(today, today)
+    figures_ = figures.totals("channel", start, end, now=clock.now())[channel]
+    assert (figures_.offered, figures_.answered, figures_.handled) == (1, 1, 1)
+    assert figures_.first_response_seconds is not None  # an asynchronous channel
+
+    listed = client_for(agent).get("/api/v1/interactions/", {"channel": channel})
+    assert listed.status_code == 200, listed.content
+    rows = listed.json()["results"] if isinstance(listed.json(), dict) else listed.json()
+    assert [row["id"] for row in rows] == [interaction.id]
+    assert rows[0]["channel"] == channel
