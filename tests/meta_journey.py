@@ -3,7 +3,8 @@ WhatsApp and Messenger: an agent answers from the console, wraps up, and the con
 the KPIs and the REST API under its channel."""
 
 from contactcenter import clock, outbox
-from contactcenter.console import actions
+from contactcenter.actions import Actor
+from contactcenter.actions import interactions as actions
 from contactcenter.events import projections
 from contactcenter.interactions.models import Interaction
 from contactcenter.kpis import figures
@@ -22,8 +23,9 @@ def answered_from_the_console(interaction: Interaction, agent, text: str) -> Non
     assert router.route_once() >= 1
     interaction.refresh_from_db()
     assert interaction.offer_id, "routing offered it to nobody"
-    actions.accept(agent, interaction.id, interaction.offer_id)
-    actions.send(agent, interaction.id, text, "console-1")
+    actor = Actor.of(agent, "console")
+    actions.accept(actor, interaction.id, interaction.offer_id)
+    actions.send(actor, interaction.id, text, client_message_id="console-1")
     deliver()
     offers.end_conversation(interaction.id, agent.pk)
     offers.wrap_up(interaction.id, agent.pk, disposition="resolved")
