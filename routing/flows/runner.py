@@ -17,7 +17,7 @@ from contactcenter.interactions.domain import Interaction, State, stream_id
 from contactcenter.interactions.ingest import InboundMessage
 from crm.identities import InvalidIdentity, e164
 from routing import config, offers
-from routing.flows import engine
+from routing.flows import engine, virtual_agent_shell
 from routing.flows.models import Flow
 from routing.models import EntryPoint
 from routing.offers import enqueue_events, then
@@ -75,7 +75,9 @@ def answer(interaction: Interaction, message: InboundMessage) -> list[DomainEven
         log.error("flow %s was deleted mid-conversation: queueing", session.flow)
         result = engine.Result(route=engine.Route(None, "queued"))
     else:
-        result = engine.answer(flow_row.definition(), session, reply, ctx)
+        flow = flow_row.definition()
+        reply = virtual_agent_shell.reply_for(flow, session, reply)
+        result = engine.answer(flow, session, reply, ctx)
     entry = entry_point(interaction.channel, interaction.channel_key)
     return result.events + _next_step(interaction, result.events, result, entry)
 

@@ -1,0 +1,71 @@
+"""Writes of the knowledge base, each through the article aggregate (`domain.Article`) or a
+help visit's stream: load the stream, let the domain decide, append."""
+
+import uuid
+
+from contactcenter.commands import command
+from contactcenter.events import store
+from contactcenter.interactions.domain import DomainError
+from contactcenter.knowledge import events as ev
+from contactcenter.knowledge.domain import Article, Draft
+from contactcenter.knowledge.models import Article as ArticleRow
+
+HELP_SOURCES = ("help_page", "widget")
+
+
+def stream_id(article_id: str) -> str:
+    return f"article-{article_id}"
+
+
+def load(article_id: str) -> Article:
+    events = [e.payload for e in store.read_stream(stream_id(article_id))]
+    return Article.from_events(article_id, events)
+
+
+def decide_publish(article_id: str | None, draft: Draft, editor: str = "") -> tuple[Article, list]:
+    """The aggregate's answer to a draft, without appending (forms ask it to show errors)."""
+    article = load(article_id) if article_id else Article(str(uuid.uuid4()))
+    owner = (
+        ArticleRow.objects.filter(slug=draft.slug.strip(), archived=False)
+        .exclude(pk=article.id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return article, article.publish(draft, editor=editor, slug_owner=owner)
+
+
+@command
+def publish_article(article_id: str | None, draft: Draft, *, editor: str) -> str:
+    """A new article (article_id None) or a new version of one; returns its id."""
+    article, events = decide_publish(article_id, draft, editor)
+    store.append(stream_id(article.id), events, article.version)
+    return article.id
+
+
+@command
+def archive_article(article_id: str, *, editor: str) -> None:
+    article = load(article_id)
+    store.append(stream_id(article_id), article.archive(editor=editor), article.version)
+
+
+def visit_stream(visit_id: str) -> str:
+    return f"help-{visit_id}"
+
+
+def valid_visit(visit_id: str) -> str:
+    try:
+        return str(uuid.UUID(str(visit_id)))
+    except ValueError:
+        raise DomainError("visit should be a UUID") from None
+
+
+@command
+def record_help(event: ev.HelpSearched | ev.HelpArticleViewed | ev.HelpAnswerRated | ev.HelpEscalated) -> None:
+    """One step of a help visit: a search, an article read, a rating, a chat after all."""
+    if event.source not in HELP_SOURCES:
+        raise DomainError(f"source should be one of {', '.join(HELP_SOURCES)}")
+    stream = visit_stream(valid_visit(event.visit_id))
+    history = store.read_stream(stream)
+    if isinstance(event, ev.HelpEscalated) and any(e.type == "HelpEscalated" for e in history):
+        return  # counted once a visit
+    store.append(stream, [event], len(history) and history[-1].version)
