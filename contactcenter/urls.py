@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("channels_adapters.email.urls")),
     path("hooks/slack/", include("channels_adapters.slack.urls")),
     path("api/", include("contactcenter.api.urls")),
+    path("", include("contactcenter.knowledge.urls")),
 ]
