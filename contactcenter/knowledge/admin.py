@@ -34,8 +34,7 @@ class ArticleForm(forms.ModelForm):
     skills_text = forms.CharField(
         label="Skills",
         required=False,
-        help_text="Comma-separated skill names: only for work that needs one of them "
-        "(empty: any).",
+        help_text="Comma-separated skill names: only for work that needs one of them (empty: any).",
     )
 
     class Meta:
@@ -53,7 +52,9 @@ class ArticleForm(forms.ModelForm):
 
     def clean_skills_text(self) -> list[str]:
         names = [s.strip() for s in self.cleaned_data["skills_text"].split(",") if s.strip()]
-        unknown = set(names) - set(Skill.objects.filter(name__in=names).values_list("name", flat=True))
+        unknown = set(names) - set(
+            Skill.objects.filter(name__in=names).values_list("name", flat=True)
+        )
         if unknown:
             raise ValidationError(f"no such skill: {', '.join(sorted(unknown))}")
         return names
@@ -119,7 +120,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html_join(
             "\n",
             "<p>v{} · {} · {} · {}</p>",
-            ((v.number, v.published_at.strftime("%Y-%m-%d %H:%M"), v.editor or "—", v.title) for v in rows),
+            (
+                (v.number, v.published_at.strftime("%Y-%m-%d %H:%M"), v.editor or "—", v.title)
+                for v in rows
+            ),
         )
 
     @admin.action(description="Archive the selected articles")

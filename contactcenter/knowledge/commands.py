@@ -60,7 +60,9 @@ def valid_visit(visit_id: str) -> str:
 
 
 @command
-def record_help(event: ev.HelpSearched | ev.HelpArticleViewed | ev.HelpAnswerRated | ev.HelpEscalated) -> None:
+def record_help(
+    event: ev.HelpSearched | ev.HelpArticleViewed | ev.HelpAnswerRated | ev.HelpEscalated,
+) -> None:
     """One step of a help visit: a search, an article read, a rating, a chat after all."""
     if event.source not in HELP_SOURCES:
         raise DomainError(f"source should be one of {', '.join(HELP_SOURCES)}")

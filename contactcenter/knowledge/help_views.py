@@ -59,9 +59,7 @@ def index(request):
             )
         )
     public = Article.objects.filter(public=True, archived=False)
-    categories = [
-        (c, [a for a in public if a.category == c.slug]) for c in Category.objects.all()
-    ]
+    categories = [(c, [a for a in public if a.category == c.slug]) for c in Category.objects.all()]
     context = {"query": query, "results": results, "categories": [c for c in categories if c[1]]}
     return _remember(render(request, "knowledge/help.html", context), visit)
 

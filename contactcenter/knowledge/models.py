@@ -64,6 +64,9 @@ class ArticleVersion(models.Model):
     class Meta:
         ordering = ["article_id", "-number"]
 
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
 
 class HelpVisit(models.Model):
     """One visit to the help page or the widget's search: deflection is counted from these."""
@@ -76,6 +79,9 @@ class HelpVisit(models.Model):
     viewed = models.JSONField(default=list)  # article ids, in order
     helpful = models.BooleanField(null=True)  # the visitor's word, if given
     escalated = models.BooleanField(default=False)  # started a chat after all
+
+    def __str__(self) -> str:
+        return f"{self.source} visit {self.visit_id[:8]}"
 
     @property
     def deflected(self) -> bool:
@@ -91,6 +97,9 @@ class MessageSentiment(models.Model):
     label = models.CharField(max_length=10)  # negative, neutral, positive
     at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"{self.label} {self.compound:+.2f}"
+
 
 class ConversationSentiment(models.Model):
     """Where a conversation's mood stands: what the wallboard shows and the alert watches."""
@@ -104,6 +113,9 @@ class ConversationSentiment(models.Model):
     negative = models.BooleanField(default=False, db_index=True)
     turned_negative_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.interaction_id[:8]}: {self.last:+.2f}"
 
 
 class VirtualAgentSession(models.Model):
@@ -121,3 +133,6 @@ class VirtualAgentSession(models.Model):
     outcome = models.CharField(max_length=20, blank=True)  # contained, handed_off, abandoned
     reason = models.CharField(max_length=30, blank=True)  # why it handed off
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.flow} {self.interaction_id[:8]}: {self.outcome or 'open'}"

@@ -165,10 +165,17 @@ class VirtualAgentProjector(Projector):
             session.questions += 1
         session.answers += e.decision == "answered"
         session.clarified = session.clarified or e.decision == "clarified"
-        session.articles = [*session.articles, *[a for a in e.article_ids if a not in session.articles]]
+        session.articles = [
+            *session.articles,
+            *[a for a in e.article_ids if a not in session.articles],
+        ]
         session.intent = e.intent or session.intent
         if e.decision == "handed_off":
-            session.outcome, session.reason, session.finished_at = "handed_off", e.reason, r.occurred_at
+            session.outcome, session.reason, session.finished_at = (
+                "handed_off",
+                e.reason,
+                r.occurred_at,
+            )
         elif e.decision == "resolved":
             session.outcome, session.finished_at = "contained", r.occurred_at
 

@@ -23,13 +23,12 @@ SEMANTIC_WEIGHT = 0.45
 K1, B = 1.2, 0.75
 TITLE_REPEAT = 2  # a title's words count as if written this many times
 
-STOPWORDS = frozenset(
-    """a an and are as at be been but by can could did do does doing for from had has have
-    how i if in into is it its me my of on or our please so than that the their them then
-    there these they this to too us was we were what when where which who why will with would
-    you your yours i'm im i've ive can't cant don't dont hi hello hey thanks thank there's
-    get got want need know tell also just any some""".split()
-)
+_STOPWORDS = """a an and are as at be been but by can could did do does doing for from had has
+have how i if in into is it its me my of on or our please so than that the their them then
+there these they this to too us was we were what when where which who why will with would you
+your yours i'm im i've ive can't cant don't dont hi hello hey thanks thank there's get got want
+need know tell also just any some"""
+STOPWORDS = frozenset(_STOPWORDS.split())
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -102,9 +101,7 @@ class Index:
     _matrix: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        self._tf = [
-            Counter(words(d.title) * TITLE_REPEAT + words(d.text)) for d in self.docs
-        ]
+        self._tf = [Counter(words(d.title) * TITLE_REPEAT + words(d.text)) for d in self.docs]
         self._lengths = np.array([sum(tf.values()) for tf in self._tf], dtype=np.float32)
         n = len(self.docs)
         df: Counter = Counter()
@@ -152,7 +149,9 @@ class Index:
         np.maximum.at(best, self._owner, self._matrix @ vector.astype(np.float32))
         return np.clip(best, 0.0, 1.0)
 
-    def search(self, query: str, vector: np.ndarray, scope: Scope | None = None, k: int = 5) -> list[Hit]:
+    def search(
+        self, query: str, vector: np.ndarray, scope: Scope | None = None, k: int = 5
+    ) -> list[Hit]:
         if not self.docs:
             return []
         semantic = self.semantic(vector)
@@ -165,7 +164,12 @@ class Index:
             if scope is not None and not scope.admits(doc):
                 continue
             hits.append(
-                Hit(doc.id, float(fused[position]), float(semantic[position]), float(lexical[position]))
+                Hit(
+                    doc.id,
+                    float(fused[position]),
+                    float(semantic[position]),
+                    float(lexical[position]),
+                )
             )
             if len(hits) == k:
                 break

@@ -13,7 +13,9 @@ urlpatterns = [
     path("help/<slug:slug>/rate/", help_views.rate, name="rate"),
     path("knowledge/search/", views.console_search, name="search"),
     path("knowledge/assist/<str:interaction_id>/", views.suggestions, name="assist"),
-    path("knowledge/sentiment/<str:interaction_id>/", views.conversation_sentiment, name="sentiment"),
+    path(
+        "knowledge/sentiment/<str:interaction_id>/", views.conversation_sentiment, name="sentiment"
+    ),
     path("knowledge/draft/<str:interaction_id>/", views.draft, name="draft"),
     path("knowledge/moods/", views.mood_board, name="moods"),
     path("supervisor/knowledge/", views.report, name="report"),

@@ -76,5 +76,7 @@ class VirtualAgentReplied(DomainEvent):
     decision: str  # answered, clarified, handed_off, resolved
     article_ids: list[str] = field(default_factory=list)  # answered with, or offered
     confidence: float = 0.0  # the best article's score, 0..1
-    reason: str = ""  # handed_off: asked_for_person, negative_sentiment, low_confidence, not_helpful
+    reason: str = (
+        ""  # handed_off: asked_for_person, negative_sentiment, low_confidence, not_helpful
+    )
     intent: str = ""  # what the customer wants, in words (the best article's title or theirs)

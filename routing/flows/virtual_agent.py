@@ -112,9 +112,8 @@ def decide(text: str, choice: str, conversation: Conversation, evidence: Evidenc
         )
     if not conversation.clarified and evidence.candidates:
         offered = evidence.candidates[:3]
-        options = tuple(
-            {"value": str(n), "label": c.title} for n, c in enumerate(offered, start=1)
-        ) + ({"value": PERSON_OPTION, "label": "None of these: a person, please"},)
+        numbered = [{"value": str(n), "label": c.title} for n, c in enumerate(offered, 1)]
+        options = (*numbered, {"value": PERSON_OPTION, "label": "None of these: a person, please"})
         return Decision(
             "clarified", SAY_CLARIFY, tuple(c.article_id for c in offered), options, intent=intent
         )
