@@ -20,6 +20,10 @@ PURE = (
     "routing.erlang",
     "routing.simulator",
     "routing.flows.engine",
+    "routing.flows.virtual_agent",
+    "contactcenter.knowledge.domain",
+    "contactcenter.knowledge.ranking",
+    "contactcenter.knowledge.sentiment",
     "contactcenter.quality.scoring",
 )
 

@@ -351,6 +351,7 @@ def _remember(memory: va.Conversation, event: fe.VirtualAgentReplied) -> va.Conv
     tried = memory.tried + tuple(a for a in event.article_ids if a not in memory.tried)
     return va.Conversation(
         last=event.decision,
+        intent=event.intent or memory.intent,
         clarified=memory.clarified or event.decision == "clarified",
         tried=tried,
         offered=tuple(event.article_ids) if event.decision == "clarified" else memory.offered,

@@ -61,6 +61,7 @@ class Conversation:
     """The virtual agent's memory of this interaction, folded from its events."""
 
     last: str = ""  # the last decision
+    intent: str = ""  # what the customer wanted, as last understood
     clarified: bool = False
     tried: tuple[str, ...] = ()  # article ids answered with or offered, in order
     offered: tuple[str, ...] = ()  # the clarifying question's articles, by option number
@@ -91,16 +92,19 @@ def picked(conversation: Conversation, text: str, choice: str) -> str:
 
 def decide(text: str, choice: str, conversation: Conversation, evidence: Evidence) -> Decision:
     best = evidence.candidates[0] if evidence.candidates else None
-    intent = best.title if best and evidence.confidence >= evidence.threshold / 2 else text[:200]
+    # This message's topic if it has a clear one, else what was understood before, else
+    # the customer's own words.
+    fresh = best.title if best and evidence.confidence >= evidence.threshold / 2 else ""
+    intent = fresh or conversation.intent or text[:200]
     if choice == PERSON_OPTION or PERSON.search(text):
         return _handoff("asked_for_person", intent)
     if evidence.sentiment <= evidence.negative_below:
         return _handoff("negative_sentiment", intent)
     if conversation.last == "answered":
         if choice == "yes" or (not choice and YES.search(text) and not NO.search(text)):
-            return Decision("resolved", SAY_RESOLVED, intent=intent)
+            return Decision("resolved", SAY_RESOLVED, intent=conversation.intent or intent)
         if choice == "no" or NO.search(text):
-            return _handoff("not_helpful", intent)
+            return _handoff("not_helpful", conversation.intent or intent)
     if best is not None and evidence.confidence >= evidence.threshold:
         body = best.answer + (f"\n\nMore: {best.url}" if best.url else "")
         return Decision(
