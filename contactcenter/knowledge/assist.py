@@ -45,7 +45,7 @@ def canned_for(text: str, queue_id: int | None) -> list[dict[str, Any]]:
         return []
     model = embedding.embedder()
     vectors = model.embed([f"{c.title}. {c.text}" for c in replies])
-    scores = vectors @ model.embed_one(text)
+    scores = np.einsum("ij,j->i", vectors, model.embed_one(text))  # see ranking.semantic
     best = np.argsort(-scores)[:CANNED_SHOWN]
     return [
         {"id": replies[i].pk, "title": replies[i].title, "score": round(float(scores[i]), 3)}

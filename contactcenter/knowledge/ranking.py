@@ -98,8 +98,9 @@ class Index:
     _tf: list[Counter] = field(init=False)
     _lengths: np.ndarray = field(init=False)
     _idf: dict[str, float] = field(init=False)
+    _postings: dict[str, list[tuple[int, int]]] = field(init=False)
     _missing_idf: float = field(init=False)
-    _owner: np.ndarray = field(init=False)
+    _starts: np.ndarray = field(init=False)  # each document's first row in the matrix
     _matrix: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -110,12 +111,17 @@ class Index:
         for tf in self._tf:
             df.update(tf.keys())
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self._postings = {}
+        for position, tf in enumerate(self._tf):
+            for term, count in tf.items():
+                self._postings.setdefault(term, []).append((position, count))
         self._missing_idf = math.log(1 + (n + 0.5) / 0.5)  # a word no article uses
-        owners, rows = [], []
-        for position, doc in enumerate(self.docs):
-            owners += [position] * len(doc.vectors)
+        starts, rows, at = [], [], 0
+        for doc in self.docs:
+            starts.append(at)  # every document has at least its title's vector
+            at += len(doc.vectors)
             rows.append(doc.vectors)
-        self._owner = np.array(owners, dtype=np.int64)
+        self._starts = np.array(starts, dtype=np.int64)
         self._matrix = (
             np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 1), dtype=np.float32)
         )
@@ -134,22 +140,20 @@ class Index:
         for term in set(terms):
             idf = self._idf.get(term, self._missing_idf)
             ceiling += idf * (K1 + 1)
-            if term not in self._idf:
-                continue
-            for position, tf in enumerate(self._tf):
-                f = tf.get(term)
-                if f:
-                    norm = K1 * (1 - B + B * self._lengths[position] / average)
-                    scores[position] += idf * f * (K1 + 1) / (f + norm)
+            for position, f in self._postings.get(term, ()):
+                norm = K1 * (1 - B + B * self._lengths[position] / average)
+                scores[position] += idf * f * (K1 + 1) / (f + norm)
         return scores / ceiling if ceiling else scores
 
     def semantic(self, vector: np.ndarray) -> np.ndarray:
         """Each document's best passage cosine, clipped to 0..1."""
-        best = np.zeros(len(self.docs), dtype=np.float32)
         if not len(self._matrix) or not np.any(vector):
-            return best
-        np.maximum.at(best, self._owner, self._matrix @ vector.astype(np.float32))
-        return np.clip(best, 0.0, 1.0)
+            return np.zeros(len(self.docs), dtype=np.float32)
+        # einsum, not `@`: a matrix-vector product through OpenBLAS spreads over threads
+        # that cost far more than they save on a busy 2-core machine (12 ms against 1.7 ms
+        # for 5,000 passages, measured here).
+        cosines = np.einsum("ij,j->i", self._matrix, vector.astype(np.float32))
+        return np.clip(np.maximum.reduceat(cosines, self._starts), 0.0, 1.0)
 
     def search(
         self, query: str, vector: np.ndarray, scope: Scope | None = None, k: int = 5
