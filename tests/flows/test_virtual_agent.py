@@ -8,12 +8,12 @@ from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction, TranscriptEntry
-from contactcenter.knowledge import reports
+from contactcenter.knowledge import reports, search
 from contactcenter.knowledge.models import VirtualAgentSession
 from routing.flows.models import FlowSession
 from tests.factories import chat_message
 from tests.flows.builders import a_flow, at_entry
-from tests.knowledge.conftest import _fresh_index, kb  # noqa: F401 (fixtures)
+from tests.knowledge.builders import demo_knowledge_base
 from tests.routing.builders import a_queue
 from tests.twilio_api import a_channel
 from tests.twilio_hooks import post, sms
@@ -21,6 +21,12 @@ from tests.voice.phone import Phone
 
 pytestmark = pytest.mark.django_db
 GREETING = "Hi! What can I help you with?"
+
+
+@pytest.fixture
+def kb(db):
+    yield demo_knowledge_base()
+    search.forget()
 
 
 @pytest.fixture

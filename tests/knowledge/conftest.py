@@ -1,8 +1,8 @@
 import pytest
 
-from contactcenter.knowledge import commands, demo, search
-from contactcenter.knowledge.models import Article, Category
+from contactcenter.knowledge import search
 from routing import config
+from tests.knowledge.builders import demo_knowledge_base
 
 
 @pytest.fixture(autouse=True)
@@ -16,10 +16,4 @@ def _fresh_index():
 
 @pytest.fixture
 def kb(db) -> dict[str, str]:
-    """The demo knowledge base, published through the command: slug -> article id."""
-    data = demo.load()
-    for position, category in enumerate(data["categories"]):
-        Category.objects.create(slug=category["slug"], name=category["name"], position=position)
-    for article in data["articles"]:
-        commands.publish_article(None, demo.draft(article), editor="tester")
-    return dict(Article.objects.values_list("slug", "pk"))
+    return demo_knowledge_base()

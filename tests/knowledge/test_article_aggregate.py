@@ -10,7 +10,6 @@ DRAFT = Draft(slug="reset-password", title="Reset your password", body="Click *F
 
 
 def published(*drafts: Draft) -> Article:
-    article = Article("a1")
     events = []
     for draft in drafts:
         events += Article.from_events("a1", events).publish(draft, editor="ed", slug_owner=None)
