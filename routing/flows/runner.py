@@ -50,7 +50,9 @@ def admit(interaction: Interaction, message: InboundMessage, now) -> list[Domain
         log.error("flow %s cannot run (%s): queueing instead", flow.key, "; ".join(problems))
         return None
     events = interaction.start_self_service(flow.key)
-    result = engine.start(flow, _context(interaction, message, now))
+    ctx = _context(interaction, message, now)
+    result = engine.start(flow, ctx)
+    result = virtual_agent_shell.answer_at_once(flow, events, result, message.text, ctx)
     return events + result.events + _next_step(interaction, events + result.events, result, entry)
 
 

@@ -77,6 +77,19 @@ class Decision:
     intent: str = ""
 
 
+GREETING = re.compile(
+    r"\b(hi|hello|hey|hallo|good (morning|afternoon|evening)|there|yo|help|please|thanks?)\b",
+    re.IGNORECASE,
+)
+
+
+def worth_answering(text: str) -> bool:
+    """Whether a conversation's first message is a question to answer at once (the widget's
+    pre-chat message, an SMS), rather than a greeting to answer with the step's own."""
+    rest = re.findall(r"[a-z0-9']+", GREETING.sub(" ", text.lower()))
+    return len(rest) >= 2
+
+
 def picked(conversation: Conversation, text: str, choice: str) -> str:
     """After a clarifying question: the article id the customer picked, PERSON_OPTION for
     "a person", or "" if their answer picks nothing (then it is read as a new question)."""

@@ -53,3 +53,24 @@ def _with(reply: engine.Reply, evidence: va.Evidence, choice: str) -> engine.Rep
     return engine.Reply(
         text=reply.text, choice=choice, has_media=reply.has_media, evidence=evidence
     )
+
+
+def answer_at_once(
+    flow: FlowDefinition,
+    so_far: list,
+    result: engine.Result,
+    text: str,
+    ctx: engine.Context,
+) -> engine.Result:
+    """A flow that starts at a virtual agent answers the first message when it is a
+    question (not a bare "hi"): the customer asked it already, in the pre-chat form or
+    their first SMS, and should not be asked to ask again."""
+    session = engine.Session.from_events(so_far + result.events)
+    step = flow.steps.get(session.step)
+    if result.route or result.close or step is None or step.kind is not Kind.VIRTUAL:
+        return result
+    if not va.worth_answering(text):
+        return result
+    reply = reply_for(flow, session, engine.Reply(text=text))
+    turn = engine.answer(flow, session, reply, ctx)
+    return engine.Result(events=result.events + turn.events, route=turn.route, close=turn.close)

@@ -172,3 +172,12 @@ def test_the_same_step_answers_on_sms_and_on_voice(client, support, kb):
     call = Interaction.objects.get(channel="voice")
     assert "30 days from delivery" in said(call.pk)[-1]["text"]
     assert any("30 days from delivery" in line for line in phone.said())
+
+
+def test_a_first_message_that_is_a_question_is_answered_at_once(support, kb):
+    first = chat("v-7", "What payment methods do you accept?")
+    greeting, answer = said(first.interaction_id)
+    assert greeting["text"] == GREETING
+    assert "PayPal" in answer["text"]
+    hello = chat("v-8", "Hello there!")
+    assert [p["text"] for p in said(hello.interaction_id)] == [GREETING]

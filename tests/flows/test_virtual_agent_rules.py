@@ -78,3 +78,9 @@ def test_with_nothing_found_it_hands_off_with_the_customers_words_as_intent():
         "low_confidence",
         "do you sell tickets",
     )
+
+
+def test_a_greeting_is_not_a_question_to_answer():
+    assert not va.worth_answering("Hi there!")
+    assert not va.worth_answering("hello, help please")
+    assert va.worth_answering("where is my order")
