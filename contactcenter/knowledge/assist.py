@@ -54,6 +54,10 @@ def canned_for(text: str, queue_id: int | None) -> list[dict[str, Any]]:
     ]
 
 
+def sentiment_by_message(interaction_id: str) -> dict[str, MessageSentiment]:
+    return {m.message_id: m for m in MessageSentiment.objects.filter(interaction_id=interaction_id)}
+
+
 def sentiment_of(interaction_id: str) -> dict[str, Any]:
     mood = ConversationSentiment.objects.filter(pk=interaction_id).first()
     return {
