@@ -12,7 +12,6 @@ import sys
 import pytest
 from django.db import connection
 
-
 # Fixtures that mean a database (or a server, which needs one): `--fast` leaves their tests out.
 NEEDS_DATABASE = {
     "db",
@@ -141,6 +140,17 @@ def _no_console_sockets_outlive_their_test():
     if keeper is not None:
         keeper.stop()
         keeper.join(5)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_configuration():
+    """The routing configuration is cached per process for a couple of seconds; a test must
+    never route with the queues and agents of the test before it."""
+    from routing import config
+
+    config.invalidate()
+    yield
+    config.invalidate()
 
 
 @pytest.fixture(autouse=True)

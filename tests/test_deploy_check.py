@@ -2,12 +2,13 @@
 PUBLIC_URL, a SECRET_KEY and an EMAIL_URL, and nothing else set. The embedded default (http
 on 127.0.0.1) keeps cookies that work over plain http."""
 
-import pytest
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
 

@@ -70,13 +70,3 @@ def offered_to_and_accepted(interaction_id: str, agent) -> Interaction:
     assert row.offer_agent_id == agent.pk
     offers.accept_offer(interaction_id, row.offer_id, agent.pk)
     return Interaction.objects.get(pk=interaction_id)
-
-
-@pytest.fixture(autouse=True)
-def _forget_routing_config():
-    """Routing keeps its configuration for a moment per process; the next test's tables start
-    empty, so it must not see this test's queues."""
-    yield
-    from routing import config
-
-    config.invalidate()
