@@ -11,6 +11,7 @@ from contactcenter.knowledge.domain import Article, Draft
 from contactcenter.knowledge.models import Article as ArticleRow
 
 HELP_SOURCES = ("help_page", "widget")
+MAX_PER_VISIT = 200
 
 
 def stream_id(article_id: str) -> str:
@@ -70,4 +71,6 @@ def record_help(
     history = store.read_stream(stream)
     if isinstance(event, ev.HelpEscalated) and any(e.type == "HelpEscalated" for e in history):
         return  # counted once a visit
+    if len(history) >= MAX_PER_VISIT:
+        return  # a visit that long is a script, not a person: no more of it is recorded
     store.append(stream, [event], len(history) and history[-1].version)

@@ -3,6 +3,7 @@ a chat starts. Every visit has an id (a cookie on the page, the widget's own); w
 searched, read and said about an article are events of that visit: deflection is counted
 from them (reports.py)."""
 
+import contextlib
 import uuid
 
 from django.http import Http404, HttpRequest, JsonResponse
@@ -12,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contactcenter import strict_json
 from contactcenter.interactions.domain import DomainError
-from contactcenter.knowledge import commands, ranking, search
+from contactcenter.knowledge import commands, ranking, search, throttle
 from contactcenter.knowledge import events as ev
 from contactcenter.knowledge.models import Article, Category
+from contactcenter.login_addresses import client_address
 
 VISIT_COOKIE = "help_visit"
 PUBLIC = ranking.Scope(public_only=True)
@@ -50,14 +52,16 @@ def index(request):
     query = request.GET.get("q", "").strip()[:200]
     results = search.search(query, PUBLIC, k=8) if query else []
     if query:
-        commands.record_help(
-            ev.HelpSearched(
-                visit_id=visit,
-                source="help_page",
-                query=query,
-                article_ids=[r.article.pk for r in results],
+        with contextlib.suppress(TooMany):  # the page still answers, unrecorded
+            _record(
+                request,
+                ev.HelpSearched(
+                    visit_id=visit,
+                    source="help_page",
+                    query=query,
+                    article_ids=[r.article.pk for r in results],
+                ),
             )
-        )
     public = Article.objects.filter(public=True, archived=False)
     categories = [(c, [a for a in public if a.category == c.slug]) for c in Category.objects.all()]
     context = {"query": query, "results": results, "categories": [c for c in categories if c[1]]}
@@ -70,9 +74,10 @@ def article(request, slug: str):
     if found is None:
         raise Http404("no such article")
     visit = _visit(request)
-    commands.record_help(
-        ev.HelpArticleViewed(visit_id=visit, source="help_page", article_id=found.pk)
-    )
+    with contextlib.suppress(TooMany):
+        _record(
+            request, ev.HelpArticleViewed(visit_id=visit, source="help_page", article_id=found.pk)
+        )
     rated = request.GET.get("rated", "")
     return _remember(
         render(request, "knowledge/article.html", {"article": found, "rated": rated}), visit
@@ -85,11 +90,13 @@ def rate(request, slug: str):
     if found is None:
         raise Http404("no such article")
     helpful = request.POST.get("helpful") == "yes"
-    commands.record_help(
-        ev.HelpAnswerRated(
-            visit_id=_visit(request), source="help_page", article_id=found.pk, helpful=helpful
+    with contextlib.suppress(TooMany):
+        _record(
+            request,
+            ev.HelpAnswerRated(
+                visit_id=_visit(request), source="help_page", article_id=found.pk, helpful=helpful
+            ),
         )
-    )
     return redirect(f"/help/{slug}/?rated={'yes' if helpful else 'no'}")
 
 
@@ -107,6 +114,23 @@ def _refusal(error: DomainError) -> JsonResponse:
     return JsonResponse({"error": str(error)}, status=400)
 
 
+class TooMany(Exception):
+    pass
+
+
+def _too_many() -> JsonResponse:
+    answer = JsonResponse({"error": "too many requests from this address; try again"}, status=429)
+    answer["Retry-After"] = str(int(throttle.WINDOW_SECONDS))
+    return answer
+
+
+def _record(request, event) -> None:
+    """Record one step of a visit, within the per-address limit (TooMany past it)."""
+    if not throttle.allow(client_address(request)):
+        raise TooMany
+    commands.record_help(event)
+
+
 @require_GET
 def widget_search(request):
     """`?q=…&visit=…&channel=…[&record=1]`: public articles, best first. Type-ahead asks
@@ -115,17 +139,20 @@ def widget_search(request):
     results = search.search(query, PUBLIC, k=5) if query else []
     if query and request.GET.get("record") == "1":
         try:
-            commands.record_help(
+            _record(
+                request,
                 ev.HelpSearched(
                     visit_id=request.GET.get("visit", ""),
                     source="widget",
                     channel_key=request.GET.get("channel", "")[:100],
                     query=query,
                     article_ids=[r.article.pk for r in results],
-                )
+                ),
             )
         except DomainError as refused:
             return _refusal(refused)
+        except TooMany:
+            pass  # the results still come back, unrecorded
     return JsonResponse({"results": [article_card(r.article, r.score) for r in results]})
 
 
@@ -135,16 +162,19 @@ def widget_article(request, article_id: str):
     if found is None:
         return JsonResponse({"error": "no such article"}, status=404)
     try:
-        commands.record_help(
+        _record(
+            request,
             ev.HelpArticleViewed(
                 visit_id=request.GET.get("visit", ""),
                 source="widget",
                 channel_key=request.GET.get("channel", "")[:100],
                 article_id=found.pk,
-            )
+            ),
         )
     except DomainError as refused:
         return _refusal(refused)
+    except TooMany:
+        pass
     return JsonResponse(article_card(found) | {"html": found.html})
 
 
@@ -157,17 +187,20 @@ def widget_feedback(request):
         article_id = str(body.get("article_id", ""))
         if not Article.objects.filter(pk=article_id, public=True).exists():
             raise DomainError("no such article")
-        commands.record_help(
+        _record(
+            request,
             ev.HelpAnswerRated(
                 visit_id=str(body.get("visit", "")),
                 source="widget",
                 channel_key=str(body.get("channel", ""))[:100],
                 article_id=article_id,
                 helpful=body.get("helpful") is True,
-            )
+            ),
         )
     except DomainError as refused:
         return _refusal(refused)
+    except TooMany:
+        return _too_many()
     return JsonResponse({"ok": True})
 
 
@@ -177,13 +210,16 @@ def widget_escalated(request):
     """{visit, channel}: the visitor used the help search, then started a chat after all."""
     try:
         body = _body(request)
-        commands.record_help(
+        _record(
+            request,
             ev.HelpEscalated(
                 visit_id=str(body.get("visit", "")),
                 source="widget",
                 channel_key=str(body.get("channel", ""))[:100],
-            )
+            ),
         )
     except DomainError as refused:
         return _refusal(refused)
+    except TooMany:
+        return _too_many()
     return JsonResponse({"ok": True})

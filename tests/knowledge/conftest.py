@@ -1,7 +1,6 @@
 import pytest
 
 from contactcenter.knowledge import search
-from routing import config
 from tests.knowledge.builders import demo_knowledge_base
 
 
@@ -11,7 +10,6 @@ def _fresh_index():
     search.forget()
     yield
     search.forget()
-    config.invalidate()
 
 
 @pytest.fixture

@@ -89,3 +89,19 @@ def test_internal_articles_stay_off_the_help_page_and_the_widget(client, kb):
     assert client.get(f"/help/api/articles/{internal}/").status_code == 404
     found = client.get("/help/api/search/", {"q": "fraud check steps"}).json()["results"]
     assert internal not in [r["id"] for r in found]
+
+
+def test_one_address_records_only_so_many_steps_a_minute(client, kb, settings):
+    from contactcenter.knowledge import throttle
+
+    throttle.reset()
+    settings.KNOWLEDGE_HELP_EVENTS_PER_IP_PER_MINUTE = 2
+    visit = str(uuid.uuid4())
+    for _ in range(3):
+        found = client.get("/help/api/search/", {"q": "refund", "visit": visit, "record": "1"})
+        assert found.status_code == 200 and found.json()["results"]
+    rate = {"visit": visit, "article_id": kb["refund-status"], "helpful": True}
+    refused = client.post("/help/api/feedback/", rate, content_type="application/json")
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert HelpVisit.objects.get().searches == 2
+    throttle.reset()
