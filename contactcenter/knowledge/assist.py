@@ -31,7 +31,8 @@ def customer_words(interaction_id: str) -> str:
 
 
 def scope_of(row: Interaction) -> ranking.Scope:
-    return ranking.Scope(queue_id=row.queue_id)
+    """The articles for this work: of its queue (or of none), and for the skills it needs."""
+    return ranking.Scope(queue_id=row.queue_id, skills=frozenset(row.required_skills or ()))
 
 
 def canned_for(text: str, queue_id: int | None) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.access import can_open
 from contactcenter.interactions.models import Interaction
-from contactcenter.knowledge import assist, generator, ranking, reports, search
+from contactcenter.knowledge import assist, generator, reports, search
 from contactcenter.knowledge.models import ConversationSentiment
 from contactcenter.roles import agent_required, is_supervisor, supervisor_required
 
@@ -32,7 +32,7 @@ def console_search(request):
         if not can_open(request.user, interaction_id):
             return _refused(interaction_id)
         row = Interaction.objects.filter(pk=interaction_id).first()
-        scope = ranking.Scope(queue_id=row.queue_id) if row else None
+        scope = assist.scope_of(row) if row else None
     results = search.search(query, scope, k=8) if query else []
     return JsonResponse({"results": [assist.article_view(r.article, r.score) for r in results]})
 

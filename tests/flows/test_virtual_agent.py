@@ -8,7 +8,7 @@ from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction, TranscriptEntry
-from contactcenter.knowledge import reports, search
+from contactcenter.knowledge import reports
 from contactcenter.knowledge.models import VirtualAgentSession
 from routing.flows.models import FlowSession
 from tests.factories import chat_message
@@ -25,8 +25,7 @@ GREETING = "Hi! What can I help you with?"
 
 @pytest.fixture
 def kb(db):
-    yield demo_knowledge_base()
-    search.forget()
+    return demo_knowledge_base()
 
 
 @pytest.fixture

@@ -92,9 +92,6 @@ def test_internal_articles_stay_off_the_help_page_and_the_widget(client, kb):
 
 
 def test_one_address_records_only_so_many_steps_a_minute(client, kb, settings):
-    from contactcenter.knowledge import throttle
-
-    throttle.reset()
     settings.KNOWLEDGE_HELP_EVENTS_PER_IP_PER_MINUTE = 2
     visit = str(uuid.uuid4())
     for _ in range(3):
@@ -104,4 +101,18 @@ def test_one_address_records_only_so_many_steps_a_minute(client, kb, settings):
     refused = client.post("/help/api/feedback/", rate, content_type="application/json")
     assert refused.status_code == 429 and refused["Retry-After"] == "60"
     assert HelpVisit.objects.get().searches == 2
-    throttle.reset()
+
+
+def test_the_report_page_shows_deflection_and_the_virtual_agent_by_flow(client, kb):
+    from django.contrib.auth.models import Group, User
+
+    from contactcenter.roles import SUPERVISORS
+
+    client.post("/help/reset-password/rate/", {"helpful": "yes"})
+    boss = User.objects.create_user("boss", password="pw-for-tests")
+    boss.groups.add(Group.objects.get_or_create(name=SUPERVISORS)[0])
+    client.force_login(boss)
+    page = client.get("/supervisor/knowledge/")
+    assert page.status_code == 200
+    assert "No conversation with a virtual agent yet." in page.text
+    assert "<td>help_page</td><td>1</td>" in page.text
