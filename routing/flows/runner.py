@@ -78,7 +78,7 @@ def answer(interaction: Interaction, message: InboundMessage) -> list[DomainEven
         result = engine.Result(route=engine.Route(None, "queued"))
     else:
         flow = flow_row.definition()
-        reply = virtual_agent_shell.reply_for(flow, session, reply)
+        reply = virtual_agent_shell.reply_for(flow, session, reply, interaction.channel)
         result = engine.answer(flow, session, reply, ctx)
     entry = entry_point(interaction.channel, interaction.channel_key)
     return result.events + _next_step(interaction, result.events, result, entry)

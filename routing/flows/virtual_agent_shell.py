@@ -11,8 +11,11 @@ from routing.flows import virtual_agent as va
 from routing.flows.definition import FlowDefinition, Kind
 
 
-def reply_for(flow: FlowDefinition, session: engine.Session, reply: engine.Reply) -> engine.Reply:
-    """The reply with the evidence a virtual-agent step needs (unchanged at other steps)."""
+def reply_for(
+    flow: FlowDefinition, session: engine.Session, reply: engine.Reply, channel: str = ""
+) -> engine.Reply:
+    """The reply with the evidence a virtual-agent step needs (unchanged at other steps).
+    On voice the answer carries no link: nobody wants an address read out to them."""
     step = flow.steps.get(session.step)
     if step is None or step.kind is not Kind.VIRTUAL:
         return reply
@@ -29,23 +32,23 @@ def reply_for(flow: FlowDefinition, session: engine.Session, reply: engine.Reply
         return _with(reply, va.Evidence(**common), choice=va.PERSON_OPTION)
     if chosen:
         article = Article.objects.filter(pk=chosen, archived=False).first()
-        candidates = (candidate(article),) if article else ()
+        candidates = (candidate(article, channel),) if article else ()
         evidence = va.Evidence(candidates=candidates, confidence=1.0 if article else 0.0, **common)
         return _with(reply, evidence, choice="")
     scope = ranking.Scope(queue_id=step.queue_id)
     results = search.search(reply.text, scope, k=3)
     hits = [ranking.Hit(r.article.pk, r.score, r.semantic, r.lexical) for r in results]
     evidence = va.Evidence(
-        candidates=tuple(candidate(r.article) for r in results),
+        candidates=tuple(candidate(r.article, channel) for r in results),
         confidence=ranking.confidence(hits),
         **common,
     )
     return _with(reply, evidence, choice=reply.choice)
 
 
-def candidate(article: Article) -> va.Candidate:
+def candidate(article: Article, channel: str = "") -> va.Candidate:
     base = settings.PUBLIC_URL.rstrip("/")
-    url = f"{base}/help/{article.slug}/" if article.public else ""
+    url = f"{base}/help/{article.slug}/" if article.public and channel != "voice" else ""
     return va.Candidate(article.pk, article.title, article.summary, url)
 
 
@@ -71,6 +74,6 @@ def answer_at_once(
         return result
     if not va.worth_answering(text):
         return result
-    reply = reply_for(flow, session, engine.Reply(text=text))
+    reply = reply_for(flow, session, engine.Reply(text=text), ctx.channel)
     turn = engine.answer(flow, session, reply, ctx)
     return engine.Result(events=result.events + turn.events, route=turn.route, close=turn.close)

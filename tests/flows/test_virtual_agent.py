@@ -171,6 +171,8 @@ def test_the_same_step_answers_on_sms_and_on_voice(client, support, kb):
     call = Interaction.objects.get(channel="voice")
     assert "30 days from delivery" in said(call.pk)[-1]["text"]
     assert any("30 days from delivery" in line for line in phone.said())
+    assert "/help/" not in said(call.pk)[-1]["text"]  # no address read out on the phone
+    assert "/help/payment-methods/" in said(text.pk)[-1]["text"]
 
 
 def test_a_first_message_that_is_a_question_is_answered_at_once(support, kb):

@@ -1,5 +1,6 @@
 /* The wallboard's sentiment table: live conversations, the most negative first, asked for
-   every few seconds. A conversation that turned negative is also an alert (the alerts loop). */
+   every few seconds. A conversation that turned negative is also a standing alert, raised by the
+   alerts loop. */
 (function () {
   "use strict";
   var table = document.getElementById("moods");
