@@ -25,8 +25,10 @@ def center(host_page):
         key="demo", name="Demo", title="Acme support", allowed_origins=host_page
     )
     agent = an_agent(support, username="agent1")
-    agent.set_password(PASSWORD)
-    agent.save()
+    boss = an_agent(username="boss", supervisor=True, available=False)
+    for user in (agent, boss):
+        user.set_password(PASSWORD)
+        user.save()
     articles = demo_knowledge_base()
     return {"support": support, "articles": articles}
 
@@ -125,3 +127,9 @@ def test_a_virtual_agent_answers_then_hands_off_and_the_agent_gets_assist(
     screenshot(agent, "knowledge-03-console-assist")
     agent.keyboard.press("Control+Enter")
     expect(widget.locator(".message.agent p").last).to_contain_text("Students get 10% off")
+
+    # The wallboard lists the live conversation with its customer's sentiment.
+    wallboard = log_in(browser, platform, "boss", "/supervisor/", "live")
+    mood = wallboard.locator("#moods tbody tr", has_text="webchat")
+    expect(mood).to_have_count(1)
+    expect(mood.locator("td.sentiment")).to_have_text(re.compile(r"^-?\d\.\d\d$"))
