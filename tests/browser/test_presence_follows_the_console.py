@@ -2,6 +2,8 @@
 offered work; the next chat goes straight to a colleague (no offer timeout to wait out), and
 the wallboard shows the agent disconnected, then offline (disconnected) after the grace."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -68,6 +70,8 @@ def test_the_transfer_dialog_shows_each_colleagues_presence_now(browser, platfor
     agent1.locator(".offer button.accept").click(timeout=15000)
     agent2 = log_in(browser, platform, "agent2")  # after agent1's page loaded
     agent2.select_option("#presence", "available:")
+    # The dot turns when the server has recorded it (pushed after the commit), not on the click.
+    expect(agent2.locator("#presence-dot")).to_have_class(re.compile(r"\bavailable\b"))
 
     agent1.click("#transfer-button")
 

@@ -162,7 +162,9 @@ def log_in(base: str, username: str, password: str = PASSWORD) -> str:
     """A browser's login; returns the Cookie header its requests then carry."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
+    # Setup, not a figure: a fresh server's first pages (imports, password hashing) can take a
+    # while on a loaded 2-core machine.
+    page = opener.open(f"{base}/accounts/login/", timeout=60).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode(
         {"username": username, "password": password, "csrfmiddlewaretoken": token}
@@ -170,7 +172,7 @@ def log_in(base: str, username: str, password: str = PASSWORD) -> str:
     request = urllib.request.Request(
         f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
     )
-    opener.open(request, timeout=10)
+    opener.open(request, timeout=60)
     cookies = {c.name: c.value for c in jar}
     assert "sessionid" in cookies, f"{username} could not log in"
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
