@@ -13,6 +13,7 @@ BENCHMARKS = [
     "feed",
     "kpis",
     "knowledge",
+    "wfm",
 ]
 
 

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "channels_adapters.slack",
     "contactcenter.kpis",
     "contactcenter.supervisor",
+    "wfm",
     "contactcenter.quality",
     "contactcenter.knowledge",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("supervisor/", include("contactcenter.supervisor.urls")),
     path("supervisor/", include("contactcenter.kpis.urls")),
     path("", include("contactcenter.quality.urls")),
+    path("", include("wfm.urls")),
     path("console/", include("contactcenter.console.urls")),
     path("", include("channels_adapters.webchat.urls")),
     path("", include("routing.flows.urls")),

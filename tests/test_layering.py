@@ -25,6 +25,12 @@ PURE = (
     "contactcenter.knowledge.ranking",
     "contactcenter.knowledge.sentiment",
     "contactcenter.quality.scoring",
+    "wfm.erlang_a",
+    "wfm.requirements",
+    "wfm.forecasting",
+    "wfm.scheduling",
+    "wfm.adherence",
+    "wfm.schedule_domain",
 )
 
 

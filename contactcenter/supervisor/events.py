@@ -40,7 +40,7 @@ class AlertRaised(DomainEvent):
     interaction waiting past its threshold, an agent away past their reason's limit."""
 
     alert: str  # its key: "<kind>:<subject>"
-    kind: str  # queue_below_sl, waiting_past_sl, away_too_long
+    kind: str  # queue_below_sl, waiting_past_sl, away_too_long, out_of_adherence
     subject: str
     message: str
     detail: dict[str, Any] = field(default_factory=dict)

@@ -110,7 +110,10 @@ def _since(state: AgentState | None) -> str | None:
 
 
 def agents(now, snapshot, states) -> list[dict[str, Any]]:
+    from wfm import rta  # workforce management: adherence to the published schedule
+
     figures = _today("agent", now)
+    adherence = rta.live(now, list(snapshot.agents))
     rows = []
     for agent in sorted(snapshot.agents.values(), key=lambda a: a.name.lower()):
         state = states.get(agent.agent_id)
@@ -136,6 +139,7 @@ def agents(now, snapshot, states) -> list[dict[str, Any]]:
                 "missed_today": today.offers_missed if today else 0,
                 "handled_today": today.handled if today else 0,
                 "is_supervisor": agent.is_supervisor,
+                "adherence": rta.as_json(adherence.get(agent.agent_id)),
             }
         )
     return rows
@@ -240,6 +244,9 @@ def alert_conditions(now: datetime) -> dict[str, tuple[str, str, str, dict]]:
                 f"the {limit} min limit",
                 {"agent_id": state.agent_id, "minutes": int(minutes)},
             )
+    from wfm import rta
+
+    conditions.update(rta.alert_conditions(now))
     conditions.update(negative_conversations())
     return conditions
 

@@ -22,6 +22,9 @@ PAGES = (
     "/supervisor/reports/",
     "/supervisor/reports/agent/",
     "/supervisor/staffing/",
+    "/supervisor/wfm/",
+    "/supervisor/wfm/schedules/",
+    "/supervisor/wfm/adherence/",
 )
 
 # For every table: does it fit its scroll box, and is each control in it the element drawn

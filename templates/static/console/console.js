@@ -566,7 +566,7 @@
       var queue = a.kind === "queue_below_sl" ? Number(a.subject)
                 : (a.detail && a.detail.queue_id) || null;
       var relevant = me.is_supervisor || (queue !== null && (me.queues || []).indexOf(queue) >= 0) ||
-                     (a.kind === "away_too_long" && Number(a.subject) === me.id);
+                     ((a.kind === "away_too_long" || a.kind === "out_of_adherence") && Number(a.subject) === me.id);
       if (relevant) { box.appendChild(el("p", "alert " + a.kind, a.message)); }
     });
   }

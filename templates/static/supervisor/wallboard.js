@@ -141,7 +141,11 @@
       var state = el("span", "state " + a.state, a.state.replace("_", "-") + (a.away_reason ? " (" + a.away_reason + ")" : ""));
       var since = el("span", "age", "");
       since.dataset.since = a.since || "";
-      agents.appendChild(row([a.name, state, since, work, String(a.missed_today), select]));
+      // real-time adherence against the published schedule (wfm): "—" when not scheduled
+      var adh = a.adherence;
+      var adherence = el("span", "adherence " + (adh ? (adh.in_adherence ? "in" : "out") : "none"),
+        !adh ? "—" : (adh.in_adherence ? "in" : "out") + " (" + adh.scheduled + ")");
+      agents.appendChild(row([a.name, state, since, work, String(a.missed_today), adherence, select]));
     });
 
     var waiting = $("waiting").tBodies[0];

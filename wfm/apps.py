@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WfmConfig(AppConfig):
+    name = "wfm"
+    verbose_name = "Workforce management"
