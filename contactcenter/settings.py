@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "import_export",
     "contactcenter",
     "contactcenter.events",
     "contactcenter.workers",
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     "wfm",
     "contactcenter.quality",
     "contactcenter.knowledge",
+    "outbound",
 ]
 
 MIDDLEWARE = [
@@ -346,6 +348,9 @@ COMMAND_RETRY_SECONDS = env_float("COMMAND_RETRY_SECONDS", 10.0)
 WEBCHAT_TRANSCRIPTS_PER_CONVERSATION = env_int("WEBCHAT_TRANSCRIPTS_PER_CONVERSATION", 3)
 WEBCHAT_TRANSCRIPTS_PER_IP_PER_HOUR = env_int("WEBCHAT_TRANSCRIPTS_PER_IP_PER_HOUR", 10)
 KPI_SHORT_ABANDON_SECONDS = env_int("KPI_SHORT_ABANDON_SECONDS", 5)
+# Blended agents (outbound/blending.py): an agent idle this long, with no inbound work waiting,
+# may be given outbound work; the router, which offers at once, always gets the first chance.
+OUTBOUND_IDLE_SECONDS = env_float("OUTBOUND_IDLE_SECONDS", 15.0)
 KPI_FCR_WINDOW_HOURS = env_int("KPI_FCR_WINDOW_HOURS", 72)
 
 

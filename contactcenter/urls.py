@@ -27,4 +27,5 @@ urlpatterns = [
     path("hooks/slack/", include("channels_adapters.slack.urls")),
     path("api/", include("contactcenter.api.urls")),
     path("", include("contactcenter.knowledge.urls")),
+    path("", include("outbound.urls")),
 ]

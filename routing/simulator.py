@@ -10,19 +10,18 @@ Service level here is answered within the threshold ÷ (answered + abandoned), t
 variant; with nobody abandoning it equals the answered-based one Erlang C predicts.
 """
 
-import heapq
-import itertools
 import math
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from routing import erlang
 from routing.matching import Agent, Matcher, OverflowRule, QueuePolicy, WorkItem
+from routing.virtual_clock import START, VirtualClock
 
-START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday; the virtual clock's zero
+__all__ = ["START", "Scenario", "Simulation", "simulate"]
 
 
 @dataclass(frozen=True)
@@ -159,15 +158,13 @@ class Simulation:
         self.matcher = Matcher(policies)
         self.agent_specs = {n: spec for n, spec in enumerate(scenario.agents, start=1)}
         self.stats = {q.name: QueueStats() for q in scenario.queues}
-        self.events: list[tuple[float, int, str, Any]] = []
-        self.sequence = itertools.count()
+        self.timeline = VirtualClock(START)
         self.waiting: dict[str, tuple[WorkItem, float]] = {}  # id -> (item, arrived at)
         self.ringing: set[str] = set()  # offered to an agent who will not answer
         self.gone: set[str] = set()  # left while ringing
         self.busy_integral = 0.0
         self.staffed_integral = 0.0
         self._utilisation: dict[int, tuple[float, float]] = {}  # agent -> (since, used share)
-        self.now = 0.0
         self.interactions = 0
 
     def _resolve(self, rule: OverflowRule) -> OverflowRule:
@@ -178,11 +175,15 @@ class Simulation:
 
     # -- the event loop ---------------------------------------------------------------------
 
+    @property
+    def now(self) -> float:
+        return self.timeline.now
+
     def at(self, seconds: float, kind: str, payload: Any = None) -> None:
-        heapq.heappush(self.events, (seconds, next(self.sequence), kind, payload))
+        self.timeline.at(seconds, kind, payload)
 
     def clock(self, seconds: float | None = None) -> datetime:
-        return START + timedelta(seconds=self.now if seconds is None else seconds)
+        return self.timeline.datetime(seconds)
 
     def run(self) -> dict[str, Any]:
         started = time.perf_counter()
@@ -193,11 +194,11 @@ class Simulation:
             on, off = spec.shift or (0, self.scenario.hours)
             self.at(on * 3600, "shift_start", agent_id)
             self.at(min(off * 3600, horizon), "shift_end", agent_id)
-        while self.events:
-            seconds, _, kind, payload = heapq.heappop(self.events)
+        while self.timeline:
+            seconds, kind, payload = self.timeline.pop(advance=False)
             if seconds > horizon and kind == "arrival":
                 continue
-            self.now = seconds
+            self.timeline.now = seconds
             getattr(self, f"_on_{kind}")(payload)
             if kind in {"arrival", "shift_start", "done", "offer_expired", "overflow_move"}:
                 self._dispatch()

@@ -8,7 +8,7 @@ from contactcenter.events import projections
 from contactcenter.events.types import DomainEvent
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-OUR_PACKAGES = ("contactcenter.", "crm.", "routing.", "channels_adapters.")
+OUR_PACKAGES = ("contactcenter.", "crm.", "routing.", "channels_adapters.", "outbound.")
 
 
 def sections(markdown: str) -> dict[str, str]:

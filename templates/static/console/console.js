@@ -507,6 +507,8 @@
   }
 
   function renderCustomer(customer) {
+    // Click-to-contact (reach-out.js) follows the customer on screen.
+    document.dispatchEvent(new CustomEvent("customer-shown", { detail: customer }));
     $("customer-name").textContent = customer.name || "Unknown customer";
     $("customer-meta").textContent = [customer.company, customer.email, customer.phone].filter(Boolean).join(" · ");
     var identities = $("identities");
