@@ -12,6 +12,7 @@ BENCHMARKS = [
     "webhooks",
     "feed",
     "kpis",
+    "knowledge",
     "wfm",
 ]
 

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "contactcenter.supervisor",
     "wfm",
     "contactcenter.quality",
+    "contactcenter.knowledge",
     "outbound",
 ]
 
@@ -412,3 +413,15 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # lockouts; not every login's bookkeeping
     },
 }
+
+# Knowledge base (docs/knowledge.md). The virtual agent answers when its confidence in the best
+# article (0..1) reaches this; below it, it asks once what the customer meant, then hands off.
+KNOWLEDGE_ANSWER_THRESHOLD = env_float("KNOWLEDGE_ANSWER_THRESHOLD", 0.5)
+# Help-page and widget-search steps one address may record a minute (per process).
+KNOWLEDGE_HELP_EVENTS_PER_IP_PER_MINUTE = env_int("KNOWLEDGE_HELP_EVENTS_PER_IP_PER_MINUTE", 60)
+# An OpenAI-compatible endpoint (…/v1) that drafts replies grounded in the retrieved
+# articles for agents; empty: no generator (the default: nothing leaves the machine).
+KNOWLEDGE_GENERATOR_URL = os.environ.get("KNOWLEDGE_GENERATOR_URL", "")
+KNOWLEDGE_GENERATOR_MODEL = os.environ.get("KNOWLEDGE_GENERATOR_MODEL", "")
+KNOWLEDGE_GENERATOR_API_KEY = os.environ.get("KNOWLEDGE_GENERATOR_API_KEY", "")
+KNOWLEDGE_GENERATOR_TIMEOUT_SECONDS = env_float("KNOWLEDGE_GENERATOR_TIMEOUT_SECONDS", 20.0)

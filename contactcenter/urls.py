@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("routing.flows.urls")),
     path("", include("channels_adapters.urls")),  # every channel's, from the registry
     path("api/", include("contactcenter.api.urls")),
+    path("", include("contactcenter.knowledge.urls")),
     path("", include("outbound.urls")),
 ]

@@ -154,6 +154,19 @@ def _fresh_routing_configuration():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_knowledge_caches():
+    """The knowledge base's index and the help pages' per-address counts are kept per process:
+    each test searches its own articles and starts with no help requests counted."""
+    from contactcenter.knowledge import search, throttle
+
+    search.forget()
+    throttle.reset()
+    yield
+    search.forget()
+    throttle.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer():
     """Each test gets its own channel layer: no group outlives the test that made it."""
     from channels.layers import channel_layers

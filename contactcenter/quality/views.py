@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from contactcenter.console.state import entry_view
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction, TranscriptEntry
+from contactcenter.knowledge.assist import sentiment_by_message
 from contactcenter.kpis.reports import BadRequest, parse_range
 from contactcenter.quality import commands, reports
 from contactcenter.quality.models import Evaluation, Scorecard
@@ -51,9 +52,13 @@ def _transcript(interaction_id: str) -> list[TranscriptEntry]:
             "occurred_at", "position"
         )
     )
+    moods = sentiment_by_message(
+        interaction_id
+    )  # QA sees how the customer felt, message by message
     for entry in entries:
         if entry.kind == TranscriptEntry.Kind.ACTIVITY:  # its words, as the console says them
             entry.text = entry_view(entry)["text"]
+        entry.sentiment = moods.get(entry.id)
     return entries
 
 

@@ -247,4 +247,29 @@ def alert_conditions(now: datetime) -> dict[str, tuple[str, str, str, dict]]:
     from wfm import rta
 
     conditions.update(rta.alert_conditions(now))
+    conditions.update(negative_conversations())
+    return conditions
+
+
+def negative_conversations() -> dict[str, tuple[str, str, str, dict]]:
+    """A live conversation whose customer turned negative (contactcenter/knowledge)."""
+    from contactcenter.knowledge.models import ConversationSentiment
+
+    snapshot = config.current()
+    negative = set(
+        ConversationSentiment.objects.filter(negative=True).values_list("interaction_id", flat=True)
+    )
+    live = Interaction.objects.filter(
+        pk__in=negative, state__in=("queued", "offered", "active")
+    ).values("id", "queue_id", "agent_id")
+    conditions = {}
+    for row in live:
+        queue = snapshot.queues.get(row["queue_id"])
+        where = f" in {queue.name}" if queue else ""
+        conditions[f"conversation_negative:{row['id']}"] = (
+            "conversation_negative",
+            row["id"],
+            f"A customer{where} is upset: their conversation turned negative",
+            {"queue_id": row["queue_id"], "interaction_id": row["id"], "agent_id": row["agent_id"]},
+        )
     return conditions

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     VOICEMAIL = "voicemail"
     CALLBACK = "callback"
     END = "end"
+    VIRTUAL = "virtual"
 
     @property
     def label(self) -> str:
@@ -35,9 +36,10 @@ LABELS = {
     Kind.VOICEMAIL: "Leave a message (voicemail / offline form)",
     Kind.CALLBACK: "Request a callback",
     Kind.END: "End",
+    Kind.VIRTUAL: "Virtual agent (answers from the knowledge base, hands off)",
 }
-WAITS = frozenset({Kind.MENU, Kind.COLLECT, Kind.VOICEMAIL})  # the customer answers
-EXITS = frozenset({Kind.ROUTE, Kind.VOICEMAIL, Kind.CALLBACK, Kind.END})
+WAITS = frozenset({Kind.MENU, Kind.COLLECT, Kind.VOICEMAIL, Kind.VIRTUAL})  # the customer answers
+EXITS = frozenset({Kind.ROUTE, Kind.VOICEMAIL, Kind.CALLBACK, Kind.END, Kind.VIRTUAL})
 NEEDS_QUEUE = frozenset({Kind.ROUTE, Kind.VOICEMAIL, Kind.CALLBACK})
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ie
 from routing.flows import events as fe
+from routing.flows import virtual_agent as va
 from routing.flows.definition import (
     WAITS,
     FlowDefinition,
@@ -55,6 +56,7 @@ class Session:
     attributes: dict[str, str] = field(default_factory=dict)
     path: list[str] = field(default_factory=list)
     outcome: str = ""  # set once the flow is over
+    assistant: va.Conversation = field(default_factory=va.Conversation)
 
     @property
     def running(self) -> bool:
@@ -76,6 +78,8 @@ class Session:
                     session.attributes.update(event.attributes)
                 case fe.FlowCompleted():
                     session.outcome = event.outcome
+                case fe.VirtualAgentReplied():
+                    session.assistant = _remember(session.assistant, event)
         return session
 
 
@@ -84,6 +88,8 @@ class Reply:
     text: str = ""
     choice: str = ""  # a button's or key's option value (channel_data "flow_choice")
     has_media: bool = False  # a recording or attachment (a voicemail, an offline form)
+    # A virtual-agent step: the articles the shell found for the message and its sentiment
+    evidence: va.Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -123,12 +129,18 @@ class _Run:
     def emit(self, event: DomainEvent) -> None:
         self.result.events.append(event)
 
-    def prompt(self, step: Step, text: str, *, waits: bool = False) -> None:
+    def prompt(
+        self, step: Step, text: str, *, waits: bool = False, options: tuple[dict, ...] = ()
+    ) -> None:
         data: dict = {"flow": self.flow.key, "step": step.id, "kind": step.kind.value}
         if step.kind is Kind.MENU and waits:
             data["options"] = [{"value": o.value, "label": o.label} for o in step.options]
+        if options:
+            data["options"] = [dict(o) for o in options]
         if waits:
-            data["input"] = {Kind.MENU: "choice", Kind.COLLECT: "text"}.get(step.kind, "message")
+            data["input"] = {Kind.MENU: "choice", Kind.COLLECT: "text", Kind.VIRTUAL: "text"}.get(
+                step.kind, "message"
+            )
         self.emit(
             ie.MessageSent(
                 interaction_id=self.ctx.interaction_id,
@@ -159,7 +171,7 @@ class _Run:
                 case Kind.SET:
                     self.set_attributes(step, dict(step.assignments))
                     step_id = step.next
-                case Kind.MENU | Kind.COLLECT | Kind.VOICEMAIL:
+                case Kind.MENU | Kind.COLLECT | Kind.VOICEMAIL | Kind.VIRTUAL:
                     self.prompt(step, step.text, waits=True)
                     return self.result
                 case Kind.ROUTE:
@@ -239,6 +251,8 @@ class _Run:
         step = self.flow.steps.get(session.step)
         if step is None or step.kind not in WAITS:  # the flow changed under the customer
             return self.default_exit(None)
+        if step.kind is Kind.VIRTUAL:
+            return self.virtual_agent(step, session, reply)
         attempt = session.attempts + 1
         fitted = self.fit(step, reply)
         value, label = fitted if fitted else ("", "")
@@ -270,6 +284,56 @@ class _Run:
             case _:  # voicemail: the message is in; it waits for an agent like an e-mail
                 return self.complete(step, "voicemail", step.queue_id)
 
+    def virtual_agent(self, step: Step, session: Session, reply: Reply) -> Result:
+        """One turn of the virtual agent (routing/flows/virtual_agent.py decides)."""
+        evidence = reply.evidence or va.Evidence()
+        decision = va.decide(reply.text, reply.choice, session.assistant, evidence)
+        continues = decision.kind in ("answered", "clarified")
+        self.emit(
+            fe.FlowAnswerGiven(
+                interaction_id=self.ctx.interaction_id,
+                flow=self.flow.key,
+                step=step.id,
+                text=reply.text,
+                value=decision.kind,
+                label=decision.intent,
+                attempt=len(session.assistant.tried) + 1,
+                answer_by=self.answer_by() if continues else "",
+            )
+        )
+        self.emit(
+            fe.VirtualAgentReplied(
+                interaction_id=self.ctx.interaction_id,
+                flow=self.flow.key,
+                step=step.id,
+                question=reply.text,
+                decision=decision.kind,
+                article_ids=list(decision.article_ids),
+                confidence=round(evidence.confidence, 4),
+                reason=decision.reason,
+                intent=decision.intent,
+            )
+        )
+        self.prompt(step, decision.text, waits=continues, options=decision.options)
+        if decision.kind == "resolved":
+            if step.next:
+                return self.walk(step.next)
+            self.complete(step, "ended", None)
+            self.result.close = True
+            return self.result
+        if decision.kind == "handed_off":
+            tried = [*session.assistant.tried]
+            self.set_attributes(
+                step,
+                {
+                    "intent": decision.intent,
+                    "handoff_reason": decision.reason,
+                    "articles_tried": ", ".join(evidence_titles(tried, reply)) or "none",
+                },
+            )
+            return self.complete(step, "queued", step.queue_id)
+        return self.result
+
     def fit(self, step: Step, reply: Reply) -> tuple[str, str] | None:
         text = reply.text.strip()
         if step.kind is Kind.MENU:
@@ -281,6 +345,24 @@ class _Run:
                 return None
             return text, ""
         return (text or "(recording)", "") if text or reply.has_media else None
+
+
+def _remember(memory: va.Conversation, event: fe.VirtualAgentReplied) -> va.Conversation:
+    tried = memory.tried + tuple(a for a in event.article_ids if a not in memory.tried)
+    return va.Conversation(
+        last=event.decision,
+        intent=event.intent or memory.intent,
+        clarified=memory.clarified or event.decision == "clarified",
+        tried=tried,
+        offered=tuple(event.article_ids) if event.decision == "clarified" else memory.offered,
+    )
+
+
+def evidence_titles(article_ids: list[str], reply: Reply) -> list[str]:
+    """The articles tried, by title where this turn's evidence knows it, else by id."""
+    known = {c.article_id: c.title for c in (reply.evidence.candidates if reply.evidence else ())}
+    titles = reply.evidence.titles if reply.evidence else {}
+    return [known.get(a) or titles.get(a) or a for a in article_ids]
 
 
 def _choose(options: tuple[Option, ...], answer: str) -> tuple[str, str] | None:

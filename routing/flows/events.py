@@ -67,6 +67,24 @@ class CallbackRequested(DomainEvent):
     source: str = "flow"  # flow (a callback step) or queue (a key pressed while waiting)
 
 
+@dataclass(frozen=True, kw_only=True)
+class VirtualAgentReplied(DomainEvent):
+    """A virtual-agent step took the customer's message and decided: answer from an
+    article, ask once what they meant, hand off to a person, or close as resolved."""
+
+    interaction_id: str
+    flow: str
+    step: str
+    question: str  # the customer's words
+    decision: str  # answered, clarified, handed_off, resolved
+    article_ids: list[str] = field(default_factory=list)  # answered with, or offered
+    confidence: float = 0.0  # the best article's score, 0..1
+    reason: str = (
+        ""  # handed_off: asked_for_person, negative_sentiment, low_confidence, not_helpful
+    )
+    intent: str = ""  # what the customer wants, in words (the best article's title or theirs)
+
+
 # Upcasters: fields added since events were first stored (docs/events.md, schema versions).
 added_fields("FlowStepEntered", from_version=1, answer_by="")
 

@@ -18,7 +18,7 @@ from contactcenter.interactions.domain import Interaction, State, stream_id
 from contactcenter.interactions.ingest import InboundMessage
 from crm.identities import InvalidIdentity, e164
 from routing import config, offers
-from routing.flows import engine
+from routing.flows import engine, virtual_agent_shell
 from routing.flows.models import Flow
 from routing.models import EntryPoint
 from routing.offers import enqueue_events, then
@@ -55,7 +55,9 @@ def admit(interaction: Interaction, message: InboundMessage, now) -> list[Domain
         log.error("flow %s cannot run (%s): queueing instead", flow.key, "; ".join(problems))
         return None
     events = interaction.start_self_service(flow.key)
-    result = engine.start(flow, _context(interaction, message, now))
+    ctx = _context(interaction, message, now)
+    result = engine.start(flow, ctx)
+    result = virtual_agent_shell.answer_at_once(flow, events, result, message.text, ctx)
     return events + result.events + _next_step(interaction, events + result.events, result, entry)
 
 
@@ -80,7 +82,9 @@ def answer(interaction: Interaction, message: InboundMessage) -> list[DomainEven
         log.error("flow %s was deleted mid-conversation: queueing", session.flow)
         result = engine.Result(route=engine.Route(None, "queued"))
     else:
-        result = engine.answer(flow_row.definition(), session, reply, ctx)
+        flow = flow_row.definition()
+        reply = virtual_agent_shell.reply_for(flow, session, reply, interaction.channel)
+        result = engine.answer(flow, session, reply, ctx)
     entry = entry_point(interaction.channel, interaction.channel_key)
     return result.events + _next_step(interaction, result.events, result, entry)
 

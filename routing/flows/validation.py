@@ -63,6 +63,8 @@ def _step_problems(step: Step) -> list[str]:
             problems.append("two options share a value")
         if not step.text.strip():
             problems.append("a menu needs a prompt")
+    if step.kind is Kind.VIRTUAL and not step.text.strip():
+        problems.append("a virtual agent step needs its greeting (what it asks first)")
     if step.kind is Kind.COLLECT:
         if not step.attribute:
             problems.append("a collect step needs the attribute to store the answer in")

@@ -85,6 +85,8 @@ def fill(route: str, column: str, world: World, kind: str) -> str:
         "action": "hold",
         "media_id": "1003383421387256",  # a WhatsApp photo no conversation here holds
         "rest": "v0/nothing/",
+        "slug": "no-such-article",  # the world has no knowledge base: every article is a 404
+        "article_id": "none",
         "storage_key": AttachmentRef.objects.filter(interaction_id=subject)
         .values_list("storage_key", flat=True)
         .first()

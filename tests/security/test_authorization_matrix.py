@@ -50,6 +50,12 @@ REQUESTS = {
     ),
     "POST /api/v1/interactions/{pk}/close/": Request({"reason": "spam"}),
     "POST /api/v1/agents/{pk}/presence/": Request({"presence": "away", "reason": "break"}),
+    "POST /help/api/feedback/": Request(
+        {"visit": "6f1b2c1e-0000-4000-8000-000000000001", "article_id": "none", "helpful": True}
+    ),
+    "POST /help/api/escalated/": Request({"visit": "6f1b2c1e-0000-4000-8000-000000000002"}),
+    "POST /help/{slug}/rate/": Request({"helpful": "yes"}, json=False),
+    "GET /knowledge/search/": Request({"q": "password"}),
 }
 
 

@@ -466,6 +466,7 @@
       return line;
     }
     var item = el("li", "entry " + message.kind);
+    item.dataset.message = message.id;
     var head = el("div", "entry-head");
     head.appendChild(el("strong", "", message.kind === "inbound" ? (message.author_name || "Customer")
                                        : (message.author_name || message.author)));
