@@ -1,6 +1,7 @@
 """A rebuild from position 0 arrives at exactly the rows the live system wrote."""
 
-from datetime import timedelta
+import uuid
+from datetime import time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -12,16 +13,26 @@ from contactcenter.events import projections
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import Attachment, ingest
 from contactcenter.interactions.models import Interaction
+from contactcenter.knowledge import commands as knowledge
+from contactcenter.knowledge.events import HelpSearched
+from contactcenter.kpis.models import IntervalFact
 from contactcenter.quality import commands as quality
 from contactcenter.quality.models import Criterion, Scorecard, Section
 from contactcenter.supervisor import alerts
 from crm import customers
+from outbound import commands as dialing
+from outbound.models import Campaign, CampaignContact
 from routing import offers, presence, router
 from routing.models import BusinessCalendar
 from tests.factories import chat_message, email_message
+from tests.flows.builders import a_flow, at_entry
 from tests.flows.workload import self_service_workload
+from tests.knowledge.builders import demo_knowledge_base
 from tests.kpis.follow import catch_up_fully
 from tests.routing.builders import a_queue, an_agent, overflow
+from tests.wfm.builders import center, supervisor
+from wfm import schedules
+from wfm.requirements import Target
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,7 +87,54 @@ def scripted_workload() -> None:
     self_service_workload()  # flows, SMS consent, calls
     with clock.travel(timedelta(minutes=5)):
         alerts.check()  # the bulk chats have waited past their threshold: standing alerts
+    _a_schedule()
+    _a_dial_attempt()
+    _self_service_from_the_knowledge_base()  # last: its flow takes every chat from here on
     assert alice
+
+
+def _self_service_from_the_knowledge_base() -> None:
+    """Articles published, a help-page search, and a chat the virtual agent answers."""
+    demo_knowledge_base()
+    knowledge.record_help(
+        HelpSearched(visit_id=str(uuid.uuid4()), source="help_page", query="password")
+    )
+    helped = a_queue(entry=None)
+    flow = a_flow("assistant", {"assistant": {"kind": "virtual", "text": "Hi!", "queue": helped}})
+    at_entry(flow, "webchat", helped)
+    ingest(chat_message(visitor="w-kb", text="hi"))
+    ingest(chat_message(visitor="w-kb", text="I forgot my password"))
+
+
+def _a_schedule() -> None:
+    """A week's schedule generated from history, as workforce management makes one."""
+    first_day = clock.now().date() + timedelta(days=1)
+    queue, _ = center(first_day)
+    schedules.generate(
+        supervisor(),
+        first_day=first_day,
+        days=1,
+        interval_minutes=30,
+        queue_ids=[queue.pk],
+        target=Target(sl_threshold_seconds=20, sl_target=0.8),
+        time_limit_seconds=5,
+    )
+    # Its history was made up as KPI rows, not events: a rebuild could never make it again.
+    IntervalFact.objects.filter(dimension="queue", dimension_id=str(queue.pk)).delete()
+
+
+def _a_dial_attempt() -> None:
+    campaign = Campaign.objects.create(
+        name="Renewals",
+        queue=a_queue(entry=None),
+        window_start=time(0, 0),
+        window_end=time(23, 59, 59),
+        window_days="0123456",
+    )
+    contact = CampaignContact.objects.create(
+        campaign=campaign, customer_id="c-renewal", phone="+14155550100", time_zone="UTC"
+    )
+    dialing.place(contact, mode="progressive")
 
 
 @command
