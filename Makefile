@@ -17,7 +17,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SMTP_PORT ?= 2525
 
-.PHONY: run test test-fast bench soak install lint format system-packages clean
+.PHONY: run test test-fast bench soak install lint format system-packages node-packages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -36,8 +36,8 @@ run: install
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT)
 
 # The whole suite, in parallel (a database per worker: pytest-xdist); PYTEST_ARGS adds to it.
-test: install system-packages
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+test: install system-packages node-packages
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=40 $(PYTEST_ARGS)
 
 # Seconds, no database, server or browser: the pure rules (tests/conftest.py --fast).
 test-fast: install
@@ -68,7 +68,14 @@ clean:
 # saying which and why first. Where it cannot (not root, no network) it says so in one line
 # and those tests skip themselves (tests/system_packages.py); in CI (CI set, as .ci/run does)
 # it stops instead, because CI runs every test.
-SYSTEM_PACKAGES := chromium:/usr/bin/chromium:tests/browser
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium:tests/browser \
+	espeak-ng:/usr/bin/espeak-ng:tests/voice/media \
+	sox:/usr/bin/sox:tests/voice/media
+
+# Test-only JavaScript (package.json: axe-core, for the accessibility tests); skipped with a
+# note where npm is missing or offline, and those tests skip saying so.
+node-packages:
+	@test -e node_modules/axe-core/axe.min.js || { command -v npm >/dev/null && npm install --no-audit --no-fund --silent || echo "npm install failed: the accessibility tests will skip"; }
 
 system-packages:
 	@missing=; needed_by=; \

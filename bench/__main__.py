@@ -1,6 +1,8 @@
-"""Run every benchmark in turn and print its figures (docs/benchmarks.md records them)."""
+"""Run every benchmark in turn and print its figures (docs/benchmarks.md records them).
+`--quick` asks those that have one for their small size (minutes on a laptop)."""
 
 import importlib
+import os
 import sys
 import time
 
@@ -14,10 +16,15 @@ BENCHMARKS = [
     "kpis",
     "knowledge",
     "wfm",
+    "search",
+    "voice",
 ]
 
 
-def main(names: list[str]) -> int:
+def main(args: list[str]) -> int:
+    names = [a for a in args if not a.startswith("--")]
+    if "--quick" in args:
+        os.environ["BENCH_QUICK"] = "1"  # read when each benchmark's module is imported
     failed = []
     for name in names or BENCHMARKS:
         print(f"\n=== bench/{name}.py ===", flush=True)

@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import harness
+from contactcenter.privacy.database_roles import owner_flush_statements
 
 AGENTS = 200
 RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
@@ -38,7 +39,7 @@ def setup_center(url: str) -> list[str]:
     """Agents, a queue and the demo chat; returns the agents' session cookies."""
     harness.setup_django(url)
     from django.contrib.auth.models import User
-    from django.db import connection
+    from django.db import connection, transaction
 
     from channels_adapters.webchat.models import WebChatChannel
     from contactcenter.events import projections
@@ -50,8 +51,10 @@ def setup_center(url: str) -> list[str]:
     tables = ["event_log", "events_projectioncheckpoint", "interactions_delivery"] + [
         m._meta.db_table for p in projections.all_projectors().values() for m in p.models
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    # The owner's reset: the log refuses TRUNCATE but for this one transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in owner_flush_statements([f"TRUNCATE {', '.join(tables)}"]):
+            cursor.execute(sql)
         cursor.execute(
             "TRUNCATE routing_entrypoint, routing_agentprofile_queues, "
             "routing_agentskill, routing_agentprofile, routing_queue, "

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bench import harness
+from contactcenter.privacy.database_roles import owner_flush_statements
 
 TRANSACTIONS = {1: 2000, 10: 400}  # per writer, by batch size
 STREAMS_PER_WRITER = 100
@@ -158,7 +159,9 @@ def reset(url: str) -> None:
 
     with psycopg.connect(harness.psycopg_dsn(url), autocommit=True) as conn:
         conn.execute(RAW_TABLE)
-        conn.execute("TRUNCATE bench_raw_events, event_log")
+        with conn.transaction():  # the owner's reset: the log refuses TRUNCATE otherwise
+            for sql in owner_flush_statements(["TRUNCATE bench_raw_events, event_log"]):
+                conn.execute(sql)
         conn.execute("DROP TABLE IF EXISTS bench_es_events")
     _eventsourcing_recorder(url).create_table()
     with psycopg.connect(harness.psycopg_dsn(url), autocommit=True) as conn:
@@ -266,7 +269,8 @@ def write_log(url: str, contacts: int) -> int:
     meta = json.dumps(METADATA)
     start = datetime(2026, 10, 1, tzinfo=UTC)
     with psycopg.connect(harness.psycopg_dsn(url)) as conn, conn.cursor() as cursor:
-        cursor.execute("TRUNCATE event_log")
+        for sql in owner_flush_statements(["TRUNCATE event_log"]):
+            cursor.execute(sql)
         with cursor.copy(
             "COPY event_log (stream_id, version, type, data, metadata, occurred_at) FROM STDIN"
         ) as copy:

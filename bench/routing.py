@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench import harness
+from contactcenter.privacy.database_roles import owner_flush_statements
 
 AGENTS = 1000
 SKILLS = 20
@@ -103,7 +104,7 @@ def pure_core() -> tuple[list[list], bool]:
 def setup_center(url: str) -> None:
     harness.setup_django(url)
     from django.contrib.auth.models import User
-    from django.db import connection
+    from django.db import connection, transaction
 
     from contactcenter.events import projections
     from routing import config
@@ -113,8 +114,10 @@ def setup_center(url: str) -> None:
     tables = ["event_log", "events_projectioncheckpoint", "interactions_delivery"] + [
         m._meta.db_table for p in projections.all_projectors().values() for m in p.models
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    # The owner's reset: the log refuses TRUNCATE but for this one transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in owner_flush_statements([f"TRUNCATE {', '.join(tables)}"]):
+            cursor.execute(sql)
         cursor.execute(
             "TRUNCATE routing_entrypoint, routing_agentprofile_queues, "
             "routing_agentskill, routing_agentprofile, routing_queue CASCADE"

@@ -16,6 +16,7 @@ heap_growth_mb=…` and exits non-zero on any failure.
 """
 
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -114,9 +115,19 @@ class Floor:
         customer["widget"].locator("#composer textarea").fill(text)
         customer["widget"].locator("#composer textarea").press("Enter")
         self.open_tab(agent, customer)
-        expect(agent.locator(".entry.inbound .body").last).to_have_text(
-            text, timeout=DELIVERY_LIMIT_S * 1000
-        )
+        try:
+            expect(agent.locator(".entry.inbound .body").last).to_have_text(
+                text, timeout=DELIVERY_LIMIT_S * 1000
+            )
+        except AssertionError:
+            # What each side shows, for the report: lost on the way, or not shown?
+            widget = customer["widget"].locator(".message p").all_inner_texts()[-3:]
+            console = agent.locator(".entry .body").all_inner_texts()[-3:]
+            raise AssertionError(
+                f"{text!r} not shown to {agent.name} in {DELIVERY_LIMIT_S:g} s; "
+                f"widget shows {widget}, console shows {console}, "
+                f"tab {agent.locator('#thread-title').inner_text()!r}"
+            ) from None
         self.latencies.append(time.monotonic() - started)
         answer = f"answer to {customer['number']}.{customer['said']}"
         started = time.monotonic()
@@ -129,16 +140,20 @@ class Floor:
         customer["said"] += 1
         self.messages += 2
 
+    def tab(self, agent, customer: dict):
+        # "Customer 1" must not find "Customer 12"'s tab
+        name = re.compile(rf"Customer {customer['number']}\b")
+        return agent.locator("#tabs li", has_text=name)
+
     def holder(self, customer: dict):
-        name = f"Customer {customer['number']}"
         for agent in self.agents:
-            if agent.locator("#tabs li", has_text=name).count():
+            if self.tab(agent, customer).count():
                 customer["agent"] = agent
                 return agent
         return None
 
     def open_tab(self, agent, customer: dict) -> None:
-        agent.locator("#tabs li", has_text=f"Customer {customer['number']}").click()
+        self.tab(agent, customer).click()
 
     def finish(self, customer: dict) -> None:
         agent = self.holder(customer)
@@ -164,17 +179,24 @@ class Floor:
                 self.errors.append(f"{page.name}: connection shows {text!r}")
             heap = page.evaluate("() => (performance.memory || {}).usedJSHeapSize || 0")
             self.heaps.setdefault(page.name, []).append(heap / 1e6)
-        # The wallboard tells the truth: each agent's conversations there are the tabs in
-        # their console (it is pushed, coalesced: give it a moment).
-        from playwright.sync_api import expect
+        # The wallboard tells the truth: each agent's work there is what their console holds,
+        # tabs and offers not yet answered (it is pushed, coalesced: give it a moment).
 
         for agent in self.agents:
-            tabs = agent.locator("#tabs li.tab").count()
             row = self.wallboard.locator("#agents tbody tr", has_text=agent.display)
-            try:
-                expect(row.locator("ul li")).to_have_count(tabs, timeout=5000)
-            except AssertionError as error:
-                self.errors.append(f"wallboard: {agent.name} shows other work: {error}"[:300])
+            deadline = time.monotonic() + 5
+            while True:
+                held = agent.locator("#tabs li.tab").count() + agent.locator(".offer").count()
+                shown = row.locator("ul li").count()
+                if held == shown:
+                    break
+                if time.monotonic() > deadline:
+                    self.errors.append(
+                        f"wallboard: {agent.name} holds {held} (tabs and offers), "
+                        f"the wallboard shows {shown} for 5 s"
+                    )
+                    break
+                time.sleep(0.25)
 
 
 def heap_growth(heaps: dict[str, list[float]]) -> float:

@@ -11,7 +11,8 @@ what they need to know about a channel from its `Channel` here, never from its n
 Pure: importable without Django settings.
 """
 
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,6 +26,9 @@ class Capabilities:
     max_length: int | None = None  # characters of text per message, if limited
     voice: bool = False
     delivered_by_push: bool = False  # the browser gets it over the WebSocket, not the outbox
+    # delivers files kept in our storage (an agent's upload from the console); a channel
+    # whose provider fetches media from a public URL of its own (MMS) does not, yet
+    stored_files: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,17 @@ class ChannelAdapter(Protocol):
 
 
 @dataclass(frozen=True)
+class Billing:
+    """What a channel's provider bills, in units counted from the events of its interactions
+    (an SMS segment each way, a voice minute begun, an e-mail sent). The cost-per-contact KPI
+    prices a unit with COST_PER_CHANNEL_UNIT (docs/kpis.md)."""
+
+    unit: str  # for people: "segment", "minute", "e-mail"
+    events: frozenset[str]  # the event types that may cost units
+    units: Callable[[str, Mapping[str, Any]], int]  # (event type, its data) -> units
+
+
+@dataclass(frozen=True)
 class Channel:
     """What the platform knows about one channel, declared by its adapter."""
 
@@ -108,6 +123,15 @@ class Channel:
     # Supervisor alerts posted to the channel's own people (Slack): called with the text,
     # returns how many destinations took it.
     alerts: Callable[[str], int] | None = None
+    # The satisfaction survey sent when an agent's conversation on this channel closes
+    # (contactcenter/csat/surveys.py): called with the interaction's id, returns the survey
+    # message's fields (text, html, subject, channel_data). None: no survey message (web chat
+    # asks in the widget, a call asks on the call).
+    survey: Callable[[str], Mapping[str, Any]] | None = None
+    billing: Billing | None = None  # what its provider charges per contact; None: nothing
+    # What the channel ends as the server process stops (voice: the calls' WebRTC legs here,
+    # each with its reason): awaited on the server's loop before it closes.
+    stopping: Callable[[], Awaitable[None]] | None = None
 
     @property
     def capabilities(self) -> Capabilities:
@@ -116,6 +140,32 @@ class Channel:
     @property
     def realtime(self) -> bool:
         return self.capabilities.realtime
+
+
+def with_billed_units(event: Any) -> Any:
+    """The event with the units its channel's provider bills for it (`units`), counted from
+    its words as it is appended (contactcenter.events.aggregate's stamp): its words may be
+    erased later, its cost must stay. Other events, and other channels, as they are."""
+    known = _channels.get(getattr(event, "channel", ""))
+    billing = known.billing if known is not None else None
+    if billing is None or event.type not in billing.events or not hasattr(event, "units"):
+        return event
+    if event.units is not None:
+        return event
+    return dataclasses.replace(event, units=billing.units(event.type, event.to_data()))
+
+
+def text_menu(text: str, channel_data: Mapping[str, Any]) -> str:
+    """A flow's choices as a numbered text menu, for channels of plain text (SMS, e-mail):
+    "… Reply 1 for Billing, 2 for Sales."."""
+    options = (channel_data.get("flow") or {}).get("options") or []
+    if not options:
+        return text
+    choices = [f"{o['value']} for {o['label']}" for o in options]
+    menu = "Reply " + (
+        choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+    )
+    return f"{text}\n{menu}." if text else f"{menu}."
 
 
 class ChannelClash(ValueError):
@@ -165,6 +215,11 @@ def exclusive() -> frozenset[str]:
     return frozenset(c.name for c in _channels.values() if c.exclusive)
 
 
+def billed_events() -> frozenset[str]:
+    """Every event type some channel's provider bills units for."""
+    return frozenset(t for c in _channels.values() if c.billing for t in c.billing.events)
+
+
 def identity_kind(name: str) -> str:
     known = _channels.get(name)
     return known.identity_kind if known else name
@@ -182,3 +237,28 @@ def adapter_for(name: str) -> ChannelAdapter | None:
 def capabilities(name: str) -> Capabilities:
     known = _channels.get(name)
     return known.capabilities if known else Capabilities(realtime=False)
+
+
+# -- the web chat widget's visitors, for another channel served in the same widget ------------
+# A customer may call from the widget (voice's web call). Adapters do not import each other,
+# so the web chat adapter registers how its signed visitor token is read, and the voice
+# adapter asks here: (the web chat channel's key, the visitor's id), or UnknownVisitor.
+
+
+class UnknownVisitor(Exception):
+    """The token names no visitor of a web chat that still exists (forged, expired, gone)."""
+
+
+_web_visitors: list[Callable[[str], tuple[str, str]]] = []
+
+
+def read_web_visitors(verify: Callable[[str], tuple[str, str]]) -> None:
+    """Called from the web chat adapter's AppConfig.ready(); `verify` may touch the database
+    and raises UnknownVisitor saying why a token is refused."""
+    _web_visitors[:] = [verify]
+
+
+def web_visitor(token: str) -> tuple[str, str]:
+    if not _web_visitors:
+        raise UnknownVisitor("web chat is not installed")
+    return _web_visitors[0](token)

@@ -1,53 +1,156 @@
-"""Who may open which interaction: an agent their queues' work and what they hold; a
-supervisor everything. A customer is visible through the interactions one may open, never
-on their own. The console, the API and attachment downloads all ask here (docs/security.md)."""
+"""Who may open which interaction and whom one supervises: an agent their queues' work and
+what they hold; a team lead that, plus their teams' agents and their work; a QA specialist
+every interaction (to score it); a supervisor everything. A customer is visible through the
+interactions one may open, never on their own. The console, the API, the wallboard, QA,
+reports and attachment downloads all ask here (docs/security.md)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from contactcenter.interactions.models import Interaction
-from contactcenter.roles import is_supervisor
+from contactcenter.roles import is_qa_specialist, is_supervisor, role_required
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def supervised_agents(user: User) -> frozenset[int] | None:
+    """The agents `user` supervises: None for all of them (a supervisor), the members of the
+    teams they lead (a team lead), none for anyone else."""
+    if not user.is_authenticated:
+        return frozenset()
+    if is_supervisor(user):
+        return None
+    from routing.models import Team
+
+    members = Team.members.through.objects.filter(team__leads=user.pk)
+    return frozenset(members.values_list("user_id", flat=True))
+
+
+def is_team_lead(user: User) -> bool:
+    from routing.models import Team
+
+    return user.is_authenticated and Team.objects.filter(leads=user.pk).exists()
+
+
+def may_supervise(user: User) -> bool:
+    """The wallboard, monitoring and reports: supervisors, and team leads for their teams."""
+    return is_supervisor(user) or is_team_lead(user)
+
+
+def may_score(user: User) -> bool:
+    """The QA pages: supervisors, team leads (their teams' work) and QA specialists."""
+    return may_supervise(user) or is_qa_specialist(user)
+
+
+def scored_agents(user: User) -> frozenset[int] | None:
+    """Whose work `user` may score and read evaluations of: None for everyone."""
+    if is_qa_specialist(user):
+        return None
+    return supervised_agents(user)
+
+
+def supervises_work(user: User, interaction_id: str) -> bool:
+    """Live supervision of an interaction (listening in): supervisors, and the lead of the
+    team of the agent holding it. The actions layer asks the same (Actor.require_supervising)."""
+    team = supervised_agents(user)
+    if team is None:
+        return True
+    holder = Interaction.objects.filter(pk=interaction_id).values_list("agent_id", flat=True)
+    return bool(team) and holder.first() in team
+
+
+def may_hear(user: User, agents: set[int]) -> bool:
+    """A call's recordings: the agents who took it, supervisors and QA specialists, and the
+    leads of those agents' teams."""
+    if user.pk in agents:
+        return True
+    scope = scored_agents(user)
+    return scope is None or bool(scope & agents)
+
+
+def _agent_or_scorer(user: User) -> bool:
+    from contactcenter.roles import is_agent
+
+    return is_agent(user) or may_score(user)
+
+
+supervising_required = role_required(may_supervise, "supervisors and team leads only")
+scoring_required = role_required(may_score, "supervisors, team leads and QA specialists only")
+agent_or_scorer_required = role_required(_agent_or_scorer, "This account is not an agent.")
 
 ENDED = ("closed", "abandoned")
 
 
-def agent_queue_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+def agent_queue_ids(user: User) -> set[int]:
     from routing.models import AgentProfile
 
-    profile = AgentProfile.objects.filter(user_id=user.pk).first()
-    return set(profile.queues.values_list("pk", flat=True)) if profile else set()
+    # One query (asked on every search and inbox request): no profile, no queues.
+    memberships = AgentProfile.queues.through.objects.filter(agentprofile__user_id=user.pk)
+    return set(memberships.values_list("queue_id", flat=True))
 
 
-def visible_interactions(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Interaction]:
+def visible_interactions(user: User) -> QuerySet[Interaction]:
     if not user.is_authenticated:
         return Interaction.objects.none()
-    if is_supervisor(user):
-        return Interaction.objects.all()
-    return Interaction.objects.filter(
-        Q(queue_id__in=agent_queue_ids(user))
-        | Q(agent_id=user.pk)
-        | Q(offer_agent_id=user.pk)
-        # What one handled stays readable once it ended; handed off live to a queue not
-        # one's own, it is someone else's conversation.
-        | Q(last_agent_id=user.pk, state__in=ENDED)
+    rule = visibility_rule(user)
+    return Interaction.objects.all() if rule is None else Interaction.objects.filter(rule)
+
+
+def visibility_rule(user: User, via: str = "") -> Q | None:
+    """What `user` may open, as a condition on interactions (None: everything), reached
+    through `via` ("interaction__" from a row that refers to one), so that a query can join
+    instead of listing every visible interaction (search does)."""
+    if sees_every_interaction(user):
+        return None
+    rule = agent_rule(user, via)
+    if team := supervised_agents(user):
+        rule |= team_rule(team, via)
+    return rule
+
+
+def sees_every_interaction(user: User) -> bool:
+    return is_supervisor(user) or is_qa_specialist(user)
+
+
+def team_rule(team: frozenset[int], via: str = "") -> Q:
+    """A team lead's view beyond their own: what their team's agents hold, are offered or
+    last handled."""
+    return (
+        Q(**{f"{via}agent_id__in": team})
+        | Q(**{f"{via}offer_agent_id__in": team})
+        | Q(**{f"{via}last_agent_id__in": team})
     )
 
 
-def can_open(user: AbstractBaseUser | AnonymousUser, interaction_id: str) -> bool:
+def agent_rule(user: User, via: str = "", queues: set[int] | None = None) -> Q:
+    """What a (non-supervisor) agent may open, as a condition on interactions, reached through
+    `via` ("interaction__" from a row that refers to one), so a query can join instead of
+    listing every visible interaction (search does)."""
+    return (
+        Q(**{f"{via}queue_id__in": agent_queue_ids(user) if queues is None else queues})
+        | Q(**{f"{via}agent_id": user.pk})
+        | Q(**{f"{via}offer_agent_id": user.pk})
+        # What one handled stays readable once it ended; handed off live to a queue not
+        # one's own, it is someone else's conversation.
+        | Q(**{f"{via}last_agent_id": user.pk, f"{via}state__in": ENDED})
+    )
+
+
+def can_open(user: User, interaction_id: str) -> bool:
     return visible_interactions(user).filter(pk=interaction_id).exists()
 
 
-def can_see_customer(user: AbstractBaseUser | AnonymousUser, customer_id: str) -> bool:
+def can_see_customer(user: User, customer_id: str) -> bool:
     """Through work one may open: the customer's interactions, or those of a duplicate merged
     into them."""
     from crm.timeline import customer_ids
 
-    if is_supervisor(user):
+    if sees_every_interaction(user):
         return True
     mine = visible_interactions(user).filter(customer_id__in=customer_ids(customer_id))
     return mine.exists()
 
 
-def may_start_in(user: AbstractBaseUser | AnonymousUser, queue_id: int | None) -> bool:
+def may_start_in(user: User, queue_id: int | None) -> bool:
     """Work an agent starts goes into one of their queues (or none: then only they hold it)."""
     return queue_id is None or is_supervisor(user) or queue_id in agent_queue_ids(user)

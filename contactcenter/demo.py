@@ -1,8 +1,9 @@
-"""The demo tenant's people: an admin, a supervisor and six agents (see README)."""
+"""The demo tenant's people: an admin, a supervisor, a team lead (of the Front line team:
+agents 1 to 3), a QA specialist and six agents (see README)."""
 
 from django.contrib.auth.models import Group, User
 
-from contactcenter.roles import AGENTS, SUPERVISORS
+from contactcenter.roles import AGENTS, QA_SPECIALISTS, SUPERVISORS
 
 PASSWORD = "contact-center"
 AGENT_NAMES = ["Alice Archer", "Bob Baker", "Carol Chen", "Dan Diaz", "Erin Evans", "Femi Falana"]
@@ -32,6 +33,20 @@ def seed(log) -> None:
     _user("admin", "Ada Admin", staff=True, superuser=True)
     supervisor = _user("supervisor", "Sam Supervisor", staff=True)
     supervisor.groups.add(supervisors, agents)
-    for n, name in enumerate(AGENT_NAMES, start=1):
-        _user(f"agent{n}", name).groups.add(agents)
-    log(f"people: admin, supervisor, agent1..agent{len(AGENT_NAMES)} (password {PASSWORD!r})")
+    people = [_user(f"agent{n}", name) for n, name in enumerate(AGENT_NAMES, start=1)]
+    for agent in people:
+        agent.groups.add(agents)
+    _user("qa", "Quinn Quality").groups.add(Group.objects.get_or_create(name=QA_SPECIALISTS)[0])
+    _team(lead=_user("teamlead", "Tara Lead"), members=people[:3])
+    log(
+        f"people: admin, supervisor, teamlead (Front line: agent1..agent3), qa, "
+        f"agent1..agent{len(AGENT_NAMES)} (password {PASSWORD!r})"
+    )
+
+
+def _team(lead: User, members: list[User]) -> None:
+    from routing.models import Team
+
+    team, _ = Team.objects.get_or_create(name="Front line")
+    team.leads.add(lead)
+    team.members.add(*members)

@@ -19,5 +19,11 @@ def visitor(channel_key: str, visitor_id: str) -> str:
     return f"visitor.{digest}"
 
 
+def call_media(interaction_id: str) -> str:
+    """The process terminating a call's audio (its Media Stream's consumer): hold, resume,
+    keys, supervision reach the call's room through it, whichever process took the request."""
+    return f"media.{interaction_id}"
+
+
 SUPERVISORS = "supervisors"
 ALERTS = "alerts"  # every console, for the slow-moving alerts

@@ -35,6 +35,10 @@ AGENT_FIELDS = {
     "InteractionAssigned": "agent_id",
     "InteractionTransferred": "from_agent_id",
     "AgentPresenceChanged": "agent_id",
+    # A consult on a call asks a colleague's softphone, and tells them when it is over.
+    "ConsultStarted": "colleague_id",
+    "ConsultEnded": "colleague_id",
+    "ConsultHandedOver": "colleague_id",
 }
 
 _server_loop: asyncio.AbstractEventLoop | None = None

@@ -28,7 +28,11 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 # Routes whose bodies may be larger than REQUEST_MAX_BYTES, and the setting that caps them.
-LARGE_BODIES = [(re.compile(r"^/hooks/email/[^/]+/inbound/$"), "EMAIL_INBOUND_MAX_BYTES")]
+LARGE_BODIES = [
+    (re.compile(r"^/hooks/email/[^/]+/inbound/$"), "EMAIL_INBOUND_MAX_BYTES"),
+    # file uploads in conversations (contactcenter/attachments)
+    (re.compile(r"^/(console|widget)/attachments/$"), "ATTACHMENT_REQUEST_MAX_BYTES"),
+]
 
 
 def limit_for(path: str) -> int:

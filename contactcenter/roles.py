@@ -1,4 +1,5 @@
-"""Who may do what: agents, supervisors and admins, as Django groups."""
+"""Who may do what: agents, supervisors, QA specialists and admins, as Django groups. Team
+leads are whoever leads a team (routing.models.Team): contactcenter/access.py asks that."""
 
 import functools
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 
 AGENTS = "agents"
 SUPERVISORS = "supervisors"
+# Score and calibrate evaluations of anyone's work; supervise no live work.
+QA_SPECIALISTS = "qa specialists"
 
 
 def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -18,6 +21,12 @@ def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=SUPERVISORS).exists()
+
+
+def is_qa_specialist(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.groups.filter(name=QA_SPECIALISTS).exists()
 
 
 # Who else counts as an agent, beyond the groups: apps above the kernel add their checks
@@ -42,7 +51,7 @@ def is_agent(user: AbstractBaseUser | AnonymousUser) -> bool:
     )
 
 
-def _role_required[V: Callable](role: Callable[..., bool], refusal: str) -> Callable[[V], V]:
+def role_required[V: Callable](role: Callable[..., bool], refusal: str) -> Callable[[V], V]:
     """Anonymous users go to the login page; those without the role get 403."""
 
     def decorate(view: V) -> V:
@@ -59,5 +68,5 @@ def _role_required[V: Callable](role: Callable[..., bool], refusal: str) -> Call
     return decorate
 
 
-supervisor_required = _role_required(is_supervisor, "supervisors only")
-agent_required = _role_required(is_agent, "This account is not an agent.")
+supervisor_required = role_required(is_supervisor, "supervisors only")
+agent_required = role_required(is_agent, "This account is not an agent.")

@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "crm",
     "routing",
     "contactcenter.console",
+    "contactcenter.inbox",
+    "contactcenter.search",
+    "contactcenter.labels",
+    "contactcenter.followups",
     "channels_adapters.webchat",
     "routing.flows",
     "channels_adapters.twilio",
@@ -121,6 +125,9 @@ INSTALLED_APPS = [
     "contactcenter.quality",
     "contactcenter.knowledge",
     "outbound",
+    "contactcenter.privacy",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +137,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # TOTP for admins and supervisors (contactcenter/privacy/two_factor.py, STAFF_TWO_FACTOR)
+    "django_otp.middleware.OTPMiddleware",
+    "contactcenter.privacy.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # near the views: it answers a locked-out login
@@ -259,8 +269,16 @@ LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "contactcenter.login_addresses.client_address"
 AXES_ALLOWED_CORS_ORIGINS = PUBLIC_URL
 
+# The password policy (docs/privacy.md): long, not like the user's name, not a common one, not
+# only digits.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -318,6 +336,24 @@ LOGIN_REDIRECT_URL = "/console/"
 
 # Telephone numbers without a country prefix are read in this region (phonenumbers).
 DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "US")
+# Voice media on the platform (docs/voice.md): a call's token is good this long after the
+# TwiML that carries it; a browser's WebRTC leg must finish ICE this fast or it is ended;
+# ICE servers (STUN/TURN for agents behind NAT) as RTCIceServer JSON; hold music, any file
+# FFmpeg reads (empty: a chime made in code).
+VOICE_MEDIA_TOKEN_SECONDS = env_int("VOICE_MEDIA_TOKEN_SECONDS", 120)
+VOICE_ICE_TIMEOUT_SECONDS = env_float("VOICE_ICE_TIMEOUT_SECONDS", 15.0)
+VOICE_ICE_SERVERS = os.environ.get("VOICE_ICE_SERVERS", "[]")
+# Calls from the widget (/ws/webcall/) a visitor, and one IP address (an office NAT shares
+# it), may place an hour, per server process; more are answered `rate_limited`.
+WEBCALL_CALLS_PER_VISITOR_PER_HOUR = env_int("WEBCALL_CALLS_PER_VISITOR_PER_HOUR", 10)
+WEBCALL_CALLS_PER_IP_PER_HOUR = env_int("WEBCALL_CALLS_PER_IP_PER_HOUR", 60)
+VOICE_HOLD_MUSIC = os.environ.get("VOICE_HOLD_MUSIC", "")
+# Call recordings: where in the default storage (STORAGES) they go, and how many days they are
+# kept (0: no limit of its own). The days are one more "recordings" retention policy for every
+# channel (contactcenter/privacy/retention.py): the retention loop deletes older files and
+# records each deletion; a shorter policy in admin wins.
+VOICE_RECORDINGS_PATH = os.environ.get("VOICE_RECORDINGS_PATH", "recordings")
+VOICE_RECORDING_RETENTION_DAYS = env_int("VOICE_RECORDING_RETENTION_DAYS", 0)
 # A closed interaction that hears from its customer again within this window is reopened;
 # later, a new interaction linked to the old one starts.
 REOPEN_WINDOW_SECONDS = env_int("REOPEN_WINDOW_SECONDS", 7 * 24 * 3600)
@@ -342,6 +378,9 @@ CONSOLE_LEASE_SECONDS = env_int("CONSOLE_LEASE_SECONDS", 15)
 EMBEDDED_ROUTER = env_bool("EMBEDDED_ROUTER", True)
 # The agent console asks for a fresh snapshot at least this often (a lost push is repaired).
 CONSOLE_RESYNC_SECONDS = env_int("CONSOLE_RESYNC_SECONDS", 30)
+# The text-search configuration of the search projection on PostgreSQL (english, german,
+# simple, …): a change applies to texts indexed after it (rebuild_projections search).
+SEARCH_LANGUAGE = os.environ.get("SEARCH_LANGUAGE", "english")
 # A command retries a concurrency conflict with jittered backoff for this long before the
 # caller hears of it (contactcenter/commands.py).
 COMMAND_RETRY_SECONDS = env_float("COMMAND_RETRY_SECONDS", 10.0)
@@ -354,6 +393,18 @@ KPI_SHORT_ABANDON_SECONDS = env_int("KPI_SHORT_ABANDON_SECONDS", 5)
 # may be given outbound work; the router, which offers at once, always gets the first chance.
 OUTBOUND_IDLE_SECONDS = env_float("OUTBOUND_IDLE_SECONDS", 15.0)
 KPI_FCR_WINDOW_HOURS = env_int("KPI_FCR_WINDOW_HOURS", 72)
+# Satisfaction surveys (docs/channels.md): the channels that ask for a rating when an agent's
+# conversation ends, and how long a texted digit, a mail's link or a button still counts.
+CSAT_SURVEY_CHANNELS = env_list("CSAT_SURVEY_CHANNELS", "sms,email,slack,voice")
+CSAT_SURVEY_WINDOW_HOURS = env_int("CSAT_SURVEY_WINDOW_HOURS", 72)
+# Cost per contact (docs/kpis.md): what an agent's handle hour costs, and one billable unit of
+# each channel (an SMS segment, a voice minute, an e-mail), as "sms=0.0079,voice=0.014".
+COST_PER_AGENT_HOUR = env_float("COST_PER_AGENT_HOUR", 0.0)
+COST_PER_CHANNEL_UNIT = {
+    channel.strip(): float(rate)
+    for channel, _, rate in (item.partition("=") for item in env_list("COST_PER_CHANNEL_UNIT", ""))
+}
+COST_CURRENCY = os.environ.get("COST_CURRENCY", "USD")
 
 
 def _mailer() -> dict:
@@ -388,6 +439,16 @@ EMAIL_URL = os.environ.get("EMAIL_URL", "")
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
 EMAIL_INBOUND_MAX_BYTES = env_int("EMAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_MAX_BYTES, EMAIL_INBOUND_MAX_BYTES)
+# Files in conversations (docs/inbox.md, "Attachments"): the largest file a visitor or an
+# agent may upload, the types accepted (as sniffed from the content, never from the name),
+# and the longer side of a picture's thumbnail. An upload's request may be a little larger
+# than its file (the form around it).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_TYPES = env_list(
+    "ATTACHMENT_TYPES", "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain"
+)
+ATTACHMENT_THUMBNAIL_PX = env_int("ATTACHMENT_THUMBNAIL_PX", 320)
+ATTACHMENT_REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES + 64 * 1024
 # A WebSocket frame longer than this is answered with an error frame, unread.
 WEBSOCKET_FRAME_MAX_CHARS = env_int("WEBSOCKET_FRAME_MAX_CHARS", 128 * 1024)
 MAILERS = {"default": _mailer()}
@@ -398,12 +459,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     # a 403 or 400 is one line with its reason, not a traceback (contactcenter/refusal_log.py)
-    "filters": {"routine_refusals": {"()": "contactcenter.refusal_log.RoutineRefusals"}},
+    "filters": {
+        "routine_refusals": {"()": "contactcenter.refusal_log.RoutineRefusals"},
+        # card numbers never reach a log (contactcenter/privacy/redaction.py)
+        "card_numbers": {"()": "contactcenter.privacy.redaction.CardNumbersFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["routine_refusals"],
+            "filters": ["routine_refusals", "card_numbers"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
@@ -425,3 +490,19 @@ KNOWLEDGE_GENERATOR_URL = os.environ.get("KNOWLEDGE_GENERATOR_URL", "")
 KNOWLEDGE_GENERATOR_MODEL = os.environ.get("KNOWLEDGE_GENERATOR_MODEL", "")
 KNOWLEDGE_GENERATOR_API_KEY = os.environ.get("KNOWLEDGE_GENERATOR_API_KEY", "")
 KNOWLEDGE_GENERATOR_TIMEOUT_SECONDS = env_float("KNOWLEDGE_GENERATOR_TIMEOUT_SECONDS", 20.0)
+
+# Privacy (docs/privacy.md). Card numbers are masked before storing in these channels' messages
+# ("*": every channel; "notes" covers internal, customer and wrap-up notes; empty: none).
+CARD_MASKING_CHANNELS = os.environ.get("CARD_MASKING_CHANNELS", "*")
+# The database owner (PostgreSQL), when the application's DATABASE_URL role may only INSERT
+# and SELECT on the event log: migrations run as it (docs/deploy.md). Unset: one role for both.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+# Crypto-shredding (docs/privacy.md): the key-encryption key, base64 of 32 random bytes (unset: one
+# derived from SECRET_KEY), and the class that wraps data keys with it (a KMS client, say).
+PRIVACY_KEK = os.environ.get("PRIVACY_KEK", "")
+PRIVACY_KEY_WRAPPER = os.environ.get(
+    "PRIVACY_KEY_WRAPPER", "contactcenter.privacy.kek.LocalKeyWrapper"
+)
+# 1: administrators and supervisors need a TOTP code (django-otp) after their password before
+# /admin/ and /supervisor/ (contactcenter/privacy/two_factor.py). Set it in production.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", False)

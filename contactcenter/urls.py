@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from contactcenter.health import healthz
+from contactcenter.privacy.two_factor import two_factor
 
 handler500 = "contactcenter.outage.server_error"
 
@@ -13,15 +14,22 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/console/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/two-factor/", two_factor, name="two-factor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("supervisor/", include("contactcenter.supervisor.urls")),
     path("supervisor/", include("contactcenter.kpis.urls")),
     path("", include("contactcenter.quality.urls")),
     path("", include("wfm.urls")),
     path("console/", include("contactcenter.console.urls")),
+    path("console/", include("contactcenter.inbox.urls")),
+    path("console/", include("contactcenter.followups.urls")),
+    path("console/", include("contactcenter.labels.urls")),
+    path("console/", include("contactcenter.search.urls")),
+    path("console/", include("contactcenter.attachments.urls")),
     path("", include("routing.flows.urls")),
     path("", include("channels_adapters.urls")),  # every channel's, from the registry
     path("api/", include("contactcenter.api.urls")),
     path("", include("contactcenter.knowledge.urls")),
     path("", include("outbound.urls")),
+    path("", include("contactcenter.csat.urls")),
 ]

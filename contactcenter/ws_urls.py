@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from channels_adapters.voice.media.consumer import TwilioMediaConsumer
+from channels_adapters.voice.media.webcall_socket import WebCallConsumer
 from channels_adapters.webchat.consumers import VisitorConsumer
 from contactcenter.console.consumers import AgentConsumer
 from contactcenter.supervisor.consumers import SupervisorConsumer
@@ -9,5 +11,11 @@ from contactcenter.supervisor.consumers import SupervisorConsumer
 websocket_urlpatterns = [
     path("ws/agent/", AgentConsumer.as_asgi()),
     path("ws/webchat/", VisitorConsumer.as_asgi()),
+    path("ws/webcall/", WebCallConsumer.as_asgi()),
     path("ws/supervisor/", SupervisorConsumer.as_asgi()),
+]
+
+# Sockets a provider opens (no browser Origin, no session): each authenticates itself.
+provider_websocket_urlpatterns = [
+    path("ws/media/twilio/", TwilioMediaConsumer.as_asgi()),
 ]

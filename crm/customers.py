@@ -126,6 +126,17 @@ def update_profile(
 
 
 @command
+def edit_profile(customer_id: str, changes: dict[str, str]) -> list[str]:
+    """Only the fields whose value differs from the profile now; returns their names."""
+    customer = CustomerStream.load(customer_id)
+    row = customer.live()
+    changed = {f: v for f, v in changes.items() if getattr(row, f) != v}
+    if changed:
+        aggregates.append(customer, [ev.CustomerProfileUpdated(customer_id=customer_id, **changed)])
+    return sorted(changed)
+
+
+@command
 def add_note(customer_id: str, text: str, *, author: str, author_name: str = "") -> str:
     note_id = str(uuid.uuid4())
     customer = CustomerStream.load(customer_id)

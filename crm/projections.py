@@ -1,6 +1,7 @@
 """Customer projections: the inline profile and identities, and catch-up activity figures."""
 
 from contactcenter.events.projections import Projector, Rows, register
+from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as interaction_events
 from crm import events as ev
@@ -35,6 +36,8 @@ class CustomerProjector(Projector):
             customer.phone = e.address
         if e.display_name and not customer.name:
             customer.name = e.display_name
+        if e.address == ERASED:
+            return  # an erased customer can no longer be found by an address (docs/privacy.md)
         rows.add(
             ContactIdentity(
                 key=f"{e.kind}:{e.address}",

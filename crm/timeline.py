@@ -103,3 +103,57 @@ def _fold(entry: TimelineInteraction, event: RecordedEvent) -> None:
             entry.ended_at = None
         case "CsatRated":
             entry.csat = data.get("rating")
+
+
+@dataclass
+class ProfileChange:
+    """One change to a customer's card: who (the event's actor, `agent:7`) changed what."""
+
+    at: datetime
+    actor: str
+    what: list[str]
+
+
+_PROFILE_FIELDS = {"name": "Name", "company": "Company", "language": "Language"}
+
+
+def profile_changes(customer_id: str, limit: int = 50) -> list[ProfileChange]:
+    """Edits of the profile, labels and attributes of the customer (and of those merged into
+    it), newest first, each with the value it replaced, folded from the log in order. What one
+    transaction appended (a label and an attribute saved together) is one change."""
+    profile: dict[str, dict[str, str]] = {}
+    changes: list[ProfileChange] = []
+    last_txid = None
+    streams = [f"customer-{i}" for i in customer_ids(customer_id)]
+    for event in store.read_streams(streams):
+        data, was = event.data, profile.setdefault(event.stream_id, {})
+        what: list[str] = []
+        match event.type:
+            case "CustomerRegistered":
+                was["name"] = data.get("name", "")
+            case "CustomerIdentityAdded":
+                was.setdefault("name", "")
+                if data.get("display_name") and not was["name"]:
+                    was["name"] = data["display_name"]
+            case "CustomerProfileUpdated":
+                for field, title in _PROFILE_FIELDS.items():
+                    new = data.get(field)
+                    if new is not None and new != was.get(field, ""):
+                        what.append(f"{title}: {was.get(field) or '(none)'} → {new or '(none)'}")
+                        was[field] = new
+            case "CustomerLabelled":
+                what.append(f"Label added: {data['label']}")
+            case "CustomerUnlabelled":
+                what.append(f"Label removed: {data['label']}")
+            case "CustomerAttributeSet":
+                key = f"attribute:{data['key']}"
+                what.append(
+                    f"{data['key']}: {was.get(key) or '(none)'} → {data['value'] or '(none)'}"
+                )
+                was[key] = data["value"]
+        if what and changes and last_txid == event.txid and changes[-1].actor == event.actor:
+            changes[-1].what.extend(what)
+        elif what:
+            changes.append(ProfileChange(event.occurred_at, event.actor, what))
+            last_txid = event.txid
+    return sorted(changes, key=lambda c: c.at, reverse=True)[:limit]

@@ -2,6 +2,7 @@
 by the contact's aggregate (outbound/dialling.py) and appended with its stream's version."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from contactcenter import clock
@@ -101,13 +102,19 @@ def place(contact: CampaignContact, *, mode: str, agent: str = "") -> str:
     return attempt_id
 
 
-@command
-def answer(contact: CampaignContact, attempt_id: str, agent: str) -> bool:
+def _decide(contact: CampaignContact, decision: Callable[[ContactDialling], list]) -> bool:
+    """The contact's aggregate decides; what it decided is appended. False: nothing to do
+    (a redelivered callback, an attempt already ended)."""
     state, version = load(contact)
-    events = state.answer(attempt_id, agent)
+    events = decision(state)
     if events:
         _append(contact, version, events)
     return bool(events)
+
+
+@command
+def answer(contact: CampaignContact, attempt_id: str, agent: str) -> bool:
+    return _decide(contact, lambda state: state.answer(attempt_id, agent))
 
 
 @command
@@ -143,11 +150,7 @@ def answer_with_a_free_agent(
 
 @command
 def classify(contact: CampaignContact, attempt_id: str, answered_by: str) -> bool:
-    state, version = load(contact)
-    events = state.classify(attempt_id, answered_by)
-    if events:
-        _append(contact, version, events)
-    return bool(events)
+    return _decide(contact, lambda state: state.classify(attempt_id, answered_by))
 
 
 @command
@@ -160,15 +163,18 @@ def end(
     call_status: str = "",
 ) -> bool:
     """End the live attempt: with `outcome`, or the one Twilio's final `call_status` means."""
-    state, version = load(contact)
-    outcome = outcome or state.outcome(call_status)
     campaign = contact.campaign
-    events = state.end(
-        attempt_id, outcome, clock.now(), campaign.max_attempts, campaign.retries(), duration
+    return _decide(
+        contact,
+        lambda state: state.end(
+            attempt_id,
+            outcome or state.outcome(call_status),
+            clock.now(),
+            campaign.max_attempts,
+            campaign.retries(),
+            duration,
+        ),
     )
-    if events:
-        _append(contact, version, events)
-    return bool(events)
 
 
 @command

@@ -1,7 +1,9 @@
 """The console's click-to-contact endpoints (JSON): what each channel allows for a customer,
 and starting a conversation on one."""
 
+import functools
 import json
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
@@ -20,6 +22,37 @@ def _refuse(status: int, reason: str) -> JsonResponse:
     return JsonResponse({"error": reason}, status=status)
 
 
+class _BadBody(Exception):
+    pass
+
+
+def _object(request: HttpRequest) -> dict:
+    """The request's JSON object; _BadBody says why not."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        raise _BadBody("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise _BadBody("the body must be a JSON object")
+    return body
+
+
+def campaign_agent(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    """Campaign work is for agents (a person with an agent profile); a bad JSON body is a 400.
+    Under login_required and the method check, as every console endpoint."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        if request.user.pk not in config.current().agents:
+            return _refuse(403, "only a person with an agent profile works campaigns")
+        try:
+            return view(request, *args, **kwargs)
+        except _BadBody as error:
+            return _refuse(400, str(error))
+
+    return checked
+
+
 def _visible(request: HttpRequest, customer_id: str) -> JsonResponse | None:
     if request.user.pk not in config.current().agents:
         return _refuse(403, "only a person with an agent profile contacts customers")
@@ -34,7 +67,9 @@ def reachability(request: HttpRequest, customer_id: str) -> JsonResponse:
     refused = _visible(request, customer_id)
     if refused:
         return refused
-    return JsonResponse({"customer_id": customer_id, "channels": reach.everything(customer_id)})
+    return JsonResponse(
+        {"customer_id": customer_id, "channels": reach.everything(customer_id, request.user.pk)}
+    )
 
 
 @login_required
@@ -44,11 +79,9 @@ def contact(request: HttpRequest, customer_id: str) -> JsonResponse:
     if refused:
         return refused
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return _refuse(400, "the body is not JSON")
-    if not isinstance(body, dict):
-        return _refuse(400, "the body must be a JSON object")
+        body = _object(request)
+    except _BadBody as error:
+        return _refuse(400, str(error))
     channel, text = body.get("channel"), body.get("text", "")
     if channel not in reach.CHANNELS:
         return _refuse(400, f"channel must be one of {', '.join(reach.CHANNELS)}")
@@ -68,22 +101,16 @@ def contact(request: HttpRequest, customer_id: str) -> JsonResponse:
 
 @login_required
 @require_GET
+@campaign_agent
 def preview_next(request: HttpRequest) -> JsonResponse:
-    if request.user.pk not in config.current().agents:
-        return _refuse(403, "only a person with an agent profile works campaigns")
     return JsonResponse({"record": preview.next_record(request.user)})
 
 
 @login_required
 @require_POST
+@campaign_agent
 def preview_dial(request: HttpRequest) -> JsonResponse:
-    if request.user.pk not in config.current().agents:
-        return _refuse(403, "only a person with an agent profile works campaigns")
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return _refuse(400, "the body is not JSON")
-    contact_id = body.get("contact_id") if isinstance(body, dict) else None
+    contact_id = _object(request).get("contact_id")
     if not isinstance(contact_id, int) or isinstance(contact_id, bool):
         return _refuse(400, "contact_id must be a number")
     try:
@@ -98,22 +125,17 @@ def preview_dial(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
+@campaign_agent
 def wrap_ups(request: HttpRequest) -> JsonResponse:
-    if request.user.pk not in config.current().agents:
-        return _refuse(403, "only a person with an agent profile works campaigns")
     return JsonResponse({"calls": preview.to_wrap_up(request.user)})
 
 
 @login_required
 @require_POST
+@campaign_agent
 def wrap_up(request: HttpRequest, attempt_id: str) -> JsonResponse:
-    if request.user.pk not in config.current().agents:
-        return _refuse(403, "only a person with an agent profile works campaigns")
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return _refuse(400, "the body is not JSON")
-    if not isinstance(body, dict) or not isinstance(body.get("disposition"), str):
+    body = _object(request)
+    if not isinstance(body.get("disposition"), str):
         return _refuse(400, "give a disposition")
     flags = [body.get("right_party", False), body.get("converted", False)]
     if not all(isinstance(flag, bool) for flag in flags):

@@ -4,8 +4,10 @@ Each row's number is normalised to E.164 (phonenumbers; national numbers read in
 campaign's default region), the person is merged into the customer who already has that
 number or e-mail address (or registered as a new one: crm/customers.py, so it is an event),
 and the time zone comes from the number (phonenumbers' geocoding of the area code), unless
-the row names one. A number spanning several zones takes the first phonenumbers lists and a
-`time_zone` column overrides it.
+the row names one. A number spanning several zones (a toll-free or mobile +1 number, an area
+code across a zone line) takes the zone of the row's address (`country`, `state`, `postcode`,
+`city`: outbound/address_zone.py), else the first phonenumbers lists; a `time_zone` column
+overrides both.
 """
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +18,7 @@ from phonenumbers import timezone as number_zones
 
 from crm import customers
 from crm.identities import InvalidIdentity, normalise
+from outbound.address_zone import Address, zone_of
 from outbound.models import Campaign, CampaignContact, DoNotCallList, DoNotCallNumber
 
 KNOWN = {"phone", "name", "email", "time_zone", "id"}
@@ -32,19 +35,44 @@ def e164(raw: str, region: str = "US") -> str:
         raise ImportRefused(f"{raw!r} is not a phone number: {error}") from None
 
 
-def zone_for(number: str, given: str = "") -> str:
-    """The contact's IANA time zone: the row's own, or the number's."""
+def zone_for(number: str, given: str = "", address: Address | None = None) -> str:
+    """The contact's IANA time zone: the row's own; the number's when it has one; the
+    address's when the number spans several (or none); else the number's first."""
     if given:
         try:
             ZoneInfo(given)
         except (ZoneInfoNotFoundError, ValueError):
             raise ImportRefused(f"{given!r} is not a time zone") from None
         return given
-    zones = [z for z in number_zones.time_zones_for_number(phonenumbers.parse(number)) if "/" in z]
+    parsed = phonenumbers.parse(number)
+    zones = [z for z in number_zones.time_zones_for_number(parsed) if "/" in z]
     zones = [z for z in zones if z != "Etc/Unknown"]
+    if len(zones) == 1:
+        return zones[0]
+    lives_in = None
+    if address is not None and address.given:
+        lives_in = zone_of(address, phonenumbers.region_code_for_number(parsed) or "")
+    if lives_in:
+        return lives_in
     if not zones:
-        raise ImportRefused(f"no time zone is known for {number}: add a time_zone column")
+        raise ImportRefused(
+            f"no time zone is known for {number}: add a time_zone column or the address"
+        )
     return zones[0]
+
+
+def address_of(row) -> Address:
+    """The row's address columns (any of them; other spellings of the postcode too)."""
+
+    def column(*names: str) -> str:
+        return next((str(row[n]).strip() for n in names if row.get(n) not in (None, "")), "")
+
+    return Address(
+        country=column("country"),
+        state=column("state", "province", "region"),
+        postcode=column("postcode", "zip", "zip_code", "postal_code"),
+        city=column("city", "town"),
+    )
 
 
 class CampaignContactResource(resources.ModelResource):
@@ -76,7 +104,8 @@ class CampaignContactResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         row["phone"] = e164(row.get("phone") or "", self.region)
-        row["time_zone"] = zone_for(row["phone"], (row.get("time_zone") or "").strip())
+        given = (row.get("time_zone") or "").strip()
+        row["time_zone"] = zone_for(row["phone"], given, address_of(row))
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.campaign = self.campaign

@@ -2,9 +2,8 @@
 channel now, and if so start the conversation (the same command as the REST API's).
 
 Refusals come first and say why: SMS consent (STOP), the do-not-call lists (calls and
-texts), no identity of that kind, no configured channel to send from. Calling from the
-console needs the agent's softphone (issue 16): until it lands, `voice` answers with that
-reason, and `outbound.connect.agent_leg` is the seam to wire it to.
+texts), no identity of that kind, no configured channel to send from; a call also needs the
+agent on the console's softphone (outbound/calling.py places it).
 """
 
 from dataclasses import dataclass
@@ -13,15 +12,19 @@ from channels_adapters import base as channel_registry
 from channels_adapters.email.models import EmailChannel
 from channels_adapters.sms import consent
 from channels_adapters.twilio.models import TwilioChannel
+from channels_adapters.voice import outgoing
 from contactcenter.actions import Actor
 from contactcenter.actions.outbound import start_conversation
 from crm.models import ContactIdentity
+from outbound import calling
 from outbound.commands import on_do_not_call
+from routing import config
+from routing.presence import SOFTPHONE
 
 CHANNELS = ("voice", "sms", "email", "slack")
-SOFTPHONE_PENDING = (
-    "calling from the console needs the browser softphone, which is not wired in yet; "
-    "call from your phone, or work the customer through a preview campaign"
+NOT_ON_THE_SOFTPHONE = (
+    "calls from the console go through the browser softphone: ask an admin to set your "
+    "voice endpoint to 'softphone'"
 )
 
 
@@ -42,7 +45,7 @@ class Reach:
         }
 
 
-def reach(customer_id: str, channel: str) -> Reach:
+def reach(customer_id: str, channel: str, agent_id: int | None = None) -> Reach:
     identity = (
         ContactIdentity.objects.filter(
             customer_id=customer_id, kind=channel_registry.identity_kind(channel)
@@ -70,7 +73,7 @@ def reach(customer_id: str, channel: str) -> Reach:
             return Reach(channel, False, address, reason="no SMS number is configured")
         return Reach(channel, True, address, line.phone_number)
     if channel == "voice":
-        return Reach(channel, False, address, reason=SOFTPHONE_PENDING)
+        return _callable(address, agent_id)
     if channel == "email":
         inbox = EmailChannel.objects.order_by("pk").first()
         if inbox is None:
@@ -79,15 +82,32 @@ def reach(customer_id: str, channel: str) -> Reach:
     return Reach(channel, True, address, address.split(":", 1)[0])  # Slack: TEAM:USER
 
 
-def everything(customer_id: str) -> list[dict]:
-    return [reach(customer_id, channel).as_dict() for channel in CHANNELS]
+def _callable(address: str, agent_id: int | None) -> Reach:
+    """A call needs a voice line and the agent on the console's softphone (whether it is on
+    now is asked when they press Call: calling.agent_refusal)."""
+    line = outgoing.line()
+    if line is None:
+        return Reach("voice", False, address, reason="no voice number is configured")
+    agent = config.current().agents.get(agent_id) if agent_id is not None else None
+    if agent is None or agent.voice_endpoint != SOFTPHONE:
+        return Reach("voice", False, address, reason=NOT_ON_THE_SOFTPHONE)
+    return Reach("voice", True, address, line.phone_number)
+
+
+def everything(customer_id: str, agent_id: int | None = None) -> list[dict]:
+    return [reach(customer_id, channel, agent_id).as_dict() for channel in CHANNELS]
 
 
 def start(user, customer_id: str, channel: str, text: str, subject: str = "") -> str:
-    """Start the conversation, or raise Refused with the reason."""
-    found = reach(customer_id, channel)
+    """Start the conversation (a call: place it), or raise Refused with the reason."""
+    found = reach(customer_id, channel, user.pk)
     if not found.allowed:
         raise Refused(found.reason)
+    if channel == "voice":
+        try:
+            return calling.call(user, customer_id, found.address, found.channel_key)
+        except calling.CallRefused as refusal:
+            raise Refused(str(refusal)) from None
     return start_conversation(
         Actor.of(user, "console"),
         {

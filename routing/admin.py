@@ -80,6 +80,7 @@ class QueueAdmin(admin.ModelAdmin):
                     "missed_offers_before_away",
                     "wrap_up_limit_seconds",
                     "dispositions",
+                    "csat_survey",
                 ]
             },
         ),
@@ -122,13 +123,13 @@ class AgentCapacityInline(admin.TabularInline):
 
 @admin.register(AgentProfile)
 class AgentProfileAdmin(admin.ModelAdmin):
-    list_display = ("name", "team", "capacity_summary")
-    list_filter = ("team", "queues")
+    list_display = ("name", "capacity_summary")
+    list_filter = ("user__teams", "queues")
     search_fields = ("user__username", "display_name", "user__first_name", "user__last_name")
     filter_horizontal = ("queues",)
     inlines = [AgentCapacityInline, AgentSkillInline]
     fieldsets = [
-        (None, {"fields": ["user", "display_name", "avatar_url", "team", "queues"]}),
+        (None, {"fields": ["user", "display_name", "avatar_url", "queues"]}),
         ("Voice", {"fields": ["voice_blocks_other_work", "voice_endpoint"]}),
     ]
 
@@ -163,7 +164,17 @@ class EntryPointAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Skill)
-admin.site.register(Team)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Leads supervise the members only (docs/security.md, "Roles")."""
+
+    list_display = ("name",)
+    filter_horizontal = ("leads", "members")
+    search_fields = ("name",)
+
+
 admin.site.register(Disposition, list_display=("code", "label", "active"))
 admin.site.register(AwayReason, list_display=("code", "label", "limit_minutes"))
 

@@ -104,8 +104,11 @@ def lose(agent_id: int, why: str) -> bool:
         return False
     agent = presence.AgentPresence.load(agent_id)
     grace_until = clock.now() + timedelta(seconds=grace_seconds())
-    if not aggregates.append(agent, agent.disconnect(grace_until, why)):
+    events = agent.disconnect(grace_until, why)
+    if not events:
         return False
+    # The softphone lived in that console: no calls until a console turns it on again.
+    aggregates.append(agent, events + agent.softphone(False, presence.CONSOLE_GONE))
     for interaction_id, item in agent.state.work.items():
         if item["state"] == "offered":
             with contextlib.suppress(DomainError):  # answered or timed out meanwhile

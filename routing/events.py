@@ -38,6 +38,22 @@ class AgentReconnected(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SoftphoneTurnedOn(DomainEvent):
+    """The agent's console softphone is on, the microphone allowed: for an agent whose voice
+    endpoint is the softphone, calls count toward their capacity from now."""
+
+    agent_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SoftphoneTurnedOff(DomainEvent):
+    """The softphone is off: no calls are offered to a softphone agent until it is on again."""
+
+    agent_id: int
+    reason: str = ""  # "turned off", "microphone not allowed", "the console went away"
+
+
+@dataclass(frozen=True, kw_only=True)
 class QueueHoursChanged(DomainEvent):
     """A queue opened or closed by its business-hours calendar."""
 

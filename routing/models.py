@@ -155,6 +155,12 @@ class Queue(models.Model):
     max_size = models.PositiveIntegerField(
         default=0, help_text="Most interactions that may wait at once; 0: no limit."
     )
+    csat_survey = models.BooleanField(
+        "ask for a satisfaction rating",
+        default=True,
+        help_text="When an agent's conversation of this queue ends, ask the customer to rate "
+        "it on their channel (on the channels in CSAT_SURVEY_CHANNELS).",
+    )
     missed_offers_before_away = models.PositiveIntegerField(
         default=3,
         validators=[MinValueValidator(1)],
@@ -266,14 +272,13 @@ class OverflowStep(models.Model):
 
 
 class Team(models.Model):
+    """People supervised together: its leads supervise its members only (the wallboard,
+    monitoring, presence, QA and reports, filtered to them; contactcenter/access.py). An
+    agent may be in several teams, and a lead may lead several."""
+
     name = models.CharField(max_length=100, unique=True)
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="supervised_teams",
-    )
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_teams")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
 
     class Meta:
         ordering = ["name"]
@@ -288,7 +293,6 @@ class AgentProfile(models.Model):
     )
     display_name = models.CharField(max_length=100, blank=True)
     avatar_url = models.URLField(blank=True)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
     queues = models.ManyToManyField(Queue, blank=True, related_name="agents")
     voice_blocks_other_work = models.BooleanField(
         default=True,
@@ -444,6 +448,9 @@ class AgentState(models.Model):
     # Set from the agent's last console going away until one comes back (or the grace ends
     # in offline): no new offers meanwhile (routing/consoles.py).
     disconnected_since = models.DateTimeField(null=True, blank=True)
+    # The console's softphone is on with the microphone allowed: a softphone agent's voice
+    # capacity counts only while it is (routing/presence.py).
+    softphone_on = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"agent {self.agent_id}: {self.presence}"

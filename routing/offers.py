@@ -133,6 +133,26 @@ def transfer(
 
 
 @command
+def hand_over(interaction_id: str, *, by_agent_id: int, to_agent_id: int, note: str = "") -> None:
+    """A warm transfer: straight to a colleague who is already with the customer (a consult
+    on a call), without waiting in line; the interaction keeps its queue."""
+    if to_agent_id not in config.current().agents:
+        raise DomainError(f"user {to_agent_id} is not an agent")
+    now = clock.now()
+
+    def decide(interaction: Interaction) -> list[DomainEvent]:
+        if interaction.agent_id != by_agent_id:
+            raise DomainError("only the agent handling the interaction can hand it over")
+        events = interaction.transfer(
+            by_agent_id=by_agent_id, kind="agent", to_agent_id=to_agent_id, note=note
+        )
+        after = then(interaction, events, now)
+        return events + after.assign(to_agent_id, queue_id=interaction.queue_id)
+
+    interactions.decide_and_append(interaction_id, decide)
+
+
+@command
 def end_conversation(interaction_id: str, agent_id: int, reason: str = "agent_ended") -> None:
     now = clock.now()
 
@@ -159,6 +179,7 @@ def wrap_up(
     disposition: str,
     notes: str = "",
     follow_up_on: str = "",
+    call_back_at: str = "",
 ) -> None:
     def decide(interaction: Interaction) -> list[DomainEvent]:
         queue = config.current().queues.get(interaction.queue_id or -1)
@@ -169,7 +190,11 @@ def wrap_up(
                 f"use one of {', '.join(sorted(allowed))}"
             )
         return interaction.wrap_up(
-            agent_id, disposition=disposition, notes=notes, follow_up_on=follow_up_on
+            agent_id,
+            disposition=disposition,
+            notes=notes,
+            follow_up_on=follow_up_on,
+            call_back_at=call_back_at,
         )
 
     interactions.decide_and_append(interaction_id, decide)

@@ -13,6 +13,8 @@ from routing.models import AgentProfile, AgentState, AwayReason
 PRESENCES = ("offline", "available", "away")
 MISSED_OFFERS = "missed_offers"
 DISCONNECTED = "disconnected"
+SOFTPHONE = "softphone"  # the voice endpoint that is the console's WebRTC softphone
+CONSOLE_GONE = "the console went away"
 
 
 def stream_id(agent_id: int) -> str:
@@ -64,6 +66,15 @@ class AgentPresence(Aggregate):
             )
         ]
 
+    def softphone(self, on: bool, reason: str = "") -> list[DomainEvent]:
+        """The console's softphone turned on (microphone allowed) or off; nothing when it
+        already is."""
+        if on == self.state.softphone_on:
+            return []
+        if on:
+            return [ev.SoftphoneTurnedOn(agent_id=self.key)]
+        return [ev.SoftphoneTurnedOff(agent_id=self.key, reason=reason or "turned off")]
+
     def reconnect(self) -> list[DomainEvent]:
         """A console is open again: as before, if the agent was within the grace period."""
         if self.state.disconnected_since is None:
@@ -91,6 +102,24 @@ def set_presence(
     capacity = profile.capacity() if profile else {}
     events = agent.change(presence, reason, changed_by=changed_by, capacity=capacity)
     return bool(aggregates.append(agent, events))
+
+
+@command
+def set_softphone(agent_id: int, on: bool, reason: str = "") -> bool:
+    """The agent's softphone is on or off now; False when it already was."""
+    if not AgentProfile.objects.filter(user_id=agent_id).exists():
+        raise DomainError(f"user {agent_id} has no agent profile")
+    agent = AgentPresence.load(agent_id)
+    return bool(aggregates.append(agent, agent.softphone(on, reason)))
+
+
+def capacity_now(capacity: dict[str, int], voice_endpoint: str, state: AgentState) -> dict:
+    """The capacity routing may fill: an agent who takes calls on the console's softphone
+    takes none while it is off (or the microphone is not allowed) -- a call offered there
+    would ring nowhere."""
+    if voice_endpoint == SOFTPHONE and not state.softphone_on and capacity.get("voice"):
+        return {**capacity, "voice": 0}
+    return capacity
 
 
 # -- time in each state, from the log ---------------------------------------------------------

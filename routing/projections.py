@@ -58,6 +58,16 @@ class AgentStateProjector(Projector):
         state.version = r.version
         state.disconnected_since = None
 
+    def on_SoftphoneTurnedOn(self, e: re.SoftphoneTurnedOn, r: RecordedEvent, rows: Rows):
+        state = self._agent(e.agent_id, rows)
+        state.version = r.version
+        state.softphone_on = True
+
+    def on_SoftphoneTurnedOff(self, e: re.SoftphoneTurnedOff, r: RecordedEvent, rows: Rows):
+        state = self._agent(e.agent_id, rows)
+        state.version = r.version
+        state.softphone_on = False
+
     def on_AgentPresenceChanged(self, e: re.AgentPresenceChanged, r: RecordedEvent, rows: Rows):
         state = self._agent(e.agent_id, rows)
         state.version = r.version

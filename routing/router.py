@@ -28,7 +28,7 @@ from contactcenter.interactions.commands import from_row
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction as InteractionRow
 from contactcenter.workers.loop import Loop
-from routing import config, offers
+from routing import config, offers, presence
 from routing.events import QueueHoursChanged
 from routing.matching import EPOCH, Agent, WorkItem, match
 from routing.models import AgentState, QueueState, Timer
@@ -144,7 +144,7 @@ def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list
                 agent_id=state.agent_id,
                 name=profile.name,
                 skills=profile.skills,
-                capacity=profile.capacity,
+                capacity=presence.capacity_now(profile.capacity, profile.voice_endpoint, state),
                 load=state.load(),
                 queues=profile.queues,
                 idle_since=state.idle_since or state.presence_since or EPOCH,

@@ -24,6 +24,19 @@ NEEDS_DATABASE = {
 }
 
 
+# This process's own PostgreSQL sessions carry this name, so that `wait_until_alone` waits for
+# the servers and workers a test started, not for this process's idle threads' connections.
+OWN_SESSIONS = f"pytest-{os.getpid()}"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["application_name"] = OWN_SESSIONS
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--fast",
@@ -106,6 +119,9 @@ def _flush_past_sqlite_triggers(request, django_db_blocker):
         yield
         return
     request.getfixturevalue("django_db_setup")
+    if connection.vendor == "postgresql":
+        yield from _flush_as_the_owner()
+        return
     if connection.vendor != "sqlite":
         yield
         return
@@ -124,6 +140,45 @@ def _flush_past_sqlite_triggers(request, django_db_blocker):
     connection.ops.sql_flush = sql_flush
     yield
     connection.ops.sql_flush = original
+
+
+def _flush_as_the_owner():
+    """PostgreSQL's log refuses TRUNCATE too: the flush turns that trigger off for its one
+    transaction, which only the owner may do — on the owner's connection when the suite runs
+    as the application's role (DATABASE_OWNER_URL; contactcenter/privacy/owner_connection.py)."""
+    from contactcenter.privacy import database_roles, owner_connection
+
+    original = connection.ops.execute_sql_flush
+
+    def execute_sql_flush(sql_list):
+        statements = database_roles.owner_flush_statements(sql_list)
+        if owner_connection.configured():
+            owner_connection.execute(connection.settings_dict["NAME"], statements)
+        else:
+            original(statements)
+
+    connection.ops.execute_sql_flush = execute_sql_flush
+    yield
+    connection.ops.execute_sql_flush = original
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """With DATABASE_OWNER_URL the owner creates, migrates and drops the test database, and
+    the tests run as the application's role (DATABASE_URL's user), as in production."""
+    from contactcenter.privacy import owner_connection
+
+    owner_connection.use_owner(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from contactcenter.privacy import owner_connection
+
+    owner_connection.use_app(connection)
+    yield
+    with django_db_blocker.unblock():
+        owner_connection.use_owner(connection)
 
 
 @pytest.fixture(autouse=True)
@@ -189,10 +244,23 @@ def wait_until_alone(timeout: float = 10.0) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
+                    "AND application_name <> %s",
+                    [OWN_SESSIONS],
                 )
                 if cursor.fetchone()[0] == 0:
                     return
             time.sleep(0.1)
     finally:
         connection.close()  # this thread's own, so it is not left behind either
+
+
+@pytest.fixture
+def graph():
+    """A local fake of Meta's Graph API (channels_adapters/meta/fake_graph.py) on 127.0.0.1:
+    what the WhatsApp and Messenger adapters send lands there."""
+    from channels_adapters.meta import fake_graph
+
+    fake = fake_graph.start()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()

@@ -12,7 +12,9 @@ from channels_adapters.webchat import tokens
 from contactcenter.asgi import application
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
-TIMEOUT = 5
+# How long a test waits for a frame it expects: a bound on a stuck test, not a figure. Generous,
+# because CI runs the fault drill (two servers, two workers, two dozen clients) beside these.
+TIMEOUT = 15
 
 
 def session_cookie(user) -> bytes:

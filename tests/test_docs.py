@@ -44,6 +44,7 @@ def test_every_event_type_and_field_is_documented():
 def test_every_websocket_frame_type_is_documented():
     import inspect
 
+    from channels_adapters.voice.media import webcall_socket as webcall
     from channels_adapters.webchat import audience
     from channels_adapters.webchat import consumers as visitor
     from contactcenter.console import consumers as agent
@@ -55,6 +56,7 @@ def test_every_websocket_frame_type_is_documented():
         (agent, agent.AgentConsumer),
         (visitor, visitor.VisitorConsumer),
         (supervisor, supervisor.SupervisorConsumer),
+        (webcall, webcall.WebCallConsumer),
     ):
         requests = {name[3:] for name in dir(consumer) if name.startswith("on_")}
         sent = set(re.findall(r'"type": "([a-z_]+)"', inspect.getsource(module)))

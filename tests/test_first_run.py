@@ -21,7 +21,14 @@ pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a shell on a new machine has: none of the settings a test run or a deployment sets.
-UNSET = ("DATABASE_URL", "REDIS_URL", "TEST_DATABASE_NAME", "PUBLIC_URL", "ALLOWED_HOSTS")
+UNSET = (
+    "DATABASE_URL",
+    "DATABASE_OWNER_URL",
+    "REDIS_URL",
+    "TEST_DATABASE_NAME",
+    "PUBLIC_URL",
+    "ALLOWED_HOSTS",
+)
 
 
 @pytest.fixture

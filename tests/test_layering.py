@@ -31,6 +31,7 @@ PURE = (
     "outbound.simulator",
     "outbound.blending",
     "outbound.dialling",
+    "outbound.address_zone",
     "wfm.erlang_a",
     "wfm.requirements",
     "wfm.forecasting",

@@ -28,7 +28,7 @@ def test_an_agent_refused_a_supervisor_page_is_one_line_with_the_reason(client, 
 
     lines = server_log.getvalue().splitlines()
     assert lines == [lines[0]] and "Forbidden (Permission denied): /supervisor/" in lines[0]
-    assert "supervisors only" in lines[0]
+    assert "supervisors and team leads only" in lines[0]
 
 
 def test_a_request_for_a_host_not_served_is_one_line(client, server_log):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+import pytest
+
 from channels_adapters.twilio.models import TwilioChannel
 
 TOKEN = "test-auth-token-1234"
@@ -111,3 +113,14 @@ def a_channel(base_url: str = "", **fields) -> TwilioChannel:
             **fields,
         }
     )
+
+
+@pytest.fixture
+def api():
+    """Twilio's REST API, as a server of the test's own on 127.0.0.1 (conftests import this
+    fixture where their tests talk to Twilio)."""
+    api = TwilioApi()
+    server, url = api.serve()
+    api.url = url
+    yield api
+    server.shutdown()

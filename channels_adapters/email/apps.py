@@ -10,7 +10,7 @@ class EmailConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from channels_adapters import base
-        from channels_adapters.email import inboxes, listener, models, outbound
+        from channels_adapters.email import inboxes, listener, models, outbound, survey
         from contactcenter.workers import registry
 
         base.register(
@@ -21,8 +21,16 @@ class EmailConfig(AppConfig):
                 adapter=outbound.EmailAdapter(),
                 default_capacity=5,
                 self_service=False,
-                menus="none: a new mail gets the entry flow's acknowledgement",
+                menus=(
+                    "none: a new mail gets the entry flow's acknowledgement, unless the flow "
+                    "opens with a virtual agent (its turns by mail, options as 'Reply 1 for …')"
+                ),
                 urls="channels_adapters.email.urls",
+                survey=survey.message,
+                # an ESP bills each mail sent; mail received costs nothing more
+                billing=base.Billing(
+                    unit="e-mail", events=frozenset({"MessageSent"}), units=lambda *_: 1
+                ),
             )
         )
 

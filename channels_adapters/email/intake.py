@@ -145,9 +145,20 @@ def _record(
         )
     result = ingest(inbound)
     acknowledged = False
-    if result.created and not inbound.automated and inbox.channel.auto_acknowledge:
+    if (
+        result.created
+        and not inbound.automated
+        and inbox.channel.auto_acknowledge
+        and not _with_the_virtual_agent(result.interaction_id)
+    ):
         acknowledged = _acknowledge(result.interaction_id, inbound, inbox)
     return result, acknowledged
+
+
+def _with_the_virtual_agent(interaction_id: str) -> bool:
+    """The inbox's flow opens with a virtual agent, which has written back already (an
+    answer, or what it needs to know): "we have received your message" would be noise."""
+    return Interaction.objects.filter(pk=interaction_id, state="self_service").exists()
 
 
 def _acknowledge(interaction_id: str, inbound: InboundMessage, inbox: Inbox) -> bool:

@@ -32,7 +32,12 @@ def message_id_header(message_id: str, domain: str) -> str:
 class EmailAdapter:
     channel = "email"
     capabilities = base.Capabilities(
-        realtime=False, html=True, attachments=True, subject=True, max_length=None
+        realtime=False,
+        html=True,
+        attachments=True,
+        stored_files=True,
+        subject=True,
+        max_length=None,
     )
 
     def send(self, message: base.OutboundMessage) -> base.DeliveryResult:
@@ -80,7 +85,7 @@ def compose(message: base.OutboundMessage, inbox: Inbox) -> EmailMultiAlternativ
         headers["X-Auto-Response-Suppress"] = "All"
     email = EmailMultiAlternatives(
         subject=message.subject or reply_subject(_current_subject(message.interaction_id)),
-        body=message.text or _text_from_html(message.html),
+        body=base.text_menu(message.text, data) or _text_from_html(message.html),
         from_email=display(channel.from_name or message.author_name, sender),
         to=to,
         cc=[address for address in data.get("cc") or [] if bare(address)],

@@ -1,19 +1,19 @@
-"""Attachment downloads for the console: `GET /attachments/<storage key>`.
+"""Attachment downloads for the console: `GET /attachments/<storage key>` (`?thumbnail=1`:
+a picture's thumbnail), for a file of any channel's message (AttachmentRef indexes them all).
 
 Only for someone who may open an interaction the file belongs to (contactcenter.access), and
-served so a browser cannot run it: images inline (e-mails show them), everything else as a
-download of type application/octet-stream, with nosniff and a sandboxing CSP.
+served so a browser cannot run it (contactcenter.attachments.files.serve): images inline,
+everything else as a download of type application/octet-stream, with nosniff and a
+sandboxing CSP.
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from channels_adapters.email import storage
 from channels_adapters.email.models import AttachmentRef
 from contactcenter.access import can_open
-
-SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+from contactcenter.attachments import files
 
 
 @require_GET
@@ -26,18 +26,5 @@ def attachment(request: HttpRequest, storage_key: str) -> HttpResponse:
     ref = next((r for r in refs if can_open(request.user, r.interaction_id)), None)
     if ref is None:
         return JsonResponse({"error": "you may not open this conversation"}, status=403)
-    try:
-        stored = storage.open_file(storage_key)
-    except (FileNotFoundError, OSError):
-        return JsonResponse({"error": "the file is missing from storage"}, status=404)
-    inline = ref.content_type.lower() in SHOWN_INLINE
-    response = FileResponse(
-        stored,
-        as_attachment=not inline,
-        filename=ref.name,
-        content_type=ref.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    small = request.GET.get("thumbnail") == "1"
+    return files.serve(storage_key, ref.name, ref.content_type, small=small)

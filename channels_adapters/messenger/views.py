@@ -10,44 +10,32 @@ from django.views.decorators.http import require_http_methods
 
 from channels_adapters.messenger import inbound
 from channels_adapters.messenger.models import MessengerPage
-from channels_adapters.meta import webhooks
-from contactcenter.events.context import acting_as
-from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.domain import DomainError
-from contactcenter.interactions.ingest import ingest
+from channels_adapters.meta import receiving
 from contactcenter.interactions.models import Interaction, TranscriptEntry
-from crm.identities import InvalidIdentity
 from crm.models import ContactIdentity
 
 log = logging.getLogger(__name__)
-RANK = {"": 0, "queued": 0, "sent": 1, "delivered": 2, "read": 3}
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def hook(request: HttpRequest) -> HttpResponse:
-    pages = list(MessengerPage.objects.filter(active=True))
-    if request.method == "GET":
-        return webhooks.handshake(request, (p.verify_token for p in pages))
-    try:
-        payload, secret = webhooks.signed_payload(request, {p.app_secret for p in pages})
-    except webhooks.Refused as refused:
-        return refused.response
-    ours = {p.page_id for p in pages if p.app_secret == secret}
-    batch = inbound.read(payload)
-    for page, message in batch.messages:
-        if page not in ours:
-            log.warning("Messenger message for page %s, which is not ours: dropped", page)
-            continue
-        with acting_as("provider:messenger", causation_id=message.external_id):
-            try:
-                ingest(message)
-            except (DomainError, InvalidIdentity) as error:
-                log.warning("Messenger message %s not taken: %s", message.external_id, error)
+    delivery = receiving.receive(
+        request, list(MessengerPage.objects.filter(active=True)), "page_id"
+    )
+    if isinstance(delivery, HttpResponse):
+        return delivery
+    batch = inbound.read(delivery.payload)
+    receiving.take_messages("messenger", delivery.ours, batch.messages)
     for receipt in batch.receipts:
-        if receipt.page_id in ours:
+        if receipt.page_id in delivery.ours:
             for entry in _receipted(receipt):
-                _record(entry, receipt.status)
+                receiving.record_status(
+                    "messenger",
+                    entry,
+                    receipt.status,
+                    key=f"messenger-{receipt.status}:{entry.external_id}",
+                )
     return HttpResponse(status=200)  # Meta redelivers anything else
 
 
@@ -69,19 +57,3 @@ def _receipted(receipt: inbound.Receipt) -> list[TranscriptEntry]:
     ).values("id")
     until = datetime.fromtimestamp(receipt.watermark / 1000, tz=UTC)
     return list(sent.filter(interaction_id__in=conversations, occurred_at__lte=until))
-
-
-def _record(entry: TranscriptEntry, status: str) -> None:
-    if RANK.get(entry.delivery_status, 0) >= RANK[status]:
-        return  # a status never goes back, and a redelivered receipt changes nothing
-    with acting_as("provider:messenger", causation_id=entry.external_id):
-        try:
-            interactions.record_delivery(
-                entry.interaction_id,
-                entry.id,
-                status=status,
-                external_id=entry.external_id,
-                idempotency_key=f"messenger-{status}:{entry.external_id}",
-            )
-        except DomainError as error:
-            log.warning("Messenger receipt for %s not recorded: %s", entry.external_id, error)

@@ -10,7 +10,12 @@ class SlackConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from channels_adapters import base
-        from channels_adapters.slack import alerts, entry_points, events  # noqa: F401  (types)
+        from channels_adapters.slack import (
+            alerts,
+            entry_points,
+            events,  # noqa: F401  (its event types)
+            survey,
+        )
         from channels_adapters.slack.models import SlackChannel
         from channels_adapters.slack.outbound import SlackAdapter
 
@@ -24,6 +29,7 @@ class SlackConfig(AppConfig):
                 menus="Block Kit buttons",
                 urls="channels_adapters.slack.urls",
                 alerts=alerts.post_alert,
+                survey=survey.message,
             )
         )
         post_save.connect(entry_points.on_saved, sender=SlackChannel, weak=False)

@@ -9,6 +9,7 @@ message with `text=<label>` and `channel_data={"flow_choice": <value>}`.
 from dataclasses import replace
 from typing import Any
 
+from channels_adapters.slack import survey
 from channels_adapters.slack.conversations import inbound_message
 from channels_adapters.slack.inbound import Written
 from channels_adapters.slack.models import SlackChannel
@@ -57,6 +58,10 @@ def flow_blocks(text: str, flow: dict[str, Any]) -> list[dict[str, Any]]:
 def handle_click(channel: SlackChannel, payload: dict[str, Any]) -> str:
     if payload.get("type") != "block_actions":
         return f"ignored: {payload.get('type')!r} is not a button click"
+    actions = [a for a in payload.get("actions") or [] if isinstance(a, dict)]
+    rated = [survey.answer(channel, payload, a) for a in actions if survey.is_rating(a)]
+    if rated:
+        return ", ".join(rated)
     clicks = [
         a
         for a in payload.get("actions") or []

@@ -11,6 +11,7 @@ from channels_adapters.base import (
     OutboundMessage,
     PermanentFailure,
 )
+from channels_adapters.slack import survey
 from channels_adapters.slack.buttons import escape, flow_blocks
 from channels_adapters.slack.client import failure, web_client
 from channels_adapters.slack.inbound import message_id, parse_thread_key
@@ -53,6 +54,9 @@ def post_arguments(message: OutboundMessage) -> dict[str, Any]:
     flow = message.channel_data.get("flow")
     if isinstance(flow, dict) and flow.get("options"):
         arguments["blocks"] = flow_blocks(message.text, flow)
+    rating = message.channel_data.get("csat")
+    if isinstance(rating, dict):
+        arguments["blocks"] = survey.blocks(message.text[:TEXT_LIMIT], rating)
     if message.author_name:
         arguments["username"] = message.author_name  # needs the chat:write.customize scope
     if icon := _avatar(message.author):

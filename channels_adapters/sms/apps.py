@@ -8,7 +8,7 @@ class SmsConfig(AppConfig):
 
     def ready(self) -> None:
         from channels_adapters import base
-        from channels_adapters.sms import consent
+        from channels_adapters.sms import consent, segments, survey
         from channels_adapters.sms.outbound import SmsAdapter
 
         base.register(
@@ -21,5 +21,11 @@ class SmsConfig(AppConfig):
                 menus="numbered text: Reply 1 for Billing, 2 for Sales.",
                 urls="channels_adapters.sms.urls",
                 console=consent.console_extras,
+                survey=survey.message,
+                billing=base.Billing(
+                    unit="segment",
+                    events=frozenset({"MessageSent", "MessageReceived"}),
+                    units=segments.billed,
+                ),
             )
         )

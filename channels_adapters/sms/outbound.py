@@ -12,18 +12,6 @@ log = logging.getLogger(__name__)
 MAX_LENGTH = 1600  # Twilio's limit for one message body; it splits it into segments
 
 
-def render(text: str, channel_data: dict) -> str:
-    """A flow's choices as a numbered text menu: "… Reply 1 for Billing, 2 for Sales."."""
-    options = (channel_data.get("flow") or {}).get("options") or []
-    if not options:
-        return text
-    choices = [f"{o['value']} for {o['label']}" for o in options]
-    menu = "Reply " + (
-        choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
-    )
-    return f"{text}\n{menu}." if text else f"{menu}."
-
-
 class SmsAdapter:
     channel = "sms"
     capabilities = base.Capabilities(realtime=False, attachments=True, max_length=MAX_LENGTH)
@@ -39,7 +27,7 @@ class SmsAdapter:
                 f"not sent: {message.to_address} opted out of SMS (replied STOP) "
                 "and has not replied START since"
             )
-        body = render(message.text, message.channel_data)[:MAX_LENGTH]
+        body = base.text_menu(message.text, message.channel_data)[:MAX_LENGTH]
         media = [a["url"] for a in message.attachments if a.get("url")]
         callback = channel.url(
             "/hooks/twilio/sms/status/?"

@@ -8,7 +8,11 @@ alone, 67 per segment split, and a character outside the BMP (most emoji) takes 
 is never split across segments.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
+
+from channels_adapters import base
 
 GSM_BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -65,3 +69,12 @@ def count(text: str) -> SegmentInfo:
         remaining=per - used_last if text else single,
         non_gsm=non_gsm,
     )
+
+
+def billed(event_type: str, data: Mapping[str, Any]) -> int:
+    """Twilio bills each segment of a text, sent or received (the survey's and flows' too,
+    a flow's menu written out as the customer gets it)."""
+    text = str(data.get("text") or "")
+    if event_type == "MessageSent":
+        text = base.text_menu(text, data.get("channel_data") or {})
+    return count(text).segments

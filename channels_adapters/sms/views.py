@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels_adapters.sms import consent, segments
+from channels_adapters.sms import consent, segments, survey
 from channels_adapters.twilio.webhooks import Refused, channel_for, twiml
 from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
@@ -64,6 +64,9 @@ def inbound(request: HttpRequest) -> HttpResponse:
     )
     with acting_as("provider:twilio", causation_id=sid):
         try:
+            if not word and survey.answer(channel.phone_number, sender, sid, body):
+                reply.message(survey.THANKS)
+                return twiml(reply)
             if word in consent.OPT_OUT | consent.OPT_IN:
                 consent.record(sender, channel.phone_number, word, sid)
             ingest(message)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from channels_adapters.voice.models import Call, Callback
+from channels_adapters.voice.models import Call, Callback, RecordingPolicy
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -26,3 +26,8 @@ class CallAdmin(ReadOnly):
 @admin.register(Callback)
 class CallbackAdmin(ReadOnly):
     list_display = ["interaction_id", "number", "source", "requested_at", "placed_at"]
+
+
+@admin.register(RecordingPolicy)
+class RecordingPolicyAdmin(admin.ModelAdmin):
+    list_display = ["queue", "record", "announcement"]

@@ -1,3 +1,5 @@
+import math
+
 from django.apps import AppConfig
 
 
@@ -10,6 +12,7 @@ class VoiceConfig(AppConfig):
         from channels_adapters import base
         from channels_adapters.voice.adapter import VoiceAdapter
         from channels_adapters.voice.bridge import on_offer_accepted
+        from channels_adapters.voice.media.webrtc import close_all
         from contactcenter.events import store
 
         base.register(
@@ -23,7 +26,16 @@ class VoiceConfig(AppConfig):
                 exclusive=True,
                 menus="spoken: For Billing, press 1 (keypad or speech)",
                 urls="channels_adapters.voice.urls",
+                billing=base.Billing(
+                    unit="minute", events=frozenset({"CallEnded"}), units=minutes_billed
+                ),
+                stopping=close_all,
             )
         )
         # An accepted call is bridged to the agent right after the commit.
         store.on_committed(on_offer_accepted)
+
+
+def minutes_billed(event_type: str, data) -> int:
+    """Twilio bills a call by the minute, each minute begun counting whole."""
+    return math.ceil(float(data.get("duration_seconds") or 0) / 60)

@@ -6,10 +6,17 @@ import logging
 from channels_adapters.twilio.client import client, delivery_error
 from channels_adapters.twilio.models import TwilioChannel
 from channels_adapters.voice import events as ev
-from channels_adapters.voice import twiml
+from channels_adapters.voice import outgoing, twiml
 from channels_adapters.voice.call import VoiceCall
-from channels_adapters.voice.calls import DIAL_PATH, STATUS_PATH, agent_endpoint, record
-from channels_adapters.voice.models import Call, Callback
+from channels_adapters.voice.calls import (
+    DIAL_PATH,
+    STATUS_PATH,
+    agent_endpoint,
+    record,
+    stream_for,
+)
+from channels_adapters.voice.media.tokens import SOFTPHONE
+from channels_adapters.voice.models import WEB, Call, Callback
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
@@ -42,19 +49,31 @@ def connect_agent(interaction_id: str, agent_id: int) -> None:
     if callback is not None:
         place_callback(callback, agent_id)
         return
+    # An agent's outbound call comes here too when it was transferred to a queue.
     call = Call.objects.filter(
-        interaction_id=interaction_id, direction="inbound", ended_at__isnull=True
+        interaction_id=interaction_id,
+        direction__in=("inbound", WEB, outgoing.DIRECTION),
+        ended_at__isnull=True,
     ).first()
     if call is None:
         return  # not a live call (a voicemail, another channel)
     if call.agent_id == agent_id and call.dialed_at is not None:
         return  # the wait loop got there first
+    if call.direction == WEB:
+        # A web call's audio is in the room already: the agent's softphone joins it there.
+        endpoint = agent_endpoint(agent_id)
+        error = "" if endpoint == SOFTPHONE else "a web call is answered on the softphone only"
+        record(interaction_id, lambda voice: voice.dialed(call.call_sid, agent_id, endpoint, error))
+        return
     channel = TwilioChannel.objects.get(phone_number=call.channel_key)
     endpoint, error = agent_endpoint(agent_id), ""
+    stream = stream_for(channel, call.call_sid, interaction_id, endpoint)
     if not endpoint:
         error = "the agent has no voice endpoint (admin: agent profile)"
+    elif stream is not None and call.stream_sid:
+        pass  # the caller's audio is on the platform already: the softphone joins it there
     else:
-        document = twiml.connect(channel, endpoint, dial_url=channel.url(DIAL_PATH))
+        document = twiml.connect(channel, endpoint, dial_url=channel.url(DIAL_PATH), stream=stream)
         try:
             client(channel).calls(call.call_sid).update(twiml=str(document))
         except Exception as failure:

@@ -10,6 +10,7 @@ from django.conf import settings
 from channels_adapters.twilio.models import TwilioChannel
 from channels_adapters.voice import twiml
 from channels_adapters.voice.call import VoiceCall
+from channels_adapters.voice.media import tokens
 from channels_adapters.voice.models import Call, Callback
 from contactcenter import clock
 from contactcenter.commands import command
@@ -173,8 +174,27 @@ def hears(channel: TwilioChannel, call: Call, turn: Turn, urls: dict[str, str]):
             # The caller came round the wait loop before the accept's hint connected them.
             agent_id = row.agent_id
             record(row.id, lambda voice: voice.dialed(call.call_sid, agent_id, endpoint))
-            return twiml.connect(channel, endpoint, dial_url=urls["dial"])
+            return twiml.connect(
+                channel,
+                endpoint,
+                dial_url=urls["dial"],
+                stream=stream_for(channel, call.call_sid, row.id, endpoint),
+            )
     return twiml.goodbye(channel, said)
+
+
+def stream_for(
+    channel: TwilioChannel, call_sid: str, interaction_id: str, endpoint: str
+) -> twiml.Stream | None:
+    """For an agent on the console's softphone: the Media Stream that brings the call's audio
+    to the platform, with a fresh token for this call."""
+    if endpoint != tokens.SOFTPHONE:
+        return None
+    return twiml.Stream(
+        url=tokens.stream_url(channel.base_url),
+        token=tokens.issue(call_sid, interaction_id),
+        wait_url=channel.url("/hooks/twilio/voice/wait/"),
+    )
 
 
 def agent_endpoint(agent_id: int) -> str:

@@ -17,7 +17,7 @@ class CallProjector(Projector):
         return call
 
     def on_CallStarted(self, e: ev.CallStarted, r: RecordedEvent, rows: Rows):
-        inbound = e.direction == "inbound"
+        inbound = e.direction in ("inbound", "web")  # the customer called (a web call too)
         rows.add(
             Call(
                 call_sid=e.call_sid,
@@ -50,6 +50,14 @@ class CallProjector(Projector):
             call.held_since = None
             call.hold_seconds += e.held_seconds
             call.dialed_at = r.occurred_at
+
+    def on_MediaStreamStarted(self, e: ev.MediaStreamStarted, r: RecordedEvent, rows: Rows):
+        if call := self._call(e.call_sid, rows):
+            call.stream_sid = e.stream_sid
+
+    def on_MediaStreamEnded(self, e: ev.MediaStreamEnded, r: RecordedEvent, rows: Rows):
+        if (call := self._call(e.call_sid, rows)) and call.stream_sid == e.stream_sid:
+            call.stream_sid = ""
 
     def on_CallEnded(self, e: ev.CallEnded, r: RecordedEvent, rows: Rows):
         if call := self._call(e.call_sid, rows):

@@ -120,12 +120,33 @@ def waiting(
     return response
 
 
+@dataclass(frozen=True)
+class Stream:
+    """Where the call's audio goes on the platform (a Media Stream) and its call's token."""
+
+    url: str
+    token: str
+    wait_url: str  # where Twilio goes when the stream ends: the wait loop decides
+
+
 def connect(
-    channel: TwilioChannel, endpoint: str, *, dial_url: str, said: str = CONNECTING
+    channel: TwilioChannel,
+    endpoint: str,
+    *,
+    dial_url: str,
+    said: str = CONNECTING,
+    stream: Stream | None = None,
 ) -> VoiceResponse:
-    """Bridge the caller to the agent's endpoint: +E.164, sip:URI or client:identity."""
+    """Bridge the caller to the agent's endpoint: +E.164, sip:URI or client:identity; or,
+    with `stream`, connect the call's audio to the platform, where the agent's softphone is."""
     response = VoiceResponse()
     _say(response, channel, said)
+    if stream is not None:
+        # Bidirectional: what we send on the socket is what the caller hears.
+        connect = response.connect()
+        connect.stream(url=stream.url).parameter(name="token", value=stream.token)
+        response.redirect(stream.wait_url, method="POST")
+        return response
     # No callerId: the agent sees the caller's own number (ours, on a callback).
     dial = response.dial(action=dial_url, method="POST", timeout=DIAL_TIMEOUT_SECONDS)
     if endpoint.startswith("sip:"):
@@ -147,5 +168,17 @@ def goodbye(channel: TwilioChannel, said: list[str], closing: str = "") -> Voice
     response = VoiceResponse()
     for text in [*said, closing]:
         _say(response, channel, text)
+    response.hangup()
+    return response
+
+
+def keypad_survey(
+    channel: TwilioChannel, action: str, question: str, goodbye: str
+) -> VoiceResponse:
+    """One key from 1 to 5 for the rating; silence falls through to the goodbye."""
+    response = VoiceResponse()
+    gather = response.gather(input="dtmf", num_digits=1, action=action, method="POST", timeout=8)
+    _say(gather, channel, question)
+    _say(response, channel, goodbye)
     response.hangup()
     return response

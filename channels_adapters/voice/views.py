@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from channels_adapters.twilio.models import TwilioChannel
 from channels_adapters.twilio.webhooks import Refused, channel_for, twiml
-from channels_adapters.voice import bridge, calls, endings
+from channels_adapters.voice import bridge, calls, endings, outgoing, survey
 from channels_adapters.voice import twiml as voice_twiml
 from channels_adapters.voice.models import Call
 from contactcenter.events.context import acting_as
@@ -132,14 +132,32 @@ def key(request, channel, form):
 @webhook
 def dial(request, channel, form):
     """<Dial>'s action: the agent's leg ended; the caller is put back in line if the agent
-    never answered, else the call ends."""
+    never answered, else is asked to rate the call (voice survey on), else the call ends."""
     call = Call.objects.get(pk=form["CallSid"])
     state = bridge.agent_leg_ended(call, form)
     if state in ("queued", "offered"):
         return twiml(
             calls.hears(channel, call, calls.Turn(call.interaction_id, 10**9), urls(channel))
         )
+    question = survey.after_the_agent_left(channel, call, form) if state == "active" else None
+    if question is not None:
+        return twiml(question)
     return twiml(voice_twiml.goodbye(channel, []))
+
+
+@webhook
+def answered_outbound(request, channel, form):
+    """The customer answered a call an agent placed from the console: its audio joins them."""
+    call = Call.objects.get(pk=form["CallSid"], direction=outgoing.DIRECTION)
+    return twiml(outgoing.answered(channel, call))
+
+
+@webhook
+def rating(request, channel, form):
+    """The keypad survey's Gather action: the key the caller pressed after the agent hung up."""
+    call = Call.objects.get(pk=form["CallSid"])
+    said = survey.answer(call, form.get("Digits", ""))
+    return twiml(voice_twiml.goodbye(channel, [said]))
 
 
 @webhook

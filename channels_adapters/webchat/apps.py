@@ -8,7 +8,7 @@ class WebchatConfig(AppConfig):
 
     def ready(self) -> None:
         from channels_adapters import base
-        from channels_adapters.webchat import audience
+        from channels_adapters.webchat import audience, tokens
         from contactcenter import push
 
         base.register(
@@ -23,3 +23,4 @@ class WebchatConfig(AppConfig):
             )
         )
         push.add_audience(audience.visitor_frames)
+        base.read_web_visitors(tokens.web_visitor)

@@ -2,7 +2,8 @@
 
 Every event of a chat's interaction stream reaches the visitor's group as either a frame they
 may see (messages to and from them, an agent joining, the chat closing) or a bare `tick`
-carrying only the version, so the widget can tell a missed push from a hidden event."""
+carrying only the version, so the widget can tell a missed push from a hidden event. Its
+agent reading their messages reaches them as a `read` receipt."""
 
 from typing import Any
 
@@ -17,7 +18,13 @@ class WebChatAdapter:
     """Replies reach the widget by push (see visitor_frames), not through the outbox."""
 
     channel = "webchat"
-    capabilities = Capabilities(realtime=True, max_length=visitors.MAX_TEXT, delivered_by_push=True)
+    capabilities = Capabilities(
+        realtime=True,
+        attachments=True,
+        stored_files=True,
+        max_length=visitors.MAX_TEXT,
+        delivered_by_push=True,
+    )
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
         return DeliveryResult(status="sent")
@@ -62,6 +69,7 @@ def _frame(event: RecordedEvent, chat: Interaction) -> dict[str, Any]:
                     "name": "",
                     "text": data.get("text", ""),
                     "options": [],
+                    "attachments": visitors.files_for_visitor(data.get("attachments")),
                     "at": event.occurred_at.isoformat(),
                 },
             }
@@ -77,6 +85,7 @@ def _frame(event: RecordedEvent, chat: Interaction) -> dict[str, Any]:
                     "name": data.get("author_name", ""),
                     "text": data.get("text", ""),
                     "options": (data.get("channel_data", {}).get("flow") or {}).get("options", []),
+                    "attachments": visitors.files_for_visitor(data.get("attachments")),
                     "at": event.occurred_at.isoformat(),
                 },
             }
@@ -109,5 +118,7 @@ def _frame(event: RecordedEvent, chat: Interaction) -> dict[str, Any]:
             }
         case "CsatRated":
             return {**base, "type": "rated"}
+        case "MessagesRead":
+            return {**base, "type": "read", "message_id": data["message_id"]}
         case _:
             return {**base, "type": "tick"}

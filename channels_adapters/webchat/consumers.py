@@ -17,6 +17,7 @@ from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import JsonFramesConsumer, frame_id
 from contactcenter.outage import is_transient
+from contactcenter.sliding_windows import allow as _allow
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +26,6 @@ TYPING_EVERY_SECONDS = 2.0
 _per_ip: dict[str, deque] = defaultdict(deque)  # this process's view; per-visitor is exact
 _transcripts_per_ip: dict[str, deque] = defaultdict(deque)  # idem; per-conversation is exact
 _open_sockets: dict[str, int] = defaultdict(int)
-
-
-def _allow(window: deque, limit: int, now: float, seconds: float = 60) -> float:
-    """Sliding window (a minute unless told): 0 if allowed (and counted), else seconds to
-    wait."""
-    while window and now - window[0] > seconds:
-        window.popleft()
-    if len(window) >= limit:
-        return round(seconds - (now - window[0]), 1)
-    window.append(now)
-    return 0.0
 
 
 class VisitorConsumer(JsonFramesConsumer):

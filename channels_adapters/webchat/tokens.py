@@ -48,3 +48,18 @@ def unsign(token: str, *, salt: str, max_age: int, expired: str, invalid: str) -
         raise BadToken(expired) from None
     except signing.BadSignature:
         raise BadToken(invalid) from None
+
+
+def web_visitor(token: str) -> tuple[str, str]:
+    """For a web call from the widget (channels_adapters.base): the visitor's web chat and id,
+    checked as the chat socket checks them; base.UnknownVisitor saying why not."""
+    from channels_adapters import base
+    from channels_adapters.webchat.models import WebChatChannel
+
+    try:
+        visitor = verify(token)
+    except BadToken as error:
+        raise base.UnknownVisitor(str(error)) from None
+    if not WebChatChannel.objects.filter(key=visitor.channel_key).exists():
+        raise base.UnknownVisitor("the web chat channel no longer exists")
+    return visitor.channel_key, visitor.visitor_id

@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from channels_adapters.webchat import tokens, transcripts
+from channels_adapters.webchat import contrast, tokens, transcripts
 from channels_adapters.webchat.models import WebChatChannel
 from contactcenter import strict_json
 from contactcenter.interactions.domain import DomainError
@@ -35,7 +35,14 @@ def frame(request, key: str):
     chat = WebChatChannel.objects.filter(key=key).first()
     if chat is None:
         raise Http404("no such web chat")
-    response = render(request, "webchat/frame.html", {"chat": chat})
+    accent, on_accent = contrast.readable(chat.color)
+    context = {
+        "chat": chat,
+        "accent": accent,
+        "on_accent": on_accent,
+        "accent_text": contrast.on_white(accent),
+    }
+    response = render(request, "webchat/frame.html", context)
     response["Content-Security-Policy"] = build_policy(
         frame_policy(request, chat), get_nonce(request)
     )
@@ -52,7 +59,7 @@ def frame_policy(request, chat: WebChatChannel) -> dict[str, list[str]]:
         "default-src": [CSP.SELF],
         "script-src": [CSP.SELF],
         "style-src": [CSP.SELF, CSP.NONCE],
-        "img-src": [CSP.SELF, "https:", "data:"],
+        "img-src": [CSP.SELF, "https:", "data:", "blob:"],  # blob: files fetched with the token
         "connect-src": [CSP.SELF, socket],
         "object-src": [CSP.NONE],
         "base-uri": [CSP.NONE],

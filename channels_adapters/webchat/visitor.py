@@ -5,18 +5,20 @@ own signed token leads to: its threading key is their visitor id."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from django.utils.html import strip_tags
 
 from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
 from channels_adapters.webchat.tokens import Visitor
 from contactcenter import clock
+from contactcenter.attachments.files import SHOWN_INLINE, limits
 from contactcenter.commands import command
 from contactcenter.events.context import acting_as
 from contactcenter.interactions import activity
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
-from contactcenter.interactions.ingest import InboundMessage, IngestResult, ingest
+from contactcenter.interactions.ingest import Attachment, InboundMessage, IngestResult, ingest
 from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
@@ -69,6 +71,7 @@ def welcome(visitor: Visitor) -> dict[str, Any]:
             "open": is_open(chat),
             "offline_message": chat.offline_message,
             "topics": [{"id": t.pk, "label": t.label} for t in chat.topics.all()],
+            "attachments": limits(),
         },
         "conversation": conversation(visitor),
     }
@@ -91,6 +94,7 @@ def conversation(visitor: Visitor) -> dict[str, Any] | None:
         "version": interaction.version,
         "agent": agent_card(interaction.agent_id),
         "messages": [message_view(e, visitor) for e in entries],
+        "read_message_id": interaction.read_message_id or None,
         "can_rate": interaction.state in ("wrap_up", "closed")
         and interaction.csat_rating is None
         and interaction.answered_at is not None,
@@ -140,8 +144,31 @@ def message_view(entry: TranscriptEntry, visitor: Visitor) -> dict[str, Any]:
         "name": "" if inbound else (entry.author_name or _channel_title(visitor)),
         "text": entry.text or strip_tags(entry.html),
         "options": (entry.channel_data.get("flow") or {}).get("options", []),
+        "attachments": files_for_visitor(entry.attachments),
         "at": entry.occurred_at.isoformat(),
     }
+
+
+def files_for_visitor(attachments: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """A message's stored files as the widget shows them: where the visitor downloads each
+    (files.download checks their token), and a thumbnail for a picture."""
+    shown = []
+    for a in attachments or []:
+        key = str(a.get("storage_key") or "")
+        if not key:
+            continue  # only files kept here reach a visitor
+        url = "/widget/attachments/" + quote(key)
+        content_type = str(a.get("content_type") or "")
+        shown.append(
+            {
+                "name": str(a.get("name") or "attachment"),
+                "content_type": content_type,
+                "size": int(a.get("size") or 0),
+                "url": url,
+                "thumbnail_url": url + "?thumbnail=1" if content_type in SHOWN_INLINE else "",
+            }
+        )
+    return shown
 
 
 def _author_kind(author: str) -> str:
@@ -188,10 +215,12 @@ def send_message(
     client_message_id: str,
     profile: Profile,
     channel_data: dict[str, Any] | None = None,
+    attachments: tuple[Attachment, ...] = (),
 ) -> IngestResult:
-    """The visitor said something. A resend with the same client message id appends nothing."""
+    """The visitor said something (or sent a file, already kept: files.py). A resend with the
+    same client message id appends nothing."""
     text = (text or "").strip()
-    if not text:
+    if not text and not attachments:
         raise DomainError("an empty message")
     if len(text) > MAX_TEXT:
         raise DomainError(f"a message of more than {MAX_TEXT} characters")
@@ -215,6 +244,7 @@ def send_message(
                 external_id=client_message_id,
                 id_from_sender=True,
                 text=text,
+                attachments=attachments,
                 channel_data=data,
             )
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from channels_adapters.meta import credentials
 from channels_adapters.whatsapp.models import WhatsAppChannel
 
 
@@ -11,19 +12,10 @@ class WhatsAppChannelForm(forms.ModelForm):
             "name",
             "phone_number_id",
             "display_phone_number",
-            "active",
-            "app_secret",
-            "verify_token",
-            "access_token",
-            "api_base_url",
-            "api_version",
+            *credentials.FIELDS,
             "templates",
         ]
-        widgets = {
-            # render_value: saving the form again keeps the secret, never shown in plain text.
-            "app_secret": forms.PasswordInput(render_value=True),
-            "access_token": forms.PasswordInput(render_value=True),
-        }
+        widgets = credentials.secret_widgets()
 
 
 @admin.register(WhatsAppChannel)

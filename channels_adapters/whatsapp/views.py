@@ -8,47 +8,29 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from channels_adapters.base import DeliveryError
-from channels_adapters.meta import graph, webhooks
+from channels_adapters.meta import graph, receiving
 from channels_adapters.whatsapp import inbound
 from channels_adapters.whatsapp.models import WhatsAppChannel
 from contactcenter.access import can_open
-from contactcenter.events.context import acting_as
-from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.domain import DomainError
-from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.roles import agent_required
-from crm.identities import InvalidIdentity
 
 log = logging.getLogger(__name__)
-# A status never goes back: a late "sent" after "read" changes nothing.
-RANK = {"": 0, "queued": 0, "sent": 1, "delivered": 2, "read": 3}
 SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def hook(request: HttpRequest) -> HttpResponse:
-    channels = list(WhatsAppChannel.objects.filter(active=True))
-    if request.method == "GET":
-        return webhooks.handshake(request, (c.verify_token for c in channels))
-    try:
-        payload, secret = webhooks.signed_payload(request, {c.app_secret for c in channels})
-    except webhooks.Refused as refused:
-        return refused.response
-    ours = {c.phone_number_id for c in channels if c.app_secret == secret}
-    batch = inbound.read(payload)
-    for pnid, message in batch.messages:
-        if pnid not in ours:
-            log.warning("WhatsApp message for number id %s, which is not ours: dropped", pnid)
-            continue
-        with acting_as("provider:whatsapp", causation_id=message.external_id):
-            try:
-                ingest(message)
-            except (DomainError, InvalidIdentity) as error:
-                log.warning("WhatsApp message %s not taken: %s", message.external_id, error)
+    delivery = receiving.receive(
+        request, list(WhatsAppChannel.objects.filter(active=True)), "phone_number_id"
+    )
+    if isinstance(delivery, HttpResponse):
+        return delivery
+    batch = inbound.read(delivery.payload)
+    receiving.take_messages("whatsapp", delivery.ours, batch.messages)
     for status in batch.statuses:
-        if status.phone_number_id in ours:
+        if status.phone_number_id in delivery.ours:
             record_status(status)
     return HttpResponse(status=200)  # Meta redelivers anything else
 
@@ -59,20 +41,13 @@ def record_status(status: inbound.Status) -> None:
     ).first()
     if entry is None:
         return  # not sent through us, or its "sent" outran the outbox's own record
-    if status.status != "failed" and RANK.get(entry.delivery_status, 0) >= RANK[status.status]:
-        return
-    with acting_as("provider:whatsapp", causation_id=status.external_id):
-        try:
-            interactions.record_delivery(
-                entry.interaction_id,
-                entry.id,
-                status=status.status,
-                reason=status.reason,
-                external_id=status.external_id,
-                idempotency_key=f"whatsapp-status:{status.external_id}:{status.status}",
-            )
-        except DomainError as error:
-            log.warning("WhatsApp status for %s not recorded: %s", status.external_id, error)
+    receiving.record_status(
+        "whatsapp",
+        entry,
+        status.status,
+        reason=status.reason,
+        key=f"whatsapp-status:{status.external_id}:{status.status}",
+    )
 
 
 @agent_required

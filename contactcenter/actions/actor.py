@@ -7,9 +7,9 @@ from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from contactcenter.access import supervised_agents
 from contactcenter.events.context import acting_as
 from contactcenter.interactions.domain import DomainError
-from contactcenter.roles import is_supervisor
 
 Via = Literal["console", "api", "supervisor"]
 
@@ -25,15 +25,21 @@ class NotVisible(Forbidden):
 @dataclass(frozen=True)
 class Actor:
     """A person acting: `role` is `supervisor` for supervisors (superusers included) and
-    `agent` for everyone else an action lets through; `via` is the shell, for the log."""
+    team leads, `agent` for everyone else an action lets through; `team` is whom a team lead
+    supervises (None: a supervisor, everyone); `via` is the shell, for the log."""
 
     user: AbstractBaseUser
     role: Literal["agent", "supervisor"]
     via: Via
+    team: frozenset[int] | None = None
 
     @classmethod
     def of(cls, user: AbstractBaseUser, via: Via) -> "Actor":
-        return cls(user, "supervisor" if is_supervisor(user) else "agent", via)
+        team = supervised_agents(user)
+        if team is None:
+            return cls(user, "supervisor", via)
+        # A team lead acts as a supervisor, of their team only.
+        return cls(user, "supervisor", via, team) if team else cls(user, "agent", via)
 
     @property
     def id(self) -> int:
@@ -41,7 +47,14 @@ class Actor:
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role == "supervisor"
+        """A supervisor of the whole center (not a team lead)."""
+        return self.role == "supervisor" and self.team is None
+
+    def supervises(self, agent_id: int | None) -> bool:
+        """Whether the actor supervises that agent (None, nobody: only a supervisor)."""
+        if self.role != "supervisor":
+            return False
+        return self.team is None or agent_id in self.team
 
     @property
     def name(self) -> str:
@@ -60,8 +73,14 @@ class Actor:
         return profile.name if profile else self.user.get_full_name() or self.user.get_username()
 
     def require_supervisor(self) -> None:
+        """A supervisor of the whole center."""
         if not self.is_supervisor:
             raise NotASupervisor("only supervisors can do that")
+
+    def require_supervising(self, agent_id: int | None) -> None:
+        """A supervisor, or the lead of a team the agent is in."""
+        if not self.supervises(agent_id):
+            raise NotASupervisor("only supervisors, and team leads of the agent's team")
 
     @contextlib.contextmanager
     def acting(self, name: str | None = None) -> Iterator[None]:

@@ -1,13 +1,16 @@
 """Actions on one interaction: reply, note, answer an offer, transfer, end, wrap up, close.
 The console's socket and the REST API both call these, so both meet the same rules."""
 
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
 
 from contactcenter import groups
 from contactcenter.actions import rules
 from contactcenter.actions.actor import Actor, Forbidden
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError, InvalidTransition, State, require_length
+from contactcenter.interactions.models import TranscriptEntry
 from routing import offers
 
 
@@ -19,13 +22,15 @@ def send(
     client_message_id: str = "",
     subject: str = "",
     cc: list[str] | None = None,
+    attachments: list[dict] | None = None,
 ) -> str:
     """A reply to the customer; returns the message id. The agent holding the interaction
-    writes as an agent, a supervisor acting for them as a supervisor."""
+    writes as an agent, a supervisor acting for them as a supervisor. `attachments`: files
+    already kept (contactcenter.attachments.files.keep); with one, the text may be empty."""
     row = rules.visible(actor, interaction_id)
     rules.acting_for(actor, row)
     text = text.strip()
-    if not text:
+    if not text and not attachments:
         raise DomainError("an empty reply")
     if cc and len(cc) > rules.CC_MAX_ADDRESSES:
         raise DomainError(f"{len(cc)} cc addresses: at most {rules.CC_MAX_ADDRESSES}")
@@ -38,6 +43,7 @@ def send(
             text=text,
             subject=subject,
             channel_data={"cc": [str(a) for a in cc]} if cc else {},
+            attachments=attachments,
             client_message_id=client_message_id or None,
         )
 
@@ -50,6 +56,33 @@ def note(actor: Actor, interaction_id: str, text: str) -> str:
     with actor.acting():
         return interactions.add_note(
             interaction_id, text.strip(), author=actor.name, author_name=actor.display_name()
+        )
+
+
+def read(actor: Actor, interaction_id: str, up_to_position: int) -> bool:
+    """The actor's console showed them the conversation up to `up_to_position` (a log
+    position). For the agent handling it, that is the customer's read receipt: recorded
+    once for each customer message newly seen, never for a repeat of the same view, so a
+    console may say so as often as it redraws. True when a receipt was recorded."""
+    row = rules.visible(actor, interaction_id)
+    if not rules.handles(actor, row) or up_to_position <= row.read_position:
+        return False
+    last = (
+        TranscriptEntry.objects.filter(
+            interaction_id=interaction_id,
+            kind=TranscriptEntry.Kind.INBOUND,
+            position__gt=row.read_position,
+            position__lte=up_to_position,
+        )
+        .order_by("-position")
+        .values_list("id", "position")
+        .first()
+    )
+    if last is None:
+        return False
+    with actor.acting(actor.as_agent):
+        return interactions.mark_read(
+            interaction_id, agent_id=actor.id, message_id=last[0], message_position=last[1]
         )
 
 
@@ -102,6 +135,15 @@ def transfer(
         )
 
 
+def hand_over(actor: Actor, interaction_id: str, to_agent_id: int, *, note: str = "") -> None:
+    """A warm transfer to a colleague already on the call (a consult): theirs at once."""
+    row = rules.visible(actor, interaction_id)
+    agent_id = rules.acting_for(actor, row)
+    require_length("a transfer note", note, rules.TRANSFER_NOTE_MAX_CHARS)
+    with actor.acting():
+        offers.hand_over(interaction_id, by_agent_id=agent_id, to_agent_id=to_agent_id, note=note)
+
+
 def end(actor: Actor, interaction_id: str) -> None:
     row = rules.visible(actor, interaction_id)
     agent_id = rules.acting_for(actor, row)
@@ -116,7 +158,10 @@ def wrap_up(
     *,
     notes: str = "",
     follow_up_on: str | date = "",
+    call_back_at: str | datetime = "",
 ) -> None:
+    """`follow_up_on` (a day) or `call_back_at` (a time) schedules a follow-up: then the
+    conversation comes back to this agent (contactcenter/followups)."""
     row = rules.visible(actor, interaction_id)
     agent_id = rules.acting_for(actor, row)
     if row.state != State.WRAP_UP:
@@ -129,6 +174,7 @@ def wrap_up(
             disposition=disposition,
             notes=notes,
             follow_up_on=_date(follow_up_on),
+            call_back_at=_time(call_back_at),
         )
 
 
@@ -148,3 +194,18 @@ def _date(value: str | date) -> str:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise DomainError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _time(value: str | datetime) -> str:
+    """An ISO time with its offset; one without (a browser's datetime-local) is in the
+    platform's time zone."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise DomainError(f"{value!r} is not a time (YYYY-MM-DDTHH:MM)") from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.isoformat()

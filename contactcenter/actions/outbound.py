@@ -46,6 +46,7 @@ def start_conversation(actor: Actor, data: dict) -> str:
         agent_id=actor.id,
         queue_id=queue_id,
         subject=data.get("subject", ""),
+        interaction_id=data.get("interaction_id", ""),
     )
     if data.get("text"):
         interactions.send_message(

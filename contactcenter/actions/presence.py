@@ -1,5 +1,5 @@
-"""Presence: an agent sets their own; a supervisor may set anyone's (and says so in the
-event's `changed_by`)."""
+"""Presence: an agent sets their own; a supervisor may set anyone's, a team lead their team's
+(and says so in the event's `changed_by`)."""
 
 from contactcenter.actions.actor import Actor, Forbidden
 from contactcenter.actions.rules import REASON_MAX_CHARS
@@ -8,8 +8,8 @@ from routing import presence
 
 
 def may_set(actor: Actor, agent_id: int) -> None:
-    """One's own presence, or (supervisors) anyone's."""
-    if agent_id != actor.id and not actor.is_supervisor:
+    """One's own presence, or (supervisors) anyone's, or (team leads) their team's."""
+    if agent_id != actor.id and not actor.supervises(agent_id):
         raise Forbidden("Only supervisors change another agent's presence.")
 
 
@@ -22,3 +22,10 @@ def set_presence(actor: Actor, agent_id: int, presence_: str, reason: str = "") 
             return presence.set_presence(agent_id, presence_, reason, changed_by="agent")
     with actor.acting():
         return presence.set_presence(agent_id, presence_, reason, changed_by=actor.name)
+
+
+def softphone(actor: Actor, on: bool, reason: str = "") -> bool:
+    """One's own console softphone on (the microphone allowed) or off; False when unchanged."""
+    require_length("a reason", reason, REASON_MAX_CHARS)
+    with actor.acting(actor.as_agent):
+        return presence.set_softphone(actor.id, on, reason)

@@ -34,17 +34,17 @@ def acting_for(actor: Actor, row: Interaction) -> int:
     - A supervisor acts for the agent holding it (the explicit rule that replaces passing
       another agent's id): the events' actor names the supervisor, the domain sees the
       holder. With nobody holding it the supervisor acts as themself, and the domain says
-      what it thinks of that.
+      what it thinks of that. A team lead does the same for their team's agents only.
     - Once the interaction has ended its last agent may still ask, so that they hear the
       rule (nothing can be done to ended work) rather than a refusal of who they are.
     """
     if handles(actor, row):
         return actor.id
-    if actor.is_supervisor:
+    if actor.supervises(row.agent_id):
         return row.agent_id if row.agent_id is not None else actor.id
     if row.state in ENDED and row.last_agent_id == actor.id:
         return actor.id
-    raise Forbidden("Only the agent handling the interaction, or a supervisor.")
+    raise Forbidden("Only the agent handling the interaction, or their supervisor.")
 
 
 def offered_to(actor: Actor, row: Interaction, offer_id: str = "") -> str:

@@ -1,5 +1,7 @@
 """What a supervisor can do from the wallboard; each is an event with the supervisor as
-actor. Monitoring is read-only; a whisper reaches only the agent; barging joins the chat."""
+actor. Monitoring is read-only; a whisper reaches only the agent; barging joins the chat. A
+team lead may do the same with their team's agents and the work they hold; only supervisors
+assign waiting work by hand."""
 
 from contactcenter.actions import presence as presence_actions
 from contactcenter.actions.actor import Actor, NotASupervisor
@@ -14,8 +16,12 @@ LIVE = (State.QUEUED, State.OFFERED, State.ACTIVE, State.WRAP_UP)
 __all__ = ["NotASupervisor"]
 
 
-def _supervisor(actor: Actor) -> str:
-    actor.require_supervisor()
+def _supervisor(actor: Actor, interaction_id: str) -> str:
+    """The actor supervises whoever holds the interaction (nobody: supervisors only)."""
+    from contactcenter.interactions.models import Interaction as Row
+
+    holder = Row.objects.filter(pk=interaction_id).values_list("agent_id", flat=True).first()
+    actor.require_supervising(holder)
     return actor.name
 
 
@@ -24,7 +30,7 @@ def monitor(user: Actor, interaction_id: str) -> bool:
     """Start monitoring (read-only); True when it starts now, False when this supervisor is
     already monitoring it: monitoring is a state with one event at each end, not a stream of
     events per look."""
-    _supervisor(user)
+    _supervisor(user, interaction_id)
     if user.id in monitors(interaction_id):
         return False
 
@@ -46,8 +52,8 @@ def monitor(user: Actor, interaction_id: str) -> bool:
 
 @command
 def stop_monitoring(user: Actor, interaction_id: str, why: str = "stopped") -> bool:
-    """End this supervisor's monitoring of the interaction, if it is going on."""
-    _supervisor(user)
+    """End this supervisor's monitoring of the interaction, if it is going on (whoever holds
+    it now: what one started, one may end)."""
     if user.id not in monitors(interaction_id):
         return False
     ended = ev.InteractionMonitoringEnded(
@@ -74,7 +80,7 @@ def monitors(interaction_id: str) -> set[int]:
 @command
 def whisper(user: Actor, interaction_id: str, text: str) -> str:
     """A note only the agent handling it (and supervisors) sees."""
-    actor = _supervisor(user)
+    actor = _supervisor(user, interaction_id)
     if not text.strip():
         raise DomainError("an empty whisper")
     with user.acting():
@@ -89,7 +95,7 @@ def whisper(user: Actor, interaction_id: str, text: str) -> str:
 
 @command
 def barge(user: Actor, interaction_id: str) -> None:
-    _supervisor(user)
+    _supervisor(user, interaction_id)
 
     def decide(interaction: Interaction):
         if interaction.state is not State.ACTIVE:
@@ -109,7 +115,7 @@ def barge(user: Actor, interaction_id: str) -> None:
 @command
 def say(user: Actor, interaction_id: str, text: str, client_message_id: str = "") -> str:
     """After barging in: a message to the customer, as the supervisor."""
-    actor = _supervisor(user)
+    actor = _supervisor(user, interaction_id)
     events = interactions.load(interaction_id)
     if events.state is not State.ACTIVE:
         raise DomainError("the conversation is not going on")
@@ -135,12 +141,12 @@ def barged(interaction_id: str, supervisor_id: int) -> bool:
 
 
 def force_presence(user: Actor, agent_id: int, presence_: str, reason: str = "") -> None:
-    _supervisor(user)
+    user.require_supervising(agent_id)
     presence_actions.set_presence(user, agent_id, presence_, reason)
 
 
 def assign(user: Actor, interaction_id: str, agent_id: int) -> None:
     """Take a waiting interaction and hand it to an agent directly."""
-    _supervisor(user)
+    user.require_supervisor()
     with user.acting():
         offers.assign_by_hand(interaction_id, agent_id)

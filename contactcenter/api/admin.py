@@ -5,9 +5,28 @@ from contactcenter.api.models import ApiToken
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "can_read_events", "revoked", "last_used_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "scopes",
+        "expires_at",
+        "can_read_events",
+        "revoked",
+        "last_used_at",
+    )
     list_filter = ("revoked", "can_read_events")
-    fields = ("name", "user", "can_read_events", "revoked", "prefix", "created_at", "last_used_at")
+    fields = (
+        "name",
+        "user",
+        "scopes",
+        "expires_at",
+        "can_read_events",
+        "revoked",
+        "prefix",
+        "created_at",
+        "last_used_at",
+    )
     readonly_fields = ("prefix", "created_at", "last_used_at")
 
     def save_model(self, request, obj: ApiToken, form, change: bool) -> None:

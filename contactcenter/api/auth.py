@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import SAFE_METHODS
 
 from contactcenter.api.models import ApiToken
 
@@ -23,6 +24,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed("Unknown or revoked API token.")
         now = timezone.now()
+        if token.expired(now):
+            raise exceptions.AuthenticationFailed("This API token has expired.")
+        needed = "read" if request.method in SAFE_METHODS else "write"
+        if not token.allows(needed):
+            raise exceptions.PermissionDenied(f"This API token lacks the {needed} scope.")
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

@@ -30,6 +30,16 @@ class ApiToken(models.Model):
         "supervisors' tokens may read it anyway.",
     )
     revoked = models.BooleanField(default=False)
+    # What the token may do (docs/api.md): read (GET), write (everything else), privacy
+    # (erase and export customers, with the person's own permissions besides).
+    scopes = models.CharField(
+        max_length=100,
+        default="read,write",
+        help_text="Comma-separated: read (GET), write (commands), privacy (erase, export).",
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Refused from then on; empty: until revoked."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -39,6 +49,12 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def allows(self, scope: str) -> bool:
+        return scope in {s.strip() for s in self.scopes.split(",")}
+
+    def expired(self, now) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
 
     def issue(self) -> str:
         """Give this token a new secret; returns it (the only time it is known in clear)."""

@@ -173,6 +173,7 @@ class AgentConsumer(RequestConsumer):
             str(content.get("disposition", "")),
             notes=str(content.get("notes", "")),
             follow_up_on=str(content.get("follow_up_on", "")),
+            call_back_at=str(content.get("call_back_at", "")),
         )
 
     async def on_canned(self, content):

@@ -13,11 +13,12 @@ from contactcenter.console.models import CannedResponse
 from contactcenter.events import store
 from contactcenter.interactions import activity
 from contactcenter.interactions.models import Interaction, TranscriptEntry
+from contactcenter.labels import current as labelling
 from contactcenter.roles import is_supervisor
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
 from crm.models import ContactIdentity, Customer, CustomerNote
-from crm.timeline import customer_timeline
+from crm.timeline import customer_timeline, profile_changes
 from routing import config
 from routing.models import AgentState, AwayReason
 
@@ -186,6 +187,9 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
         if offer
         else None,
         "messages": visible,
+        "labels": labelling.labels("conversation", row.id),
+        "attributes": labelling.attributes("conversation", row.id),
+        "follow_up": follow_up_card(row.id) if row.state == "offered" else None,
         "customer": customer_panel(row.customer_id, exclude=row.id),
         "self_service": self_service(row.id),
         "extras": channel_extras(row),
@@ -230,7 +234,16 @@ def _latest(interaction_id: str, types: set[str]) -> dict[str, Any]:
 def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, Any]:
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is None:
-        return {"id": customer_id, "name": "", "identities": [], "notes": [], "history": []}
+        return {
+            "id": customer_id,
+            "name": "",
+            "identities": [],
+            "notes": [],
+            "history": [],
+            "labels": [],
+            "attributes": {},
+            "changes": [],
+        }
     history = [
         {
             "interaction_id": t.interaction_id,
@@ -270,6 +283,36 @@ def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, An
             for n in CustomerNote.objects.filter(customer_id=customer.id)[:50]
         ],
         "history": history,
+        "labels": labelling.labels("customer", customer.id),
+        "attributes": labelling.attributes("customer", customer.id),
+        "language": customer.language,
+        "changes": [
+            {"at": c.at.isoformat(), "who": actor_name(c.actor), "what": c.what}
+            for c in profile_changes(customer.id)
+        ],
+    }
+
+
+def actor_name(actor: str) -> str:
+    """`agent:7` -> the agent's name now; anything else (`system`, a channel) as it is."""
+    role, _, key = actor.partition(":")
+    if role in ("agent", "supervisor") and key.isdigit():
+        return name_of("agent", int(key)) or actor
+    return actor or "system"
+
+
+def follow_up_card(interaction_id: str) -> dict[str, Any] | None:
+    """On an offer of a follow-up that came due (and not taken since): who asked for it and
+    their note."""
+    latest = _latest(interaction_id, {"FollowUpDue", "OfferAccepted", "InteractionAssigned"})
+    due = latest.get("FollowUpDue")
+    taken = [latest[t].position for t in ("OfferAccepted", "InteractionAssigned") if t in latest]
+    if due is None or any(position > due.position for position in taken):
+        return None
+    return {
+        "agent": name_of("agent", due.data.get("agent_id")),
+        "note": due.data.get("note", ""),
+        "due_at": due.data.get("due_at", ""),
     }
 
 

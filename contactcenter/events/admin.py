@@ -3,6 +3,7 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from contactcenter.events import sealing
 from contactcenter.events.models import Event, ProjectionCheckpoint
 
 
@@ -53,7 +54,8 @@ class EventAdmin(ReadOnlyAdmin):
 
     @admin.display(description="data")
     def pretty_data(self, event: Event) -> str:
-        return pretty_json(event.data)
+        # As every reader of the log sees it: personal fields opened, or "erased".
+        return pretty_json(sealing.open_all([(event.type, event.data)])[0])
 
     @admin.display(description="metadata")
     def pretty_metadata(self, event: Event) -> str:

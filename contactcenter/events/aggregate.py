@@ -16,11 +16,29 @@ creep back.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self
 
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
+
+# What other parts add to an event as it is appended, from facts only they know (a channel's
+# billed units: channels_adapters.base.with_billed_units). Each returns the event or a copy.
+Stamp = Callable[[DomainEvent], DomainEvent]
+_stamps: list[Stamp] = []
+
+
+def stamp_with(stamp: Stamp) -> None:
+    """Called from an AppConfig.ready()."""
+    if stamp not in _stamps:
+        _stamps.append(stamp)
+
+
+def _stamped(event: DomainEvent) -> DomainEvent:
+    for stamp in _stamps:
+        event = stamp(event)
+    return event
 
 
 class Versioned(Protocol):
@@ -70,6 +88,20 @@ class Aggregate:
         return aggregate
 
 
+@dataclass
+class Head:
+    """A stream at its head version, for a decision whose rules read projections rather than
+    the stream's own events (an erasure, a retention purge): the version still comes from
+    the log, so a concurrent writer still makes the append fail and the command retry."""
+
+    stream_id: str
+    version: int
+
+    @classmethod
+    def of(cls, stream_id: str) -> "Head":
+        return cls(stream_id, store.stream_version(stream_id))
+
+
 def append(
     aggregate: Versioned,
     events: Sequence[DomainEvent],
@@ -80,7 +112,11 @@ def append(
     """Append what `aggregate` decided, at the version it was loaded at (then it is at the
     version of the last event appended)."""
     recorded = store.append(
-        aggregate.stream_id, events, aggregate.version, idempotency_key, **options
+        aggregate.stream_id,
+        [_stamped(e) for e in events],
+        aggregate.version,
+        idempotency_key,
+        **options,
     )
     if recorded:
         aggregate.version = recorded[-1].version
@@ -104,7 +140,10 @@ def append_many(
 ) -> list[RecordedEvent]:
     """Several aggregates' decisions in one statement, all or nothing (a router's round of
     offers), each at the version its aggregate was loaded at."""
-    appends = [store.Append(a.stream_id, events, a.version) for a, events in decisions]
+    appends = [
+        store.Append(a.stream_id, [_stamped(e) for e in events], a.version)
+        for a, events in decisions
+    ]
     recorded = store.append_batch(appends, **options)
     heads = {event.stream_id: event.version for event in recorded}
     for aggregate, _ in decisions:

@@ -13,6 +13,7 @@ Order and gaps (docs/events.md has the measurements behind this choice):
 """
 
 import contextlib
+import dataclasses
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from contactcenter import clock
-from contactcenter.events import context
+from contactcenter.events import context, sealing
 from contactcenter.events.types import DomainEvent, current_version, upcast
 
 TABLE = "event_log"
@@ -202,14 +203,14 @@ def append_batch(
     rows, datas = [], []
     for a in appends:
         for offset, event in enumerate(a.events, start=1):
-            data = event.to_data()
+            data = sealing.redact(event.type, event.to_data())
             datas.append((event.type, data))
             rows.append(
                 (
                     a.stream_id,
                     a.expected_version + offset,
                     event.type,
-                    _dumps(data),
+                    _dumps(sealing.seal(a.stream_id, event.type, data)),
                     meta_json,
                     stored_when,
                     a.idempotency_key if offset == 1 else None,
@@ -361,7 +362,7 @@ def find_key(idempotency_key: str) -> RecordedEvent | None:
         row = cursor.fetchone()
     if row is None and (free_keys := getattr(_local, "free_keys", None)) is not None:
         free_keys.add(idempotency_key)
-    return _from_row(row) if row else None
+    return _from_rows([row])[0] if row else None
 
 
 def stream_version(stream_id: str) -> int:
@@ -378,7 +379,7 @@ def read_stream(stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
             f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s AND version > %s ORDER BY version",
             [stream_id, after_version],
         )
-        return [_from_row(row) for row in cursor.fetchall()]
+        return _from_rows(cursor.fetchall())
 
 
 def read_streams(stream_ids: Sequence[str]) -> list[RecordedEvent]:
@@ -391,7 +392,7 @@ def read_streams(stream_ids: Sequence[str]) -> list[RecordedEvent]:
             f"({', '.join(['%s'] * len(stream_ids))}) ORDER BY txid, position",
             list(stream_ids),
         )
-        return [_from_row(row) for row in cursor.fetchall()]
+        return _from_rows(cursor.fetchall())
 
 
 def read_all(
@@ -432,7 +433,7 @@ def read_all(
                 "ORDER BY position LIMIT %s",
                 [after_position, *params, limit],
             )
-        return [_from_row(row) for row in cursor.fetchall()]
+        return _from_rows(cursor.fetchall())
 
 
 def iter_all(
@@ -481,6 +482,17 @@ _encoder = DjangoJSONEncoder()
 def _dumps(value: Any) -> str:
     # orjson: several times faster than json both ways, which a rebuild of millions feels.
     return orjson.dumps(value, default=_encoder.default).decode()
+
+
+def _from_rows(rows: Sequence[tuple]) -> list[RecordedEvent]:
+    events = [_from_row(row) for row in rows]
+    if not events or not sealing._openers:
+        return events
+    datas = sealing.open_all([(e.type, e.data) for e in events])
+    return [
+        e if data is e.data else dataclasses.replace(e, data=data)
+        for e, data in zip(events, datas, strict=True)
+    ]
 
 
 def _from_row(row: tuple) -> RecordedEvent:

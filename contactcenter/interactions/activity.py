@@ -35,7 +35,23 @@ ACTIVITIES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
         "reason": d.get("reason", ""),
     },
     "InteractionClosed": lambda d: {"activity": "closed", "reason": d.get("reason", "")},
+    # Labels and attributes (contactcenter/labels): the value itself stays out (it may be
+    # personal, and is sealed in the log); who did it is the event's actor (`by`).
+    "ConversationLabelled": lambda d: {"activity": "labelled", "label": d["label"]},
+    "ConversationUnlabelled": lambda d: {"activity": "unlabelled", "label": d["label"]},
+    "ConversationAttributeSet": lambda d: {
+        "activity": "attribute_set",
+        "key": d["key"],
+        "cleared": not d.get("value"),
+    },
+    "FollowUpDue": lambda d: {
+        "activity": "follow_up_due",
+        "agent_id": d.get("agent_id"),
+        "requeued": d.get("requeued", True),
+    },
 }
+# Activities whose line names who did it: the event's actor, kept as `by`.
+BY_ACTOR = frozenset({"labelled", "unlabelled", "attribute_set"})
 
 Names = Callable[[str, Any], str]  # ("agent" | "queue", id) -> a name
 
@@ -68,7 +84,29 @@ def describe(activity: Mapping[str, Any], name: Names, *, for_customer: bool = F
         )
     if kind == "closed":
         return "" if for_customer else f"Closed ({activity.get('reason') or 'done'})."
+    if for_customer:
+        return ""  # labels, attributes and follow-ups are the team's business
+    if kind in BY_ACTOR:
+        who = _actor(activity.get("by", ""), name)
+        if kind == "labelled":
+            return f"{who} added the label {activity.get('label')}."
+        if kind == "unlabelled":
+            return f"{who} removed the label {activity.get('label')}."
+        verb = "cleared" if activity.get("cleared") else "set"
+        return f"{who} {verb} {activity.get('key')}."
+    if kind == "follow_up_due":
+        if activity.get("requeued"):
+            return f"Follow-up due: back in the queue for {agent('agent_id')}."
+        return f"Follow-up due for {agent('agent_id')}."
     return ""
+
+
+def _actor(actor: str, name: Names) -> str:
+    """`agent:7` -> the agent's name; `system` and the like as they are."""
+    role, _, key = actor.partition(":")
+    if role in ("agent", "supervisor") and key.isdigit():
+        return name("agent", int(key)) or "An agent"
+    return actor or "Someone"
 
 
 def _transfer(activity: Mapping[str, Any], name: Names, by: str) -> str:

@@ -127,10 +127,12 @@ def start_outbound(
     queue_id: int | None = None,
     subject: str = "",
     threading_key: str = "",
+    interaction_id: str = "",
 ) -> str:
     """An agent starts a conversation with a customer; returns the new interaction's id. Send
-    its first message with `send_message` (in the same command, to make both one fact)."""
-    interaction_id = str(uuid.uuid4())
+    its first message with `send_message` (in the same command, to make both one fact). A
+    caller may choose the id first: a call placed before it names it in its answer URL."""
+    interaction_id = interaction_id or str(uuid.uuid4())
     events = Interaction.start_outbound(
         interaction_id,
         channel=channel,
@@ -164,6 +166,17 @@ def add_note(
         ),
     )
     return note_id
+
+
+@command
+def mark_read(
+    interaction_id: str, *, agent_id: int, message_id: str, message_position: int
+) -> bool:
+    """The agent was shown the customer's messages up to `message_id`; True when that was
+    news to the customer (a read receipt appended), False when it changed nothing."""
+    return bool(
+        decide_and_append(interaction_id, lambda i: i.read(agent_id, message_id, message_position))
+    )
 
 
 @command

@@ -95,7 +95,9 @@ class Interaction:
     last_agent_id: int | None = None
     declined_by: set[int] = field(default_factory=set)  # agents who let this one go by
     rated: bool = False
+    surveyed_at: datetime | None = None  # asked to rate (CsatSurveySent), once
     customer_away: bool = False
+    read_position: int = 0  # of the last customer message its agent was seen to read
 
     @property
     def stream_id(self) -> str:
@@ -183,10 +185,14 @@ class Interaction:
                 self.state = State.SELF_SERVICE
             case ev.CsatRated():
                 self.rated = True
+            case ev.CsatSurveySent():
+                self.surveyed_at = at
             case ev.CustomerLeft():
                 self.customer_away = True
             case ev.CustomerReturned():
                 self.customer_away = False
+            case ev.MessagesRead():
+                self.read_position = max(self.read_position, event.message_position)
 
     def _clear_offer(self) -> None:
         self.offer_id = ""
@@ -287,6 +293,24 @@ class Interaction:
         if self.state is None:
             raise InvalidTransition("add a note", None)
         return [note]
+
+    def read(self, agent_id: int, message_id: str, message_position: int) -> list[DomainEvent]:
+        """The agent's console showed them the customer's messages up to `message_id`. A
+        fact for the customer (their read receipt) only when it is the agent handling the
+        conversation and it goes further than before: a glance by a colleague or a
+        supervisor, or the same messages seen again, appends nothing."""
+        if self.state not in WITH_AGENT or agent_id != self.agent_id:
+            return []
+        if message_position <= self.read_position:
+            return []
+        return [
+            ev.MessagesRead(
+                interaction_id=self.id,
+                agent_id=agent_id,
+                message_id=message_id,
+                message_position=message_position,
+            )
+        ]
 
     def start_self_service(self, flow: str) -> list[DomainEvent]:
         self._require("start self-service", State.NEW)
@@ -457,6 +481,7 @@ class Interaction:
         disposition: str,
         notes: str = "",
         follow_up_on: str = "",
+        call_back_at: str = "",
         timed_out: bool = False,
     ) -> list[DomainEvent]:
         self._require("wrap up", State.WRAP_UP)
@@ -470,6 +495,7 @@ class Interaction:
                 disposition=disposition,
                 notes=notes,
                 follow_up_on=follow_up_on,
+                call_back_at=call_back_at,
                 timed_out=timed_out,
             ),
             ev.InteractionClosed(interaction_id=self.id, reason="wrapped_up"),
@@ -517,6 +543,34 @@ class Interaction:
         if not isinstance(rating, int) or not 1 <= rating <= 5:
             raise DomainError("a rating is a whole number from 1 to 5")
         return [ev.CsatRated(interaction_id=self.id, rating=rating, comment=comment[:2000])]
+
+    def ask_for_rating(self, survey: ev.MessageSent | None = None) -> list[DomainEvent]:
+        """The satisfaction survey, once, after an agent's conversation: closed (a message on
+        the customer's channel, `survey`) or in wrap-up (a call the caller is still on, asked
+        on the call itself). Nothing when already asked or rated, so asking twice is safe."""
+        if self.surveyed_at is not None or self.rated or self.last_agent_id is None:
+            return []
+        if self.state not in (State.WRAP_UP, State.CLOSED):
+            raise InvalidTransition("ask for a rating", self.state, "the conversation is not over")
+        if survey is None:
+            return [ev.CsatSurveySent(interaction_id=self.id, channel=self.channel)]
+        require_length("a survey", survey.text, MESSAGE_MAX_CHARS)
+        return [
+            ev.CsatSurveySent(
+                interaction_id=self.id, channel=self.channel, message_id=survey.message_id
+            ),
+            survey,
+        ]
+
+    def awaits_rating(self, now: datetime, window: timedelta) -> bool:
+        """Asked, not yet answered, still over and within the window: a bare 1 to 5 from the
+        customer now is their rating, not a new message."""
+        return (
+            self.surveyed_at is not None
+            and not self.rated
+            and self.state in (State.WRAP_UP, State.CLOSED)
+            and now - self.surveyed_at <= window
+        )
 
     def customer_left(self, grace_until: datetime) -> list[DomainEvent]:
         """While waiting, leaving starts a grace period after which it is abandoned; during

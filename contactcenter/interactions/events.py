@@ -22,6 +22,8 @@ class InteractionCreated(DomainEvent):
 class MessageReceived(DomainEvent):
     """A message from the customer."""
 
+    schema_version: ClassVar[int] = 2  # v1 had no units
+
     interaction_id: str
     message_id: str
     channel: str
@@ -34,12 +36,15 @@ class MessageReceived(DomainEvent):
     external_id: str = ""  # the provider's id for it
     channel_data: dict[str, Any] = field(default_factory=dict)
     automated: bool = False  # an auto-reply or bounce: recorded, never answered
+    units: int | None = None  # what the provider bills for it (see MessageSent)
 
 
 @dataclass(frozen=True, kw_only=True)
 class MessageSent(DomainEvent):
     """A message to the customer, by an agent, a supervisor or the system; the channel's
     adapter delivers it after the commit (the log is the outbox)."""
+
+    schema_version: ClassVar[int] = 2  # v1 had no units
 
     interaction_id: str
     message_id: str
@@ -51,6 +56,10 @@ class MessageSent(DomainEvent):
     subject: str = ""
     attachments: list[dict[str, Any]] = field(default_factory=list)
     channel_data: dict[str, Any] = field(default_factory=dict)
+    # What the channel's provider bills for it (SMS segments), counted as it is appended
+    # (channels_adapters.base.with_billed_units): not personal, so the cost of a conversation
+    # outlives the erasure of its words. None: not billed by units, or written before.
+    units: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +77,17 @@ class MessageDeliveryFailed(DomainEvent):
     reason: str
     attempts: int = 1
     external_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessagesRead(DomainEvent):
+    """The agent handling the conversation has seen the customer's messages up to this one
+    (their console showed it to them): the customer's read receipt."""
+
+    interaction_id: str
+    agent_id: int
+    message_id: str  # the last customer message read
+    message_position: int  # the log position of that message, for ordering reads
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,11 +203,13 @@ class WrapUpStarted(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class WrapUpCompleted(DomainEvent):
+    schema_version: ClassVar[int] = 2  # v1 had no call_back_at
     interaction_id: str
     agent_id: int
     disposition: str
     notes: str = ""
     follow_up_on: str = ""  # ISO date, or empty
+    call_back_at: str = ""  # ISO time, or empty: the follow-up comes due then
     timed_out: bool = False
 
 
@@ -249,6 +271,17 @@ class CsatRated(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CsatSurveySent(DomainEvent):
+    """The customer was asked to rate the conversation on its own channel (a text, a mail
+    with rating links, Slack buttons, a keypad question on the call): once per interaction,
+    so a redelivered close or a second survey worker asks nothing again."""
+
+    interaction_id: str
+    channel: str
+    message_id: str = ""  # the survey's MessageSent, when the survey is a message
+
+
+@dataclass(frozen=True, kw_only=True)
 class TranscriptEmailed(DomainEvent):
     interaction_id: str
     to: str
@@ -275,3 +308,6 @@ added_fields("OfferCreated", from_version=1, channel="")
 added_fields("InteractionAssigned", from_version=1, channel="")
 added_fields("WrapUpStarted", from_version=1, deadline="")
 added_fields("InteractionClosed", from_version=1, agent_id=None)
+added_fields("WrapUpCompleted", from_version=1, call_back_at="")
+added_fields("MessageReceived", from_version=1, units=None)
+added_fields("MessageSent", from_version=1, units=None)

@@ -41,6 +41,9 @@ class Interaction(models.Model):
     csat_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     csat_comment = models.TextField(blank=True)
     customer_away = models.BooleanField(default=False)
+    # The customer's read receipt: the last of their messages the agent handling it has seen.
+    read_message_id = models.CharField(max_length=64, blank=True)
+    read_position = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

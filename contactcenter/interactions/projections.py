@@ -3,6 +3,7 @@
 from datetime import date
 
 from contactcenter.events.projections import Projector, Rows, register
+from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import activity
 from contactcenter.interactions import events as ev
@@ -32,7 +33,7 @@ class InteractionProjector(Projector):
                     occurred_at=event.occurred_at,
                     kind=TranscriptEntry.Kind.ACTIVITY,
                     author=event.actor,
-                    channel_data=take(event.data),
+                    channel_data=_activity(take(event.data), event),
                 )
             )
 
@@ -68,7 +69,7 @@ class InteractionProjector(Projector):
                 created_at=r.occurred_at,
             )
         )
-        if e.threading_key:
+        if e.threading_key and e.threading_key != ERASED:  # erased: no thread to find
             key = ThreadKey.make(e.channel, e.channel_key, e.threading_key)
             thread = rows.get(ThreadKey, key)
             if thread is None:
@@ -299,6 +300,11 @@ class InteractionProjector(Projector):
     def on_CustomerReturned(self, e: ev.CustomerReturned, r: RecordedEvent, rows: Rows):
         self._row(e.interaction_id, r, rows).customer_away = False
 
+    def on_MessagesRead(self, e: ev.MessagesRead, r: RecordedEvent, rows: Rows):
+        row = self._row(e.interaction_id, r, rows)
+        if e.message_position > row.read_position:
+            row.read_message_id, row.read_position = e.message_id, e.message_position
+
     def on_TranscriptEmailed(self, e: ev.TranscriptEmailed, r: RecordedEvent, rows: Rows):
         self._row(e.interaction_id, r, rows)
 
@@ -306,3 +312,9 @@ class InteractionProjector(Projector):
 
     def on_CustomerMerged(self, e: crm_events.CustomerMerged, r: RecordedEvent, rows: Rows):
         rows.update_where(Interaction, "customer_id", e.customer_id, e.into_customer_id)
+
+
+def _activity(line: dict, event: RecordedEvent) -> dict:
+    if line.get("activity") in activity.BY_ACTOR:
+        return {**line, "by": event.actor}
+    return line

@@ -4,6 +4,7 @@ from the events' text: both are deterministic (a fixed model, a fixed lexicon), 
 arrives at the same rows."""
 
 from contactcenter.events.projections import Projector, Rows, register
+from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as ie
 from contactcenter.knowledge import embedding, markdown, ranking, sentiment
@@ -110,7 +111,8 @@ class SentimentProjector(Projector):
     models = [MessageSentiment, ConversationSentiment]
 
     def on_MessageReceived(self, e: ie.MessageReceived, r: RecordedEvent, rows: Rows):
-        if e.automated or not e.text.strip():
+        # An erased or purged text (privacy) has no mood: it is scored as if never written.
+        if e.automated or not e.text.strip() or e.text == ERASED:
             return
         compound = sentiment.score(e.text)
         rows.add(
@@ -131,16 +133,44 @@ class SentimentProjector(Projector):
             )
         else:
             rows.changed(mood)
-        mood.recent = [*mood.recent, compound][-3:]
-        mood.messages += 1
-        mood.last = compound
-        mood.trend = sentiment.trend(mood.recent)
-        mood.lowest = min(mood.lowest, compound)
-        negative = sentiment.is_negative(compound, mood.trend)
-        if negative and not mood.negative:
-            mood.turned_negative_at = r.occurred_at
-        mood.negative = negative
-        mood.updated_at = r.occurred_at
+        _fold(mood, compound, r.occurred_at)
+
+
+def _fold(mood: ConversationSentiment, compound: float, at) -> None:
+    mood.recent = [*mood.recent, compound][-3:]
+    mood.messages += 1
+    mood.last = compound
+    mood.trend = sentiment.trend(mood.recent)
+    mood.lowest = min(mood.lowest, compound)
+    negative = sentiment.is_negative(compound, mood.trend)
+    if negative and not mood.negative:
+        mood.turned_negative_at = at
+    mood.negative = negative
+    mood.updated_at = at
+
+
+def forget_sentiment(interaction_ids: list[str], before=None) -> None:
+    """The scores of messages whose text was erased (every message of `interaction_ids`) or
+    purged (those older than `before`), and their conversations' mood folded again from the
+    messages left: the rows a rebuild from the log now gives."""
+    scores = MessageSentiment.objects.filter(interaction_id__in=interaction_ids)
+    if before is not None:
+        scores = scores.filter(at__lt=before)
+    touched = set(scores.values_list("interaction_id", flat=True))
+    if not touched:
+        return
+    scores.delete()
+    ConversationSentiment.objects.filter(interaction_id__in=touched).delete()
+    moods: dict[str, ConversationSentiment] = {}
+    for score in MessageSentiment.objects.filter(interaction_id__in=touched).order_by("at", "pk"):
+        mood = moods.setdefault(
+            score.interaction_id,
+            ConversationSentiment(
+                interaction_id=score.interaction_id, recent=[], updated_at=score.at
+            ),
+        )
+        _fold(mood, score.compound, score.at)
+    ConversationSentiment.objects.bulk_create(moods.values())
 
 
 @register

@@ -74,10 +74,10 @@ class Figures:
     def average_abandon_wait_seconds(self) -> float | None:
         return _seconds(ratio(self.abandon_wait_ms, self.abandoned))
 
-    # -- handling --------------------------------------------------------------------------
+    # -- handling (inbound contacts) --------------------------------------------------------
     @property
     def aht_seconds(self) -> float | None:
-        """Average handle time: (conversation + wrap-up) ÷ handles."""
+        """Average handle time of inbound contacts: (conversation + wrap-up) ÷ handles."""
         return _seconds(ratio(self.handle_ms + self.wrap_ms, self.handled))
 
     @property
@@ -93,6 +93,28 @@ class Figures:
     def transfer_rate(self) -> float | None:
         """Handles that ended in a transfer ÷ handles."""
         return ratio(self.transferred, self.handled)
+
+    # -- outbound contacts (an agent reached out) ------------------------------------------
+    @property
+    def outbound_aht_seconds(self) -> float | None:
+        """(Conversation + wrap-up) ÷ handles, of outbound contacts."""
+        return _seconds(
+            ratio(self.outbound_handle_ms + self.outbound_wrap_ms, self.outbound_handled)
+        )
+
+    @property
+    def outbound_average_wrap_up_seconds(self) -> float | None:
+        return _seconds(ratio(self.outbound_wrap_ms, self.outbound_wrapped))
+
+    @property
+    def all_handled(self) -> int:
+        """Handles of both directions (what an agent got through)."""
+        return self.handled + self.outbound_handled
+
+    @property
+    def outbound_share(self) -> float | None:
+        """Outbound handles ÷ all handles (how blended the work was)."""
+        return ratio(self.outbound_handled, self.all_handled)
 
     # -- async channels, resolution, satisfaction ------------------------------------------
     @property
@@ -123,6 +145,32 @@ class Figures:
     @property
     def csat_mean(self) -> float | None:
         return ratio(self.csat_sum, self.csat_count)
+
+    @property
+    def csat_response_rate(self) -> float | None:
+        """Surveys answered ÷ surveys sent (the widget's ratings, asked without a survey,
+        count in CSAT but not here)."""
+        return ratio(self.csat_survey_answers, self.csat_surveys)
+
+    # -- cost ------------------------------------------------------------------------------
+    @property
+    def channel_cost(self) -> float:
+        """What the channel's provider billed: units at COST_PER_CHANNEL_UNIT when counted."""
+        return self.channel_cost_micros / PPM
+
+    @property
+    def agent_cost(self) -> float:
+        """Handle time (conversation + wrap-up) of both directions at COST_PER_AGENT_HOUR."""
+        handling_ms = (
+            self.handle_ms + self.wrap_ms + self.outbound_handle_ms + self.outbound_wrap_ms
+        )
+        return handling_ms / 3_600_000 * kpi.agent_hour_cost()
+
+    @property
+    def cost_per_contact(self) -> float | None:
+        """(Agent cost + channel cost) ÷ handles, inbound and outbound: a contact the team
+        placed costs too."""
+        return ratio(self.agent_cost + self.channel_cost, self.all_handled)
 
     # -- agents' time ----------------------------------------------------------------------
     @property

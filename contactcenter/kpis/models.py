@@ -21,11 +21,19 @@ class Counters(models.Model):
     abandon_wait_ms = models.BigIntegerField(default=0)
     left_unanswered = models.IntegerField(default=0)
 
+    # Handles of inbound contacts (the customer reached us): AHT, wrap-up, transfers.
     handled = models.IntegerField(default=0)
     handle_ms = models.BigIntegerField(default=0)
     wrapped = models.IntegerField(default=0)
     wrap_ms = models.BigIntegerField(default=0)
     transferred = models.IntegerField(default=0)
+    # Outbound contacts (an agent reached out: click-to-call, click-to-contact, the API):
+    # started, and their handles apart, so the inbound AHT that staffing uses stays inbound.
+    outbound_started = models.IntegerField(default=0)
+    outbound_handled = models.IntegerField(default=0)
+    outbound_handle_ms = models.BigIntegerField(default=0)
+    outbound_wrapped = models.IntegerField(default=0)
+    outbound_wrap_ms = models.BigIntegerField(default=0)
 
     first_responses = models.IntegerField(default=0)
     first_response_ms = models.BigIntegerField(default=0)
@@ -37,6 +45,13 @@ class Counters(models.Model):
     csat_count = models.IntegerField(default=0)
     csat_sum = models.IntegerField(default=0)
     csat_satisfied = models.IntegerField(default=0)
+    csat_surveys = models.IntegerField(default=0)  # surveys sent (CsatSurveySent)
+    csat_survey_answers = models.IntegerField(default=0)  # of those, rated
+
+    # what the channel's provider bills (channels_adapters/base.py, Billing): its units, and
+    # their cost at COST_PER_CHANNEL_UNIT when counted, in millionths of the currency
+    channel_units = models.BigIntegerField(default=0)
+    channel_cost_micros = models.BigIntegerField(default=0)
 
     logged_in_ms = models.BigIntegerField(default=0)
     occupiable_ms = models.BigIntegerField(default=0)
@@ -121,6 +136,11 @@ class InteractionClock(models.Model):
     wrap_started_ms = models.BigIntegerField(null=True)
     last_agent_id = models.IntegerField(null=True)
     rating = models.JSONField(null=True)  # the counted CSAT: rating and the facts it went to
+    survey_facts = models.JSONField(null=True)  # where its survey was counted, once asked
+    # billed before it reached a queue (the text that opened it): counted for the queue it
+    # first enters, when it does
+    unqueued_units = models.BigIntegerField(default=0)
+    unqueued_cost_micros = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.interaction_id

@@ -9,6 +9,9 @@ times clamped to the watermark (the latest event time seen before), which makes 
 of where batches start and end.
 """
 
+from functools import cached_property
+
+from channels_adapters import base as channel_registry
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as ie
@@ -27,6 +30,8 @@ from crm import events as ce
 from routing import events as re
 
 WATERMARK = "kpis"
+# An outbound contact's handle goes to these columns instead.
+OUTBOUND = {name: f"outbound_{name}" for name in ("handled", "handle_ms", "wrapped", "wrap_ms")}
 
 
 @register
@@ -38,16 +43,29 @@ class KpiProjector(Projector):
 
     # -- batches ----------------------------------------------------------------------------
 
+    def handled_types(self) -> set[str]:
+        # and what the channels' providers bill (a call's end, a text's segments)
+        return super().handled_types() | self._billed
+
+    @cached_property
+    def _billed(self) -> frozenset[str]:
+        """Read once the adapters have registered (the first batch runs after startup)."""
+        return channel_registry.billed_events()
+
     def apply(self, event: RecordedEvent, rows: Rows) -> None:
         handler = getattr(self, f"on_{event.type}", None)
-        if handler is None:
+        billed = event.type in self._billed
+        if handler is None and not billed:
             return
         at = to_ms(event.occurred_at)
         mark = self._watermark(rows)
         if at > mark.at_ms:
             mark.at_ms = at
-        # Agents' time is counted at the watermark: never before what was already counted.
-        handler(event.payload, rows, at, mark.at_ms)
+        if billed:
+            self._bill(event, rows, at)
+        if handler is not None:
+            # Agents' time is counted at the watermark: never before what was already counted.
+            handler(event.payload, rows, at, mark.at_ms)
 
     def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
         interactions, agents, customers = set(), set(), set()
@@ -136,6 +154,14 @@ class KpiProjector(Projector):
         threshold = (kpi.FALLBACK_SL_THRESHOLD_SECONDS if seconds is None else seconds) * 1000
         clock.queue_id = e.queue_id
         clock.visit_started_ms = at
+        if clock.unqueued_units:
+            count(
+                rows,
+                keys_for(at, queue_id=e.queue_id),
+                channel_units=clock.unqueued_units,
+                channel_cost_micros=clock.unqueued_cost_micros,
+            )
+            clock.unqueued_units = clock.unqueued_cost_micros = 0
         clock.sl_threshold_ms = threshold
         count(rows, keys_for(at, queue_id=e.queue_id), offered=1)
         if clock.contact_queued_ms is None and not clock.contact_answered:
@@ -146,6 +172,9 @@ class KpiProjector(Projector):
     def _answer(
         self, clock: InteractionClock, agent_id: int, queue_id: int | None, rows: Rows, at, now
     ) -> None:
+        reached_out = (
+            not clock.inbound and clock.last_agent_id is None and clock.visit_started_ms is None
+        )
         if clock.visit_started_ms is not None:
             wait = max(0, at - clock.visit_started_ms)
             count(
@@ -167,7 +196,11 @@ class KpiProjector(Projector):
             )
         clock.contact_queued_ms = None
         clock.contact_answered = True
-        count(rows, keys_for(at, agent_id=agent_id), answered=1)
+        if reached_out:  # the agent's own contact: started, not answered
+            keys = keys_for(at, queue_id=queue_id, agent_id=agent_id, channel=clock.channel)
+            count(rows, keys, outbound_started=1)
+        else:
+            count(rows, keys_for(at, agent_id=agent_id), answered=1)
         clock.agent_id = clock.last_agent_id = agent_id
         clock.segment_queue_id = queue_id if queue_id is not None else clock.queue_id
         clock.answered_ms = at
@@ -227,12 +260,13 @@ class KpiProjector(Projector):
             return
         if clock.wrap_started_ms is None:
             clock.handle_ms = max(0, at - (clock.answered_ms or at))
+        amounts = {"handled": 1, "handle_ms": clock.handle_ms, **extra}
+        if not clock.inbound:  # an outbound contact's handle: its own columns (no transfer rate)
+            amounts = {OUTBOUND[k]: v for k, v in amounts.items() if k in OUTBOUND}
         count(
             rows,
             keys_for(at, queue_id=clock.segment_queue_id, agent_id=agent_id, channel=clock.channel),
-            handled=1,
-            handle_ms=clock.handle_ms,
-            **extra,
+            **amounts,
         )
         clock.agent_id = None
         clock.answered_ms = clock.wrap_started_ms = None
@@ -326,7 +360,51 @@ class KpiProjector(Projector):
             channel=clock.channel,
         )
         count(rows, keys, csat_count=1, csat_sum=e.rating, csat_satisfied=int(e.rating >= 4))
+        if clock.survey_facts and not clock.rating:  # the survey's answer, where it was asked
+            count(rows, clock.survey_facts, csat_survey_answers=1)
         clock.rating = {"rating": e.rating, "facts": keys}
+
+    def on_CsatSurveySent(self, e: ie.CsatSurveySent, rows: Rows, at: int, now: int):
+        clock = self._clock(e.interaction_id, rows)
+        if clock is None or clock.survey_facts:
+            return
+        keys = keys_for(
+            at,
+            queue_id=clock.segment_queue_id or clock.queue_id,
+            agent_id=clock.last_agent_id,
+            channel=clock.channel,
+        )
+        count(rows, keys, csat_surveys=1)
+        clock.survey_facts = keys
+
+    # -- what the channel's provider bills --------------------------------------------------
+
+    def _bill(self, event: RecordedEvent, rows: Rows, at: int) -> None:
+        """The units the interaction's channel bills for this event, counted for its queue
+        and channel (not its agent: an agent's cost is their handle time)."""
+        clock = rows.get(InteractionClock, event.data.get("interaction_id", ""))
+        channel = channel_registry.channel(clock.channel) if clock is not None else None
+        if channel is None or channel.billing is None or event.type not in channel.billing.events:
+            return
+        # Counted as it was appended (an erased text cannot be counted again); events written
+        # before that are counted from their words.
+        units = event.data.get("units")
+        if units is None:
+            units = channel.billing.units(event.type, event.data)
+        if units <= 0:
+            return
+        cost = units * kpi.unit_cost_micros(clock.channel)
+        queue_id = clock.segment_queue_id or clock.queue_id
+        if queue_id is None:  # not queued yet: the queue it enters gets it then
+            rows.changed(clock)
+            clock.unqueued_units += units
+            clock.unqueued_cost_micros += cost
+        count(
+            rows,
+            keys_for(at, queue_id=queue_id, channel=clock.channel),
+            channel_units=units,
+            channel_cost_micros=cost,
+        )
 
     # -- first-contact resolution -----------------------------------------------------------
 

@@ -45,10 +45,17 @@ QUEUEING = [
     C("abandon_rate", "Abandon rate", "percent"),
 ]
 HANDLING = [
-    C("handled", "Handled", "count"),
-    C("aht_seconds", "AHT", "seconds", "conversation + wrap-up, per handle"),
-    C("average_wrap_up_seconds", "Avg wrap-up", "seconds"),
-    C("transfer_rate", "Transfer rate", "percent"),
+    C("handled", "Inbound handled", "count", "handles of contacts the customer started"),
+    C("aht_seconds", "Inbound AHT", "seconds", "conversation + wrap-up, per handle"),
+    C("average_wrap_up_seconds", "Inbound avg wrap-up", "seconds"),
+    C("transfer_rate", "Transfer rate", "percent", "inbound handles ended by a transfer"),
+]
+# Outbound contacts have no queue wait, so no service level, ASA or abandons: what was
+# started, handled, and how long it took (campaign dialling is in the outbound report).
+OUTBOUND = [
+    C("outbound_started", "Outbound started", "count", "contacts an agent started"),
+    C("outbound_handled", "Outbound handled", "count"),
+    C("outbound_aht_seconds", "Outbound AHT", "seconds", "conversation + wrap-up, per handle"),
 ]
 OUTCOMES = [
     C("first_response_seconds", "First response", "seconds", "email, SMS, Slack"),
@@ -56,6 +63,18 @@ OUTCOMES = [
     C("fcr", "FCR", "percent", "no repeat contact within the window (final intervals)"),
     C("csat", "CSAT", "percent", "ratings of 4 or 5"),
     C("csat_mean", "CSAT mean", "mean", "1 to 5"),
+    C("csat_surveys", "Surveys", "count", "satisfaction surveys sent (text, mail, Slack, keypad)"),
+    C("csat_response_rate", "Survey response", "percent", "surveys answered ÷ surveys sent"),
+]
+COST = [
+    C("channel_units", "Channel units", "count", "SMS segments, call minutes, e-mails sent"),
+    C("channel_cost", "Channel cost", "money", "units at the configured rate per unit"),
+    C(
+        "cost_per_contact",
+        "Cost/contact",
+        "money",
+        "(handle hours at the agent rate + channel cost) ÷ handled",
+    ),
 ]
 AGENT_TIME = [
     C("offers", "Offers", "count"),
@@ -66,10 +85,17 @@ AGENT_TIME = [
     C("utilisation", "Utilisation", "percent", "capacity in use ÷ logged-in time"),
 ]
 COLUMNS = {
-    "queue": QUEUEING + HANDLING + OUTCOMES,
-    "channel": QUEUEING + HANDLING + OUTCOMES,
-    "agent": [C("answered", "Answered", "count"), *HANDLING, *OUTCOMES, *AGENT_TIME],
-    "interval": QUEUEING + HANDLING + OUTCOMES[3:] + AGENT_TIME[3:],
+    "queue": QUEUEING + HANDLING + OUTBOUND + OUTCOMES + COST,
+    "channel": QUEUEING + HANDLING + OUTBOUND + OUTCOMES + COST,
+    "agent": [
+        C("answered", "Answered", "count", "inbound contacts taken"),
+        *HANDLING,
+        *OUTBOUND,
+        C("outbound_share", "Outbound share", "percent", "outbound ÷ all handles"),
+        *OUTCOMES,
+        *AGENT_TIME,
+    ],
+    "interval": QUEUEING + HANDLING + OUTBOUND + OUTCOMES[3:] + AGENT_TIME[3:],
 }
 GROUP_LABEL = {"queue": "Queue", "agent": "Agent", "channel": "Channel", "interval": "Interval"}
 
@@ -126,7 +152,10 @@ def default_grain(first: date, last: date) -> str:
     return "quarter" if days <= 2 else "hour" if days <= 14 else "day"
 
 
-def build(kind: str, params, today: date | None = None) -> Report:
+def build(
+    kind: str, params, today: date | None = None, agents: frozenset[int] | None = None
+) -> Report:
+    """The report; for a team lead (`agents`: their teams') the per-agent one, of them."""
     if kind not in KINDS:
         raise BadRequest(f"no {kind!r} report; there are {', '.join(KINDS)}")
     first, last = parse_range(params, today)
@@ -135,6 +164,8 @@ def build(kind: str, params, today: date | None = None) -> Report:
     if kind == "interval":
         return _intervals(report, params, start, end)
     sums = figures.totals(kind, start, end)
+    if agents is not None:
+        sums = {key: value for key, value in sums.items() if key in {str(a) for a in agents}}
     names = _names(kind, list(sums))
     report.rows = sorted(
         (Row(names.get(key, key), sums[key], key) for key in sums), key=lambda r: _natural(r.label)
@@ -230,11 +261,17 @@ def chart(report: Report) -> dict:
     ]
     if report.kind == "agent":
         volumes = [
-            {"label": "Handled", "data": series("handled")},
+            {"label": "Inbound handled", "data": series("handled")},
+            {"label": "Outbound handled", "data": series("outbound_handled")},
             {"label": "Missed offers", "data": series("offers_missed")},
         ]
+    else:
+        volumes.append({"label": "Outbound started", "data": series("outbound_started")})
     rates = [{"label": "CSAT %", "data": series("csat", 100)}]
-    times = [{"label": "AHT (s)", "data": series("aht_seconds")}]
+    times = [
+        {"label": "Inbound AHT (s)", "data": series("aht_seconds")},
+        {"label": "Outbound AHT (s)", "data": series("outbound_aht_seconds")},
+    ]
     if report.kind == "agent":  # agents answer; they have no queue wait or service level
         rates.append({"label": "FCR %", "data": series("fcr", 100)})
         times.append({"label": "Avg wrap-up (s)", "data": series("average_wrap_up_seconds")})

@@ -26,3 +26,19 @@ def fcr_window_ms() -> int:
     """A resolved contact is resolved first time if its customer does not come back within
     this window."""
     return int(getattr(settings, "KPI_FCR_WINDOW_HOURS", 72)) * 3600 * 1000
+
+
+def unit_cost_micros(channel: str) -> int:
+    """What one billed unit of `channel` costs (COST_PER_CHANNEL_UNIT), in millionths: the
+    projection counts costs as integers, so facts add up exactly."""
+    rates = getattr(settings, "COST_PER_CHANNEL_UNIT", {}) or {}
+    return round(float(rates.get(channel, 0)) * 1_000_000)
+
+
+def agent_hour_cost() -> float:
+    """What an agent's hour of handling (conversation and wrap-up) costs: COST_PER_AGENT_HOUR."""
+    return float(getattr(settings, "COST_PER_AGENT_HOUR", 0) or 0)
+
+
+def currency() -> str:
+    return str(getattr(settings, "COST_CURRENCY", "USD"))

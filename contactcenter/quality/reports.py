@@ -8,12 +8,14 @@ from contactcenter.kpis.figures import day_range
 from contactcenter.quality.models import Evaluation, EvaluationItem
 
 
-def by_agent(first: date, last: date) -> list[dict]:
-    """Per agent: evaluations, mean score, share passed, auto-fails."""
+def by_agent(first: date, last: date, agents: frozenset[int] | None = None) -> list[dict]:
+    """Per agent (of `agents`, or all): evaluations, mean score, share passed, auto-fails."""
     start, end = day_range(first, last)
+    found = Evaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    if agents is not None:
+        found = found.filter(agent_id__in=agents)
     rows = (
-        Evaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .values("agent_id")
+        found.values("agent_id")
         .annotate(
             evaluations=Count("id"),
             mean_score=Avg("score"),
@@ -25,13 +27,16 @@ def by_agent(first: date, last: date) -> list[dict]:
     return [{**row, "pass_rate": row["passed_count"] / row["evaluations"]} for row in rows]
 
 
-def by_criterion(first: date, last: date) -> list[dict]:
-    """Per criterion: how often scored, its mean achievement (points ÷ maximum, over the
-    evaluations where it applied), how often N/A and how often missed entirely (0)."""
+def by_criterion(first: date, last: date, agents: frozenset[int] | None = None) -> list[dict]:
+    """Per criterion, over the evaluations of `agents` (or all): how often scored, its mean
+    achievement (points ÷ maximum, over the evaluations where it applied), how often N/A and
+    how often missed entirely (0)."""
     start, end = day_range(first, last)
+    found = EvaluationItem.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    if agents is not None:
+        found = found.filter(agent_id__in=agents)
     rows = (
-        EvaluationItem.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .values("scorecard_name", "section", "criterion_id", "criterion", "auto_fail")
+        found.values("scorecard_name", "section", "criterion_id", "criterion", "auto_fail")
         .annotate(
             scored=Count("key", filter=Q(points__isnull=False)),
             not_applicable=Count("key", filter=Q(points__isnull=True)),

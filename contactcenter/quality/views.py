@@ -1,10 +1,12 @@
-"""Quality pages: supervisors score closed interactions beside their transcript and read the
-reports; agents read their own evaluations (/console/quality/)."""
+"""Quality pages: supervisors and QA specialists score closed interactions beside their
+transcript and read the reports, team leads those of their teams' agents
+(access.scored_agents); agents read their own evaluations (/console/quality/)."""
 
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
+from contactcenter.access import scored_agents, scoring_required
 from contactcenter.console.state import entry_view
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction, TranscriptEntry
@@ -12,7 +14,7 @@ from contactcenter.knowledge.assist import sentiment_by_message
 from contactcenter.kpis.reports import BadRequest, parse_range
 from contactcenter.quality import commands, reports
 from contactcenter.quality.models import Evaluation, Scorecard
-from contactcenter.roles import agent_required, supervisor_required
+from contactcenter.roles import agent_required
 
 RECENT = 50
 
@@ -21,14 +23,16 @@ def _names(ids) -> dict[int, str]:
     return {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=set(ids))}
 
 
-@supervisor_required
+@scoring_required
 def supervisor_home(request: HttpRequest) -> HttpResponse:
-    closed = list(
-        Interaction.objects.filter(state="closed", last_agent_id__isnull=False).order_by(
-            "-ended_at"
-        )[:RECENT]
-    )
-    evaluations = list(Evaluation.objects.all()[:RECENT])
+    scope = scored_agents(request.user)
+    closed_ = Interaction.objects.filter(state="closed", last_agent_id__isnull=False)
+    evaluations_ = Evaluation.objects.all()
+    if scope is not None:
+        closed_ = closed_.filter(last_agent_id__in=scope)
+        evaluations_ = evaluations_.filter(agent_id__in=scope)
+    closed = list(closed_.order_by("-ended_at")[:RECENT])
+    evaluations = list(evaluations_[:RECENT])
     scored = set(
         Evaluation.objects.filter(interaction_id__in=[i.pk for i in closed]).values_list(
             "interaction_id", flat=True
@@ -62,10 +66,15 @@ def _transcript(interaction_id: str) -> list[TranscriptEntry]:
     return entries
 
 
-@supervisor_required
+def _in_scope(request: HttpRequest, agent_id: int | None) -> bool:
+    scope = scored_agents(request.user)
+    return scope is None or agent_id in scope
+
+
+@scoring_required
 def score(request: HttpRequest, interaction_id: str) -> HttpResponse:
     interaction = Interaction.objects.filter(pk=interaction_id).first()
-    if interaction is None:
+    if interaction is None or not _in_scope(request, interaction.last_agent_id):
         raise Http404("no such interaction")
     scorecards = [s for s in Scorecard.objects.filter(active=True) if not s.problems()]
     chosen = _chosen(request, scorecards)
@@ -120,10 +129,10 @@ def _answers(post, scorecard: Scorecard) -> tuple[dict[int, int | None], dict[in
     return points, comments
 
 
-@supervisor_required
+@scoring_required
 def evaluation(request: HttpRequest, evaluation_id: str) -> HttpResponse:
     found = Evaluation.objects.filter(pk=evaluation_id).first()
-    if found is None:
+    if found is None or not _in_scope(request, found.agent_id):
         raise Http404("no such evaluation")
     return _evaluation_page(request, found, "supervisor/quality/evaluation.html")
 
@@ -144,13 +153,14 @@ def _evaluation_page(request, found: Evaluation, template: str, **extra) -> Http
     )
 
 
-@supervisor_required
+@scoring_required
 def report(request: HttpRequest) -> HttpResponse:
     try:
         first, last = parse_range(request.GET)
     except BadRequest as error:
         return HttpResponseBadRequest(f"Bad report request: {error}", content_type="text/plain")
-    by_agent = reports.by_agent(first, last)
+    scope = scored_agents(request.user)
+    by_agent = reports.by_agent(first, last, scope)
     names = _names([row["agent_id"] for row in by_agent])
     for row in by_agent:
         row["name"] = names.get(row["agent_id"], f"agent {row['agent_id']}")
@@ -162,7 +172,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "first": first,
             "last": last,
             "by_agent": by_agent,
-            "by_criterion": reports.by_criterion(first, last),
+            "by_criterion": reports.by_criterion(first, last, scope),
         },
     )
 

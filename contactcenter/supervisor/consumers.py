@@ -2,13 +2,15 @@
 group; the socket coalesces them, recomputing the board at most every half second and sending
 it only when it changed, so a burst of events never floods the browser. The same socket
 carries monitoring: open a conversation live, whisper, barge in, force a presence, assign by
-hand. Frames are documented in docs/websocket-protocol.md."""
+hand. A team lead's socket carries their team's board, and the actions layer lets them act on
+their team only. Frames are documented in docs/websocket-protocol.md."""
 
 import asyncio
 import json
 import logging
 
 from contactcenter import groups, push
+from contactcenter.access import may_supervise, supervised_agents
 from contactcenter.actions import Actor
 from contactcenter.actions import supervision as actions
 from contactcenter.console import state
@@ -16,7 +18,6 @@ from contactcenter.db_threads import in_thread
 from contactcenter.json_frames import frame_id
 from contactcenter.outage import is_transient
 from contactcenter.request_socket import RequestConsumer
-from contactcenter.roles import is_supervisor
 from contactcenter.supervisor import wallboard
 
 log = logging.getLogger(__name__)
@@ -34,12 +35,14 @@ class SupervisorConsumer(RequestConsumer):
         push.bind_server_loop(asyncio.get_running_loop())
         self.user = self.scope.get("user")
         await self.accept()
-        if not self.user or not await in_thread(is_supervisor)(self.user):
+        if not self.user or not await in_thread(may_supervise)(self.user):
             await self.send_json(
                 {"type": "error", "code": "unauthorized", "reason": "supervisors only"}
             )
             await self.close(code=4403)
             return
+        # Whom the board shows, as the socket opens (a change of team shows on reconnecting).
+        self.team = await in_thread(supervised_agents)(self.user)
         self.monitoring: str | None = None
         self.last_board = ""
         self.dirty = asyncio.Event()
@@ -55,7 +58,7 @@ class SupervisorConsumer(RequestConsumer):
         await self.stop_monitoring("left")
 
     async def send_board(self) -> None:
-        board = await in_thread(wallboard.board)()
+        board = await in_thread(wallboard.board)(None, self.team)
         encoded = json.dumps(board, sort_keys=True, default=str)
         comparable = json.dumps(
             {k: v for k, v in board.items() if k != "at"}, sort_keys=True, default=str

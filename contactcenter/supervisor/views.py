@@ -1,18 +1,19 @@
 from django.shortcuts import render
 
+from contactcenter.access import supervised_agents, supervising_required
 from contactcenter.console.state import agent_directory
-from contactcenter.roles import supervisor_required
 from routing.models import AwayReason
 
 
-@supervisor_required
+@supervising_required
 def wallboard(request):
+    team = supervised_agents(request.user)
     return render(
         request,
         "supervisor/wallboard.html",
         {
             "section": "wallboard",
             "away_reasons": list(AwayReason.objects.values("code", "label")),
-            "agents": agent_directory(),
+            "agents": [a for a in agent_directory() if team is None or a["id"] in team],
         },
     )

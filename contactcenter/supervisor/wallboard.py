@@ -1,6 +1,9 @@
 """The wallboard's figures: live counts from the projections, today's KPIs from the interval
-facts (contactcenter/kpis), and the alerts. Read-only; what the supervisor socket pushes."""
+facts (contactcenter/kpis), and the alerts. Read-only; what the supervisor socket pushes. A
+team lead's board is their team's: its agents, the queues they are in (agents counted are the
+team's), the work waiting there, the alerts about any of those, and the team's follow-ups."""
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -18,18 +21,47 @@ AMBER_POINTS = 5
 MIN_VOLUME = 5
 
 
-def board(now: datetime | None = None) -> dict[str, Any]:
+def board(now: datetime | None = None, team: frozenset[int] | None = None) -> dict[str, Any]:
+    """The whole center's board, or (`team`: a team lead's agents) the team's."""
     now = now or clock.now()
     snapshot = config.current()
+    if team is not None:
+        snapshot = _of_team(snapshot, team)
     states = {s.agent_id: s for s in AgentState.objects.filter(agent_id__in=snapshot.agents)}
+    waiting_now = waiting(now, snapshot, team is not None)
     return {
         "type": "board",
         "at": now.isoformat(),
         "queues": queues(now, snapshot, states),
         "agents": agents(now, snapshot, states),
-        "waiting": waiting(now, snapshot),
-        "alerts": alerts(now),
+        "waiting": waiting_now,
+        "alerts": alerts(now) if team is None else _team_alerts(now, snapshot, waiting_now),
+        "follow_ups": _follow_ups(now, team),
     }
+
+
+def _follow_ups(now: datetime, team: frozenset[int] | None) -> dict:
+    from contactcenter.followups import listing
+
+    return listing.wallboard(now, agents=team)
+
+
+def _of_team(snapshot: config.Snapshot, team: frozenset[int]) -> config.Snapshot:
+    """The snapshot as a team lead sees it: their agents, and the queues those are in."""
+    agents_ = {pk: a for pk, a in snapshot.agents.items() if pk in team}
+    queue_ids = {q for a in agents_.values() for q in a.queues}
+    queues_ = {pk: q for pk, q in snapshot.queues.items() if pk in queue_ids}
+    return dataclasses.replace(snapshot, agents=agents_, queues=queues_)
+
+
+def _team_alerts(now: datetime, snapshot: config.Snapshot, waiting_now: list) -> list[dict]:
+    """The standing alerts about the team's queues, agents, and work waiting or held there."""
+    queues_ = {str(pk) for pk in snapshot.queues}
+    agents_ = {str(pk) for pk in snapshot.agents}
+    held = Interaction.objects.filter(agent_id__in=list(snapshot.agents)).values_list("id")
+    work = {row["id"] for row in waiting_now} | {iid for (iid,) in held}
+    about = {"queue_below_sl": queues_, "waiting_past_sl": work, "conversation_negative": work}
+    return [a for a in alerts(now) if a["subject"] in about.get(a["kind"], agents_)]
 
 
 def _today(dimension: str, now: datetime) -> dict:
@@ -137,7 +169,8 @@ def agents(now, snapshot, states) -> list[dict[str, Any]]:
                     for iid, item in sorted(work.items())
                 ],
                 "missed_today": today.offers_missed if today else 0,
-                "handled_today": today.handled if today else 0,
+                # the agent's work today, both directions (a blended agent calls out too)
+                "handled_today": today.all_handled if today else 0,
                 "is_supervisor": agent.is_supervisor,
                 "adherence": rta.as_json(adherence.get(agent.agent_id)),
             }
@@ -145,20 +178,20 @@ def agents(now, snapshot, states) -> list[dict[str, Any]]:
     return rows
 
 
-def waiting(now, snapshot) -> list[dict[str, Any]]:
-    """The work waiting now, oldest first: what a supervisor may take and assign by hand."""
-    rows = (
-        Interaction.objects.filter(state__in=WAITING)
-        .order_by("-priority", "first_queued_at")[:100]
-        .values(
-            "id",
-            "channel",
-            "queue_id",
-            "first_queued_at",
-            "last_message_preview",
-            "state",
-            "offer_agent_id",
-        )
+def waiting(now, snapshot, in_its_queues: bool = False) -> list[dict[str, Any]]:
+    """The work waiting now, oldest first: what a supervisor may take and assign by hand
+    (for a team lead, `in_its_queues`: what waits in the team's queues)."""
+    found = Interaction.objects.filter(state__in=WAITING)
+    if in_its_queues:
+        found = found.filter(queue_id__in=list(snapshot.queues))
+    rows = found.order_by("-priority", "first_queued_at")[:100].values(
+        "id",
+        "channel",
+        "queue_id",
+        "first_queued_at",
+        "last_message_preview",
+        "state",
+        "offer_agent_id",
     )
     return [
         {

@@ -7,6 +7,7 @@ class WorkersConfig(AppConfig):
     verbose_name = "Background workers"
 
     def ready(self) -> None:
+        from contactcenter.csat.surveys import survey_loop
         from contactcenter.outbox import outbox_loop
         from contactcenter.workers import registry
         from contactcenter.workers.follower import projection_follower
@@ -20,4 +21,9 @@ class WorkersConfig(AppConfig):
             "outbox",
             lambda **options: outbox_loop(),
             description="delivers outbound messages through the channel adapters",
+        )
+        registry.register(
+            "csat-surveys",
+            lambda **options: survey_loop(),
+            description="asks for a satisfaction rating when an agent's conversation closes",
         )

@@ -14,6 +14,7 @@ class Kind(StrEnum):
     MENU = "menu"
     COLLECT = "collect"
     HOURS = "hours"
+    CONDITION = "condition"
     SET = "set"
     ROUTE = "route"
     VOICEMAIL = "voicemail"
@@ -31,6 +32,7 @@ LABELS = {
     Kind.MENU: "Menu",
     Kind.COLLECT: "Collect (text or digits)",
     Kind.HOURS: "Business-hours branch",
+    Kind.CONDITION: "Branch on a label or attribute",
     Kind.SET: "Set attributes",
     Kind.ROUTE: "Route to a queue",
     Kind.VOICEMAIL: "Leave a message (voicemail / offline form)",
@@ -86,6 +88,18 @@ class Step:
         if self.fallback:
             found.append(("fallback step", self.fallback))
         return found
+
+
+def condition_holds(step: Step, labels: frozenset[str], attributes: dict[str, str]) -> bool:
+    """A condition step: `attribute` is `label` (is the label `pattern` on the customer or
+    the conversation?) or an attribute's key (does its value equal `pattern`, ignoring case;
+    with no `pattern`, has it any value?)."""
+    if step.attribute == "label":
+        return step.pattern in labels
+    value = attributes.get(step.attribute, "")
+    if not step.pattern:
+        return bool(value)
+    return value.casefold() == step.pattern.casefold()
 
 
 @dataclass(frozen=True)

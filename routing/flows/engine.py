@@ -24,6 +24,7 @@ from routing.flows.definition import (
     Kind,
     Option,
     Step,
+    condition_holds,
     parse_skills,
 )
 from routing.flows.validation import validate
@@ -98,6 +99,9 @@ class Context:
     channel: str
     now: datetime
     customer_number: str = ""  # E.164, on phone channels: where a callback goes
+    # The customer's and the conversation's labels and custom attributes, for conditions
+    labels: frozenset[str] = frozenset()
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,9 @@ class _Run:
             note = ""
             if step.kind is Kind.HOURS:
                 note = "open" if step.hours and step.hours.is_open(self.ctx.now) else "closed"
+            if step.kind is Kind.CONDITION:
+                known = {**self.ctx.attributes, **self.attributes}  # what the flow collected wins
+                note = "yes" if condition_holds(step, self.ctx.labels, known) else "no"
             self.emit(self.entered(step, note, waits=step.kind in WAITS))
             match step.kind:
                 case Kind.MESSAGE:
@@ -168,6 +175,8 @@ class _Run:
                     step_id = step.next
                 case Kind.HOURS:
                     step_id = step.next if note == "open" else step.fallback
+                case Kind.CONDITION:
+                    step_id = step.next if note == "yes" else step.fallback
                 case Kind.SET:
                     self.set_attributes(step, dict(step.assignments))
                     step_id = step.next

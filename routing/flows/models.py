@@ -69,13 +69,15 @@ class FlowStep(models.Model):
     next_step = models.SlugField(
         max_length=50,
         blank=True,
-        help_text="Then (message, collect, set); while open (business hours).",
+        help_text="Then (message, collect, set); while open (business hours); if it holds "
+        "(condition).",
     )
     fallback_step = models.SlugField(
         max_length=50,
         blank=True,
         help_text="Menu, collect, voicemail: after the retries run out (empty: the entry "
-        "point's queue). Business hours: while closed. Callback: when there is no number.",
+        "point's queue). Business hours: while closed. Condition: if it does not hold. Callback: "
+        "when there is no number.",
     )
     retries = models.PositiveSmallIntegerField(
         default=2, help_text="Menu or collect: answers that do not fit, before the fallback."
@@ -83,12 +85,14 @@ class FlowStep(models.Model):
     attribute = models.SlugField(
         max_length=50,
         blank=True,
-        help_text="Collect: the attribute the answer is stored in (e.g. account_number).",
+        help_text="Collect: the attribute the answer is stored in (e.g. account_number). "
+        "Condition: 'label', or the key of a custom attribute to compare.",
     )
     pattern = models.CharField(
         max_length=200,
         blank=True,
-        help_text=r"Collect: a regular expression the whole answer must match (e.g. \d{6,10}).",
+        help_text=r"Collect: a regular expression the whole answer must match (e.g. \d{6,10}). "
+        "Condition: the label, or the attribute's value (empty: any value).",
     )
     assignments = models.TextField(
         blank=True,

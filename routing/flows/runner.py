@@ -2,6 +2,7 @@
 when an entry point has one, hand it each message while the interaction is in self-service,
 and turn the engine's result into the interaction's next step (a queue, or closed)."""
 
+import dataclasses
 import logging
 import uuid
 
@@ -19,16 +20,49 @@ from contactcenter.interactions.ingest import InboundMessage
 from crm.identities import InvalidIdentity, e164
 from routing import config, offers
 from routing.flows import engine, virtual_agent_shell
-from routing.flows.models import Flow
+from routing.flows.definition import Kind
+from routing.flows.models import Flow, FlowStep
 from routing.models import EntryPoint
 from routing.offers import enqueue_events, then
 
 log = logging.getLogger(__name__)
 
 
-def _runs_flows(channel: str) -> bool:
+def _runs_flows(channel: str, entry: EntryPoint | None = None) -> bool:
+    """Does a flow meet this channel's customers? On a channel of live turns, yes. By mail,
+    only one that opens with a virtual agent: nobody answers a menu by mail, but a question
+    answered from the knowledge base saves the customer a day's wait."""
+    return _live_turns(channel) or _opens_with_virtual_agent(entry)
+
+
+def _live_turns(channel: str) -> bool:
     known = channel_registry.channel(channel)
     return known is None or known.self_service
+
+
+def _opens_with_virtual_agent(entry: EntryPoint | None) -> bool:
+    if entry is None or entry.flow is None:
+        return False
+    # The rows, not the definition: a flow edited past admin's checks must not make every
+    # mail to the inbox fail (admit logs it and queues instead).
+    return FlowStep.objects.filter(
+        flow=entry.flow, step_id=entry.flow.start_step, kind=Kind.VIRTUAL.value
+    ).exists()
+
+
+def _by_mail(channel: str, events: list[DomainEvent]) -> list[DomainEvent]:
+    """A turn's prompts as one message on a channel without live turns: a mail that greets
+    and then answers, not two mails a second apart. (Where the last prompt was: the options
+    are the last one's.)"""
+    if _live_turns(channel):
+        return events
+    prompts = [e for e in events if isinstance(e, ie.MessageSent) and e.author == "flow"]
+    if len(prompts) < 2:
+        return events
+    text = "\n\n".join(p.text for p in prompts if p.text)
+    one = dataclasses.replace(prompts[-1], text=text)
+    merged = {id(p) for p in prompts[:-1]}
+    return [one if e is prompts[-1] else e for e in events if id(e) not in merged]
 
 
 def entry_point(channel: str, channel_key: str) -> EntryPoint | None:
@@ -45,10 +79,8 @@ def entry_point(channel: str, channel_key: str) -> EntryPoint | None:
 def admit(interaction: Interaction, message: InboundMessage, now) -> list[DomainEvent] | None:
     """A new interaction at an entry point with a flow starts it; None when there is none
     (or the channel skips flows, as e-mail does: see `acknowledge`)."""
-    if not _runs_flows(interaction.channel):
-        return None
     entry = entry_point(interaction.channel, interaction.channel_key)
-    if entry is None or entry.flow is None:
+    if entry is None or entry.flow is None or not _runs_flows(interaction.channel, entry):
         return None
     flow = entry.flow.definition()
     if problems := engine.validate(flow):  # edited past admin's checks: do not strand anyone
@@ -58,7 +90,8 @@ def admit(interaction: Interaction, message: InboundMessage, now) -> list[Domain
     ctx = _context(interaction, message, now)
     result = engine.start(flow, ctx)
     result = virtual_agent_shell.answer_at_once(flow, events, result, message.text, ctx)
-    return events + result.events + _next_step(interaction, events + result.events, result, entry)
+    said = _by_mail(interaction.channel, result.events)
+    return events + said + _next_step(interaction, events + said, result, entry)
 
 
 def answer(interaction: Interaction, message: InboundMessage) -> list[DomainEvent]:
@@ -86,15 +119,18 @@ def answer(interaction: Interaction, message: InboundMessage) -> list[DomainEven
         reply = virtual_agent_shell.reply_for(flow, session, reply, interaction.channel)
         result = engine.answer(flow, session, reply, ctx)
     entry = entry_point(interaction.channel, interaction.channel_key)
-    return result.events + _next_step(interaction, result.events, result, entry)
+    said = _by_mail(interaction.channel, result.events)
+    return said + _next_step(interaction, said, result, entry)
 
 
 def acknowledge(interaction: Interaction, message: InboundMessage) -> list[DomainEvent]:
     """A channel that skips flows (e-mail): a new interaction gets the entry flow's
     acknowledgement, if it has one. (An admitter after routing's: it sees it already queued.)"""
-    if _runs_flows(interaction.channel) or interaction.version != 0 or message.automated:
+    if interaction.version != 0 or message.automated:
         return []
     entry = entry_point(interaction.channel, interaction.channel_key)
+    if _runs_flows(interaction.channel, entry):
+        return []
     if entry is None or entry.flow is None or not entry.flow.email_acknowledgement.strip():
         return []
     return [
@@ -156,11 +192,21 @@ def _context(interaction: Interaction, message: InboundMessage, now) -> engine.C
             number = e164(message.sender_address, settings.DEFAULT_PHONE_REGION)
         except InvalidIdentity:
             number = ""
+    from contactcenter.labels import current
+
     return engine.Context(
         interaction_id=interaction.id,
         channel=interaction.channel,
         now=now,
         customer_number=number,
+        labels=frozenset(
+            current.labels("customer", interaction.customer_id)
+            + current.labels("conversation", interaction.id)
+        ),
+        attributes={
+            **current.attributes("customer", interaction.customer_id),
+            **current.attributes("conversation", interaction.id),
+        },
     )
 
 

@@ -82,6 +82,13 @@ def _step_problems(step: Step) -> list[str]:
             problems.append(
                 "a business-hours step needs a next step (open) and a fallback (closed)"
             )
+    if step.kind is Kind.CONDITION:
+        if not step.attribute:
+            problems.append("a condition step needs 'label' or an attribute's key")
+        if step.attribute == "label" and not step.pattern:
+            problems.append("a label condition needs the label (in pattern)")
+        if not (step.next and step.fallback):
+            problems.append("a condition step needs a next step (yes) and a fallback (no)")
     if step.kind is Kind.SET:
         if not step.assignments:
             problems.append("a set step needs at least one 'name = value'")

@@ -77,7 +77,8 @@ def test_only_the_agent_handling_it_or_a_supervisor_may_write_to_the_customer(
     by_alice = as_alice.post(f"/api/v1/interactions/{chat}/messages/", {"text": "Alice here"})
 
     assert by_carol.status_code == 403
-    assert by_carol.json()["detail"] == "Only the agent handling the interaction, or a supervisor."
+    refusal = "Only the agent handling the interaction, or their supervisor."
+    assert by_carol.json()["detail"] == refusal
     assert (by_sam.status_code, by_alice.status_code) == (201, 201)
     authors = [e["author"] for e in as_sam.get(f"/api/v1/interactions/{chat}/transcript/").json()]
     assert authors == ["customer", f"supervisor:{sam.pk}", f"agent:{alice.pk}"]

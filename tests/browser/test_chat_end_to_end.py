@@ -74,7 +74,7 @@ def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
     widget.locator("#prechat input[name=email]").fill("vera@example.org")
     widget.locator("#prechat textarea[name=text]").fill(HOSTILE)
     widget.locator("#prechat button[type=submit]").click()
-    expect(widget.locator(".message.customer").first).to_have_text(HOSTILE)
+    expect(widget.locator(".message.customer p").first).to_have_text(HOSTILE)
     # the host page's own styles did not leak into the widget, nor the widget's into the page
     assert visitor.locator("#host").evaluate("e => getComputedStyle(e).fontFamily") == "serif"
     screenshot(visitor, "01-visitor-waiting")

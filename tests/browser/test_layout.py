@@ -21,6 +21,7 @@ PAGES = (
     "/supervisor/quality/report/",
     "/supervisor/reports/",
     "/supervisor/reports/agent/",
+    "/supervisor/reports/disposition/",
     "/supervisor/staffing/",
     "/supervisor/wfm/",
     "/supervisor/wfm/schedules/",

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from channels_adapters.meta import fake_graph
 from channels_adapters.whatsapp.models import WhatsAppChannel
 from contactcenter import clock
 from contactcenter.interactions.ingest import InboundMessage, ingest
@@ -19,14 +18,6 @@ from tests.routing.builders import a_queue, an_agent
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "pw-for-tests"
 TEMPLATE = "Hello again! We have news about your order. Reply to continue."
-
-
-@pytest.fixture
-def graph():
-    fake = fake_graph.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The agent console over `/ws/agent/`: offers, replies, notes, transfer, wrap-up, access."""
 
+import asyncio
 import uuid
 
 import pytest
@@ -44,7 +45,18 @@ def route():
 
 
 async def accepted(socket, interaction_id) -> dict:
-    offer = await event(socket, "OfferCreated")
+    """Accept the interaction's offer once it reaches the console. The router runs round after
+    round in a real deployment; here it is asked again while no offer has come (what it reads
+    may not show the new interaction in its first round)."""
+    for _ in range(8):
+        try:
+            offer = await asyncio.wait_for(event(socket, "OfferCreated"), 2)
+            break
+        except TimeoutError:
+            await route()
+    else:
+        row = await sync_to_async(Interaction.objects.get)(pk=interaction_id)
+        raise AssertionError(f"never offered: {row.state}, offer {row.offer_id!r}")
     assert offer["data"]["interaction_id"] == interaction_id
     answer = await request(
         socket, "accept", interaction_id=interaction_id, offer_id=offer["data"]["offer_id"]

@@ -8,6 +8,10 @@ from tests.factories import new_chat
 
 pytestmark = pytest.mark.django_db
 
+# The trigger's refusal, or, when the suite runs as the application's role (DATABASE_OWNER_URL,
+# docs/deploy.md), the role's lack of the privilege.
+REFUSED = "append-only|permission denied"
+
 
 @pytest.fixture
 def logged():
@@ -25,7 +29,7 @@ def logged():
 )
 def test_raw_sql_cannot_change_the_log(logged, sql):
     with (
-        pytest.raises(DatabaseError, match="append-only"),
+        pytest.raises(DatabaseError, match=REFUSED),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
@@ -36,9 +40,9 @@ def test_raw_sql_cannot_change_the_log(logged, sql):
 
 
 def test_the_orm_cannot_change_the_log_either(logged):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
         Event.objects.all().update(type="x")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
         Event.objects.all().delete()
 
     assert Event.objects.count() == logged

@@ -10,12 +10,15 @@ from django.forms.models import model_to_dict
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import projections
+from contactcenter.followups import schedule as follow_ups
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import Attachment, ingest
-from contactcenter.interactions.models import Interaction
+from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.knowledge import commands as knowledge
 from contactcenter.knowledge.events import HelpSearched
 from contactcenter.kpis.models import IntervalFact
+from contactcenter.labels import commands as labels
+from contactcenter.labels.models import AttributeDefinition, LabelDefinition
 from contactcenter.quality import commands as quality
 from contactcenter.quality.models import Criterion, Scorecard, Section
 from contactcenter.supervisor import alerts
@@ -47,15 +50,27 @@ def scripted_workload() -> None:
     handled = ingest(chat_message(visitor="w-1", text="My card was charged twice"))
     router.route_once()
     agent = accept(handled.interaction_id)
+    _read_by_the_agent(handled.interaction_id, agent)
     reply = interactions.send_message(
         handled.interaction_id, author=f"agent:{agent}", text="Let me see"
     )
     interactions.record_delivery(handled.interaction_id, reply, status="delivered")
     interactions.add_note(handled.interaction_id, "Refund issued", author=f"agent:{agent}")
     offers.end_conversation(handled.interaction_id, agent)
-    offers.wrap_up(handled.interaction_id, agent, disposition="resolved", follow_up_on="2026-12-01")
+    offers.wrap_up(
+        handled.interaction_id,
+        agent,
+        disposition="resolved",
+        notes="call to check the refund",
+        call_back_at=clock.now().isoformat(),
+    )
     _rate(handled.interaction_id, 4)
     _evaluate(handled.interaction_id)
+    follow_ups.bring_back_due()  # due at once: back in the queue for the same agent
+    router.route_once()
+    agent = accept(handled.interaction_id)
+    offers.end_conversation(handled.interaction_id, agent)
+    offers.wrap_up(handled.interaction_id, agent, disposition="resolved")
 
     receipt = Attachment("receipt.pdf", "application/pdf", 10, storage_key="email/ab/ab12/r.pdf")
     mailed = ingest(
@@ -75,12 +90,15 @@ def scripted_workload() -> None:
     with clock.travel(timedelta(hours=1)):
         ingest(chat_message(visitor="w-2", text="back again"))
         presence.set_presence(bob.pk, "away", "break")
+        presence.set_softphone(bob.pk, True)  # the console's softphone on, then off
+        presence.set_softphone(bob.pk, False, "microphone not allowed")
         router.route_once()  # an offer left outstanding: a timer
         router.update_queue_hours()
     offers.enqueue(ingest(chat_message(visitor="w-3")).interaction_id, night.pk)
 
     customers.add_note(mailed.customer_id, "VIP", author="agent:2")
     customers.update_profile(mailed.customer_id, company="Bo & Co")
+    _labels(handled.interaction_id, mailed.customer_id)
     customers.merge(handled.customer_id, into_id=mailed.customer_id)
     for n in range(5):
         ingest(chat_message(visitor=f"w-bulk-{n}", text=f"question {n}"))
@@ -91,6 +109,20 @@ def scripted_workload() -> None:
     _a_dial_attempt()
     _self_service_from_the_knowledge_base()  # last: its flow takes every chat from here on
     assert alice
+
+
+def _labels(interaction_id: str, customer_id: str) -> None:
+    """Labels and attributes set, changed and removed on a conversation and a customer."""
+    LabelDefinition.objects.create(name="vip", title="VIP")
+    LabelDefinition.objects.create(name="refund", title="Refund", on_customers=False)
+    AttributeDefinition.objects.create(key="order", title="Order", subject="conversation")
+    AttributeDefinition.objects.create(
+        key="tier", title="Tier", subject="customer", kind="choice", choices="gold, silver"
+    )
+    labels.change_conversation(interaction_id, add=["vip", "refund"], attributes={"order": "42"})
+    labels.change_conversation(interaction_id, remove=["vip"], attributes={"order": "43"})
+    labels.change_customer(customer_id, add=["vip"], attributes={"tier": "gold"})
+    labels.change_customer(customer_id, attributes={"tier": ""})
 
 
 def _self_service_from_the_knowledge_base() -> None:
@@ -154,6 +186,14 @@ def _evaluate(interaction_id: str) -> None:
 
 def _closed_calendar() -> BusinessCalendar:
     return BusinessCalendar.objects.create(name="never open", timezone="UTC")
+
+
+def _read_by_the_agent(interaction_id: str, agent_id: int) -> None:
+    """The customer's read receipt (MessagesRead): the agent saw their first message."""
+    first = TranscriptEntry.objects.filter(interaction_id=interaction_id, kind="inbound").first()
+    assert interactions.mark_read(
+        interaction_id, agent_id=agent_id, message_id=first.id, message_position=first.position
+    )
 
 
 def accept(interaction_id: str) -> int:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import websockets
@@ -147,8 +148,8 @@ class Visitor:
         said[-1] = (said[-1][0], f"{said[-1][1]} bye")
         return said
 
-    async def run(self, deadline: float) -> None:
-        while not self.done and time.monotonic() < deadline:
+    async def run(self, giving_up: Callable[[], bool]) -> None:
+        while not self.done and not giving_up():
             base = self.bases[(self.number + self.connects) % len(self.bases)]
             self.connects += 1
             try:

@@ -39,7 +39,7 @@ def presence(agent: int, when: str, state: str, capacity=None, reason: str = "")
 
 
 class Contact:
-    def __init__(self, name: str, channel: str, customer: str, when: str):
+    def __init__(self, name: str, channel: str, customer: str, when: str, direction="inbound"):
         self.id = f"00000000-0000-0000-0000-{name:0>12}"
         self.stream = f"interaction-{self.id}"
         self.offers = 0
@@ -47,7 +47,11 @@ class Contact:
             self.stream,
             when,
             ie.InteractionCreated(
-                interaction_id=self.id, channel=channel, channel_key="k", customer_id=customer
+                interaction_id=self.id,
+                channel=channel,
+                channel_key="k",
+                customer_id=customer,
+                direction=direction,
             ),
         )
 

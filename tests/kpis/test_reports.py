@@ -61,7 +61,7 @@ def test_the_agent_report_exports_csv_with_raw_figures(supervisor):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     alice = next(r for r in rows if r["Agent"] == "Alice")
-    assert alice["Handled"] == "3" and alice["AHT (s)"] == "260"
+    assert alice["Inbound handled"] == "3" and alice["Inbound AHT (s)"] == "260"
     assert float(alice["Occupancy (ratio)"]) == pytest.approx(300 / 4500, abs=1e-4)
     assert rows[-1]["Agent"] == "All"
 

@@ -1,17 +1,8 @@
 import pytest
 
 from channels_adapters.messenger.models import MessengerPage
-from channels_adapters.meta import fake_graph
 from tests.messenger.payloads import IG_ACCOUNT, PAGE, SECRET, VERIFY
 from tests.routing.builders import a_queue, an_agent
-
-
-@pytest.fixture
-def graph():
-    fake = fake_graph.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ import pytest
 
 from outbound.models import Campaign
 from routing.models import Queue
+from tests.twilio_api import api  # noqa: F401  (Twilio's REST API, served here)
 
 
 @pytest.fixture

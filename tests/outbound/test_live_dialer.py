@@ -20,20 +20,11 @@ from outbound.models import (
 from routing import config
 from routing.models import AgentProfile
 from tests.routing.builders import a_queue, an_agent
-from tests.twilio_api import TwilioApi, a_channel
+from tests.twilio_api import a_channel
 from tests.twilio_hooks import post, sid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LATER = timedelta(seconds=120)  # past the blending idle threshold
-
-
-@pytest.fixture
-def api():
-    api = TwilioApi()
-    server, url = api.serve()
-    api.url = url
-    yield api
-    server.shutdown()
 
 
 @pytest.fixture

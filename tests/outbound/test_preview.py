@@ -8,18 +8,9 @@ import pytest
 
 from outbound.models import Campaign, CampaignContact, DialAttempt, DoNotCallList
 from tests.routing.builders import a_queue, an_agent
-from tests.twilio_api import TwilioApi, a_channel
+from tests.twilio_api import a_channel
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def api():
-    api = TwilioApi()
-    server, url = api.serve()
-    api.url = url
-    yield api
-    server.shutdown()
 
 
 @pytest.fixture

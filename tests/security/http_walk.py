@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from channels_adapters.email.models import AttachmentRef
 from channels_adapters.webchat import transcripts
 from contactcenter.api.models import ApiToken
+from contactcenter.csat import links
 from routing import offers
 from tests.security.world import ADMIN, PRE_CHAT_EMAIL, World
 from tests.sockets import session_cookie
@@ -83,6 +84,7 @@ def fill(route: str, column: str, world: World, kind: str) -> str:
         "uidb64": "MQ",
         "esp": "postmark",
         "action": "hold",
+        "index": "0",  # a call's first recording (channels/voice/recordings/)
         "media_id": "1003383421387256",  # a WhatsApp photo no conversation here holds
         "rest": "v0/nothing/",
         "slug": "no-such-article",  # the world has no knowledge base: every article is a 404
@@ -107,6 +109,8 @@ def fill(route: str, column: str, world: World, kind: str) -> str:
         values["pk"] = subject
     if route.startswith("/accounts/reset/"):
         values["token"] = "set-password"
+    elif route.startswith("/csat/"):
+        values["token"] = links.token(subject, 4)
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), route)
 
 
@@ -117,7 +121,11 @@ class Callers:
     def __init__(self, world: World):
         self.world = world
         self.cookies = {c: session_cookie(u).decode() for c, u in world.people.items() if u}
-        self.tokens = {c: _token(u) for c, u in world.people.items() if u}
+        # Every scope: a row then says what the person may do (privacy also needs their
+        # own permission), not what a narrower token was refused.
+        self.tokens = {
+            c: _token(u, scopes="read,write,privacy") for c, u in world.people.items() if u
+        }
 
     def client(self, column: str, route: str, *, session: bool = False) -> Client:
         if self.world.people[column] is None:

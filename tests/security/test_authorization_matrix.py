@@ -17,7 +17,8 @@ from tests.security.world import HOLDING, build
 TWILIO = {"To": "+15005550006", "From": "+15005550001", "MessageSid": "SM1", "CallSid": "CA1"}
 
 TWILIO_HOOKS = ("sms/", "sms/status/", "voice/", "voice/status/", "voice/wait/", "voice/key/")
-TWILIO_HOOKS += ("voice/dial/", "voice/recording/", "voice/transcription/")
+TWILIO_HOOKS += ("voice/dial/", "voice/survey/", "voice/recording/", "voice/transcription/")
+TWILIO_HOOKS += ("voice/outbound/",)
 TWILIO_HOOKS += ("dialer/answer/", "dialer/status/", "dialer/amd/")
 
 # What the walk sends where a row needs more than a bare request.
@@ -56,6 +57,8 @@ REQUESTS = {
     "POST /help/api/escalated/": Request({"visit": "6f1b2c1e-0000-4000-8000-000000000002"}),
     "POST /help/{slug}/rate/": Request({"helpful": "yes"}, json=False),
     "GET /knowledge/search/": Request({"q": "password"}),
+    # who may send a file into the conversation, asked without a file (a 400 once allowed)
+    "POST /console/attachments/": Request({"interaction_id": lambda world: world.held}, json=False),
 }
 
 

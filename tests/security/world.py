@@ -1,7 +1,8 @@
 """The people of docs/security.md's matrix, and the work each column is asked about.
 
 Two queues. Alice (Support) holds a chat; Bob is in Support too and holds nothing; Olga is in
-Billing only; Trent (Support) held a chat and transferred it to Billing; Sam supervises; Ada
+Billing only; Trent (Support) held a chat and transferred it to Billing; Sam supervises; Tess
+leads the team Alice is in (Bob is not), with no agent profile; Quinn is a QA specialist; Ada
 is the admin (superuser, no agent profile); a user with no role; and nobody. Every column's
 question is asked about `subject(column)`: the chat Alice holds, or for Trent the one he
 handed off."""
@@ -9,7 +10,7 @@ handed off."""
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from channels_adapters.email import storage
 from channels_adapters.email.models import EmailChannel
@@ -22,22 +23,24 @@ from contactcenter.interactions.ingest import Attachment, ingest
 from contactcenter.interactions.models import Interaction
 from contactcenter.quality import commands as quality
 from contactcenter.quality.models import Criterion, Scorecard, Section
+from contactcenter.roles import QA_SPECIALISTS
 from routing import offers, router
+from routing.models import Team
 from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
 
 # The matrix's columns, as docs/security.md heads them, and who stands in each.
-ANONYMOUS, USER, OTHER_QUEUE, QUEUE, HOLDING, HANDED_OFF, SUPERVISOR, ADMIN = (
+ANONYMOUS, USER, OTHER_QUEUE, QUEUE, HOLDING, HANDED_OFF = (
     "anonymous",
     "user",
     "agent, other queue",
     "agent, queue",
     "agent, holding",
     "agent, handed off",
-    "supervisor",
-    "admin",
 )
-PEOPLE = (ANONYMOUS, USER, OTHER_QUEUE, QUEUE, HOLDING, HANDED_OFF, SUPERVISOR, ADMIN)
+TEAM_LEAD, QA_SPECIALIST, SUPERVISOR, ADMIN = ("team lead", "QA specialist", "supervisor", "admin")
+PEOPLE = (ANONYMOUS, USER, OTHER_QUEUE, QUEUE, HOLDING, HANDED_OFF, TEAM_LEAD, QA_SPECIALIST)
+PEOPLE += (SUPERVISOR, ADMIN)
 PRE_CHAT_EMAIL = "vera@example.org"
 
 
@@ -117,9 +120,15 @@ def build() -> World:
         QUEUE: an_agent(support, username="bob", available=False),
         HOLDING: an_agent(support, username="alice", capacity_webchat=100),
         HANDED_OFF: an_agent(support, username="trent", available=False, capacity_webchat=100),
+        TEAM_LEAD: User.objects.create_user("tess", password="pw-for-tests"),
+        QA_SPECIALIST: User.objects.create_user("quinn", password="pw-for-tests"),
         SUPERVISOR: an_agent(support, billing, username="sam", supervisor=True, available=False),
         ADMIN: User.objects.create_superuser("ada", password="pw-for-tests"),
     }
+    team = Team.objects.create(name="Front line")
+    team.leads.add(people[TEAM_LEAD])
+    team.members.add(people[HOLDING])
+    people[QA_SPECIALIST].groups.add(Group.objects.get_or_create(name=QA_SPECIALISTS)[0])
     canned = CannedResponse.objects.create(title="Hi", shortcut="hi", text="Hi {customer.name}")
     _providers(support)
     world = World(support, billing, people, canned.pk)

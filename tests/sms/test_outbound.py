@@ -16,19 +16,10 @@ from routing import offers, router
 from routing.models import Queue
 from tests.flows.builders import at_entry, menu_flow
 from tests.routing.builders import a_queue, an_agent
-from tests.twilio_api import ACCOUNT, NUMBER, TwilioApi, a_channel
+from tests.twilio_api import ACCOUNT, NUMBER, a_channel
 from tests.twilio_hooks import post, sms
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def api():
-    api = TwilioApi()
-    server, url = api.serve()
-    api.url = url
-    yield api
-    server.shutdown()
 
 
 @pytest.fixture

@@ -1,10 +1,15 @@
 import pytest
 
-from routing import config
+from contactcenter.interactions.models import Interaction
+from routing import config, offers, router
 from routing.models import AgentProfile
+from tests import twilio_api
 from tests.flows.builders import at_entry, menu_flow
 from tests.routing.builders import a_queue, an_agent
-from tests.twilio_api import TwilioApi, a_channel
+from tests.twilio_api import a_channel
+from tests.voice.phone import Phone
+
+api = twilio_api.api  # Twilio's REST API, served here (a fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -13,15 +18,6 @@ def _forget_routing_config():
     them into the next test (it is cached for seconds)."""
     yield
     config.invalidate()
-
-
-@pytest.fixture
-def api():
-    api = TwilioApi()
-    server, url = api.serve()
-    api.url = url
-    yield api
-    server.shutdown()
 
 
 @pytest.fixture
@@ -47,3 +43,23 @@ def agent(queues):
     AgentProfile.objects.filter(user=user).update(voice_endpoint="+15557770001")
     config.invalidate()
     return user
+
+
+def an_answered_call(client, agent) -> tuple[Phone, str]:
+    """A caller who pressed 3 for support, answered by the agent: their phone, the interaction."""
+    phone = Phone(client)
+    phone.dial_in()
+    phone.press("3")
+    router.route_once()
+    row = Interaction.objects.get(channel="voice")
+    offers.accept_offer(row.id, row.offer_id, agent.pk)
+    return phone, row.id
+
+
+@pytest.fixture
+def on_the_call(client, api, line, agent) -> str:
+    """A caller the agent has answered; the agent is logged in to the console. The
+    interaction's id."""
+    _, interaction_id = an_answered_call(client, agent)
+    client.force_login(agent)
+    return interaction_id

@@ -76,6 +76,10 @@ DOCUMENTED = {
     },
     "Client": {"url", "method", "statusCallback", "statusCallbackEvent", "statusCallbackMethod"},
     "Message": {"to", "from", "action", "method", "statusCallback"},
+    # <Connect><Stream>: a bidirectional Media Stream (Voice TwiML, <Stream> noun)
+    "Connect": {"action", "method"},
+    "Stream": {"url", "name", "track", "statusCallback", "statusCallbackMethod"},
+    "Parameter": {"name", "value"},
 }
 # Which verbs may hold which (Gather nests Say, Play and Pause; Dial its nouns).
 CHILDREN = {
@@ -90,9 +94,12 @@ CHILDREN = {
         "Record",
         "Dial",
         "Message",
+        "Connect",
     },
     "Gather": {"Say", "Play", "Pause"},
     "Dial": {"Number", "Sip", "Client"},
+    "Connect": {"Stream"},
+    "Stream": {"Parameter"},
 }
 
 

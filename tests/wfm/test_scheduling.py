@@ -2,6 +2,9 @@
 requirement the staff can meet."""
 
 import itertools
+import subprocess
+import sys
+import textwrap
 from collections import defaultdict
 
 import pytest
@@ -143,6 +146,21 @@ def test_nobody_available_leaves_the_whole_requirement_uncovered():
     )
     result = scheduling.generate(p)
     assert result.shifts == [] and result.under == result.required > 0
+
+
+def test_scheduling_again_and_again_never_brings_the_process_down():
+    """OR-Tools' `repair_hint` aborted the process now and then (a native CHECK, no exception)
+    on a model its presolve solves outright, as when nobody can work: a test worker and a
+    server died with it. In a process of its own, so an abort fails this test alone."""
+    again = textwrap.dedent(
+        """
+        from tests.wfm import test_scheduling as t
+        for _ in range(200):
+            t.test_nobody_available_leaves_the_whole_requirement_uncovered()
+        """
+    )
+    ran = subprocess.run([sys.executable, "-c", again], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr[-2000:]
 
 
 def test_a_requirement_of_the_wrong_length_is_refused():

@@ -1,17 +1,8 @@
 import pytest
 
-from channels_adapters.meta import fake_graph
 from channels_adapters.whatsapp.models import WhatsAppChannel
 from tests.routing.builders import a_queue, an_agent
 from tests.whatsapp.payloads import PNID, SECRET, VERIFY
-
-
-@pytest.fixture
-def graph():
-    fake = fake_graph.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
 
 
 @pytest.fixture

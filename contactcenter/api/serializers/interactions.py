@@ -120,6 +120,7 @@ class WrapUpSerializer(serializers.Serializer):
     disposition = serializers.CharField(max_length=50)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     follow_up_on = serializers.DateField(required=False, allow_null=True)
+    call_back_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class CloseSerializer(serializers.Serializer):

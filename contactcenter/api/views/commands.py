@@ -83,6 +83,7 @@ class InteractionCommands:
             data["disposition"],
             notes=data.get("notes", ""),
             follow_up_on=data.get("follow_up_on") or "",
+            call_back_at=data.get("call_back_at") or "",
         )
         return self._answer(row.id)
 

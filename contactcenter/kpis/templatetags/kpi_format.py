@@ -19,6 +19,8 @@ def figure(value, kind: str) -> str:
         return f"{value:.1f} h"
     if kind == "mean":
         return f"{value:.2f}"
+    if kind == "money":  # in COST_CURRENCY, which the page's note names
+        return f"{value:,.2f}" if value >= 0.01 or value == 0 else f"{value:.4f}"
     return f"{value:,}"
 
 

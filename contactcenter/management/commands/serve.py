@@ -1,15 +1,19 @@
 """The embedded platform in one process: Daphne (HTTP and WebSockets) plus the background loops
 (projections, router, SMTP listener) as threads. `make run` uses it."""
 
+import asyncio
 import logging
 import os
 import signal
+import sys
+import threading
 
 from daphne.endpoints import build_endpoint_description_strings
 from daphne.server import Server
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.management.base import BaseCommand
+from twisted.internet import defer, reactor  # the asyncio reactor: daphne.server installed it
 
 from contactcenter import public_url
 from contactcenter.demo import PASSWORD
@@ -61,14 +65,23 @@ class Command(BaseCommand):
             ping_timeout=settings.WEBSOCKET_PING_TIMEOUT_SECONDS,
             verbosity=options["verbosity"],
         )
+        reactor.addSystemEventTrigger("before", "shutdown", _channels_stopping)
         try:
             server.run()
         finally:
             consoles.forget_this_process()
             if supervisor is not None:
                 supervisor.stop()
-        if supervisor is not None and supervisor.fatal:
-            raise SystemExit(1)  # a loop that cannot recover: let the process be restarted
+        # Non-zero when a loop cannot recover: let the process be restarted.
+        code = 1 if supervisor is not None and supervisor.fatal else 0
+        # The exit joins the threads left; one can wait forever: a request that arrived as the
+        # server stopped waits on the closed event loop (asgiref). So the exit gets a bound,
+        # after which the process leaves without them (a clean exit closes the databases).
+        watchdog = threading.Timer(EXIT_SECONDS, _leave_now, args=(code,))
+        watchdog.daemon = True
+        watchdog.start()
+        if code:
+            raise SystemExit(code)
 
     def _exit_soon(self, reason: str) -> None:
         """From the watchdog: stop Daphne as a SIGTERM would; `handle` then exits non-zero."""
@@ -96,3 +109,29 @@ class Command(BaseCommand):
             "",
         ]
         return "\n".join(lines)
+
+
+def _channels_stopping() -> defer.Deferred | None:
+    """Before the loop closes: what each channel ends as the process stops (base.Channel's
+    `stopping`), bounded, so a stuck leg cannot hold the shutdown."""
+    from channels_adapters import base
+
+    hooks = [channel.stopping() for channel in base.channels() if channel.stopping]
+    if not hooks:
+        return None
+    ending = asyncio.wait_for(asyncio.gather(*hooks, return_exceptions=True), STOPPING_SECONDS)
+    return defer.Deferred.fromFuture(asyncio.ensure_future(ending))
+
+
+STOPPING_SECONDS = 10
+EXIT_SECONDS = 5
+
+
+def _leave_now(code: int) -> None:
+    log.warning(
+        "the exit waited %s s for threads that cannot finish; leaving without them", EXIT_SECONDS
+    )
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

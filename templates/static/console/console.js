@@ -19,6 +19,18 @@
   var refs = 0;
   var lastTyping = 0;
   var lastSync = 0;   // when the last snapshot was asked for (or came with a connect)
+  // The agent's choices of conversation, counted: an answer that arrives after the agent chose
+  // another one (an accept still on its way when they clicked a tab) does not take them away.
+  var chosen = 0;
+  function choose(id) { chosen += 1; state.active = id; renderAll(); }
+  // Modules loaded after this one (inbox.js, composer.js, attention.js) hook in here: they
+  // hear what happens ("render", "event", "sent", "offers") and use the same socket.
+  var hooks = {};
+  function emit(name, detail) {
+    (hooks[name] || []).forEach(function (fn) {
+      try { fn(detail); } catch (e) { if (window.console) { window.console.error(e); } }
+    });
+  }
 
   // -- the socket ---------------------------------------------------------------------------
   function connect() {
@@ -128,6 +140,7 @@
       if (data.agent_id === me.id) { me.presence = data.presence; me.away_reason = data.reason; renderPresence(); }
       return;
     }
+    emit("frame", frame);  // the softphone hears consults asking this agent here
     var id = data.interaction_id;
     if (!id) { return; }
     var view = state.interactions[id];
@@ -136,6 +149,10 @@
         request("open", { interaction_id: id });
         alertOffer();
       }
+      // Handed over to this agent (a consult on a call): theirs now, shown at once.
+      if (frame.event === "InteractionAssigned" && data.agent_id === me.id) {
+        request("open", { interaction_id: id }, function () { state.active = id; renderAll(); });
+      }
       return;
     }
     if (frame.version <= view.version) { return; }
@@ -143,13 +160,16 @@
     view.version = frame.version;
     reduce(view, frame);
     renderAll();
+    emit("event", frame);
     if (ACTIVITY[frame.event]) { refreshSoon(id); }
   }
 
   // Events that add an activity line (joined, transferred, …): its words are the server's
   // (names included), so the view is asked for again, once for a burst of them.
   var ACTIVITY = { OfferAccepted: 1, InteractionAssigned: 1, InteractionTransferred: 1, SupervisorBarged: 1,
-                   CustomerLeft: 1, CustomerReturned: 1, WrapUpStarted: 1, InteractionClosed: 1 };
+                   CustomerLeft: 1, CustomerReturned: 1, WrapUpStarted: 1, InteractionClosed: 1,
+                   ConversationLabelled: 1, ConversationUnlabelled: 1, ConversationAttributeSet: 1,
+                   FollowUpDue: 1 };
   var refreshing = {};
   function refreshSoon(id) {
     clearTimeout(refreshing[id]);
@@ -194,7 +214,7 @@
       case "OfferAccepted":
       case "InteractionAssigned":
         view.state = "active"; view.agent_id = data.agent_id; view.offer = null;
-        if (data.agent_id === me.id) { state.active = view.id; }
+        if (data.agent_id === me.id && !state.active) { state.active = view.id; }
         break;
       case "OfferRejected": case "OfferTimedOut": case "OfferRescinded":
         view.state = "queued"; view.offer = null;
@@ -247,6 +267,7 @@
     renderTabs();
     renderThread();
     renderLoad();
+    emit("render", state);
   }
 
   function offers() {
@@ -277,6 +298,11 @@
       if (handover) {
         item.appendChild(el("p", "handover", "Transferred by " + (handover.from || "a colleague") +
                             (handover.note ? ": " + handover.note : "")));
+      }
+      if (view.follow_up) {
+        item.appendChild(el("p", "handover follow-up-note", "Follow-up" +
+                            (view.follow_up.agent ? " asked by " + view.follow_up.agent : "") +
+                            (view.follow_up.note ? ": " + view.follow_up.note : "")));
       }
       var accept = el("button", "accept", "Accept");
       accept.addEventListener("click", function () { acceptOffer(view); });
@@ -316,13 +342,14 @@
       item.appendChild(el("span", "index", String(index + 1)));
       item.appendChild(el("span", "", (view.customer.name || "Customer") + " · " + view.channel));
       item.appendChild(el("span", "meta", view.state === "wrap_up" ? "wrap-up" : ""));
-      item.addEventListener("click", function () { state.active = view.id; renderAll(); });
+      item.addEventListener("click", function () { choose(view.id); });
       list.appendChild(item);
     });
   }
 
   function renderThread() {
     var view = state.interactions[state.active];
+    document.dispatchEvent(new CustomEvent("console:thread", { detail: view ? { id: view.id, channel: view.channel, state: view.state } : null }));
     $("placeholder").hidden = !!view;
     $("thread").hidden = !view;
     $("customer").hidden = !view;
@@ -483,13 +510,12 @@
     if (message.html) {
       item.appendChild(emailBody(message));
     } else {
-      item.appendChild(el("p", "body", message.text));
+      var body = el("p", "body");
+      body.appendChild(window.ConsoleText ? window.ConsoleText.linkify(message.text || "") :
+                       document.createTextNode(message.text || ""));
+      item.appendChild(body);
     }
-    (message.attachments || []).forEach(function (a) {
-      var link = el("a", "attachment", a.name + " (" + Math.round((a.size || 0) / 1024) + " KB)");
-      if (a.url) { link.href = a.url; link.rel = "noopener noreferrer"; link.target = "_blank"; }
-      item.appendChild(link);
-    });
+    if ((message.attachments || []).length) { item.appendChild(window.ConsoleFiles.render(message.attachments)); }
     return item;
   }
 
@@ -660,23 +686,8 @@
     toast.timer = setTimeout(function () { box.hidden = true; }, 5000);
   }
 
-  // -- offers: sound and a desktop notification -------------------------------------------
-  function alertOffer() {
-    try {
-      var audio = new (window.AudioContext || window.webkitAudioContext)();
-      var tone = audio.createOscillator();
-      var gain = audio.createGain();
-      tone.frequency.value = 880;
-      gain.gain.value = 0.08;
-      tone.connect(gain);
-      gain.connect(audio.destination);
-      tone.start();
-      tone.stop(audio.currentTime + 0.25);
-    } catch (e) { /* no sound: fine */ }
-    if (window.Notification && Notification.permission === "granted" && document.hidden) {
-      new Notification("New offer", { body: "A customer is waiting." });
-    }
-  }
+  // -- offers: the ring and the desktop notification are attention.js's ----------------------
+  function alertOffer() { emit("offer", null); }
   document.addEventListener("click", function askOnce() {
     if (window.Notification && Notification.permission === "default") { Notification.requestPermission(); }
     document.removeEventListener("click", askOnce);
@@ -684,8 +695,11 @@
 
   // -- actions ---------------------------------------------------------------------------------
   function acceptOffer(view) {
+    var asked = ++chosen;
     request("accept", { interaction_id: view.id, offer_id: view.offer.offer_id }, function (error, frame) {
-      if (!error) { putInteraction(frame.interaction); state.active = view.id; renderAll(); $("reply").focus(); }
+      if (error) { return; }
+      putInteraction(frame.interaction);
+      if (asked === chosen) { state.active = view.id; renderAll(); $("reply").focus(); }
     });
   }
   function rejectOffer(view) {
@@ -713,7 +727,7 @@
     }
     $("send-button").disabled = true;
     request(note ? "note" : "send", fields, function (error) {
-      if (!error) { $("reply").value = ""; }
+      if (!error) { $("reply").value = ""; emit("sent", { interaction_id: view.id, note: note }); }
       updateSendAllowed();
     });
   });
@@ -737,7 +751,7 @@
     var view = state.interactions[state.active];
     if (!view) { return; }
     request("canned", { interaction_id: view.id, canned_id: Number(id) }, function (error, frame) {
-      if (!error) { $("reply").value = frame.text; updateSendAllowed(); $("reply").focus(); }
+      if (!error) { $("reply").value = frame.text; updateSendAllowed(); $("reply").focus(); emit("input", view.id); }
     });
   }
   $("canned").addEventListener("change", function (event) {
@@ -761,8 +775,11 @@
     var view = state.interactions[state.active];
     if (!view) { return; }
     request("wrap_up", { interaction_id: view.id, disposition: $("disposition").value,
-                         notes: $("wrap-notes").value, follow_up_on: $("follow-up").value },
-            function (error) { if (!error) { $("wrap-notes").value = ""; $("follow-up").value = ""; } });
+                         notes: $("wrap-notes").value, follow_up_on: $("follow-up").value,
+                         call_back_at: $("call-back").value },
+            function (error) {
+              if (!error) { $("wrap-notes").value = ""; $("follow-up").value = ""; $("call-back").value = ""; }
+            });
   });
 
   $("customer-note-form").addEventListener("submit", function (event) {
@@ -816,8 +833,22 @@
     var fields = { interaction_id: view.id, kind: kind, note: $("transfer-note").value };
     if (kind === "queue") { fields.queue_id = Number($("transfer-queue").value); }
     if (kind === "agent") { fields.agent_id = Number($("transfer-agent").value); }
+    if (view.channel === "voice") { transferCall(view, fields); return; }
     request("transfer", fields, function (error) { if (!error) { $("transfer-note").value = ""; } });
   });
+
+  // A call is transferred by its call control: the caller's audio moves too (docs/voice.md).
+  function transferCall(view, fields) {
+    fetch("/channels/voice/calls/" + encodeURIComponent(view.id) + "/transfer/", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": $("csrf").value },
+      body: JSON.stringify({ kind: fields.kind, to_queue_id: fields.queue_id || null,
+                             to_agent_id: fields.agent_id || null, note: fields.note })
+    }).then(function (r) { return r.json(); }).then(function (reply) {
+      if (reply.error) { toast(reply.error); return; }
+      $("transfer-note").value = "";
+    });
+  }
 
   $("help-button").addEventListener("click", function () { $("help-dialog").showModal(); });
 
@@ -842,9 +873,29 @@
     else if (key === "w" && view && view.state === "wrap_up") { event.preventDefault(); $("wrap-up").requestSubmit(); }
     else if (/^[1-9]$/.test(key)) {
       var target = held()[Number(key) - 1];
-      if (target) { event.preventDefault(); state.active = target.id; renderAll(); }
+      if (target) { event.preventDefault(); choose(target.id); }
     }
   });
+
+  window.Console = {
+    state: state,
+    me: function () { return me; },
+    request: request,
+    toast: toast,
+    renderMessage: renderMessage,
+    insertCanned: insertCanned,
+    offers: offers,
+    show: choose,
+    // Ask the server for a conversation now held (one started from the inbox, say).
+    take: function (id) {
+      var asked = ++chosen;
+      request("open", { interaction_id: id }, function () {
+        if (asked === chosen) { state.active = id; renderAll(); }
+      });
+    },
+    on: function (name, fn) { (hooks[name] = hooks[name] || []).push(fn); },
+    emit: emit
+  };
 
   connect();
 })();

@@ -1,6 +1,7 @@
 // Click-to-contact in the customer panel (docs/outbound.md): for the customer on screen, each
 // channel's button is enabled or shows why not (consent, do-not-call, no address); a short
-// first message starts the conversation. Listens for "customer-shown" from console.js.
+// first message starts the conversation; Call places the call on the softphone. Listens for
+// "customer-shown" from console.js.
 (function () {
   "use strict";
   var panel = document.getElementById("reach-out");
@@ -42,11 +43,47 @@
   }
 
   function choose(c) {
+    if (c.channel === "voice") { call(c); return; }
     channel = c.channel;
     form.hidden = false;
     text.placeholder = "First " + (labels[c.channel] || c.channel) + " message to " + c.address;
     text.focus();
     say("");
+  }
+
+  // Click-to-call: the call is placed at once and the softphone (softphone.js) joins its
+  // audio, so the agent is on the line when the customer answers.
+  function call(c) {
+    var phone = window.softphone;
+    if (!phone || !phone.microphone) {
+      say("Turn the softphone on first: the call's audio is in your browser.", true);
+      return;
+    }
+    if (phone.pc) { say("You are on a call already: finish it first.", true); return; }
+    form.hidden = true;
+    var button = buttons.querySelector("[data-channel='voice']");
+    button.disabled = true;
+    say("Calling " + c.address + "…", false);
+    post({ channel: "voice" }).then(function (answer) {
+      button.disabled = false;
+      if (answer.ok) {
+        phone.join(answer.body.interaction_id, c.address);
+        say("Calling " + c.address + ": you are on the line when they answer.", false);
+      } else {
+        say(answer.body.error || "Refused.", true);
+      }
+    }, function () { button.disabled = false; say("Could not reach the server; try again.", true); });
+  }
+
+  function post(body) {
+    return fetch("/console/customers/" + encodeURIComponent(customerId) + "/contact/", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    });
   }
 
   function load(id) {
@@ -64,14 +101,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    fetch("/console/customers/" + encodeURIComponent(customerId) + "/contact/", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-      body: JSON.stringify({ channel: channel, text: text.value })
-    }).then(function (r) {
-      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
-    }).then(function (answer) {
+    post({ channel: channel, text: text.value }).then(function (answer) {
       if (answer.ok) {
         text.value = "";
         form.hidden = true;

@@ -130,6 +130,7 @@
         work.appendChild(item);
       });
       var select = el("select", "");
+      select.setAttribute("aria-label", "Set " + a.name + "'s presence");
       [["", "…"], ["available:", "Available"], ["offline:", "Offline"]].concat(
         awayReasons.map(function (r) { return ["away:" + r.code, "Away — " + r.label]; })
       ).forEach(function (o) { var option = el("option", "", o[1]); option.value = o[0]; select.appendChild(option); });
@@ -148,10 +149,22 @@
       agents.appendChild(row([a.name, state, since, work, String(a.missed_today), adherence, select]));
     });
 
+    var followUps = $("follow-ups").tBodies[0];
+    followUps.textContent = "";
+    var planned = board.follow_ups || { scheduled: 0, today: [] };
+    $("follow-ups-scheduled").textContent = "(" + planned.scheduled + " scheduled in all)";
+    planned.today.forEach(function (f) {
+      followUps.appendChild(row([new Date(f.due_at).toLocaleTimeString(), f.agent, f.customer || "—", f.channel,
+                                 f.state === "due" ? "due: " + f.conversation_state.replace("_", "-") :
+                                 (f.overdue ? "overdue" : "scheduled")]));
+    });
+    if (!planned.today.length) { followUps.appendChild(row(["—", "", "", "", "none today"])); }
+
     var waiting = $("waiting").tBodies[0];
     waiting.textContent = "";
     board.waiting.forEach(function (w) {
       var select = el("select", "");
+      select.setAttribute("aria-label", "Assign to an agent");
       select.appendChild(el("option", "", "…")).value = "";
       directory.forEach(function (a) { var option = el("option", "", a.name); option.value = a.id; select.appendChild(option); });
       select.addEventListener("change", function () {
@@ -187,6 +200,7 @@
                    messages: view.messages.map(function (m) { return { kind: m.kind, author_name: m.author_name || m.author, text: m.text }; }) };
     $("monitor").hidden = false;
     $("monitor-title").textContent = "Monitoring: " + (view.customer.name || "customer") + " · " + view.channel + " · " + view.state;
+    document.dispatchEvent(new CustomEvent("wallboard:monitor", { detail: { id: view.id, channel: view.channel, state: view.state } }));
     showBarged();
     drawTranscript();
   }

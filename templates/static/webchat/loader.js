@@ -14,7 +14,7 @@
   var frame = document.createElement("iframe");
   frame.src = base + "/widget/frame/" + encodeURIComponent(key) + "/";
   frame.title = "Chat";
-  frame.setAttribute("allow", "clipboard-write");
+  frame.setAttribute("allow", "clipboard-write; microphone");  // microphone: calling from the widget
   var closed = { width: "76px", height: "76px" };
   var open = { width: "400px", height: "600px" };
   var style = {
@@ -26,13 +26,29 @@
   frame.style.width = closed.width;
   frame.style.height = closed.height;
 
+  // On a phone (a narrow viewport) the open chat fills the screen; the host page's viewport
+  // is what counts, so the loader decides, and again when it turns or resizes.
+  // The screen's width too: a page without a viewport tag lays out 980 px wide on a phone.
+  var PHONE_WIDTH = 600;
+  var isOpen = false;
+  function fit() {
+    var phone = isOpen && Math.min(window.innerWidth, window.screen.width) <= PHONE_WIDTH;
+    var size = isOpen ? open : closed;
+    frame.style.width = phone ? "100vw" : size.width;
+    frame.style.height = phone ? "100dvh" : size.height;
+    frame.style.bottom = phone ? "0" : style.bottom;
+    frame.style.right = phone ? "0" : style.right;
+    frame.style.maxWidth = phone ? "none" : style.maxWidth;
+    frame.style.maxHeight = phone ? "none" : style.maxHeight;
+    frame.dataset.fullscreen = phone ? "true" : "false";
+  }
+  window.addEventListener("resize", fit);
   window.addEventListener("message", function (event) {
     if (event.origin !== base || event.source !== frame.contentWindow) { return; }
     var data = event.data || {};
     if (data.type === "cc-widget" && (data.state === "open" || data.state === "closed")) {
-      var size = data.state === "open" ? open : closed;
-      frame.style.width = size.width;
-      frame.style.height = size.height;
+      isOpen = data.state === "open";
+      fit();
     }
   });
 

@@ -22,6 +22,7 @@
   var backoff = 1000;
   var conversation = null; // {interaction_id, version, state}
   var seen = {};           // message ids and client message ids already shown
+  var readTo = null;       // the last of our messages the agent has read (its id)
   var welcomed = false;
   var unread = 0;
   var typingTimer = null;
@@ -101,6 +102,7 @@
         return track(frame) && notice("You are being transferred to a colleague.", frame.position);
       case "closed": return track(frame) && closed(frame);
       case "state": return track(frame) && stateChanged(frame.state);
+      case "read": return track(frame) && showRead(frame.message_id);
       case "rated":
         track(frame);
         ui.rating.hidden = true;
@@ -144,11 +146,16 @@
       select.appendChild(option);
     });
     $("topic-row").hidden = channel.topics.length === 0;
+    if (channel.attachments) {
+      limits = channel.attachments;
+      $("file").accept = limits.types.join(",");
+    }
     ui.messages.textContent = "";
     seen = {};
     var c = frame.conversation;
     conversation = c ? { interaction_id: c.interaction_id, version: c.version, state: c.state }
                      : null;
+    readTo = c ? c.read_message_id : null;
     if (c) {
       c.messages.forEach(showMessage);
       if (c.agent) { agentJoined(c.agent, true); }
@@ -177,7 +184,11 @@
     // Our own message coming back: the pending copy becomes the real one.
     var pending = message.client_message_id &&
                   document.getElementById("c-" + message.client_message_id);
-    if (pending) { pending.classList.remove("pending"); pending.id = "m-" + message.id; return; }
+    if (pending && !(message.attachments || []).length) {
+      pending.classList.remove("pending"); pending.id = "m-" + message.id;
+      if (message.id === readTo) { placeReceipt(); }
+      return;
+    }
     if (message.client_message_id) { seen["c:" + message.client_message_id] = true; }
     var item = document.createElement("li");
     item.className = "message " + message.author;
@@ -188,9 +199,13 @@
       who.textContent = message.name;
       item.appendChild(who);
     }
-    var text = document.createElement("p");
-    text.textContent = message.text;
-    item.appendChild(text);
+    if (message.text || !(message.attachments || []).length) {
+      var text = document.createElement("p");
+      text.textContent = message.text;
+      item.appendChild(text);
+    }
+    if ((message.attachments || []).length) { item.appendChild(renderFiles(message.attachments)); }
+    item.appendChild(stamp(message.at));
     if (message.options && message.options.length) {
       var buttons = document.createElement("div");
       buttons.className = "options";
@@ -207,7 +222,8 @@
       });
       item.appendChild(buttons);
     }
-    append(item);
+    if (pending) { pending.replaceWith(item); } else { append(item); }
+    if (message.id === readTo) { placeReceipt(); }
     ui.typing.hidden = true;
     if (message.author !== "customer" && ui.panel.hidden) {
       unread += 1;
@@ -215,6 +231,95 @@
       ui.unread.hidden = false;
     }
   }
+
+  // -- files: the visitor's token is the credential, sent in a header, so pictures and
+  // downloads are fetched here and handed to the page as blob: URLs -------------------------
+  var limits = { max_bytes: 0, types: [] };
+
+  function fetchFile(url) {
+    return fetch(url, { headers: { Authorization: "Bearer " + (store.getItem(tokenKey) || "") } })
+      .then(function (r) {
+        if (!r.ok) { throw new Error(r.status === 404 ? "The file is no longer available." : "The file could not be loaded."); }
+        return r.blob();
+      });
+  }
+
+  function sizeText(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function save(file) {
+    return fetchFile(file.url).then(function (blob) {
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = file.name;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+    }).catch(function (e) { setStatus(e.message); });
+  }
+
+  function renderFiles(attachments) {
+    var box = document.createElement("div");
+    box.className = "files";
+    attachments.forEach(function (file) {
+      var link = document.createElement("a");
+      link.href = "#";
+      link.className = "file" + (file.thumbnail_url ? " image" : "");
+      link.dataset.url = file.url;
+      link.addEventListener("click", function (event) { event.preventDefault(); save(file); });
+      if (file.thumbnail_url) {
+        var img = document.createElement("img");
+        img.alt = file.name;
+        link.title = "Download " + file.name;
+        link.appendChild(img);
+        fetchFile(file.thumbnail_url).then(function (blob) { img.src = URL.createObjectURL(blob); })
+          .catch(function () { link.textContent = file.name + " (" + sizeText(file.size) + ")"; });
+      } else {
+        link.textContent = file.name + " (" + sizeText(file.size) + ")";
+      }
+      box.appendChild(link);
+    });
+    return box;
+  }
+
+  function sendFile(file) {
+    if (limits.max_bytes && file.size > limits.max_bytes) {
+      setStatus(file.name + " is larger than " + sizeText(limits.max_bytes) + ".");
+      return;
+    }
+    var id = newId();
+    var li = document.createElement("li");
+    li.className = "message customer pending";
+    li.id = "c-" + id;
+    var text = document.createElement("p");
+    text.textContent = "Sending " + file.name + "…";
+    li.appendChild(text);
+    append(li);
+    var form = new FormData();
+    form.append("file", file);
+    form.append("client_message_id", id);
+    fetch("/widget/attachments/", {
+      method: "POST", body: form,
+      headers: { Authorization: "Bearer " + (store.getItem(tokenKey) || "") }
+    }).then(function (r) {
+      return r.json().then(function (answer) {
+        if (!r.ok) { throw new Error(answer.error || ("the file was refused (" + r.status + ")")); }
+        if (!conversation || conversation.interaction_id !== answer.interaction_id) { send({ type: "resync" }); }
+        layout({ state: "active" });
+      });
+    }).catch(function (e) {
+      li.remove();
+      setStatus("Not sent: " + e.message);
+    });
+  }
+
+  $("file").addEventListener("change", function (event) {
+    var chosen = event.target.files && event.target.files[0];
+    event.target.value = "";
+    if (chosen) { sendFile(chosen); }
+  });
 
   function showOwn(item) {
     if (seen["c:" + item.client_message_id]) { return; }
@@ -225,7 +330,36 @@
     var text = document.createElement("p");
     text.textContent = item.text;
     li.appendChild(text);
+    li.appendChild(stamp(new Date().toISOString()));
     append(li);
+  }
+
+  // When a message was written, in the visitor's own clock and language.
+  function stamp(at) {
+    var time = document.createElement("time");
+    time.className = "at";
+    var when = at ? new Date(at) : new Date();
+    time.dateTime = when.toISOString();
+    time.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return time;
+  }
+
+  // Read receipts: "Read" under the last of our messages the agent has seen, and only there.
+  function showRead(messageId) {
+    readTo = messageId;
+    placeReceipt();
+  }
+
+  function placeReceipt() {
+    var mark = ui.messages.querySelector(".receipt");
+    var item = readTo && document.getElementById("m-" + readTo);
+    if (!item) { return; }
+    if (!mark) {
+      mark = document.createElement("span");
+      mark.className = "receipt";
+      mark.textContent = "Read";
+    }
+    item.appendChild(mark);
   }
 
   function append(item) {
