@@ -13,6 +13,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 TEST_WORKERS ?= auto
+# A test that fails in the whole suite runs once more (pytest-rerunfailures); RERUN lines in
+# the summary name the flakes. TEST_RERUNS=0 turns it off.
+TEST_RERUNS ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SMTP_PORT ?= 2525
@@ -37,7 +40,7 @@ run: install
 
 # The whole suite, in parallel (a database per worker: pytest-xdist); PYTEST_ARGS adds to it.
 test: install system-packages node-packages
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=40 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --reruns $(TEST_RERUNS) --durations=40 $(PYTEST_ARGS)
 
 # Seconds, no database, server or browser: the pure rules (tests/conftest.py --fast).
 test-fast: install
