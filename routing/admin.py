@@ -85,6 +85,7 @@ class QueueAdmin(admin.ModelAdmin):
             },
         ),
         ("Known-agent routing", {"fields": ["known_agent_window_seconds"]}),
+        ("Screen pop", {"fields": ["screen_pop_url"]}),
         (
             "Business hours",
             {

@@ -194,6 +194,16 @@ class Queue(models.Model):
         help_text="For 'send to another queue'.",
     )
     dispositions = models.ManyToManyField(Disposition, blank=True)
+    screen_pop_url = models.CharField(
+        "screen pop URL",
+        max_length=500,
+        blank=True,
+        help_text="Your CRM's page for the customer, shown in the console beside each "
+        "conversation of this queue: a URL with placeholders, e.g. "
+        "https://crm.example.com/find?phone={phone}&order={order_number}. Known: "
+        "{customer_id}, {interaction_id}, {channel}, {name}, {phone}, {email}, and any "
+        "attribute the customer, conversation or flow has.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -210,6 +220,10 @@ class Queue(models.Model):
                     "channels": f"Choose one or more of {', '.join(known)}"
                     + (f" (unknown: {', '.join(map(str, unknown))})" if unknown else "")
                 }
+            )
+        if self.screen_pop_url and not self.screen_pop_url.startswith(("https://", "http://")):
+            raise ValidationError(
+                {"screen_pop_url": "Start it with https:// (the console opens it as a link)."}
             )
         if self.after_hours_action == self.AfterHours.REDIRECT:
             if self.after_hours_queue_id is None:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Q
 
 from contactcenter.access import can_open
+from contactcenter.console import screen_pop
 from contactcenter.console.models import CannedResponse
 from contactcenter.events import store
 from contactcenter.interactions import activity
@@ -159,7 +160,7 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
     )
     wrap_up = latest.get("WrapUpStarted") if row.state == "wrap_up" else None
     offer = latest.get("OfferCreated") if row.state == "offered" else None
-    return {
+    view = {
         "id": row.id,
         "version": row.version,
         "state": row.state,
@@ -193,6 +194,32 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
         "customer": customer_panel(row.customer_id, exclude=row.id),
         "self_service": self_service(row.id),
         "extras": channel_extras(row),
+    }
+    view["screen_pop"] = _screen_pop(row, view)
+    return view
+
+
+def _screen_pop(row: Interaction, view: dict[str, Any]) -> dict[str, str] | None:
+    """The queue's screen pop, filled for this customer (contactcenter/console/screen_pop)."""
+    from routing.models import Queue
+
+    if row.queue_id is None:
+        return None
+    template = (
+        Queue.objects.filter(pk=row.queue_id).values_list("screen_pop_url", flat=True).first()
+    )
+    if not template:
+        return None
+    values = screen_pop.values_for(
+        interaction_id=row.id,
+        channel=row.channel,
+        customer=view["customer"],
+        attributes=view["attributes"],
+        flow_attributes=(view["self_service"] or {}).get("attributes", {}),
+    )
+    return {
+        "url": screen_pop.fill_url(template, values),
+        "queue": (view["queue"] or {}).get("name", ""),
     }
 
 

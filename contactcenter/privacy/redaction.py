@@ -27,13 +27,19 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "VoicemailTranscribed": ("text",),
     "FlowAnswerGiven": ("text", "value", "label"),
     "FlowAttributesSet": ("attributes",),
+    "FlowLookupAnswered": ("sent",),
     "VirtualAgentReplied": ("question", "intent"),
 }
 NOTES = "notes"
 # Event types that carry no `channel` but belong to one (masking is chosen per channel): a
 # fixed one, or their interaction's.
 CHANNEL_OF: dict[str, str] = {"VoicemailTranscribed": "voice"}
-ON_THE_INTERACTIONS_CHANNEL = {"FlowAnswerGiven", "FlowAttributesSet", "VirtualAgentReplied"}
+ON_THE_INTERACTIONS_CHANNEL = {
+    "FlowAnswerGiven",
+    "FlowAttributesSet",
+    "FlowLookupAnswered",
+    "VirtualAgentReplied",
+}
 
 
 def _chosen() -> set[str]:

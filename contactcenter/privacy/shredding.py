@@ -53,6 +53,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     # routing reads skill and priority from them.
     "FlowAnswerGiven": ("text", "value", "label"),
     "VirtualAgentReplied": ("question", "intent"),
+    # What a lookup step sent the business's system: values the customer gave (an order
+    # number, an e-mail address).
+    "FlowLookupAnswered": ("sent",),
     # A custom attribute may say anything about a person (an order number, a date of birth).
     "CustomerAttributeSet": ("value",),
     "ConversationAttributeSet": ("value",),
@@ -65,7 +68,7 @@ CUSTOMER_SIDE: dict[str, Callable[[dict[str, Any]], tuple[str, ...]]] = {
         ("from_number",) if data.get("direction") == "inbound" else ("to_number",)
     ),
 }
-ERASED_AS: dict[str, Any] = {"attachments": [], "channel_data": {}}
+ERASED_AS: dict[str, Any] = {"attachments": [], "channel_data": {}, "sent": {}}
 # Fields kept under a key per customer, channel, kind and day, so retention can purge one
 # kind of data of one channel past a date without touching the rest (retention.py).
 RETENTION_KINDS: dict[str, dict[str, str]] = {

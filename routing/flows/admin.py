@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from routing.flows import engine
-from routing.flows.models import Flow, FlowSession, FlowStep
+from routing.flows.models import Flow, FlowSession, FlowStep, Lookup
 from routing.models import EntryPoint
 
 
@@ -47,7 +47,15 @@ class StepInline(admin.StackedInline):
         ("Where next", {"fields": [("next_step", "fallback_step", "retries")]}),
         (
             "Depending on the kind",
-            {"fields": ["options", ("attribute", "pattern"), "assignments", ("queue", "calendar")]},
+            {
+                "fields": [
+                    "options",
+                    ("attribute", "pattern"),
+                    "assignments",
+                    ("queue", "calendar"),
+                    ("lookup", "inputs"),
+                ]
+            },
         ),
     ]
 
@@ -64,6 +72,18 @@ class FlowAdmin(admin.ModelAdmin):
     list_display = ["name", "key", "start_step", "updated_at"]
     search_fields = ["name", "key"]
     inlines = [StepInline, EntryPointInline]
+
+
+@admin.register(Lookup)
+class LookupAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "timeout_ms", "retries"]
+    search_fields = ["name", "url"]
+    fieldsets = [
+        (None, {"fields": ["name", "url", "secret"]}),
+        ("Trust", {"fields": ["trusted_ca"]}),
+        ("When it is slow or down", {"fields": [("timeout_ms", "retries")]}),
+        ("Circuit breaker", {"fields": [("failure_threshold", "open_seconds")]}),
+    ]
 
 
 @admin.register(FlowSession)

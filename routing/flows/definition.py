@@ -16,6 +16,7 @@ class Kind(StrEnum):
     HOURS = "hours"
     CONDITION = "condition"
     SET = "set"
+    LOOKUP = "lookup"
     ROUTE = "route"
     VOICEMAIL = "voicemail"
     CALLBACK = "callback"
@@ -34,6 +35,7 @@ LABELS = {
     Kind.HOURS: "Business-hours branch",
     Kind.CONDITION: "Branch on a label or attribute",
     Kind.SET: "Set attributes",
+    Kind.LOOKUP: "Look up in a business system (branches on its answer)",
     Kind.ROUTE: "Route to a queue",
     Kind.VOICEMAIL: "Leave a message (voicemail / offline form)",
     Kind.CALLBACK: "Request a callback",
@@ -77,6 +79,10 @@ class Step:
     queue_id: int | None = None
     queue_channels: tuple[str, ...] = ()
     hours: Hours | None = None
+    # A lookup step: the configured endpoint, and the attributes it is sent (its answer's
+    # fields are kept as attributes by `assignments`: attribute name -> the answer's field)
+    lookup_id: int | None = None
+    inputs: tuple[str, ...] = ()
 
     def targets(self) -> list[tuple[str, str]]:
         """(what, step id) for every step this one can lead to."""
@@ -88,6 +94,31 @@ class Step:
         if self.fallback:
             found.append(("fallback step", self.fallback))
         return found
+
+
+def answer_field(answer: dict, path: str) -> str | None:
+    """A lookup answer's field by its dotted path ("shipment.date"), as text; None where it is
+    missing or not a single value (an object, a list)."""
+    value: object = answer
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str | int | float):
+        return str(value)[:ANSWER_FIELD_MAX]
+    return None
+
+
+ANSWER_FIELD_MAX = 500
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+
+
+def fill(text: str, attributes: dict[str, str]) -> str:
+    """A prompt with `{attribute}` placeholders filled ("Your order shipped on {shipped_on}.");
+    a placeholder nothing has set stays as written, for the admin to notice."""
+    return PLACEHOLDER.sub(lambda m: attributes.get(m.group(1), m.group(0)), text)
 
 
 def condition_holds(step: Step, labels: frozenset[str], attributes: dict[str, str]) -> bool:

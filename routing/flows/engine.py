@@ -9,7 +9,7 @@ channel renders its own way. `validate` (routing.flows.validation) says whether 
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +24,9 @@ from routing.flows.definition import (
     Kind,
     Option,
     Step,
+    answer_field,
     condition_holds,
+    fill,
     parse_skills,
 )
 from routing.flows.validation import validate
@@ -34,6 +36,8 @@ __all__ = [
     "FlowDefinition",
     "Hours",
     "Kind",
+    "LookupAnswer",
+    "LookupCall",
     "Option",
     "Reply",
     "Result",
@@ -94,6 +98,38 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class LookupCall:
+    """What a lookup step asks its endpoint: the values of the attributes it sends."""
+
+    interaction_id: str
+    flow: str
+    step: str
+    lookup_id: int | None
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LookupAnswer:
+    """What came back. `outcome` answered (a JSON object, in `answer`) or one of why not:
+    timeout, unreachable, error (5xx), refused (4xx), not_found (404), malformed (not a JSON
+    object), circuit_open (failing lately: not asked), unconfigured."""
+
+    outcome: str
+    answer: dict = field(default_factory=dict)
+    status: int = 0  # the last HTTP status (0: none came)
+    attempts: int = 0
+    elapsed_ms: int = 0
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome == "answered"
+
+
+def _no_lookups(call: LookupCall) -> LookupAnswer:
+    return LookupAnswer("unconfigured")
+
+
+@dataclass(frozen=True)
 class Context:
     interaction_id: str
     channel: str
@@ -102,6 +138,9 @@ class Context:
     # The customer's and the conversation's labels and custom attributes, for conditions
     labels: frozenset[str] = frozenset()
     attributes: dict[str, str] = field(default_factory=dict)
+    # The shell's way to ask a lookup step's endpoint (routing.flows.lookups); the engine
+    # itself does no I/O.
+    look_up: Callable[[LookupCall], LookupAnswer] = _no_lookups
 
 
 @dataclass(frozen=True)
@@ -166,13 +205,17 @@ class _Run:
             if step.kind is Kind.HOURS:
                 note = "open" if step.hours and step.hours.is_open(self.ctx.now) else "closed"
             if step.kind is Kind.CONDITION:
-                known = {**self.ctx.attributes, **self.attributes}  # what the flow collected wins
-                note = "yes" if condition_holds(step, self.ctx.labels, known) else "no"
+                note = "yes" if condition_holds(step, self.ctx.labels, self.known()) else "no"
+            if step.kind is Kind.LOOKUP:
+                call, looked_up = self.look_up(step)
+                note = looked_up.outcome
             self.emit(self.entered(step, note, waits=step.kind in WAITS))
             match step.kind:
                 case Kind.MESSAGE:
-                    self.prompt(step, step.text)
+                    self.prompt(step, self.said(step))
                     step_id = step.next
+                case Kind.LOOKUP:
+                    step_id = self.after_lookup(step, call, looked_up)
                 case Kind.HOURS:
                     step_id = step.next if note == "open" else step.fallback
                 case Kind.CONDITION:
@@ -181,21 +224,67 @@ class _Run:
                     self.set_attributes(step, dict(step.assignments))
                     step_id = step.next
                 case Kind.MENU | Kind.COLLECT | Kind.VOICEMAIL | Kind.VIRTUAL:
-                    self.prompt(step, step.text, waits=True)
+                    self.prompt(step, self.said(step), waits=True)
                     return self.result
                 case Kind.ROUTE:
                     if step.text:
-                        self.prompt(step, step.text)
+                        self.prompt(step, self.said(step))
                     return self.complete(step, "queued", step.queue_id)
                 case Kind.CALLBACK:
                     return self.callback(step)
                 case Kind.END:
                     if step.text:
-                        self.prompt(step, step.text)
+                        self.prompt(step, self.said(step))
                     self.complete(step, "ended", None)
                     self.result.close = True
                     return self.result
         raise RuntimeError(f"flow {self.flow.key} went {MAX_STEPS_PER_TURN} steps without waiting")
+
+    def known(self) -> dict[str, str]:
+        """The attributes a step can use: the customer's and conversation's, then what the
+        flow collected (which wins)."""
+        return {**self.ctx.attributes, **self.attributes}
+
+    def said(self, step: Step) -> str:
+        return fill(step.text, self.known())
+
+    def look_up(self, step: Step) -> tuple[LookupCall, LookupAnswer]:
+        known = self.known()
+        call = LookupCall(
+            interaction_id=self.ctx.interaction_id,
+            flow=self.flow.key,
+            step=step.id,
+            lookup_id=step.lookup_id,
+            values={name: known.get(name, "") for name in step.inputs},
+        )
+        return call, self.ctx.look_up(call)
+
+    def after_lookup(self, step: Step, call: LookupCall, looked_up: LookupAnswer) -> str:
+        """Answered: its fields become attributes (by the step's assignments) and the flow goes
+        on to `next`; otherwise to `fallback`, with `lookup_failed` saying why, for the agent."""
+        self.emit(
+            fe.FlowLookupAnswered(
+                interaction_id=self.ctx.interaction_id,
+                flow=self.flow.key,
+                step=step.id,
+                sent=call.values,
+                outcome=looked_up.outcome,
+                status=looked_up.status,
+                attempts=looked_up.attempts,
+                elapsed_ms=looked_up.elapsed_ms,
+            )
+        )
+        if not looked_up.answered:
+            self.set_attributes(step, {"lookup_failed": looked_up.outcome})
+            return step.fallback
+        kept = {
+            name: value
+            for name, path in step.assignments.items()
+            if (value := answer_field(looked_up.answer, path)) is not None
+        }
+        if kept:
+            self.set_attributes(step, kept)
+        return step.next
 
     def entered(self, step: Step, note: str = "", *, waits: bool = False) -> fe.FlowStepEntered:
         return fe.FlowStepEntered(
@@ -247,7 +336,7 @@ class _Run:
                 return self.walk(step.fallback)
             return self.complete(step, "queued", step.queue_id)
         if step.text:
-            self.prompt(step, step.text)
+            self.prompt(step, self.said(step))
         self.emit(fe.CallbackRequested(interaction_id=self.ctx.interaction_id, number=number))
         return self.complete(step, "callback", step.queue_id, number)
 
@@ -281,7 +370,7 @@ class _Run:
         if fitted is None:
             if attempt > step.retries:
                 return self.walk(step.fallback) if step.fallback else self.default_exit(step)
-            self.prompt(step, f"{self.flow.no_match_text} {step.text}".strip(), waits=True)
+            self.prompt(step, f"{self.flow.no_match_text} {self.said(step)}".strip(), waits=True)
             return self.result
         match step.kind:
             case Kind.MENU:

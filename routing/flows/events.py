@@ -16,7 +16,7 @@ class FlowStepEntered(DomainEvent):
     interaction_id: str
     flow: str
     step: str
-    kind: str  # message, menu, collect, hours, set, route, voicemail, callback, end
+    kind: str  # message, menu, collect, hours, condition, set, lookup, route, … (Kind)
     note: str = ""  # business hours: "open" or "closed"
     answer_by: str = ""  # ISO time: a step that waits is abandoned without an answer by then
 
@@ -43,6 +43,21 @@ class FlowAttributesSet(DomainEvent):
     flow: str
     step: str
     attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowLookupAnswered(DomainEvent):
+    """A lookup step asked the business's system (routing/flows/lookups.py) and this came
+    back; the answer's fields the step keeps follow as FlowAttributesSet."""
+
+    interaction_id: str
+    flow: str
+    step: str
+    sent: dict[str, str] = field(default_factory=dict)  # attribute -> value sent
+    outcome: str  # answered, timeout, unreachable, error, refused, not_found, malformed, …
+    status: int = 0  # the last HTTP status (0: none came)
+    attempts: int = 0
+    elapsed_ms: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,11 @@
 """Flow definitions as admins edit them: a flow and its steps. `definition()` turns the rows
 into the engine's pure `FlowDefinition`; `engine.validate` decides whether it can run."""
 
+import base64
+import secrets
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 
 from routing.flows import engine
@@ -52,6 +56,60 @@ class Flow(models.Model):
         )
 
 
+def _new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+class Lookup(models.Model):
+    """A business system a flow's lookup step asks (an order, an account, a booking): an HTTPS
+    endpoint that takes the step's values as JSON and answers with a JSON object.
+    routing/flows/lookups.py calls it; docs/flows.md says what it is sent and must answer."""
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(
+        max_length=500,
+        validators=[URLValidator(schemes=["https"])],
+        help_text="HTTPS only: the request carries the customer's answers.",
+    )
+    secret = models.CharField(
+        max_length=100,
+        default=_new_secret,
+        help_text="Signs each request (Standard Webhooks: webhook-id, webhook-timestamp, "
+        "webhook-signature headers), so the endpoint can tell it is us.",
+    )
+    trusted_ca = models.TextField(
+        "trusted CA (PEM)",
+        blank=True,
+        help_text="For a system whose certificate a private CA signed: that CA's certificate. "
+        "Empty: the certificates this machine trusts.",
+    )
+    timeout_ms = models.PositiveIntegerField(
+        default=2000,
+        validators=[MinValueValidator(100), MaxValueValidator(5000)],
+        help_text="Each attempt's limit. The customer waits for it: keep it short.",
+    )
+    retries = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MaxValueValidator(3)],
+        help_text="Attempts after the first, on a timeout, no connection or a 5xx answer.",
+    )
+    failure_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Failed lookups in a row that open the circuit: then the flows take the "
+        "fallback at once, without asking.",
+    )
+    open_seconds = models.PositiveIntegerField(
+        default=30, help_text="How long the circuit stays open before one trial call."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FlowStep(models.Model):
     Kind = engine.Kind
 
@@ -86,7 +144,8 @@ class FlowStep(models.Model):
         max_length=50,
         blank=True,
         help_text="Collect: the attribute the answer is stored in (e.g. account_number). "
-        "Condition: 'label', or the key of a custom attribute to compare.",
+        "Condition: 'label', or the key of a custom attribute to compare (a lookup's kept "
+        "fields too).",
     )
     pattern = models.CharField(
         max_length=200,
@@ -97,7 +156,8 @@ class FlowStep(models.Model):
     assignments = models.TextField(
         blank=True,
         help_text="Set: one 'name = value' a line: skill = billing:5, priority = 3, "
-        "language = es, account_number = …, or any other attribute for the agent to see.",
+        "language = es, account_number = …, or any other attribute for the agent to see. "
+        "Lookup: one 'attribute = answer field' a line: shipped_on = shipment.date.",
     )
     queue = models.ForeignKey(
         Queue,
@@ -112,6 +172,19 @@ class FlowStep(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         help_text="Business hours: the calendar to check.",
+    )
+    lookup = models.ForeignKey(
+        Lookup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Lookup: the business system to ask.",
+    )
+    inputs = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Lookup: the attributes sent, comma-separated (e.g. order_number, email). "
+        "Its assignments keep the answer's fields: 'shipped_on = shipment.date'.",
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -138,6 +211,8 @@ class FlowStep(models.Model):
             pattern=self.pattern,
             assignments=parse_assignments(self.assignments),
             queue_id=self.queue_id,
+            lookup_id=self.lookup_id,
+            inputs=parse_inputs(self.inputs),
             queue_channels=tuple(self.queue.channels or ()) if self.queue else (),
             hours=None
             if calendar is None
@@ -161,6 +236,14 @@ def parse_options(text: str) -> tuple[engine.Option, ...]:
             )
         options.append(engine.Option(value=parts[0], label=parts[1], next=parts[2]))
     return tuple(options)
+
+
+def parse_inputs(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    for name in names:
+        if not name.replace("_", "").replace("-", "").isalnum():
+            raise ValidationError(f"input {name!r} is not an attribute's name")
+    return names
 
 
 def parse_assignments(text: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from contactcenter.interactions.domain import Interaction, State, stream_id
 from contactcenter.interactions.ingest import InboundMessage
 from crm.identities import InvalidIdentity, e164
 from routing import config, offers
-from routing.flows import engine, virtual_agent_shell
+from routing.flows import engine, lookups, virtual_agent_shell
 from routing.flows.definition import Kind
 from routing.flows.models import Flow, FlowStep
 from routing.models import EntryPoint
@@ -207,6 +207,7 @@ def _context(interaction: Interaction, message: InboundMessage, now) -> engine.C
             **current.attributes("customer", interaction.customer_id),
             **current.attributes("conversation", interaction.id),
         },
+        look_up=lookups.ask,
     )
 
 

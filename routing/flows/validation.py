@@ -93,6 +93,17 @@ def _step_problems(step: Step) -> list[str]:
         if not step.assignments:
             problems.append("a set step needs at least one 'name = value'")
         problems += _assignment_problems(step.assignments)
+    if step.kind is Kind.LOOKUP:
+        if step.lookup_id is None:
+            problems.append("a lookup step needs the endpoint to ask (lookup)")
+        if not (step.next and step.fallback):
+            problems.append("a lookup step needs a next step (answered) and a fallback (no answer)")
+        bad = [f for f in step.assignments.values() if not re.fullmatch(r"[\w-]+(\.[\w-]+)*", f)]
+        if bad:
+            problems.append(
+                f"its assignments read 'attribute = answer field' (e.g. shipped_on = "
+                f"shipment.date); {', '.join(map(repr, bad))} is not a field's name"
+            )
     if step.kind in NEEDS_QUEUE and step.queue_id is None:
         problems.append(f"a {step.kind} step needs a queue")
     if step.kind is Kind.VOICEMAIL and not step.text.strip():

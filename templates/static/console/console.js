@@ -397,6 +397,7 @@
     renderCustomer(view.customer);
     renderMatches(view);
     renderSelfService(view.self_service);
+    renderScreenPop(view.screen_pop);
     renderChannelExtras(view.extras || {});
     $("call-controls").hidden = view.channel !== "voice" || view.state !== "active";
     updateComposerInfo();
@@ -446,7 +447,10 @@
     var path = $("flow-path");
     path.textContent = "";
     session.path.forEach(function (step) {
-      var text = step.step + (step.answer ? ": " + step.answer : "") + (step.valid === false ? " (not understood)" : "");
+      var answers = step.answers || [];
+      var last = answers.length ? answers[answers.length - 1] : null;
+      var text = step.step + (last ? ": " + last.text : "") + (last && last.valid === false ? " (not understood)" : "") +
+        (step.note ? " (" + step.note.replace(/_/g, " ") + ")" : "");
       path.appendChild(el("li", "", text));
     });
     var attributes = $("flow-attributes");
@@ -455,6 +459,16 @@
       attributes.appendChild(el("dt", "", key));
       attributes.appendChild(el("dd", "", String(session.attributes[key])));
     });
+  }
+
+  // The queue's screen pop: the business's own page for this customer, one tab reused
+  // ("screen-pop") so each conversation replaces the last instead of piling up tabs.
+  function renderScreenPop(pop) {
+    $("screen-pop").hidden = !pop;
+    if (!pop) { return; }
+    var link = $("screen-pop-link");
+    link.href = pop.url;
+    link.title = "The screen pop of " + pop.queue + ": " + pop.url;
   }
 
   // SMS: how many segments the reply will take, and in which encoding.
