@@ -4,7 +4,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from contactcenter.quality.models import Criterion, Scorecard, Section
+from contactcenter.quality.models import Criterion, SamplingRule, Scorecard, Section
 
 
 class CriteriaFormSet(BaseInlineFormSet):
@@ -84,3 +84,27 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ("title", "scorecard", "weight", "order")
     list_filter = ("scorecard",)
     inlines = [CriterionInline]
+
+
+@admin.register(SamplingRule)
+class SamplingRuleAdmin(admin.ModelAdmin):
+    """Which interactions QA scores (docs/quality.md): run from the QA page or daily by
+    `manage.py sample_for_qa`."""
+
+    list_display = ["name", "kind", "per_agent", "period_days", "scorecard", "active"]
+    list_filter = ["kind", "active"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "scorecard", "active"]}),
+        ("How many", {"fields": [("per_agent", "period_days")]}),
+        (
+            "What the kind looks at",
+            {
+                "fields": [
+                    "csat_at_most",
+                    "handle_minutes_at_least",
+                    "sentiment_below",
+                    "keyword",
+                ]
+            },
+        ),
+    ]

@@ -109,6 +109,7 @@ class Evaluation(models.Model):
     submitted_at = models.DateTimeField(db_index=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     agent_comment = models.TextField(blank=True)
+    calibration_id = models.CharField(max_length=36, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -131,6 +132,108 @@ class EvaluationItem(models.Model):
     max_points = models.PositiveSmallIntegerField()
     points = models.PositiveSmallIntegerField(null=True)  # None: not applicable
     auto_fail = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Calibration(models.Model):
+    """A calibration: evaluators scoring one interaction blind (projected from its stream)."""
+
+    id = models.CharField(max_length=36, primary_key=True)
+    version = models.PositiveIntegerField(default=0)
+    interaction_id = models.CharField(max_length=36, db_index=True)
+    scorecard_id = models.IntegerField()
+    scorecard_name = models.CharField(max_length=100)
+    evaluator_ids = models.JSONField(default=list)
+    scored = models.JSONField(default=dict)  # evaluator id (text) -> evaluation id
+    opened_by = models.IntegerField()
+    opened_at = models.DateTimeField(db_index=True)
+    complete = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard_name} calibration of {self.interaction_id[:8]}"
+
+    def has_scored(self, evaluator_id: int) -> bool:
+        return str(evaluator_id) in self.scored
+
+    def waiting_for(self) -> list[int]:
+        return [e for e in self.evaluator_ids if not self.has_scored(e)]
+
+
+class SamplingRule(models.Model):
+    """Which closed interactions QA scores: up to `per_agent` of each agent's, per period,
+    chosen by the rule's kind (contactcenter/quality/sampling.py)."""
+
+    class Kind(models.TextChoices):
+        RANDOM = "random", "Random"
+        LOW_CSAT = "low_csat", "Low CSAT"
+        LONG_HANDLE = "long_handle", "Long handle time"
+        NEGATIVE_SENTIMENT = "negative_sentiment", "Negative sentiment"
+        KEYWORD = "keyword", "Keyword"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RANDOM)
+    scorecard = models.ForeignKey(
+        Scorecard,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="The scorecard its picks are scored on (empty: the evaluator chooses).",
+    )
+    per_agent = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    period_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(92)],
+        help_text="Picks come from interactions closed in the last this many days, and "
+        "count against per_agent for as long.",
+    )
+    csat_at_most = models.PositiveSmallIntegerField(
+        "CSAT at most", default=2, help_text="Low CSAT: ratings of this or lower."
+    )
+    handle_minutes_at_least = models.PositiveIntegerField(
+        default=10, help_text="Long handle time: answered to ended, in minutes."
+    )
+    sentiment_below = models.FloatField(
+        default=-0.3,
+        validators=[MinValueValidator(-1.0), MaxValueValidator(1.0)],
+        help_text="Negative sentiment: the customer's lowest message score (-1..1) at or below.",
+    )
+    keyword = models.CharField(
+        max_length=100, blank=True, help_text="Keyword: a word or phrase, in any case."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.KEYWORD and not self.keyword.strip():
+            raise ValidationError({"keyword": "A keyword rule needs its keyword."})
+
+
+class SampledInteraction(models.Model):
+    """An interaction a sampling rule picked for QA (projected from the rule's stream)."""
+
+    key = models.CharField(max_length=80, primary_key=True)  # "<rule>:<interaction>"
+    rule_id = models.IntegerField(db_index=True)
+    rule_name = models.CharField(max_length=100)
+    scorecard_id = models.IntegerField(null=True)
+    interaction_id = models.CharField(max_length=36, db_index=True)
+    agent_id = models.IntegerField(db_index=True)
+    reason = models.CharField(max_length=200)
+    picked_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-picked_at", "key"]
 
     def __str__(self) -> str:
         return self.key

@@ -3,7 +3,12 @@
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.quality import events as ev
-from contactcenter.quality.models import Evaluation, EvaluationItem
+from contactcenter.quality.models import (
+    Calibration,
+    Evaluation,
+    EvaluationItem,
+    SampledInteraction,
+)
 
 
 @register
@@ -27,8 +32,11 @@ class EvaluationProjector(Projector):
                 comment=e.comment,
                 items=e.items,
                 submitted_at=r.occurred_at,
+                calibration_id=e.calibration_id,
             )
         )
+        if e.calibration_id:
+            return  # a calibration's score is not the agent's result: not in the reports
         for item in e.items:
             rows.add(
                 EvaluationItem(
@@ -54,3 +62,54 @@ class EvaluationProjector(Projector):
         evaluation.acknowledged_at = r.occurred_at
         evaluation.agent_comment = e.comment
         rows.changed(evaluation)
+
+
+@register
+class CalibrationProjector(Projector):
+    name = "calibrations"
+    models = [Calibration]
+
+    def on_CalibrationOpened(self, e: ev.CalibrationOpened, r: RecordedEvent, rows: Rows):
+        rows.add(
+            Calibration(
+                id=e.calibration_id,
+                version=r.version,
+                interaction_id=e.interaction_id,
+                scorecard_id=e.scorecard_id,
+                scorecard_name=e.scorecard_name,
+                evaluator_ids=list(e.evaluator_ids),
+                scored={},
+                opened_by=e.opened_by,
+                opened_at=r.occurred_at,
+            )
+        )
+
+    def on_CalibrationScored(self, e: ev.CalibrationScored, r: RecordedEvent, rows: Rows):
+        calibration = rows.get(Calibration, e.calibration_id)
+        if calibration is None:
+            return
+        calibration.version = r.version
+        calibration.scored = {**calibration.scored, str(e.evaluator_id): e.evaluation_id}
+        calibration.complete = not calibration.waiting_for()
+        rows.changed(calibration)
+
+
+@register
+class SampleProjector(Projector):
+    name = "qa_samples"
+    models = [SampledInteraction]
+
+    def on_InteractionsSampled(self, e: ev.InteractionsSampled, r: RecordedEvent, rows: Rows):
+        for pick in e.picks:
+            rows.add(
+                SampledInteraction(
+                    key=f"{e.rule_id}:{pick['interaction_id']}",
+                    rule_id=e.rule_id,
+                    rule_name=e.rule_name,
+                    scorecard_id=e.scorecard_id,
+                    interaction_id=pick["interaction_id"],
+                    agent_id=pick["agent_id"],
+                    reason=pick["reason"],
+                    picked_at=r.occurred_at,
+                )
+            )

@@ -11,7 +11,9 @@ from contactcenter.quality.models import Evaluation, EvaluationItem
 def by_agent(first: date, last: date, agents: frozenset[int] | None = None) -> list[dict]:
     """Per agent (of `agents`, or all): evaluations, mean score, share passed, auto-fails."""
     start, end = day_range(first, last)
-    found = Evaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    found = Evaluation.objects.filter(
+        submitted_at__gte=start, submitted_at__lt=end, calibration_id=""
+    )
     if agents is not None:
         found = found.filter(agent_id__in=agents)
     rows = (

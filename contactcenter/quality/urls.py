@@ -10,6 +10,13 @@ urlpatterns = [
         "supervisor/quality/evaluations/<str:evaluation_id>/", views.evaluation, name="evaluation"
     ),
     path("supervisor/quality/report/", views.report, name="report"),
+    path("supervisor/quality/calibrations/", views.open_calibration, name="open_calibration"),
+    path("supervisor/quality/sampling/<int:rule_id>/", views.pick_samples, name="pick_samples"),
+    path(
+        "supervisor/quality/calibrations/<str:calibration_id>/",
+        views.calibration_page,
+        name="calibration",
+    ),
     path("console/quality/", views.my_evaluations, name="mine"),
     path("console/quality/<str:evaluation_id>/", views.my_evaluation, name="my_evaluation"),
 ]

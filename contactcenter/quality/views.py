@@ -3,18 +3,27 @@ transcript and read the reports, team leads those of their teams' agents
 (access.scored_agents); agents read their own evaluations (/console/quality/)."""
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from contactcenter.access import scored_agents, scoring_required
+from contactcenter.access import may_score, scored_agents, scoring_required
 from contactcenter.console.state import entry_view
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.knowledge.assist import sentiment_by_message
 from contactcenter.kpis.reports import BadRequest, parse_range
-from contactcenter.quality import commands, reports
-from contactcenter.quality.models import Evaluation, Scorecard
-from contactcenter.roles import agent_required
+from contactcenter.quality import calibration, commands, reports, sampling_shell
+from contactcenter.quality.models import (
+    Calibration,
+    Evaluation,
+    SampledInteraction,
+    SamplingRule,
+    Scorecard,
+)
+from contactcenter.roles import QA_SPECIALISTS, SUPERVISORS, agent_required
 
 RECENT = 50
 
@@ -32,7 +41,7 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
         closed_ = closed_.filter(last_agent_id__in=scope)
         evaluations_ = evaluations_.filter(agent_id__in=scope)
     closed = list(closed_.order_by("-ended_at")[:RECENT])
-    evaluations = list(evaluations_[:RECENT])
+    evaluations = list(evaluations_.filter(calibration_id="")[:RECENT])
     scored = set(
         Evaluation.objects.filter(interaction_id__in=[i.pk for i in closed]).values_list(
             "interaction_id", flat=True
@@ -46,6 +55,12 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
             "section": "quality",
             "closed": [(i, names.get(i.last_agent_id, ""), i.pk in scored) for i in closed],
             "evaluations": [(e, names.get(e.agent_id, "")) for e in evaluations],
+            "calibrations": _calibrations_of(request.user),
+            "rules": SamplingRule.objects.filter(active=True),
+            "samples": _samples(scope),
+            "picked": request.GET.get("picked", ""),
+            "scorecards": [s for s in Scorecard.objects.filter(active=True) if not s.problems()],
+            "evaluators": _evaluators(),
         },
     )
 
@@ -76,7 +91,10 @@ def score(request: HttpRequest, interaction_id: str) -> HttpResponse:
     interaction = Interaction.objects.filter(pk=interaction_id).first()
     if interaction is None or not _in_scope(request, interaction.last_agent_id):
         raise Http404("no such interaction")
+    calibrating = _calibration_to_score(request, interaction_id)
     scorecards = [s for s in Scorecard.objects.filter(active=True) if not s.problems()]
+    if calibrating is not None:  # its own scorecard, and nobody else's scores: blind
+        scorecards = [s for s in scorecards if s.pk == calibrating.scorecard_id]
     chosen = _chosen(request, scorecards)
     context = {
         "section": "quality",
@@ -86,7 +104,10 @@ def score(request: HttpRequest, interaction_id: str) -> HttpResponse:
         "scorecards": scorecards,
         "scorecard": chosen,
         "not_scoreable": commands.scoreable(interaction),
-        "previous": Evaluation.objects.filter(interaction_id=interaction_id),
+        "previous": []
+        if calibrating is not None
+        else Evaluation.objects.filter(interaction_id=interaction_id, calibration_id=""),
+        "calibration": calibrating,
     }
     if request.method == "POST" and chosen is not None:
         try:
@@ -98,12 +119,154 @@ def score(request: HttpRequest, interaction_id: str) -> HttpResponse:
                 points=points,
                 comments=comments,
                 comment=request.POST.get("comment", ""),
+                calibration_id=calibrating.pk if calibrating is not None else "",
             )
         except DomainError as error:
             context |= {"error": str(error), "posted": request.POST}
             return render(request, "supervisor/quality/score.html", context, status=400)
+        if calibrating is not None:
+            return redirect("quality:calibration", calibration_id=calibrating.pk)
         return redirect("quality:evaluation", evaluation_id=evaluation_id)
     return render(request, "supervisor/quality/score.html", context)
+
+
+def _calibration_to_score(request: HttpRequest, interaction_id: str) -> Calibration | None:
+    """The calibration this score is for (`calibration` in the query or form): the user must
+    be one of its evaluators, and not have scored it yet."""
+    wanted = request.POST.get("calibration") or request.GET.get("calibration")
+    if not wanted:
+        return None
+    found = Calibration.objects.filter(pk=wanted, interaction_id=interaction_id).first()
+    if found is None or request.user.pk not in found.evaluator_ids:
+        raise Http404("no such calibration of yours")
+    return found
+
+
+# -- sampling --------------------------------------------------------------------------------
+
+
+def _samples(scope: frozenset[int] | None) -> list[tuple[SampledInteraction, str]]:
+    """Picks not scored yet (by anyone, outside calibrations), oldest first: the QA to-do."""
+    found = SampledInteraction.objects.order_by("picked_at", "key")
+    if scope is not None:
+        found = found.filter(agent_id__in=scope)
+    scored = set(
+        Evaluation.objects.filter(
+            interaction_id__in=found.values("interaction_id"), calibration_id=""
+        ).values_list("interaction_id", flat=True)
+    )
+    open_ = [s for s in found[: RECENT * 4] if s.interaction_id not in scored][:RECENT]
+    names = _names([s.agent_id for s in open_])
+    return [(s, names.get(s.agent_id, "")) for s in open_]
+
+
+@scoring_required
+@require_POST
+def pick_samples(request: HttpRequest, rule_id: int) -> HttpResponse:
+    try:
+        picked = sampling_shell.sample(rule_id, scored_agents(request.user))
+    except DomainError as error:
+        return HttpResponseBadRequest(f"Nothing picked: {error}", content_type="text/plain")
+    return redirect(f"{reverse('quality:supervisor')}?picked={picked}#samples")
+
+
+# -- calibration -----------------------------------------------------------------------------
+
+
+def _evaluators() -> list[User]:
+    """Who can be asked to calibrate: whoever may score (supervisors, QA specialists, leads)."""
+    return list(
+        User.objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__name__in=[SUPERVISORS, QA_SPECIALISTS])
+            | Q(led_teams__isnull=False),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def _calibrations_of(user: User) -> list[tuple[Calibration, bool]]:
+    """The calibrations `user` opened or is asked to score (all, for whoever scores
+    everyone's work), each with whether they still owe a score."""
+    everyone = scored_agents(user) is None
+    # (The evaluators are a JSON list, which SQLite cannot search: the recent ones are read.)
+    found = [
+        c
+        for c in Calibration.objects.all()[: RECENT * 4]
+        if everyone or user.pk == c.opened_by or user.pk in c.evaluator_ids
+    ]
+    return [(c, user.pk in c.evaluator_ids and not c.has_scored(user.pk)) for c in found[:RECENT]]
+
+
+def _may_see(user: User, found: Calibration) -> bool:
+    if user.pk == found.opened_by or user.pk in found.evaluator_ids:
+        return True
+    scope = scored_agents(user)
+    if scope is None:
+        return True
+    agent = Interaction.objects.filter(pk=found.interaction_id).values_list(
+        "last_agent_id", flat=True
+    )
+    return agent.first() in scope
+
+
+@scoring_required
+@require_POST
+def open_calibration(request: HttpRequest) -> HttpResponse:
+    interaction_id = request.POST.get("interaction", "")
+    interaction = Interaction.objects.filter(pk=interaction_id).first()
+    if interaction is None or not _in_scope(request, interaction.last_agent_id):
+        return HttpResponseBadRequest("Choose a closed interaction you may score.")
+    chosen = set(request.POST.getlist("evaluators"))
+    people = [u for u in _evaluators() if str(u.pk) in chosen]
+    if len(people) != len(chosen) or not all(may_score(u) for u in people):
+        return HttpResponseBadRequest("Choose evaluators among those who may score.")
+    try:
+        calibration_id = commands.open_calibration(
+            interaction_id,
+            int(request.POST.get("scorecard") or 0),
+            evaluator_ids=[u.pk for u in people],
+            opened_by=request.user.pk,
+        )
+    except (DomainError, ValueError) as error:
+        return HttpResponseBadRequest(f"This calibration cannot open: {error}")
+    return redirect("quality:calibration", calibration_id=calibration_id)
+
+
+@scoring_required
+def calibration_page(request: HttpRequest, calibration_id: str) -> HttpResponse:
+    found = Calibration.objects.filter(pk=calibration_id).first()
+    if found is None or not _may_see(request.user, found):
+        raise Http404("no such calibration")
+    names = _names([*found.evaluator_ids, found.opened_by])
+    outcome = None
+    if found.complete:  # blind until every evaluator has scored
+        scored = Evaluation.objects.filter(calibration_id=found.pk)
+        outcome = calibration.report(
+            [
+                calibration.Scored(names.get(e.evaluator_id, str(e.evaluator_id)), e.score, e.items)
+                for e in sorted(scored, key=lambda e: names.get(e.evaluator_id, ""))
+            ]
+        )
+    return render(
+        request,
+        "supervisor/quality/calibration.html",
+        {
+            "section": "quality",
+            "calibration": found,
+            "opened_by": names.get(found.opened_by, ""),
+            "evaluators": [
+                (names.get(e, str(e)), found.has_scored(e)) for e in found.evaluator_ids
+            ],
+            "mine_to_score": request.user.pk in found.evaluator_ids
+            and not found.has_scored(request.user.pk),
+            "report": outcome,
+            "wide": calibration.WIDE,
+            "transcript": _transcript(found.interaction_id) if found.complete else [],
+        },
+    )
 
 
 def _chosen(request: HttpRequest, scorecards: list[Scorecard]) -> Scorecard | None:
@@ -132,9 +295,16 @@ def _answers(post, scorecard: Scorecard) -> tuple[dict[int, int | None], dict[in
 @scoring_required
 def evaluation(request: HttpRequest, evaluation_id: str) -> HttpResponse:
     found = Evaluation.objects.filter(pk=evaluation_id).first()
-    if found is None or not _in_scope(request, found.agent_id):
+    if found is None or not _in_scope(request, found.agent_id) or _blind(request, found):
         raise Http404("no such evaluation")
     return _evaluation_page(request, found, "supervisor/quality/evaluation.html")
+
+
+def _blind(request: HttpRequest, found: Evaluation) -> bool:
+    """A calibration's evaluation is its evaluator's alone until every evaluator has scored."""
+    if not found.calibration_id or found.evaluator_id == request.user.pk:
+        return False
+    return not Calibration.objects.filter(pk=found.calibration_id, complete=True).exists()
 
 
 def _evaluation_page(request, found: Evaluation, template: str, **extra) -> HttpResponse:
@@ -179,13 +349,15 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 def my_evaluations(request: HttpRequest) -> HttpResponse:
-    mine = Evaluation.objects.filter(agent_id=request.user.pk)
+    mine = Evaluation.objects.filter(agent_id=request.user.pk, calibration_id="")
     return render(request, "console/quality/list.html", {"evaluations": mine})
 
 
 @agent_required
 def my_evaluation(request: HttpRequest, evaluation_id: str) -> HttpResponse:
-    found = Evaluation.objects.filter(pk=evaluation_id, agent_id=request.user.pk).first()
+    found = Evaluation.objects.filter(
+        pk=evaluation_id, agent_id=request.user.pk, calibration_id=""
+    ).first()
     if found is None:
         raise Http404("no such evaluation of yours")
     error = ""

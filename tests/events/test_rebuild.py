@@ -20,7 +20,8 @@ from contactcenter.kpis.models import IntervalFact
 from contactcenter.labels import commands as labels
 from contactcenter.labels.models import AttributeDefinition, LabelDefinition
 from contactcenter.quality import commands as quality
-from contactcenter.quality.models import Criterion, Scorecard, Section
+from contactcenter.quality import sampling_shell
+from contactcenter.quality.models import Criterion, SamplingRule, Scorecard, Section
 from contactcenter.supervisor import alerts
 from crm import customers
 from outbound import commands as dialing
@@ -182,6 +183,19 @@ def _evaluate(interaction_id: str) -> None:
         interaction_id, card.pk, evaluator_id=1, points={criterion.pk: 1}
     )
     quality.acknowledge(evaluation, Interaction.objects.get(pk=interaction_id).last_agent_id)
+    calibration = quality.open_calibration(
+        interaction_id, card.pk, evaluator_ids=[1, 2], opened_by=1
+    )
+    for evaluator in (1, 2):
+        quality.submit_evaluation(
+            interaction_id,
+            card.pk,
+            evaluator_id=evaluator,
+            points={criterion.pk: evaluator - 1},
+            calibration_id=calibration,
+        )
+    rule = SamplingRule.objects.create(name="Some of each", kind="random", per_agent=1)
+    assert sampling_shell.sample(rule.pk) >= 1
 
 
 def _closed_calendar() -> BusinessCalendar:

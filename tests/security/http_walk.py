@@ -97,6 +97,8 @@ def fill(route: str, column: str, world: World, kind: str) -> str:
         # gets past the door (403 before 404), not the page's content.
         "schedule_id": "none",
         "attempt_id": "none",
+        "calibration_id": "none",
+        "rule_id": "0",
         "customer_id": world.customer_of(subject),
     }
     if route.startswith("/api/v1/customers/"):
