@@ -73,5 +73,38 @@ class InteractionsSampled(DomainEvent):
     picks: list[dict[str, Any]] = field(default_factory=list)  # interaction_id, agent_id, reason
 
 
+@dataclass(frozen=True, kw_only=True)
+class CoachingPlanned(DomainEvent):
+    """A coach planned a coaching session with an agent after evaluations (on
+    `coaching-<id>`): what to work on and by when."""
+
+    coaching_id: str
+    agent_id: int
+    coach_id: int
+    evaluation_ids: list[str] = field(default_factory=list)
+    focus: list[dict[str, Any]] = field(default_factory=list)  # criterion_id, criterion
+    goals: list[str] = field(default_factory=list)
+    due_on: str  # ISO date
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoachingHeld(DomainEvent):
+    """The session took place."""
+
+    coaching_id: str
+    coach_id: int
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoachingAcknowledged(DomainEvent):
+    """The agent confirmed the session and its goals, and may have answered."""
+
+    coaching_id: str
+    agent_id: int
+    comment: str = ""
+
+
 # Upcasters: fields added since events were first stored (docs/events.md, schema versions).
 added_fields("EvaluationSubmitted", from_version=1, calibration_id="")

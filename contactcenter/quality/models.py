@@ -237,3 +237,28 @@ class SampledInteraction(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CoachingSession(models.Model):
+    """A coaching session with an agent (projected from its stream, `coaching-<id>`)."""
+
+    id = models.CharField(max_length=36, primary_key=True)
+    version = models.PositiveIntegerField(default=0)
+    agent_id = models.IntegerField(db_index=True)
+    coach_id = models.IntegerField()
+    evaluation_ids = models.JSONField(default=list)
+    focus = models.JSONField(default=list)  # [{criterion_id, criterion}]
+    goals = models.JSONField(default=list)
+    due_on = models.DateField()
+    note = models.TextField(blank=True)
+    planned_at = models.DateTimeField(db_index=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_note = models.TextField(blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    agent_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-planned_at"]
+
+    def __str__(self) -> str:
+        return f"coaching of agent {self.agent_id}, due {self.due_on}"

@@ -1,10 +1,14 @@
-"""Inline projection of evaluations: the pages read them as soon as they are submitted."""
+"""Inline projections of QA: evaluations, calibrations, sampling picks and coaching; the
+pages read them as soon as they are written."""
+
+from datetime import date
 
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.quality import events as ev
 from contactcenter.quality.models import (
     Calibration,
+    CoachingSession,
     Evaluation,
     EvaluationItem,
     SampledInteraction,
@@ -113,3 +117,40 @@ class SampleProjector(Projector):
                     picked_at=r.occurred_at,
                 )
             )
+
+
+@register
+class CoachingProjector(Projector):
+    name = "coaching"
+    models = [CoachingSession]
+
+    def on_CoachingPlanned(self, e: ev.CoachingPlanned, r: RecordedEvent, rows: Rows):
+        rows.add(
+            CoachingSession(
+                id=e.coaching_id,
+                version=r.version,
+                agent_id=e.agent_id,
+                coach_id=e.coach_id,
+                evaluation_ids=list(e.evaluation_ids),
+                focus=list(e.focus),
+                goals=list(e.goals),
+                due_on=date.fromisoformat(e.due_on),
+                note=e.note,
+                planned_at=r.occurred_at,
+            )
+        )
+
+    def _session(self, coaching_id: str, r: RecordedEvent, rows: Rows) -> CoachingSession | None:
+        session = rows.get(CoachingSession, coaching_id)
+        if session is not None:
+            session.version = r.version
+            rows.changed(session)
+        return session
+
+    def on_CoachingHeld(self, e: ev.CoachingHeld, r: RecordedEvent, rows: Rows):
+        if session := self._session(e.coaching_id, r, rows):
+            session.held_at, session.held_note = r.occurred_at, e.note
+
+    def on_CoachingAcknowledged(self, e: ev.CoachingAcknowledged, r: RecordedEvent, rows: Rows):
+        if session := self._session(e.coaching_id, r, rows):
+            session.acknowledged_at, session.agent_comment = r.occurred_at, e.comment

@@ -17,6 +17,13 @@ urlpatterns = [
         views.calibration_page,
         name="calibration",
     ),
+    path("supervisor/quality/coaching/", views.plan_coaching, name="plan_coaching"),
+    path("supervisor/quality/coaching/<str:coaching_id>/", views.coaching_page, name="coaching"),
     path("console/quality/", views.my_evaluations, name="mine"),
+    path(
+        "console/quality/coaching/<str:coaching_id>/",
+        views.acknowledge_coaching,
+        name="acknowledge_coaching",
+    ),
     path("console/quality/<str:evaluation_id>/", views.my_evaluation, name="my_evaluation"),
 ]

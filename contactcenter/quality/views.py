@@ -2,6 +2,8 @@
 transcript and read the reports, team leads those of their teams' agents
 (access.scored_agents); agents read their own evaluations (/console/quality/)."""
 
+from datetime import date, timedelta
+
 from django.contrib.auth.models import User
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -9,15 +11,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from contactcenter import clock
 from contactcenter.access import may_score, scored_agents, scoring_required
 from contactcenter.console.state import entry_view
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.knowledge.assist import sentiment_by_message
 from contactcenter.kpis.reports import BadRequest, parse_range
-from contactcenter.quality import calibration, commands, reports, sampling_shell
+from contactcenter.quality import (
+    calibration,
+    coaching_shell,
+    commands,
+    reports,
+    sampling_shell,
+)
 from contactcenter.quality.models import (
     Calibration,
+    CoachingSession,
     Evaluation,
     SampledInteraction,
     SamplingRule,
@@ -297,7 +307,13 @@ def evaluation(request: HttpRequest, evaluation_id: str) -> HttpResponse:
     found = Evaluation.objects.filter(pk=evaluation_id).first()
     if found is None or not _in_scope(request, found.agent_id) or _blind(request, found):
         raise Http404("no such evaluation")
-    return _evaluation_page(request, found, "supervisor/quality/evaluation.html")
+    return _evaluation_page(
+        request,
+        found,
+        "supervisor/quality/evaluation.html",
+        coaching=CoachingSession.objects.filter(evaluation_ids__icontains=found.pk),
+        due_default=(clock.now().date() + timedelta(days=7)).isoformat(),
+    )
 
 
 def _blind(request: HttpRequest, found: Evaluation) -> bool:
@@ -334,6 +350,8 @@ def report(request: HttpRequest) -> HttpResponse:
     names = _names([row["agent_id"] for row in by_agent])
     for row in by_agent:
         row["name"] = names.get(row["agent_id"], f"agent {row['agent_id']}")
+    coached = coaching_shell.report(first, last, scope, clock.now().date())
+    names |= _names([s.agent_id for s, _ in coached["sessions"]])
     return render(
         request,
         "supervisor/quality/report.html",
@@ -343,6 +361,8 @@ def report(request: HttpRequest) -> HttpResponse:
             "last": last,
             "by_agent": by_agent,
             "by_criterion": reports.by_criterion(first, last, scope),
+            "coaching": coached,
+            "coached": [(s, names.get(s.agent_id, ""), e) for s, e in coached["sessions"]],
         },
     )
 
@@ -350,7 +370,109 @@ def report(request: HttpRequest) -> HttpResponse:
 @agent_required
 def my_evaluations(request: HttpRequest) -> HttpResponse:
     mine = Evaluation.objects.filter(agent_id=request.user.pk, calibration_id="")
-    return render(request, "console/quality/list.html", {"evaluations": mine})
+    weeks, trend = coaching_shell.agent_trend(request.user.pk, clock.now().date())
+    return render(
+        request,
+        "console/quality/list.html",
+        {
+            "evaluations": mine,
+            "coaching": CoachingSession.objects.filter(agent_id=request.user.pk),
+            "weeks": weeks,
+            "trend": [
+                (criterion, _sparkline(values), values) for criterion, values in trend.items()
+            ],
+        },
+    )
+
+
+def _sparkline(values: list[float | None], width: int = 160, height: int = 36) -> dict:
+    """For 0..100 values over the weeks: SVG polylines (one per run of weeks with a score)
+    and a dot for each week scored (a lone week is a dot, not an invisible line)."""
+    step = (width - 8) / max(1, len(values) - 1)
+    runs, run, dots = [], [], []
+    for n, value in enumerate(values):
+        if value is None:
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        x, y = 4 + n * step, height - 4 - value / 100 * (height - 8)
+        run.append(f"{x:.1f},{y:.1f}")
+        dots.append((f"{x:.1f}", f"{y:.1f}"))
+    if run:
+        runs.append(run)
+    return {"lines": [" ".join(r) for r in runs if len(r) > 1], "dots": dots}
+
+
+@agent_required
+@require_POST
+def acknowledge_coaching(request: HttpRequest, coaching_id: str) -> HttpResponse:
+    try:
+        coaching_shell.acknowledge(
+            coaching_id, request.user.pk, request.POST.get("comment", "")[:2000]
+        )
+    except DomainError as refused:
+        if "of yours" in str(refused):
+            raise Http404("no such coaching session of yours") from None
+        return HttpResponseBadRequest(str(refused), content_type="text/plain")
+    return redirect(f"{reverse('quality:mine')}#coaching")
+
+
+# -- coaching (supervisors, team leads, QA specialists) --------------------------------------
+
+
+@scoring_required
+@require_POST
+def plan_coaching(request: HttpRequest) -> HttpResponse:
+    evaluation_ids = request.POST.getlist("evaluation")
+    agents = set(
+        Evaluation.objects.filter(pk__in=evaluation_ids).values_list("agent_id", flat=True)
+    )
+    if not agents or not all(_in_scope(request, a) for a in agents):
+        return HttpResponseBadRequest("Choose evaluations of an agent you coach.")
+    try:
+        coaching_id = coaching_shell.plan(
+            evaluation_ids,
+            coach_id=request.user.pk,
+            goals=request.POST.get("goals", "").splitlines(),
+            due_on=date.fromisoformat(request.POST.get("due_on", "")),
+            focus_criteria=[int(c) for c in request.POST.getlist("focus")],
+            note=request.POST.get("note", ""),
+        )
+    except (DomainError, ValueError) as error:
+        return HttpResponseBadRequest(f"This session cannot be planned: {error}")
+    return redirect("quality:coaching", coaching_id=coaching_id)
+
+
+@scoring_required
+def coaching_page(request: HttpRequest, coaching_id: str) -> HttpResponse:
+    found = CoachingSession.objects.filter(pk=coaching_id).first()
+    if found is None or not _in_scope(request, found.agent_id):
+        raise Http404("no such coaching session")
+    error = ""
+    if request.method == "POST":
+        try:
+            coaching_shell.hold(found.pk, request.user.pk, request.POST.get("note", ""))
+        except DomainError as refused:
+            error = str(refused)
+        else:
+            return redirect("quality:coaching", coaching_id=found.pk)
+    names = _names([found.agent_id, found.coach_id])
+    response = render(
+        request,
+        "supervisor/quality/coaching.html",
+        {
+            "section": "quality",
+            "session": found,
+            "agent": names.get(found.agent_id, ""),
+            "coach": names.get(found.coach_id, ""),
+            "effect": coaching_shell.session_effect(found),
+            "error": error,
+        },
+    )
+    if error:
+        response.status_code = 400
+    return response
 
 
 @agent_required

@@ -1,6 +1,8 @@
 """The quality program in Chromium: a QA specialist lets a sampling rule pick low-rated chats
 to score, then opens a calibration; two evaluators score the same chat blind in their own
-browsers, and once both have, the report shows where each one parts from the consensus."""
+browsers, and once both have, the report shows where each one parts from the consensus.
+A supervisor plans coaching from an evaluation; the agent acknowledges it beside their trend
+per criterion, and the QA report counts it."""
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -78,3 +80,43 @@ def test_sampling_then_a_blind_calibration_and_its_report(browser, platform, scr
     screenshot(rita, "quality-01-calibration-report")
     quinn.reload()
     expect(quinn.locator("#calibration-report")).to_be_visible()
+
+
+def test_coaching_from_an_evaluation_to_the_agents_acknowledgement(browser, platform, screenshot):
+    a_scorecard()
+    interaction_id, agent = a_closed_chat()
+    agent.set_password(PASSWORD)
+    agent.save()
+    person("sam", SUPERVISORS)
+
+    sam = page_for(browser, platform, "sam")
+    sam.goto(f"{platform}/supervisor/quality/score/{interaction_id}/")
+    score(sam, ["1", "0", "1"])
+    coaching = sam.locator("#plan-coaching")
+    expect(coaching.locator("label", has_text="Used the name").locator("input")).to_be_checked()
+    coaching.locator("textarea[name=goals]").fill("Use the customer's name twice")
+    coaching.locator("button").click()
+    expect(sam.locator("#coaching-status")).to_contain_text("Not held yet")
+    sam.locator("#hold-coaching input[name=note]").fill("Listened to two calls together")
+    sam.locator("#hold-coaching button").click()
+    expect(sam.locator("#coaching-status")).to_contain_text("Held")
+
+    mine = watched(browser.new_context().new_page())
+    mine.goto(f"{platform}/console/quality/")
+    mine.fill("input[name=username]", agent.username)
+    mine.fill("input[name=password]", PASSWORD)
+    mine.click("button[type=submit]")
+    expect(mine.locator("#trend tbody tr", has_text="Used the name")).to_contain_text("0 %")
+    expect(mine.locator("#trend svg.sparkline").first).to_be_visible()
+    session = mine.locator("#coaching article")
+    expect(session).to_contain_text("Use the customer's name twice")
+    session.locator("input[name=comment]").fill("Will do")
+    session.locator("button", has_text="Acknowledge").click()
+    expect(mine.locator("#coaching article")).to_contain_text("You acknowledged it")
+    screenshot(mine, "quality-02-my-quality")
+
+    sam.goto(f"{platform}/supervisor/quality/report/")
+    expect(sam.locator("#coaching-coverage")).to_contain_text("1 of them was coached")
+    expect(sam.locator("#coaching-sessions tbody tr").first).to_contain_text(
+        agent.get_full_name() or agent.username
+    )

@@ -19,8 +19,8 @@ from contactcenter.knowledge.events import HelpSearched
 from contactcenter.kpis.models import IntervalFact
 from contactcenter.labels import commands as labels
 from contactcenter.labels.models import AttributeDefinition, LabelDefinition
+from contactcenter.quality import coaching_shell, sampling_shell
 from contactcenter.quality import commands as quality
-from contactcenter.quality import sampling_shell
 from contactcenter.quality.models import Criterion, SamplingRule, Scorecard, Section
 from contactcenter.supervisor import alerts
 from crm import customers
@@ -194,6 +194,15 @@ def _evaluate(interaction_id: str) -> None:
             points={criterion.pk: evaluator - 1},
             calibration_id=calibration,
         )
+    coached = coaching_shell.plan(
+        [evaluation],
+        coach_id=1,
+        goals=["Say what happens next"],
+        due_on=clock.now().date(),
+        focus_criteria=[criterion.pk],
+    )
+    coaching_shell.hold(coached, coach_id=1, note="done")
+    coaching_shell.acknowledge(coached, Interaction.objects.get(pk=interaction_id).last_agent_id)
     rule = SamplingRule.objects.create(name="Some of each", kind="random", per_agent=1)
     assert sampling_shell.sample(rule.pk) >= 1
 

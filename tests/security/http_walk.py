@@ -98,6 +98,7 @@ def fill(route: str, column: str, world: World, kind: str) -> str:
         "schedule_id": "none",
         "attempt_id": "none",
         "calibration_id": "none",
+        "coaching_id": "none",
         "rule_id": "0",
         "customer_id": world.customer_of(subject),
     }
