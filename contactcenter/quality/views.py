@@ -233,6 +233,10 @@ def open_calibration(request: HttpRequest) -> HttpResponse:
     people = [u for u in _evaluators() if str(u.pk) in chosen]
     if len(people) != len(chosen) or not all(may_score(u) for u in people):
         return HttpResponseBadRequest("Choose evaluators among those who may score.")
+    agent = interaction.last_agent_id
+    if any((scope := scored_agents(u)) is not None and agent not in scope for u in people):
+        # (a team lead of another team could never score it, and it would never complete)
+        return HttpResponseBadRequest("Choose evaluators who may score this agent's work.")
     try:
         calibration_id = commands.open_calibration(
             interaction_id,

@@ -165,3 +165,24 @@ def test_the_consensus_leaves_out_not_applicable_answers():
     assert row.deviation == {"a": 25.0, "b": -25.0, "c": None}
     assert [e.mean_abs_deviation for e in report.evaluators] == [25.0, 25.0, 0.0]
     assert report.mean_score == 80.0
+
+
+def test_a_team_lead_of_another_team_cannot_be_asked_to_calibrate_this_agent(client, setting):
+    from routing.models import Team
+
+    s = setting
+    lead = User.objects.create_user("lena", password="pw-for-tests")
+    Team.objects.create(name="Night shift").leads.add(lead)
+    client.force_login(s["quinn"])
+
+    response = client.post(
+        "/supervisor/quality/calibrations/",
+        {
+            "interaction": s["interaction_id"],
+            "scorecard": s["card"].pk,
+            "evaluators": [s["sam"].pk, lead.pk],
+        },
+    )
+
+    assert response.status_code == 400 and "this agent's work" in response.text
+    assert not Calibration.objects.exists()
