@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "contactcenter.supervisor",
     "wfm",
     "contactcenter.quality",
+    "contactcenter.scripts",
     "contactcenter.knowledge",
     "outbound",
     "contactcenter.privacy",

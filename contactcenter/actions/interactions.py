@@ -11,6 +11,7 @@ from contactcenter.actions.actor import Actor, Forbidden
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError, InvalidTransition, State, require_length
 from contactcenter.interactions.models import TranscriptEntry
+from contactcenter.scripts import commands as scripts
 from routing import offers
 
 
@@ -167,6 +168,8 @@ def wrap_up(
     if row.state != State.WRAP_UP:
         raise InvalidTransition("wrap up", State(row.state))
     require_length("a disposition", disposition, rules.DISPOSITION_MAX_CHARS)
+    if missing := scripts.required_missing(interaction_id, row.queue_id):
+        raise DomainError(f"the script's required steps are not done: {'; '.join(missing)}")
     with actor.acting():
         offers.wrap_up(
             interaction_id,
@@ -176,6 +179,18 @@ def wrap_up(
             follow_up_on=_date(follow_up_on),
             call_back_at=_time(call_back_at),
         )
+
+
+def script_step(actor: Actor, interaction_id: str, step: str, choice: str = "") -> None:
+    """The agent holding the conversation did a step of its script (contactcenter/scripts)."""
+    row = rules.visible(actor, interaction_id)
+    agent_id = rules.acting_for(actor, row)
+    if row.state not in (State.ACTIVE, State.WRAP_UP):
+        raise InvalidTransition("follow the script", State(row.state))
+    require_length("a script step", step, 50)
+    require_length("an answer", choice, 200)
+    with actor.acting():
+        scripts.mark_done(interaction_id, agent_id, step, choice)
 
 
 def close(actor: Actor, interaction_id: str, reason: str) -> None:

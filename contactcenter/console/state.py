@@ -16,6 +16,7 @@ from contactcenter.interactions import activity
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.labels import current as labelling
 from contactcenter.roles import is_supervisor
+from contactcenter.scripts import commands as scripts
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
 from crm.models import ContactIdentity, Customer, CustomerNote
@@ -194,6 +195,7 @@ def interaction_view(interaction_id: str, user: AbstractBaseUser) -> dict[str, A
         "customer": customer_panel(row.customer_id, exclude=row.id),
         "self_service": self_service(row.id),
         "extras": channel_extras(row),
+        "script": scripts.state(row.id, row.queue_id),
     }
     view["screen_pop"] = _screen_pop(row, view)
     return view

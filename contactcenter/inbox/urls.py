@@ -10,4 +10,5 @@ urlpatterns = [
     path("inbox/conversations/<str:interaction_id>/draft/", views.draft),
     path("inbox/conversations/<str:interaction_id>/read/", views.read),
     path("inbox/conversations/<str:interaction_id>/follow-up/", views.follow_up),
+    path("inbox/conversations/<str:interaction_id>/script/", views.script_step),
 ]

@@ -15,6 +15,7 @@ from contactcenter.inbox.http import BadRequest, body, error, text_field
 from contactcenter.interactions.domain import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS, DomainError
 from contactcenter.interactions.models import Interaction
 from contactcenter.roles import agent_required
+from contactcenter.scripts import commands as scripts
 from routing import config
 
 
@@ -145,3 +146,22 @@ def follow_up(request: HttpRequest, interaction_id: str) -> JsonResponse:
     except (BadRequest, DomainError) as problem:
         return error(400, str(problem))
     return JsonResponse({"interaction_id": new_id}, status=201)
+
+
+@agent_required
+@require_POST
+def script_step(request: HttpRequest, interaction_id: str) -> JsonResponse:
+    """{"step": id, "choice": an option's label}: a step of the conversation's guided script
+    done (contactcenter/scripts); answers the script as the console shows it."""
+    try:
+        data = body(request)
+        actor = Actor.of(request.user, "console")
+        interaction_actions.script_step(
+            actor, interaction_id, text_field(data, "step"), text_field(data, "choice")
+        )
+    except Forbidden:
+        return error(404, "no such conversation of yours")
+    except (BadRequest, DomainError) as problem:
+        return error(400, str(problem))
+    row = Interaction.objects.get(pk=interaction_id)
+    return JsonResponse(scripts.state(interaction_id, row.queue_id))

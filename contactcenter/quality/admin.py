@@ -25,7 +25,16 @@ class CriterionInline(admin.TabularInline):
     model = Criterion
     formset = CriteriaFormSet
     extra = 1
-    fields = ("order", "text", "weight", "max_points", "auto_fail", "allow_na", "guidance")
+    fields = (
+        "order",
+        "text",
+        "weight",
+        "max_points",
+        "auto_fail",
+        "allow_na",
+        "automatic",
+        "guidance",
+    )
 
 
 class SectionsFormSet(BaseInlineFormSet):

@@ -74,6 +74,13 @@ class Criterion(models.Model):
         default=False, help_text="Scoring 0 here fails the whole evaluation (score 0)."
     )
     allow_na = models.BooleanField("may be N/A", default=True)
+    automatic = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("", "—"), ("script_adherence", "Script adherence")],
+        help_text="Scored from what the platform recorded (the evaluator may still change "
+        "it): script adherence is the share of the guided script's required steps done.",
+    )
 
     class Meta:
         ordering = ["section", "order", "pk"]

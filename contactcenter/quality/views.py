@@ -34,6 +34,7 @@ from contactcenter.quality.models import (
     Scorecard,
 )
 from contactcenter.roles import QA_SPECIALISTS, SUPERVISORS, agent_required
+from contactcenter.scripts import commands as scripts
 
 RECENT = 50
 
@@ -118,6 +119,7 @@ def score(request: HttpRequest, interaction_id: str) -> HttpResponse:
         if calibrating is not None
         else Evaluation.objects.filter(interaction_id=interaction_id, calibration_id=""),
         "calibration": calibrating,
+        "criteria": _criteria_with_automatic(chosen, interaction),
     }
     if request.method == "POST" and chosen is not None:
         try:
@@ -138,6 +140,31 @@ def score(request: HttpRequest, interaction_id: str) -> HttpResponse:
             return redirect("quality:calibration", calibration_id=calibrating.pk)
         return redirect("quality:evaluation", evaluation_id=evaluation_id)
     return render(request, "supervisor/quality/score.html", context)
+
+
+def _criteria_with_automatic(scorecard: Scorecard | None, interaction: Interaction) -> list:
+    """The scorecard's sections, each with its criteria and, for an automatic criterion,
+    the points the platform's record gives it and why: [(section, [(criterion, points,
+    why)])]."""
+    if scorecard is None:
+        return []
+    adherence = None
+    rows = []
+    for section in scorecard.sections.prefetch_related("criteria"):
+        criteria = []
+        for criterion in section.criteria.all():
+            points, why = None, ""
+            if criterion.automatic == "script_adherence":
+                if adherence is None:
+                    adherence = scripts.adherence(interaction.pk, interaction.queue_id) or ()
+                if adherence:
+                    share, why = adherence
+                    points = round(share * criterion.max_points)
+                else:
+                    why = "no guided script with required steps"
+            criteria.append((criterion, points, why))
+        rows.append((section, criteria))
+    return rows
 
 
 def _calibration_to_score(request: HttpRequest, interaction_id: str) -> Calibration | None:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ScriptsConfig(AppConfig):
+    name = "contactcenter.scripts"
+    label = "scripts"
+    verbose_name = "Guided scripts"
