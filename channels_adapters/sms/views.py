@@ -1,6 +1,8 @@
 """Twilio's Messaging webhooks, and the two small JSON answers the console asks for."""
 
+import base64
 import logging
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -8,11 +10,14 @@ from django.views.decorators.http import require_GET, require_POST
 from twilio.twiml.messaging_response import MessagingResponse
 
 from channels_adapters.sms import consent, segments, survey
+from channels_adapters.twilio.models import TWILIO_API, TwilioChannel
 from channels_adapters.twilio.webhooks import Refused, channel_for, twiml
+from contactcenter.attachments import provider_media
 from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.ingest import Attachment, InboundMessage, ingest
+from contactcenter.interactions.models import TranscriptEntry
 from contactcenter.roles import agent_required
 from crm.identities import InvalidIdentity, e164
 
@@ -57,11 +62,12 @@ def inbound(request: HttpRequest) -> HttpResponse:
         threading_key=sender,
         external_id=sid,
         text=body,
-        attachments=_media(form),
+        attachments=_media(form, channel, sid),
         channel_data={"twilio": {k: form[k] for k in KEPT_FIELDS if k in form}},
         # A keyword joins an open conversation for the record, and never starts one.
         automated=bool(word),
     )
+    recorded = False  # the copied media stay only with a message appended with them
     with acting_as("provider:twilio", causation_id=sid):
         try:
             if not word and survey.answer(channel.phone_number, sender, sid, body):
@@ -69,28 +75,47 @@ def inbound(request: HttpRequest) -> HttpResponse:
                 return twiml(reply)
             if word in consent.OPT_OUT | consent.OPT_IN:
                 consent.record(sender, channel.phone_number, word, sid)
-            ingest(message)
+            recorded = not ingest(message).duplicate
         except DomainError as error:
             return HttpResponseBadRequest(str(error))
+        finally:
+            if not recorded:
+                provider_media.discard(message.attachments)
     if word in consent.HELP and channel.help_text:
         reply.message(channel.help_text)
     return twiml(reply)
 
 
-def _media(form) -> tuple[Attachment, ...]:
+MEDIA_BUDGET_S = 8.0  # copying an MMS's media; Twilio waits 15 s for the webhook's answer
+
+
+def _media(form, channel: TwilioChannel, sid: str) -> tuple[Attachment, ...]:
+    """An MMS's media, copied from Twilio into our storage (contactcenter/attachments/
+    provider_media.py); a redelivery's are not copied again."""
     try:
         count = int(form.get("NumMedia", "0") or 0)
     except ValueError:
         count = 0
-    return tuple(
+    hosted = [
         Attachment(
             name=f"media-{n}",
             content_type=form.get(f"MediaContentType{n}", "application/octet-stream"),
-            size=0,  # Twilio hosts it; the URL is what we keep
+            size=0,  # Twilio hosts it, until it is copied
             url=form[f"MediaUrl{n}"],
         )
         for n in range(min(count, 10))
         if form.get(f"MediaUrl{n}")
+    ]
+    if not hosted or TranscriptEntry.objects.filter(external_id=sid, kind="inbound").exists():
+        return tuple(hosted)
+    auth = base64.b64encode(f"{channel.account_sid}:{channel.auth_token}".encode()).decode()
+    hosts = {urlsplit(channel.api_base_url or TWILIO_API).hostname}
+    return provider_media.copy_all(
+        [
+            provider_media.Source(a, frozenset(hosts), (("Authorization", f"Basic {auth}"),))
+            for a in hosted
+        ],
+        budget_s=MEDIA_BUDGET_S,
     )
 
 

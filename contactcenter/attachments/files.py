@@ -103,7 +103,13 @@ def accept(upload: UploadedFile | None) -> Accepted:
     maximum = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > maximum:
         raise Refused(413, f"the file is larger than {maximum} bytes")
-    content = upload.read(maximum + 1)
+    return accept_bytes(upload.read(maximum + 1), upload.name or "")
+
+
+def accept_bytes(content: bytes, name: str) -> Accepted:
+    """The same checks of a file's bytes, wherever they came from (an upload, a provider's
+    media: contactcenter/attachments/provider_media.py)."""
+    maximum = settings.ATTACHMENT_MAX_BYTES
     if len(content) > maximum:
         raise Refused(413, f"the file is larger than {maximum} bytes")
     if not content:
@@ -116,9 +122,7 @@ def accept(upload: UploadedFile | None) -> Accepted:
             f"the file's content is {said}, which is not accepted here "
             f"(accepted: {', '.join(settings.ATTACHMENT_TYPES)})",
         )
-    return Accepted(
-        name=safe_name(upload.name or "", content_type), content_type=content_type, content=content
-    )
+    return Accepted(name=safe_name(name, content_type), content_type=content_type, content=content)
 
 
 def keep(accepted: Accepted, url_prefix: str = "/attachments/") -> dict[str, Any]:

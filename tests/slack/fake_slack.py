@@ -21,7 +21,16 @@ class FakeSlack:
     server: ThreadingHTTPServer | None = None
     calls: list[Call] = field(default_factory=list)
     scripted: list[tuple[int, dict[str, str], dict[str, Any]]] = field(default_factory=list)
+    # Files the customer's workspace shares, by path, served as files.slack.com serves
+    # url_private: to the bot's token only.
+    files: dict[str, bytes] = field(default_factory=dict)
+    file_requests: list[tuple[str, str]] = field(default_factory=list)  # (path, Authorization)
     _ts = itertools.count(1)
+
+    @property
+    def files_base(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
 
     @property
     def base_url(self) -> str:
@@ -58,6 +67,21 @@ def start() -> FakeSlack:
     fake = FakeSlack()
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            auth = self.headers.get("Authorization", "")
+            fake.file_requests.append((self.path, auth))
+            content = fake.files.get(self.path)
+            if content is None or auth != "Bearer xoxb-test-token":
+                self.send_response(404 if content is None else 302)
+                if content is not None:  # Slack sends the unauthorised to its login page
+                    self.send_header("Location", "/login")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length).decode()

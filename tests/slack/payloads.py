@@ -151,7 +151,9 @@ def message_deleted(original: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def file_share(text: str = "", **overrides: Any) -> dict[str, Any]:
+def file_share(
+    text: str = "", files_base: str = "https://files.slack.com", **overrides: Any
+) -> dict[str, Any]:
     event = message(text, **overrides)
     event |= {
         "subtype": "file_share",
@@ -176,8 +178,10 @@ def file_share(text: str = "", **overrides: Any) -> dict[str, Any]:
                 "external_type": "",
                 "is_public": False,
                 "public_url_shared": False,
-                "url_private": "https://files.slack.com/files-pri/T0CUSTOMR-F0INVOICE/invoice-2291.pdf",
-                "url_private_download": "https://files.slack.com/files-pri/T0CUSTOMR-F0INVOICE/download/invoice-2291.pdf",
+                "url_private": f"{files_base}/files-pri/T0CUSTOMR-F0INVOICE/invoice-2291.pdf",
+                "url_private_download": (
+                    f"{files_base}/files-pri/T0CUSTOMR-F0INVOICE/download/invoice-2291.pdf"
+                ),
                 "permalink": "https://customer.slack.com/files/U0CAROL/F0INVOICE/invoice-2291.pdf",
             }
         ],

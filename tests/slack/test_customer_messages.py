@@ -2,6 +2,7 @@
 interaction; retries, bots and duplicates append nothing."""
 
 import pytest
+from django.core.files.storage import default_storage
 
 from contactcenter.events import store
 from contactcenter.events.models import Event
@@ -133,20 +134,54 @@ def test_bot_messages_ours_and_others_are_ignored_so_nothing_loops(client, slack
     assert store.count() == before
 
 
-def test_a_shared_file_is_recorded_with_its_metadata(client, slack):
-    post_event(client, envelope(file_share("Here is the invoice")))
+INVOICE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+INVOICE_PATH = "/files-pri/T0CUSTOMR-F0INVOICE/invoice-2291.pdf"
+
+
+def test_a_shared_file_is_copied_from_slack_with_the_bots_token(client, slack, fake):
+    fake.files[INVOICE_PATH] = INVOICE
+
+    post_event(client, envelope(file_share("Here is the invoice", files_base=fake.files_base)))
 
     (msg,) = received(only_interaction().id)
     (attachment,) = msg["attachments"]
-    assert attachment == {
-        "name": "invoice-2291.pdf",
-        "content_type": "application/pdf",
-        "size": 48213,
-        "url": "https://files.slack.com/files-pri/T0CUSTOMR-F0INVOICE/invoice-2291.pdf",
-    }
+    assert (attachment["name"], attachment["content_type"], attachment["size"]) == (
+        "invoice-2291.pdf",
+        "application/pdf",
+        len(INVOICE),
+    )
+    assert attachment["url"] == "/attachments/" + attachment["storage_key"]
+    with default_storage.open(attachment["storage_key"], "rb") as stored:
+        assert stored.read() == INVOICE
+    assert fake.file_requests == [(INVOICE_PATH, "Bearer xoxb-test-token")]
     assert msg["channel_data"]["files"][0]["permalink"].endswith("invoice-2291.pdf")
     entry = TranscriptEntry.objects.get(kind="inbound")
     assert entry.attachments == [attachment]
+
+
+def test_a_file_slack_will_not_hand_over_stays_a_link_to_slack(client, slack, fake):
+    post_event(client, envelope(file_share("Here is the invoice", files_base=fake.files_base)))
+
+    (msg,) = received(only_interaction().id)
+    assert msg["attachments"] == [
+        {
+            "name": "invoice-2291.pdf",
+            "content_type": "application/pdf",
+            "size": 48213,
+            "url": fake.files_base + INVOICE_PATH,
+        }
+    ]
+
+
+def test_a_retried_event_copies_its_file_once(client, slack, fake):
+    fake.files[INVOICE_PATH] = INVOICE
+    event = envelope(file_share("Here is the invoice", files_base=fake.files_base))
+
+    post_event(client, event)
+    post_event(client, event)
+
+    assert len(fake.file_requests) == 1
+    assert TranscriptEntry.objects.filter(kind="inbound").count() == 1
 
 
 def test_slack_markup_reaches_agents_as_plain_text(client, slack):

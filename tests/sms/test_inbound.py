@@ -87,8 +87,9 @@ def test_the_same_message_delivered_three_times_is_appended_once(client):
     assert Event.objects.filter(type="InteractionCreated").count() == 1
 
 
-def test_mms_media_are_recorded_with_their_type_and_url(client):
-    media = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"
+def test_mms_media_twilio_would_not_hand_over_are_recorded_with_their_type_and_url(client):
+    # (nothing answers on port 9: the copy fails, tests/sms/test_mms_media.py has the rest)
+    media = "http://127.0.0.1:9/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"
     params = sms(
         "photo of the damage", NumMedia="1", MediaUrl0=media, MediaContentType0="image/jpeg"
     )
