@@ -9,10 +9,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+from twilio.request_validator import RequestValidator
 
 from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
+from routing.models import EntryPoint, Queue
 from tests.browser.conftest import serve
 from tests.routing.builders import a_queue, an_agent
+from tests.sms.test_mms_media import TwilioMedia
+from tests.twilio_api import TOKEN, a_channel
+from tests.twilio_hooks import sms
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "pw-for-tests"
@@ -120,3 +125,46 @@ def test_a_photo_from_the_widget_and_a_pdf_back(browser, platform, host_page, ce
         url,
     )
     assert status == 404
+
+
+def test_an_mms_picture_shows_in_the_console_like_any_picture(
+    browser, platform, center, screenshot
+):
+    """The customer texts a photo: it is copied from Twilio into our storage and the agent
+    sees its thumbnail, which opens the picture (docs/channels.md, SMS)."""
+    import urllib.request
+
+    Queue.objects.filter(name="Support").update(channels=["webchat", "sms"])
+
+    EntryPoint.objects.create(
+        channel="sms", channel_key="*", queue=Queue.objects.get(name="Support")
+    )
+    media = TwilioMedia(a_photo())
+    a_channel(base_url=media.base)
+    agent = log_in(browser, platform)
+    params = sms(
+        "the parcel arrived like this",
+        NumMedia="1",
+        MediaUrl0=media.url(),
+        MediaContentType0="image/png",
+    )
+    url = f"{platform}/hooks/twilio/sms/"
+    signed = RequestValidator(TOKEN).compute_signature(url, params)
+    request = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode(params).encode(),
+        headers={"X-Twilio-Signature": signed},
+    )
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        assert answer.status == 200
+
+    offer = agent.locator(".offer")
+    expect(offer).to_be_visible(timeout=15000)
+    offer.locator("button.accept").click()
+    thumbnail = agent.locator(".entry.inbound .attachments img")
+    expect(thumbnail).to_be_visible()
+    thumbnail.evaluate(LOADED)
+    assert thumbnail.evaluate("i => i.naturalWidth") <= 320  # the thumbnail, not the original
+    assert "thumbnail=1" in thumbnail.get_attribute("src")
+    screenshot(agent, "attachments-03-mms-in-console")
+    media.server.shutdown()
