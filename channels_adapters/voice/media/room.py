@@ -19,6 +19,11 @@ log = logging.getLogger(__name__)
 JITTER_FRAMES = 25  # 500 ms of a leg's audio waits at most; more is dropped (lost frames)
 PREBUFFER = 2  # frames a leg gathers before it is heard (again): 40 ms against jitter
 LATE = 8  # more than this waiting (160 ms) after a burst: the oldest is skipped (late)
+# A leg whose buffer never ran below PREBUFFER + 1 frames for this many ticks (half a second)
+# carries delay it does not need (what a burst left): one frame is skipped, 20 ms less, and so
+# on each half second until it is back at PREBUFFER. Without it a burst's delay stayed until
+# the leg next ran dry: 100-170 ms of the platform's added latency (docs/benchmarks.md).
+SETTLE_TICKS = 25
 TICK = codec.FRAME_MS / 1000
 CATCH_UP = 0.2  # a tick later than this is not caught up with (a burst): the clock restarts
 
@@ -38,6 +43,8 @@ class Leg:
     playing: bool = False
     longest_silence: float = 0.0  # the longest wait between two frames from the leg, seconds
     _last_put: float = 0.0
+    _shallowest: int = JITTER_FRAMES  # the fewest frames waiting at a tick in this window
+    _window: int = 0
 
     def put(self, pcm: np.ndarray) -> None:
         """A frame this leg said (any length: cut into 20 ms pieces by the caller's codec)."""
@@ -60,11 +67,23 @@ class Leg:
         if not self.inbound:
             self.playing = False
             self.underruns += 1
+            self._shallowest, self._window = JITTER_FRAMES, 0
             return codec.silence()
         while len(self.inbound) > LATE:
             self.inbound.popleft()
             self.late += 1
+        self._settle()
         return self.inbound.popleft()
+
+    def _settle(self) -> None:
+        self._shallowest = min(self._shallowest, len(self.inbound))
+        self._window += 1
+        if self._window < SETTLE_TICKS:
+            return
+        if self._shallowest > PREBUFFER and len(self.inbound) > 1:
+            self.inbound.popleft()
+            self.late += 1
+        self._shallowest, self._window = JITTER_FRAMES, 0
 
 
 class Music:
@@ -161,6 +180,8 @@ class Room:
                 tap(frames)
         nobody = not any(leg.role == mixing.AGENT and leg.connected for leg in legs)
         for leg in legs:
+            if not leg.connected:  # (a WebRTC leg before ICE: what it was sent would wait)
+                continue
             heard = [
                 said[other.leg_id]
                 for other in legs

@@ -35,7 +35,9 @@ class RoomTrack(MediaStreamTrack):
 
     def __init__(self) -> None:
         super().__init__()
-        self.frames: asyncio.Queue = asyncio.Queue(maxsize=10)
+        # Three frames at most (60 ms): aiortc's sender takes each as the room makes it; when
+        # it falls behind, the oldest audio goes rather than the delay growing.
+        self.frames: asyncio.Queue = asyncio.Queue(maxsize=3)
         self._pts = 0
 
     async def deliver(self, pcm: np.ndarray) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from channels_adapters.voice.media import codec, tones
 from channels_adapters.voice.media.mixing import AGENT, CUSTOMER
-from channels_adapters.voice.media.room import Leg, Room
+from channels_adapters.voice.media.room import PREBUFFER, SETTLE_TICKS, Leg, Room
 
 
 def voice(level: int) -> np.ndarray:
@@ -98,3 +98,40 @@ async def test_a_starved_room_restarts_its_clock_instead_of_bursting():
     await asyncio.sleep(0.2)
     room.legs.clear()
     assert len(customer_ear.heard) - before <= 0.2 / 0.02 + 3  # no burst of 25 catch-up ticks
+
+
+async def test_delay_a_burst_left_in_a_legs_buffer_drains_back_to_the_prebuffer():
+    """A bug: after a burst the buffer kept its depth as long as the leg kept talking, and
+    every frame after it was heard that much later (100-170 ms in `bench voice`)."""
+    room, customer, agent, _c, _a = a_call()
+    for _ in range(PREBUFFER + 4):  # a burst: four frames more than the leg needs
+        customer.put(voice(1000))
+    waiting = []
+    for _ in range(SETTLE_TICKS * 6):
+        customer.put(voice(1000))  # then one a tick, steadily
+        agent.put(voice(-700))
+        await room.tick()
+        waiting.append(len(customer.inbound))
+
+    assert waiting[0] == PREBUFFER + 4
+    assert waiting[-1] == PREBUFFER - 1  # (after this tick's frame was taken)
+    assert customer.late == 5 and customer.underruns == 0  # skipped one at a time, never dry
+
+
+async def test_a_steady_leg_loses_nothing_to_settling():
+    room, customer, agent, _c, _a = a_call()
+    await speak_and_tick(room, customer, agent, ticks=SETTLE_TICKS * 8)
+
+    assert customer.late == 0 and agent.late == 0
+
+
+async def test_a_leg_not_connected_yet_is_sent_nothing_to_pile_up():
+    room, customer, agent, _c, agent_ear = a_call()
+    agent.connected = False
+
+    await speak_and_tick(room, customer, agent)
+    assert agent_ear.heard == []
+    agent.connected = True
+    await speak_and_tick(room, customer, agent, ticks=1)
+
+    assert len(agent_ear.heard) == 1
