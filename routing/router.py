@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import Error as DatabaseFailure
 from django.db import connection
 from django.db.models import Min
 
@@ -246,14 +247,23 @@ def _fire(key: str, now: datetime) -> int:
 
 
 def fire_timer(key: str, now: datetime) -> int:
+    """One timer; one that cannot fire is put aside for a minute and the round goes on. A
+    database that is down is the loop's to report (it fails the round: /healthz says so)."""
     try:
         return _fire(key, now)
+    except DatabaseFailure:  # (InterfaceError too: a connection that went away)
+        raise
     except DomainError as error:
         # The projection and the stream disagree: a bug. Say so and try again later rather
         # than loop on it.
         log.error("timer %s could not fire: %s", key, error)
-        _failed_timers[key] = time.monotonic() + 60
-        return 0
+    except Exception:
+        # Anything else (a timer of a kind a newer release wrote during a rolling deploy, a
+        # stream this process cannot read) was failing the whole round: no timer after it
+        # fired, and nobody was offered anything, every round.
+        log.exception("timer %s could not fire", key)
+    _failed_timers[key] = time.monotonic() + 60
+    return 0
 
 
 # -- business hours --------------------------------------------------------------------------

@@ -272,6 +272,32 @@ def test_the_wrap_up_time_limit_ends_wrap_up_and_frees_the_agent():
     assert offered_to(waiting.interaction_id) == agent.pk
 
 
+def test_a_timer_that_cannot_fire_does_not_stop_the_others_or_the_offers(caplog):
+    """A bug: a timer whose action raised anything but a DomainError failed the whole round,
+    every round: the timers after it never fired and nobody was offered anything."""
+    queue = a_queue(wrap_up_limit_seconds=60)
+    agent = an_agent(queue, capacity_webchat=1)
+    chat = new_chat()
+    router.route_once()
+    accept(chat.interaction_id)
+    offers.end_conversation(chat.interaction_id, agent.pk)
+    # A timer of a kind this release does not know (a newer one wrote it, mid-deploy), due
+    # first.
+    Timer.objects.create(
+        key="callback_window:x", kind="callback_window", due_at=later(-5), interaction_id="x"
+    )
+    waiting = new_chat()
+
+    router.route_once(later(61))
+    router.route_once(later(62))
+
+    assert row(chat.interaction_id).disposition == offers.WRAP_UP_TIMEOUT
+    assert offered_to(waiting.interaction_id) == agent.pk
+    assert Timer.objects.filter(key="callback_window:x").exists()  # kept, for its release
+    failures = [r for r in caplog.records if "callback_window:x could not fire" in r.getMessage()]
+    assert len(failures) == 1  # put aside after failing, not retried every round
+
+
 def test_overflow_moves_a_waiting_chat_to_another_queue_on_time():
     support, billing = a_queue(), a_queue(entry=None)
     overflow(support, 90, "move_to_queue", target_queue=billing)
