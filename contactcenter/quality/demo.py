@@ -1,6 +1,6 @@
 """The demo tenant's QA scorecard."""
 
-from contactcenter.quality.models import Criterion, Scorecard, Section
+from contactcenter.quality.models import Criterion, SamplingRule, Scorecard, Section
 
 NAME = "Customer conversation"
 SECTIONS = [
@@ -50,4 +50,11 @@ def seed(log) -> None:
                     auto_fail=auto_fail,
                     allow_na=not auto_fail,
                 )
-    log(f"quality: scorecard {NAME!r}")
+    SamplingRule.objects.get_or_create(
+        name="Unhappy customers",
+        defaults={"kind": "low_csat", "per_agent": 2, "csat_at_most": 2, "scorecard": scorecard},
+    )
+    SamplingRule.objects.get_or_create(
+        name="Some of everyone's", defaults={"kind": "random", "per_agent": 1}
+    )
+    log(f"quality: scorecard {NAME!r}, sampling rules for low CSAT and at random")
