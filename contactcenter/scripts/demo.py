@@ -1,15 +1,17 @@
-"""The demo tenant's guided script, on the Support queue (docs/quality.md, Guided scripts)."""
+"""The demo tenant's guided script, on the Billing queue (docs/quality.md, Guided scripts):
+billing conversations check who the customer is before anything else. (Not on Support, whose
+wrap-ups the fault drill and the soak run make without a script.)"""
 
 from contactcenter.scripts.models import Script, ScriptStep
 from routing.models import Queue
 
-NAME = "Support call"
+NAME = "Billing call"
 STEPS = [
     # id, text, required, options ("label | next step" lines), next step
     ("greet", "Greet the customer by name and say yours.", True, "", ""),
     ("verify", "Confirm who they are: their e-mail or card's last four digits.", True, "", ""),
-    ("need", "Ask what they need.", False, "A fault | fault\nA question | answer", ""),
-    ("fault", "Take the details: what happened, when, since which update.", True, "", "close"),
+    ("need", "Ask what they need.", False, "A wrong charge | charge\nA question | answer", ""),
+    ("charge", "Find the charge and say whether it can be refunded.", True, "", "close"),
     ("answer", "Answer, or find the article with the knowledge search.", False, "", "close"),
     ("close", "Check it is solved and say what happens next.", True, "", ""),
 ]  # fmt: skip
@@ -28,7 +30,7 @@ def seed(log) -> None:
                 next_step=next_step,
                 position=position,
             )
-        support = Queue.objects.filter(name="Support").first()
-        if support is not None:
-            script.queues.add(support)
-    log(f"scripts: {NAME!r} on the Support queue")
+        billing = Queue.objects.filter(name="Billing").first()
+        if billing is not None:
+            script.queues.add(billing)
+    log(f"scripts: {NAME!r} on the Billing queue")
