@@ -94,11 +94,6 @@ def start(url: str, log_name: str, *args: str) -> subprocess.Popen:
     )
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
     ordered = sorted(samples)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
@@ -282,10 +277,10 @@ def measure(url: str, servers: int, rate: int) -> tuple[Run, float]:
                     break
                 except OSError:
                     time.sleep(0.2)
-        cpu_before = sum(cpu_seconds(p.pid) for p in processes)
+        cpu_before = sum(harness.cpu_seconds(p.pid) for p in processes)
         run = Run(ports, cookies)
         asyncio.run(run.drive(rate))
-        cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+        cpu = sum(harness.cpu_seconds(p.pid) for p in processes) - cpu_before
     finally:
         for process in processes:
             process.terminate()

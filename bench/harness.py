@@ -8,6 +8,7 @@ import queue
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
@@ -150,3 +151,16 @@ def table(headers: list[str], rows: list[list]) -> str:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
+
+
+def summary(name: str, **figures) -> str:
+    """The one machine-readable line a benchmark ends with (CONTRACT.md): `name: key=value …`,
+    floats to one decimal, so figures can be compared run to run."""
+    pairs = (f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items())
+    return f"{name}: {' '.join(pairs)}"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
