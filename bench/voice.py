@@ -253,11 +253,6 @@ def put_through(base: str, api: TwilioApi, calls: int, timeout: float = 120) -> 
 # -- processes ----------------------------------------------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -344,9 +339,9 @@ async def connected(agents: list[Agent], timeout: float = 60) -> None:
 def idle_cores(pid: int, seconds: float = 3.0) -> float:
     """What the server's process uses with no call (its router, projections, outbox loops)."""
     time.sleep(1.0)  # the start's own work done
-    before = cpu_seconds(pid)
+    before = harness.cpu_seconds(pid)
     time.sleep(seconds)
-    return (cpu_seconds(pid) - before) / seconds
+    return (harness.cpu_seconds(pid) - before) / seconds
 
 
 async def converse(base: str, plans: list[dict], cookies: dict[int, str], server_pid: int):
@@ -365,9 +360,9 @@ async def converse(base: str, plans: list[dict], cookies: dict[int, str], server
     until = time.perf_counter() + WARMUP + SECONDS + 1.5
     talking = [asyncio.ensure_future(c.talk(until)) for c in callers]
     await asyncio.sleep(WARMUP)
-    began, server0, client0 = time.perf_counter(), cpu_seconds(server_pid), own_cpu_seconds()
+    began, server0, client0 = time.perf_counter(), harness.cpu_seconds(server_pid), own_cpu_seconds()
     await asyncio.sleep(SECONDS)
-    ended, server1, client1 = time.perf_counter(), cpu_seconds(server_pid), own_cpu_seconds()
+    ended, server1, client1 = time.perf_counter(), harness.cpu_seconds(server_pid), own_cpu_seconds()
     await asyncio.gather(*talking)
     window = (began, ended)
     to_agent = [hearing(c.ear, a.ear, window) for c, a in zip(callers, agents, strict=True)]
@@ -407,9 +402,9 @@ async def echo_floor(calls: int) -> tuple[list[float], float, float]:
             await agent.connect(ask)
         await connected(agents)
         await asyncio.sleep(WARMUP)
-        began, cpu0 = time.perf_counter(), cpu_seconds(echo.pid)
+        began, cpu0 = time.perf_counter(), harness.cpu_seconds(echo.pid)
         await asyncio.sleep(SECONDS)
-        ended, cpu1 = time.perf_counter(), cpu_seconds(echo.pid)
+        ended, cpu1 = time.perf_counter(), harness.cpu_seconds(echo.pid)
         await asyncio.sleep(1.5)
         heard = [hearing(a.ear, a.ear, (began, ended)) for a in agents]
         for agent in agents:
