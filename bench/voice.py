@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import harness
+from bench.harness import cpu_seconds
 from bench.voice_lines import Agent, Caller, hearing, post_json, serve_echo
 
 QUICK = bool(os.environ.get("BENCH_QUICK"))
@@ -339,9 +340,9 @@ async def connected(agents: list[Agent], timeout: float = 60) -> None:
 def idle_cores(pid: int, seconds: float = 3.0) -> float:
     """What the server's process uses with no call (its router, projections, outbox loops)."""
     time.sleep(1.0)  # the start's own work done
-    before = harness.cpu_seconds(pid)
+    before = cpu_seconds(pid)
     time.sleep(seconds)
-    return (harness.cpu_seconds(pid) - before) / seconds
+    return (cpu_seconds(pid) - before) / seconds
 
 
 async def converse(base: str, plans: list[dict], cookies: dict[int, str], server_pid: int):
@@ -360,9 +361,9 @@ async def converse(base: str, plans: list[dict], cookies: dict[int, str], server
     until = time.perf_counter() + WARMUP + SECONDS + 1.5
     talking = [asyncio.ensure_future(c.talk(until)) for c in callers]
     await asyncio.sleep(WARMUP)
-    began, server0, client0 = time.perf_counter(), harness.cpu_seconds(server_pid), own_cpu_seconds()
+    began, server0, client0 = time.perf_counter(), cpu_seconds(server_pid), own_cpu_seconds()
     await asyncio.sleep(SECONDS)
-    ended, server1, client1 = time.perf_counter(), harness.cpu_seconds(server_pid), own_cpu_seconds()
+    ended, server1, client1 = time.perf_counter(), cpu_seconds(server_pid), own_cpu_seconds()
     await asyncio.gather(*talking)
     window = (began, ended)
     to_agent = [hearing(c.ear, a.ear, window) for c, a in zip(callers, agents, strict=True)]
@@ -402,9 +403,9 @@ async def echo_floor(calls: int) -> tuple[list[float], float, float]:
             await agent.connect(ask)
         await connected(agents)
         await asyncio.sleep(WARMUP)
-        began, cpu0 = time.perf_counter(), harness.cpu_seconds(echo.pid)
+        began, cpu0 = time.perf_counter(), cpu_seconds(echo.pid)
         await asyncio.sleep(SECONDS)
-        ended, cpu1 = time.perf_counter(), harness.cpu_seconds(echo.pid)
+        ended, cpu1 = time.perf_counter(), cpu_seconds(echo.pid)
         await asyncio.sleep(1.5)
         heard = [hearing(a.ear, a.ear, (began, ended)) for a in agents]
         for agent in agents:
