@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from contactcenter.interactions.models import Interaction
-from contactcenter.roles import is_qa_specialist, is_supervisor, role_required
+from contactcenter.roles import is_qa_specialist, is_supervisor, remembered, role_required
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -23,7 +23,7 @@ def supervised_agents(user: User) -> frozenset[int] | None:
     from routing.models import Team
 
     members = Team.members.through.objects.filter(team__leads=user.pk)
-    return frozenset(members.values_list("user_id", flat=True))
+    return remembered("team", user.pk, lambda: frozenset(members.values_list("user_id", flat=True)))
 
 
 def is_team_lead(user: User) -> bool:
@@ -86,7 +86,11 @@ def agent_queue_ids(user: User) -> set[int]:
 
     # One query (asked on every search and inbox request): no profile, no queues.
     memberships = AgentProfile.queues.through.objects.filter(agentprofile__user_id=user.pk)
-    return set(memberships.values_list("queue_id", flat=True))
+    return set(
+        remembered(
+            "queues", user.pk, lambda: frozenset(memberships.values_list("queue_id", flat=True))
+        )
+    )
 
 
 def visible_interactions(user: User) -> QuerySet[Interaction]:

@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 
+from contactcenter.roles import one_request
+
 _executor: ThreadPoolExecutor | None = None
 
 
@@ -26,8 +28,16 @@ def executor() -> ThreadPoolExecutor:
     return _executor
 
 
+class _OneRequest(DatabaseSyncToAsync):
+    """Each call is one request as far as who the user is goes (roles.one_request)."""
+
+    def thread_handler(self, loop, *args, **kwargs):
+        with one_request():
+            return super().thread_handler(loop, *args, **kwargs)
+
+
 def in_thread(function):
-    return DatabaseSyncToAsync(function, thread_sensitive=False, executor=executor())
+    return _OneRequest(function, thread_sensitive=False, executor=executor())
 
 
 def shutdown() -> None:

@@ -1,8 +1,11 @@
 """Who may do what: agents, supervisors, QA specialists and admins, as Django groups. Team
 leads are whoever leads a team (routing.models.Team): contactcenter/access.py asks that."""
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -15,18 +18,50 @@ SUPERVISORS = "supervisors"
 QA_SPECIALISTS = "qa specialists"
 
 
+# Within one request or socket frame (`one_request`), who someone is gets asked once: an
+# agent's accept asked for their groups four times and their team twice. Nothing is kept
+# past it, so a role taken away counts from the next request on.
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("roles_memo", default=None)
+
+
+@contextlib.contextmanager
+def one_request() -> Iterator[None]:
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def remembered(kind: str, user_id: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per request for this kind of answer about this user."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    key = (kind, user_id)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def group_names(user: AbstractBaseUser) -> frozenset[str]:
+    return remembered(
+        "groups", user.pk, lambda: frozenset(user.groups.values_list("name", flat=True))
+    )
+
+
 def is_supervisor(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=SUPERVISORS).exists()
+    return SUPERVISORS in group_names(user)
 
 
 def is_qa_specialist(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
-    return user.groups.filter(name=QA_SPECIALISTS).exists()
+    return QA_SPECIALISTS in group_names(user)
 
 
 # Who else counts as an agent, beyond the groups: apps above the kernel add their checks
@@ -46,8 +81,8 @@ def is_agent(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     return (
         is_supervisor(user)
-        or user.groups.filter(name=AGENTS).exists()
-        or any(check(user) for check in _agent_checks)
+        or AGENTS in group_names(user)
+        or remembered("agent", user.pk, lambda: any(check(user) for check in _agent_checks))
     )
 
 
@@ -70,3 +105,14 @@ def role_required[V: Callable](role: Callable[..., bool], refusal: str) -> Calla
 
 supervisor_required = role_required(is_supervisor, "supervisors only")
 agent_required = role_required(is_agent, "This account is not an agent.")
+
+
+class OneRequestMiddleware:
+    """Who the user is gets asked once per request (`one_request`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with one_request():
+            return self.get_response(request)

@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "contactcenter.roles.OneRequestMiddleware",  # who the user is, asked once per request
     # TOTP for admins and supervisors (contactcenter/privacy/two_factor.py, STAFF_TWO_FACTOR)
     "django_otp.middleware.OTPMiddleware",
     "contactcenter.privacy.two_factor.StaffTwoFactorMiddleware",

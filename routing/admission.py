@@ -18,7 +18,6 @@ from contactcenter.interactions.domain import Interaction, State
 from contactcenter.interactions.ingest import InboundMessage
 from routing import config
 from routing.config import QueueConfig
-from routing.models import EntryPoint
 from routing.offers import enqueue_events, then
 
 log = logging.getLogger(__name__)
@@ -26,17 +25,12 @@ log = logging.getLogger(__name__)
 
 def entry_queue(channel: str, channel_key: str) -> tuple[QueueConfig | None, int]:
     """The queue an interaction on this channel starts in, and the entry point's priority."""
-    queues = config.current().queues
-    entries = {
-        key: (queue_id, priority)
-        for key, queue_id, priority in EntryPoint.objects.filter(
-            channel=channel, channel_key__in=[channel_key, "*"]
-        ).values_list("channel_key", "queue_id", "priority")
-    }
+    snapshot = config.current()
+    queues = snapshot.queues
     for key in (channel_key, "*"):  # this channel's own entry point first
-        if key in entries and entries[key][0] in queues:
-            queue_id, priority = entries[key]
-            return queues[queue_id], priority
+        entry = snapshot.entry_points.get((channel, key))
+        if entry is not None and entry.queue_id in queues:
+            return queues[entry.queue_id], entry.priority
     for queue in sorted(queues.values(), key=lambda q: q.queue_id):
         if channel in queue.channels:
             return queue, 0

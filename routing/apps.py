@@ -24,7 +24,9 @@ class RoutingConfig(AppConfig):
             description="offers waiting work to agents; fires timers, overflows, hours changes",
         )
 
-        # Configuration edited in this process takes effect at once (others: within seconds).
+        # Configuration edited anywhere bumps its generation: this process reads it again at
+        # once, others within seconds (routing/config.py).
+        from django.contrib.auth.models import User
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from routing import config, models
@@ -34,16 +36,35 @@ class RoutingConfig(AppConfig):
             models.QueueSkill,
             models.OverflowStep,
             models.AgentProfile,
+            models.AgentCapacity,
             models.AgentSkill,
             models.BusinessCalendar,
             models.OpeningHours,
             models.Holiday,
             models.Disposition,
             models.Skill,
+            models.EntryPoint,
         ):
             post_save.connect(config.invalidate_on_change, sender=model, weak=False)
             post_delete.connect(config.invalidate_on_change, sender=model, weak=False)
-        m2m_changed.connect(config.invalidate_on_change, weak=False)
+        # A user's name, activity and superuser flag are in the snapshot; a login's
+        # last_login is not.
+        post_save.connect(_user_saved, sender=User, weak=False)
+        post_delete.connect(config.invalidate_on_change, sender=User, weak=False)
+        for through in (
+            models.Queue.dispositions.through,
+            models.AgentProfile.queues.through,
+            User.groups.through,  # who is a supervisor
+        ):
+            m2m_changed.connect(config.invalidate_on_change, sender=through, weak=False)
+
+
+def _user_saved(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    from routing import config
+
+    config.invalidate_on_change(sender, **kwargs)
 
 
 def _has_agent_profile(user) -> bool:

@@ -446,6 +446,21 @@ def _holidays(calendar: BusinessCalendar) -> set[date]:
 # -- projections ----------------------------------------------------------------------------
 
 
+class ConfigurationGeneration(models.Model):
+    """A number every change to routing's configuration bumps (routing/config.py): a process
+    holding a snapshot asks for this one row, not the whole configuration, to know it is
+    current. No row yet reads as generation 0."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "routing_configuration_generation"
+
+    def __str__(self) -> str:
+        return f"configuration generation {self.number}"
+
+
 class AgentState(models.Model):
     """An agent's presence and current work, projected from the log."""
 

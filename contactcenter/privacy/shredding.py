@@ -8,6 +8,7 @@ appending transaction see the plain data; everything read back from the log is o
 batch at a time, with one look-up of the keys it needs.
 """
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
@@ -101,6 +102,7 @@ class _Lru(OrderedDict):
         return value
 
 
+_this_thread = threading.local()
 # key id -> data key for writing (None: erased). A key destroyed by another process may
 # still encrypt here for a while: what it writes can never be opened, as readers look the key
 # up in the database for every batch. Only keys committed are kept (`_kept`).
@@ -187,6 +189,9 @@ def write_key(key_id: str) -> bytes | None:
     erased, or the bucket purged)."""
     if key_id in _write_keys:
         return _write_keys[key_id]
+    pending = _pending().get(key_id)
+    if pending is not None and _still_open(pending[1]):
+        return pending[0]
     from contactcenter.privacy.models import CustomerKey
 
     customer_id, *bucket = key_id.split("/")
@@ -224,8 +229,32 @@ def _kept(key_id: str, data_key: bytes | None) -> bytes | None:
     """Remember the key once the transaction that made (or read) it commits: one that rolls
     back takes a new key's row with it, and sealing under that key again would write what no
     reader can open. Until then each use looks the row up again."""
-    transaction.on_commit(lambda: _write_keys.remember(key_id, data_key))
+
+    def keep() -> None:
+        _write_keys.remember(key_id, data_key)
+        _pending().pop(key_id, None)
+
+    transaction.on_commit(keep)
+    if transaction.get_connection().in_atomic_block:
+        # Until then, this transaction asks its own memory: a new customer's first message
+        # looked the same rows up seven times (once per field sealed).
+        pending = _pending()
+        if len(pending) > 1000:  # left by rollbacks
+            pending.clear()
+        pending[key_id] = (data_key, keep)
     return data_key
+
+
+def _pending() -> dict[str, tuple[bytes | None, Callable[[], None]]]:
+    """Keys made or read by the open transaction of this thread (its connection's)."""
+    return _this_thread.__dict__.setdefault("pending", {})
+
+
+def _still_open(keep: Callable[[], None]) -> bool:
+    """Whether the transaction that read the key is still open and has not rolled the read
+    back: a rollback, a savepoint's included, drops the callbacks registered in it."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(c is keep for _, c, _ in connection.run_on_commit)
 
 
 def _unwrap(customer_id: str, wrapped: bytes) -> bytes:

@@ -1,6 +1,7 @@
 """The demo tenant's flow: a menu to Billing (with an account number), Sales or Support, on
 the demo number's SMS and voice entry points."""
 
+from routing import config
 from routing.flows.models import Flow, FlowStep
 from routing.models import EntryPoint, Queue
 
@@ -46,4 +47,5 @@ def seed(log) -> None:
         EntryPoint.objects.filter(channel=channel, channel_key=key, flow__isnull=True).update(
             flow=flow
         )
+    config.invalidate_on_change(EntryPoint)  # an update() sends no signal
     log(f"flows: {flow.name!r} ({len(STEPS)} steps) on SMS and voice of +15005550006")

@@ -76,10 +76,22 @@ def entry_point(channel: str, channel_key: str) -> EntryPoint | None:
     return entries.get(channel_key) or entries.get("*")
 
 
+def with_flow(channel: str, channel_key: str) -> EntryPoint | None:
+    """The entry point, if it has a flow: routing's configuration snapshot answers "none"
+    without a query, as it does for every new interaction of a channel without flows."""
+    snapshot = config.current()
+    known = snapshot.entry_points.get((channel, channel_key)) or snapshot.entry_points.get(
+        (channel, "*")
+    )
+    if known is None or known.flow_id is None:
+        return None
+    return entry_point(channel, channel_key)
+
+
 def admit(interaction: Interaction, message: InboundMessage, now) -> list[DomainEvent] | None:
     """A new interaction at an entry point with a flow starts it; None when there is none
     (or the channel skips flows, as e-mail does: see `acknowledge`)."""
-    entry = entry_point(interaction.channel, interaction.channel_key)
+    entry = with_flow(interaction.channel, interaction.channel_key)
     if entry is None or entry.flow is None or not _runs_flows(interaction.channel, entry):
         return None
     flow = entry.flow.definition()
@@ -128,7 +140,7 @@ def acknowledge(interaction: Interaction, message: InboundMessage) -> list[Domai
     acknowledgement, if it has one. (An admitter after routing's: it sees it already queued.)"""
     if interaction.version != 0 or message.automated:
         return []
-    entry = entry_point(interaction.channel, interaction.channel_key)
+    entry = with_flow(interaction.channel, interaction.channel_key)
     if _runs_flows(interaction.channel, entry):
         return []
     if entry is None or entry.flow is None or not entry.flow.email_acknowledgement.strip():
