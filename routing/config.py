@@ -51,6 +51,7 @@ class QueueConfig:
     hours: tuple[tuple[int, dtime, dtime], ...] | None  # None: always open
     holidays: frozenset[date] = frozenset()
     timezone: str = "UTC"
+    screen_pop_url: str = ""
 
     def is_open(self, at: datetime) -> bool:
         if self.hours is None:
@@ -208,6 +209,7 @@ def load(generation: int | None = None) -> Snapshot:
             if calendar is None
             else frozenset(h.date for h in calendar.holidays.all()),
             timezone=calendar.timezone if calendar else "UTC",
+            screen_pop_url=queue.screen_pop_url,
         )
     supervisors = set(
         User.objects.filter(groups__name=SUPERVISORS).values_list("pk", flat=True)

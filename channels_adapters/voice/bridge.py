@@ -33,8 +33,22 @@ def on_offer_accepted(events: list[RecordedEvent]) -> None:
     """After an OfferAccepted commits: bridge a waiting caller to the agent, or place the
     callback the customer asked for. (A caller who hears the wait loop again before this runs
     is connected by `hears` itself, so a lost hint costs seconds, not the call.)"""
+    accepted = {e.data["interaction_id"] for e in events if e.type == "OfferAccepted"}
+    if not accepted:
+        return
+    # Only calls have a caller to bridge: one look at the interactions' channel spares every
+    # accepted chat the two queries of calls and callbacks (issue 18).
+    try:
+        calls = set(
+            InteractionRow.objects.filter(pk__in=accepted, channel="voice").values_list(
+                "pk", flat=True
+            )
+        )
+    except Exception:
+        log.exception("could not tell calls among accepted interactions %s", sorted(accepted))
+        return
     for event in events:
-        if event.type != "OfferAccepted":
+        if event.type != "OfferAccepted" or event.data["interaction_id"] not in calls:
             continue
         try:
             connect_agent(event.data["interaction_id"], event.data["agent_id"])

@@ -106,7 +106,11 @@ class AgentConsumer(RequestConsumer):
         interaction_id = str(content["interaction_id"])
         await self.act(actions.accept, interaction_id, str(content["offer_id"]))
         await self.watch(interaction_id)
-        view = await database_sync_to_async(state.interaction_view)(interaction_id, self.user)
+        # The console opened the offer: it asks only for what the accept changed.
+        partial = content.get("view") == "partial"
+        view = await database_sync_to_async(state.interaction_view)(
+            interaction_id, self.user, partial=partial
+        )
         return {"interaction": view}
 
     async def on_reject(self, content):

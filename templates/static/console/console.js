@@ -710,9 +710,12 @@
   // -- actions ---------------------------------------------------------------------------------
   function acceptOffer(view) {
     var asked = ++chosen;
-    request("accept", { interaction_id: view.id, offer_id: view.offer.offer_id }, function (error, frame) {
+    // Only what the accept changed comes back; the rest of the view is the offer's.
+    request("accept", { interaction_id: view.id, offer_id: view.offer.offer_id, view: "partial" }, function (error, frame) {
       if (error) { return; }
-      putInteraction(frame.interaction);
+      var known = state.interactions[view.id];
+      if (!known) { request("open", { interaction_id: view.id }); return; }
+      putInteraction(Object.assign({}, known, frame.interaction, { partial: undefined }));
       if (asked === chosen) { state.active = view.id; renderAll(); $("reply").focus(); }
     });
   }
