@@ -1,16 +1,32 @@
 """Web chat latency against a live Daphne, with Redis and PostgreSQL on loopback.
 
-200 agents are connected to `/ws/agent/`; new chats start at 5, 20 and 50 per second. For each
-chat we time (b) the first visitor message sent -> an offer for it arriving on an agent socket,
-and, once an agent has accepted, (a) a visitor message sent -> the agent's socket receiving it.
-We also read the server's CPU time (Daphne and router processes) per visitor message.
+Agents are connected to `/ws/agent/` (200, or enough for every chat of the highest rate at 3
+slots each; BENCH_AGENTS overrides); new chats start at BENCH_RATES per second (5, 20, 50;
+up to 100 and beyond) for 10 s. For each chat we time (b) the first visitor message sent -> an
+offer for it arriving on an agent socket, and, once an agent has accepted, (a) a visitor
+message sent -> the agent's socket receiving it. We also read the server's CPU time (Daphne
+and router processes) from the agents being ready to the visitors gone, per chat.
 
-Each rate runs twice: against one Daphne process, and against one per core (two here), the way
-Daphne is deployed (it is one asyncio loop, so one process uses one core); agents and visitors
-are spread over the processes as a load balancer would. One router process serves both.
+Each rate runs against each number of Daphne processes in BENCH_SERVERS (1 and one per core
+by default), the way Daphne is deployed (it is one asyncio loop, so one process uses one
+core); agents and visitors are spread over the processes as a load balancer would. One router
+process serves them. Before each, the same arrivals and messages go through a bare Channels
+relay (bench/relay_app.py, bench/chat_relay.py: Daphne and the same Redis pub/sub layer, no
+platform): the floor under (a). At the end, the chats a second each number of processes
+reached at the highest rate, and the one-line summary (CONTRACT.md).
 
-Targets (issue 4): (a) p99 <= 50 ms and (b) p99 <= 250 ms at 20 chats/s on the 2-core machine.
-The load generator shares those two cores with the servers, PostgreSQL and Redis.
+Targets (issue 18): at most 25 ms of server CPU per chat; at 20 chats/s (a) p99 <= 50 ms and
+(b) p99 <= 250 ms; at 5 chats/s (a) p99 within 2x of the bare relay's. The load generator
+shares the machine's cores with the servers, PostgreSQL and Redis.
+
+    --profile (or BENCH_PROFILE=1): py-spy on each server process over each rate's window,
+        var/profiles/chat-<process>-<servers>x<rate>.txt, summarised by phase of a chat
+        (bench/chat_profile.py); then the phase-by-phase CPU below.
+    --phases (or BENCH_PHASES=1): only the phase-by-phase CPU per chat (bench/chat_phases.py:
+        BENCH_PHASE_CHATS chats in lockstep, one phase at a time).
+
+BENCH_DATABASE_URL and BENCH_REDIS_URL (database 9 by default) choose where it runs; the
+channel layer's prefix is REDIS_PREFIX, else one per run.
 """
 
 import asyncio
@@ -124,6 +140,7 @@ class Run:
         self.accepted: dict[str, asyncio.Event] = {}
         self.messages = 0
         self.started: list[float] = []  # when each chat's first message went out
+        self.router_cpu = 0.0  # s, of the server CPU drive() returns
 
     def achieved_rate(self) -> float:
         """Chats actually started per second: the generator can fall behind its schedule."""
@@ -265,18 +282,16 @@ class Run:
         agents = await self.connect_agents()
         names = [f"daphne{i}" for i in range(len(processes) - 1)] + ["router"]
         with chat_profile.recording(processes, names, tag) as profiles:
-            before = server_cpu(processes)
+            before = [harness.cpu_seconds(p.pid) for p in processes]
             await self.visit(rate)
             await asyncio.sleep(0.5)  # the last visitors' leaving
-            cpu = server_cpu(processes) - before
+            after = [harness.cpu_seconds(p.pid) for p in processes]
+        self.router_cpu = after[-1] - before[-1]
+        cpu = sum(after) - sum(before)
         for task in agents:
             task.cancel()
         await asyncio.gather(*agents, return_exceptions=True)
         return cpu, profiles
-
-
-def server_cpu(processes: list[subprocess.Popen]) -> float:
-    return sum(harness.cpu_seconds(p.pid) for p in processes)
 
 
 @contextmanager
@@ -418,7 +433,8 @@ def main() -> int:
             print(
                 f"  {servers} Daphne, {rate} chats/s ({m.run.achieved_rate():.1f}/s achieved): "
                 f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor)[2]:.1f}), "
-                f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat",
+                f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat "
+                f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f})",
                 flush=True,
             )
             if m.profiles:
