@@ -9,7 +9,9 @@ quiet; the Daphne processes' and the router's CPU (user + system, /proc) is read
 after it, less what they use idle with the agents connected (measured first, per second).
 For the first message the router is stopped (SIGSTOP) until every visitor has its ack, so the
 Daphne side (ingest) and the router's (routing, the offer) are read apart; the pushes of the
-offers to the agents' sockets are the Daphne side of "routing + offer".
+offers to the agents' sockets are the Daphne side of "routing + offer". With --profile,
+py-spy records each phase too (var/profiles/chat-<process>-phase<n>.txt) and the table is
+followed by each phase's top functions of ours.
 """
 
 import asyncio
@@ -39,6 +41,7 @@ class Lockstep:
         self.listeners: list[asyncio.Task] = []
         self.idle = (0.0, 0.0)  # CPU s per s, Daphnes and router, agents connected
         self.rows: list[tuple[str, float, float]] = []  # phase, Daphne s, router s
+        self.profiles: dict[str, dict] = {}  # phase -> its profiles (--profile)
 
     def cpu(self) -> tuple[float, float]:
         from bench import harness
@@ -110,11 +113,18 @@ class Lockstep:
                 return
 
     async def phase(self, name: str, work, *, quiet: bool = True) -> None:
-        before, started = self.cpu(), time.monotonic()
-        await work()
-        if quiet:
-            await self.quiet()
-        after, seconds = self.cpu(), time.monotonic() - started
+        from bench import chat_profile
+
+        processes = [*self.daphnes, self.router]
+        names = [f"daphne{i}" for i in range(len(self.daphnes))] + ["router"]
+        tag = f"phase{len(self.rows) + 1}"
+        with chat_profile.recording(processes, names, tag) as paths:
+            before, started = self.cpu(), time.monotonic()
+            await work()
+            if quiet:
+                await self.quiet()
+            after, seconds = self.cpu(), time.monotonic() - started
+        self.profiles[name] = paths
         daphne = after[0] - before[0] - self.idle[0] * seconds
         router = after[1] - before[1] - self.idle[1] * seconds
         self.rows.append((name, max(0.0, daphne), max(0.0, router)))
@@ -212,6 +222,16 @@ class Lockstep:
         await asyncio.gather(*tasks, *self.listeners, return_exceptions=True)
 
 
+def top_of_phase(paths: dict) -> str:
+    """A phase's profile in a line: our functions with the most inclusive samples."""
+    from bench import chat_profile
+
+    lines = [line for path in paths.values() if path.exists() for line in path.open()]
+    total = sum(count for _, count in chat_profile.parse(lines)) or 1
+    top = chat_profile.top_functions(lines, 4)
+    return ", ".join(f"{name.split(' (')[0]} {100 * k / total:.0f}%" for name, k in top)
+
+
 def table(rows: list[tuple[str, float, float]], chats: int) -> str:
     """Per phase: Daphne, router and total server CPU in ms per chat, and the share."""
     from bench import harness
@@ -239,6 +259,9 @@ def main(url: str) -> int:
         f"{lockstep.idle[0] * 1000:.0f} ms/s, router {lockstep.idle[1] * 1000:.0f} ms/s)"
     )
     print(table(lockstep.rows, CHATS))
+    for name, paths in lockstep.profiles.items():
+        if paths:
+            print(f"  {name}: {top_of_phase(paths)}")
     total = sum(d + r for _, d, r in lockstep.rows) / CHATS * 1000
     print(f"  {harness.verdict(total <= 25)}  server CPU per chat <= 25 ms: {total:.1f} ms")
     if ONLY:
