@@ -1,16 +1,32 @@
 """Web chat latency against a live Daphne, with Redis and PostgreSQL on loopback.
 
-200 agents are connected to `/ws/agent/`; new chats start at 5, 20 and 50 per second. For each
-chat we time (b) the first visitor message sent -> an offer for it arriving on an agent socket,
-and, once an agent has accepted, (a) a visitor message sent -> the agent's socket receiving it.
-We also read the server's CPU time (Daphne and router processes) per visitor message.
+Agents are connected to `/ws/agent/` (200, or enough for every chat of the highest rate at 3
+slots each; BENCH_AGENTS overrides); new chats start at BENCH_RATES per second (5, 20, 50;
+up to 100 and beyond) for 10 s. For each chat we time (b) the first visitor message sent -> an
+offer for it arriving on an agent socket, and, once an agent has accepted, (a) a visitor
+message sent -> the agent's socket receiving it. We also read the server's CPU time (Daphne
+and router processes) from the agents being ready to the visitors gone, per chat.
 
-Each rate runs twice: against one Daphne process, and against one per core (two here), the way
-Daphne is deployed (it is one asyncio loop, so one process uses one core); agents and visitors
-are spread over the processes as a load balancer would. One router process serves both.
+Each rate runs against each number of Daphne processes in BENCH_SERVERS (1 and one per core
+by default), the way Daphne is deployed (it is one asyncio loop, so one process uses one
+core); agents and visitors are spread over the processes as a load balancer would. One router
+process serves them. Before each, the same arrivals and messages go through a bare Channels
+relay (bench/relay_app.py, bench/chat_relay.py: Daphne and the same Redis pub/sub layer, no
+platform): the floor under (a). At the end, the chats a second each number of processes
+reached at the highest rate, and the one-line summary (CONTRACT.md).
 
-Targets (issue 4): (a) p99 <= 50 ms and (b) p99 <= 250 ms at 20 chats/s on the 2-core machine.
-The load generator shares those two cores with the servers, PostgreSQL and Redis.
+Targets (issue 18): at most 25 ms of server CPU per chat; at 20 chats/s (a) p99 <= 50 ms and
+(b) p99 <= 250 ms; at 5 chats/s (a) p99 within 2x of the bare relay's. The load generator
+shares the machine's cores with the servers, PostgreSQL and Redis.
+
+    --profile (or BENCH_PROFILE=1): py-spy on each server process over each rate's window,
+        var/profiles/chat-<process>-<servers>x<rate>.txt, summarised by phase of a chat
+        (bench/chat_profile.py); then the phase-by-phase CPU below.
+    --phases (or BENCH_PHASES=1): only the phase-by-phase CPU per chat (bench/chat_phases.py:
+        BENCH_PHASE_CHATS chats in lockstep, one phase at a time).
+
+BENCH_DATABASE_URL and BENCH_REDIS_URL (database 9 by default) choose where it runs; the
+channel layer's prefix is REDIS_PREFIX, else one per run.
 """
 
 import asyncio
@@ -19,20 +35,29 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import harness
+from bench import chat_phases, chat_profile, chat_relay, harness
 from contactcenter.privacy.database_roles import owner_flush_statements
 
-AGENTS = 200
 RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
 SERVERS = tuple(
     int(n) for n in os.environ.get("BENCH_SERVERS", f"1,{os.cpu_count() or 1}").split(",")
 )
 SECONDS = 10  # of chat arrivals per rate
+SLOTS = 3  # chats an agent takes at once
+# A chat keeps its agent's slot to the end of the run (the visitor leaves, nobody wraps up):
+# enough agents for every chat of the highest rate, never fewer than 200.
+AGENTS = int(os.environ.get("BENCH_AGENTS", 0)) or max(200, -(-max(RATES) * SECONDS // SLOTS))
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Redis pub/sub channels ignore the database number: a prefix of its own keeps two checkouts'
+# runs on one Redis apart.
+REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or f"benchchat{os.getpid()}"
 
 
 def setup_center(url: str) -> list[str]:
@@ -68,7 +93,7 @@ def setup_center(url: str) -> list[str]:
     for n in range(AGENTS):
         user = User.objects.create_user(f"latency-agent{n}")
         profile = AgentProfile.objects.create(user=user)
-        profile.capacities.create(channel="webchat", capacity=3)
+        profile.capacities.create(channel="webchat", capacity=SLOTS)
         profile.queues.set([queue])
         cookies.append(session_cookie(user).decode())
     config.invalidate()
@@ -82,6 +107,7 @@ def start(url: str, log_name: str, *args: str) -> subprocess.Popen:
         **os.environ,
         "DATABASE_URL": url,
         "REDIS_URL": REDIS_URL,
+        "REDIS_PREFIX": REDIS_PREFIX,
         "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
         "LOG_LEVEL": "WARNING",
         "DATABASE_POOL": "1",  # as in production; the harness turns it off for itself
@@ -95,6 +121,8 @@ def start(url: str, log_name: str, *args: str) -> subprocess.Popen:
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    if not samples:
+        return float("nan"), float("nan"), float("nan")
     ordered = sorted(samples)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
     return pick(0.50) * 1000, pick(0.95) * 1000, pick(0.99) * 1000
@@ -112,6 +140,7 @@ class Run:
         self.accepted: dict[str, asyncio.Event] = {}
         self.messages = 0
         self.started: list[float] = []  # when each chat's first message went out
+        self.router_cpu = 0.0  # s, of the server CPU drive() returns
 
     def achieved_rate(self) -> float:
         """Chats actually started per second: the generator can fall behind its schedule."""
@@ -221,7 +250,7 @@ class Run:
             if frame.get("type") == kind:
                 return frame
 
-    async def drive(self, rate: int) -> None:
+    async def connect_agents(self) -> list[asyncio.Task]:
         ready = asyncio.Event()
         counter = [0]
         agents = [asyncio.create_task(self.agent(n, ready, counter)) for n in range(AGENTS)]
@@ -229,6 +258,9 @@ class Run:
             await asyncio.wait_for(ready.wait(), 120)
         except TimeoutError:
             raise RuntimeError(f"only {counter[0]} of {AGENTS} agents connected") from None
+        return agents
+
+    async def visit(self, rate: int) -> None:
         visitors = []
         started = time.perf_counter()
         for n in range(rate * SECONDS):
@@ -242,45 +274,52 @@ class Run:
         failures = [r for r in results if isinstance(r, Exception)]
         if failures:
             print(f"  {len(failures)} visitors failed, e.g. {failures[0]!r}")
+
+    async def drive(self, rate: int, processes: list, tag: str) -> tuple[float, dict]:
+        """Agents connect, then visitors arrive at `rate`; returns the server CPU seconds
+        the visitors cost (from the agents being ready to the visitors gone) and the
+        profiles taken over that window (--profile)."""
+        agents = await self.connect_agents()
+        names = [f"daphne{i}" for i in range(len(processes) - 1)] + ["router"]
+        with chat_profile.recording(processes, names, tag) as profiles:
+            before = [harness.cpu_seconds(p.pid) for p in processes]
+            await self.visit(rate)
+            await asyncio.sleep(0.5)  # the last visitors' leaving
+            after = [harness.cpu_seconds(p.pid) for p in processes]
+        self.router_cpu = after[-1] - before[-1]
+        cpu = sum(after) - sum(before)
         for task in agents:
             task.cancel()
         await asyncio.gather(*agents, return_exceptions=True)
+        return cpu, profiles
 
 
-def measure(url: str, servers: int, rate: int) -> tuple[Run, float]:
-    """One run: `servers` Daphne processes and a router; returns the run and server CPU s."""
-    cookies = setup_center(url)
+@contextmanager
+def serving(url: str, servers: int, app: str = "contactcenter.asgi:application", router=True):
+    """`servers` Daphne processes serving `app` (and the router): yields their ports and the
+    processes, the router last; stops them all at the end."""
     base = 20000 + os.getpid() % 10000 * 3
     ports = [base + i for i in range(servers)]
+    name = "daphne" if router else "relay"
     processes = [
-        start(
-            url,
-            f"daphne{i}",
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "contactcenter.asgi:application",
-        )
+        start(url, f"{name}{i}", "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app)
         for i, port in enumerate(ports)
     ]
-    processes.append(
-        start(url, "router", "manage.py", "run_router", "--no-outbox", "--no-projections")
-    )
+    if router:
+        processes.append(
+            start(url, "router", "manage.py", "run_router", "--no-outbox", "--no-projections")
+        )
     try:
         for port in ports:
             for _ in range(100):
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                     break
+                except urllib.error.HTTPError:
+                    break  # it answers
                 except OSError:
                     time.sleep(0.2)
-        cpu_before = sum(harness.cpu_seconds(p.pid) for p in processes)
-        run = Run(ports, cookies)
-        asyncio.run(run.drive(rate))
-        cpu = sum(harness.cpu_seconds(p.pid) for p in processes) - cpu_before
+        yield ports, processes
     finally:
         for process in processes:
             process.terminate()
@@ -290,7 +329,92 @@ def measure(url: str, servers: int, rate: int) -> tuple[Run, float]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-    return run, cpu
+
+
+@dataclass
+class Measured:
+    run: Run
+    cpu: float  # server seconds over the visitors' window
+    floor: list[float]  # the bare relay's message latencies, s
+    profiles: dict = field(default_factory=dict)
+
+    @property
+    def chats(self) -> int:
+        return len(self.run.started)
+
+    @property
+    def cpu_ms_per_chat(self) -> float:
+        return self.cpu / max(1, self.chats) * 1000
+
+
+def measure(url: str, servers: int, rate: int) -> Measured:
+    """One rate: the bare relay's floor, then the platform (`servers` Daphne processes and a
+    router) at the same arrivals."""
+    with serving(url, servers, "bench.relay_app:application", router=False) as (ports, _):
+        floor = asyncio.run(chat_relay.drive(ports, rate, SECONDS))
+    cookies = setup_center(url)
+    with serving(url, servers) as (ports, processes):
+        run = Run(ports, cookies)
+        cpu, profiles = asyncio.run(run.drive(rate, processes, f"{servers}x{rate}"))
+    return Measured(run, cpu, floor, profiles)
+
+
+def row(servers: int, rate: int, m: Measured) -> list:
+    a, b = percentiles(m.run.message_latency), percentiles(m.run.offer_latency)
+    floor = percentiles(m.floor)
+    return [
+        servers,
+        f"{rate}/s",
+        f"{m.run.achieved_rate():.1f}/s",
+        len(m.run.offer_latency),
+        len(m.run.message_latency),
+        *(f"{x:.1f}" for x in a),
+        *(f"{x:.1f}" for x in b),
+        f"{floor[2]:.1f}",
+        f"{m.cpu_ms_per_chat:.1f}",
+    ]
+
+
+HEADERS = ["Daphnes", "new chats", "achieved", "offers", "messages"]
+HEADERS += ["msg p50", "msg p95", "msg p99", "offer p50", "offer p95", "offer p99"]
+HEADERS += ["relay p99", "CPU ms/chat"]
+
+
+def throughput(results: dict[tuple[int, int], Measured]) -> str:
+    """At the highest rate: the chats a second each number of server processes reached."""
+    top = max(RATES)
+    rows = []
+    for servers in SERVERS:
+        m = results[servers, top]
+        achieved = m.run.achieved_rate()
+        rows.append([servers, f"{top}/s", f"{achieved:.1f}/s", f"{achieved / servers:.1f}/s"])
+    return harness.table(["Daphnes", "offered", "achieved", "per process"], rows)
+
+
+def verdicts(results: dict[tuple[int, int], Measured]) -> list[bool]:
+    """Issue 18's targets, for each number of server processes measured."""
+    checks = []
+    for servers in SERVERS:
+        cpu_rate = 20 if 20 in RATES else min(RATES)
+        cpu = results[servers, cpu_rate].cpu_ms_per_chat
+        label = f"server CPU per chat <= 25 ms at {cpu_rate} chats/s"
+        checks.append((servers, label, cpu <= 25, f"{cpu:.1f} ms"))
+        if 20 in RATES:
+            a99 = percentiles(results[servers, 20].run.message_latency)[2]
+            b99 = percentiles(results[servers, 20].run.offer_latency)[2]
+            label = "message p99 <= 50 ms at 20 chats/s"
+            checks.append((servers, label, a99 <= 50, f"{a99:.1f} ms"))
+            label = "offer p99 <= 250 ms at 20 chats/s"
+            checks.append((servers, label, b99 <= 250, f"{b99:.1f} ms"))
+        if 5 in RATES:
+            a99 = percentiles(results[servers, 5].run.message_latency)[2]
+            f99 = percentiles(results[servers, 5].floor)[2]
+            label = "message p99 <= 2x the bare relay's at 5 chats/s"
+            checks.append((servers, label, a99 <= 2 * f99, f"{a99:.1f} vs {f99:.1f} ms"))
+    print()
+    for servers, label, ok, figure in checks:
+        print(f"  {harness.verdict(ok)}  {label}, {servers} Daphne: {figure}")
+    return [ok for _, _, ok, _ in checks]
 
 
 def main() -> int:
@@ -298,64 +422,45 @@ def main() -> int:
     if url is None:
         return 1
     print(f"machine: {harness.machine()}")
-    rows, figures = [], {}
+    if chat_phases.ONLY:
+        return chat_phases.main(url)
+    print(f"{AGENTS} agents, {SLOTS} chats each; rates {RATES}, Daphnes {SERVERS}")
+    results: dict[tuple[int, int], Measured] = {}
     for servers in SERVERS:
         for rate in RATES:
-            run, cpu = measure(url, servers, rate)
-            a, b = percentiles(run.message_latency), percentiles(run.offer_latency)
-            figures[servers, rate] = (a, b)
-            per_message = cpu / max(1, run.messages) * 1000
-            rows.append(
-                [
-                    servers,
-                    f"{rate}/s",
-                    f"{run.achieved_rate():.1f}/s",
-                    len(run.offer_latency),
-                    len(run.message_latency),
-                    *(f"{x:.1f}" for x in a),
-                    *(f"{x:.1f}" for x in b),
-                    f"{per_message:.1f}",
-                ]
-            )
+            m = results[servers, rate] = measure(url, servers, rate)
+            a, b = percentiles(m.run.message_latency), percentiles(m.run.offer_latency)
             print(
-                f"  {servers} Daphne, {rate} chats/s ({run.achieved_rate():.1f}/s achieved): "
-                f"message p99 {a[2]:.1f} ms, "
-                f"offer p99 {b[2]:.1f} ms, server CPU {per_message:.1f} ms/message",
+                f"  {servers} Daphne, {rate} chats/s ({m.run.achieved_rate():.1f}/s achieved): "
+                f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor)[2]:.1f}), "
+                f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat "
+                f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f})",
                 flush=True,
             )
+            if m.profiles:
+                print(chat_profile.report(m.profiles, m.cpu_ms_per_chat), flush=True)
     print()
+    print(harness.table(HEADERS, [row(s, r, results[s, r]) for s, r in results]))
+    print(f"\nthroughput vs servers at {max(RATES)} chats/s offered:")
+    print(throughput(results))
+    passed = verdicts(results)
+    if chat_profile.PROFILE:
+        passed.append(chat_phases.main(url) == 0)
+    servers, rate = max(SERVERS), 20 if 20 in RATES else max(RATES)
+    m = results[servers, rate]
     print(
-        harness.table(
-            [
-                "Daphnes",
-                "new chats",
-                "achieved",
-                "offers",
-                "messages",
-                "msg p50",
-                "msg p95",
-                "msg p99",
-                "offer p50",
-                "offer p95",
-                "offer p99",
-                "CPU ms/msg",
-            ],
-            rows,
+        harness.summary(
+            "chat_latency",
+            rate=rate,
+            servers=servers,
+            achieved=m.run.achieved_rate(),
+            msg_p99_ms=percentiles(m.run.message_latency)[2],
+            offer_p99_ms=percentiles(m.run.offer_latency)[2],
+            cpu_ms_per_chat=m.cpu_ms_per_chat,
+            floor_p99_ms=percentiles(m.floor)[2],
         )
     )
-    verdicts = []
-    for servers in SERVERS:
-        if (servers, 20) not in figures:
-            continue
-        a99, b99 = figures[servers, 20][0][2], figures[servers, 20][1][2]
-        print()
-        for label, ok, figure in (
-            ("visitor message -> agent p99 <= 50 ms", a99 <= 50, f"{a99:.1f} ms"),
-            ("chat start -> offer p99 <= 250 ms", b99 <= 250, f"{b99:.1f} ms"),
-        ):
-            print(f"  {harness.verdict(ok)}  {label} at 20 chats/s, {servers} Daphne: {figure}")
-            verdicts.append(ok)
-    return 0 if all(verdicts) else 1
+    return 0 if all(passed) else 1
 
 
 if __name__ == "__main__":

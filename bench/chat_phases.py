@@ -1,0 +1,269 @@
+"""Where a chat's server CPU goes, phase by phase: `python -m bench chat_latency --phases`
+(or BENCH_PHASES=1) alone, and after the rates with --profile.
+
+CHATS chats (BENCH_PHASE_CHATS, 100) are driven in lockstep, one phase at a time for all of
+them: tokens, socket connects, first messages, routing and offers, accepts, three rounds of one
+message, the visitors leaving. Each phase waits for its answers (acks, offers on the agents'
+sockets, OfferAccepted, the messages on the agents' sockets) and then for the servers to go
+quiet; the Daphne processes' and the router's CPU (user + system, /proc) is read before and
+after it, less what they use idle with the agents connected (measured first, per second).
+For the first message the router is stopped (SIGSTOP) until every visitor has its ack, so the
+Daphne side (ingest) and the router's (routing, the offer) are read apart; the pushes of the
+offers to the agents' sockets are the Daphne side of "routing + offer". With --profile,
+py-spy records each phase too (var/profiles/chat-<process>-phase<n>.txt) and the table is
+followed by each phase's top functions of ours.
+"""
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+import urllib.request
+
+ONLY = "--phases" in sys.argv or os.environ.get("BENCH_PHASES") == "1"
+CHATS = int(os.environ.get("BENCH_PHASE_CHATS", 100))
+QUIET_WINDOW = 0.3  # s: the servers are quiet when a window this long costs them
+QUIET_CPU = 0.02  # s of CPU or less beyond their idle rate
+
+
+class Lockstep:
+    def __init__(self, ports: list[int], cookies: list[str], daphnes: list, router):
+        self.ports, self.cookies = ports, cookies
+        self.daphnes, self.router = daphnes, router
+        self.offers: dict[str, tuple] = {}  # interaction -> (agent socket, offer id)
+        self.accepted: set[str] = set()
+        self.received: set[str] = set()  # message texts seen on agents' sockets
+        self.acks: set[str] = set()  # client message ids acknowledged to visitors
+        self.tokens: list[str] = []
+        self.visitors: list = []
+        self.listeners: list[asyncio.Task] = []
+        self.idle = (0.0, 0.0)  # CPU s per s, Daphnes and router, agents connected
+        self.rows: list[tuple[str, float, float]] = []  # phase, Daphne s, router s
+        self.profiles: dict[str, dict] = {}  # phase -> its profiles (--profile)
+
+    def cpu(self) -> tuple[float, float]:
+        from bench import harness
+
+        return (
+            sum(harness.cpu_seconds(p.pid) for p in self.daphnes),
+            harness.cpu_seconds(self.router.pid),
+        )
+
+    async def agent(self, n: int, ready: list[int]) -> None:
+        import websockets
+
+        port = self.ports[n % len(self.ports)]
+        async with websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/agent/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": self.cookies[n]},
+            max_queue=None,
+        ) as ws:
+            ready[0] += 1
+            async for raw in ws:
+                frame = json.loads(raw)
+                if frame.get("type") != "event":
+                    continue
+                data, event = frame["data"], frame["event"]
+                if event == "OfferCreated":
+                    self.offers[data["interaction_id"]] = (ws, data["offer_id"])
+                elif event == "OfferAccepted":
+                    self.accepted.add(data["interaction_id"])
+                elif event == "MessageReceived":
+                    self.received.add(data["text"])
+
+    async def listen(self, ws) -> None:
+        async for raw in ws:
+            frame = json.loads(raw)
+            if frame.get("type") == "ack":
+                self.acks.add(frame["client_message_id"])
+            elif frame.get("type") == "error":
+                print(f"  phases: the server refused: {frame}")
+
+    async def settle(self) -> None:
+        """After the agents' connects: until the servers' CPU per second stops falling (at
+        most 30 s), then their idle rate over 3 s."""
+        deadline, last, previous = time.monotonic() + 30, self.cpu(), float("inf")
+        while time.monotonic() < deadline:
+            await asyncio.sleep(1)
+            now = self.cpu()
+            spent, last = sum(now) - sum(last), now
+            if os.environ.get("BENCH_PHASE_TRACE"):
+                print(f"  settling: {spent * 1000:.0f} ms/s")
+            if (spent >= previous * 0.8 and spent < 0.2) or spent < 0.02:
+                break
+            previous = spent
+        before, started = self.cpu(), time.monotonic()
+        await asyncio.sleep(3)
+        seconds, after = time.monotonic() - started, self.cpu()
+        self.idle = ((after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds)
+
+    async def quiet(self) -> None:
+        """Until a window costs the servers no more than their idle rate (at most 10 s)."""
+        deadline = time.monotonic() + 10
+        last = self.cpu()
+        while time.monotonic() < deadline:
+            await asyncio.sleep(QUIET_WINDOW)
+            now = self.cpu()
+            spent = sum(now) - sum(last) - sum(self.idle) * QUIET_WINDOW
+            last = now
+            if spent <= QUIET_CPU:
+                return
+
+    async def phase(self, name: str, work, *, quiet: bool = True) -> None:
+        from bench import chat_profile
+
+        processes = [*self.daphnes, self.router]
+        names = [f"daphne{i}" for i in range(len(self.daphnes))] + ["router"]
+        tag = f"phase{len(self.rows) + 1}"
+        with chat_profile.recording(processes, names, tag) as paths:
+            before, started = self.cpu(), time.monotonic()
+            await work()
+            if quiet:
+                await self.quiet()
+            after, seconds = self.cpu(), time.monotonic() - started
+        self.profiles[name] = paths
+        daphne = after[0] - before[0] - self.idle[0] * seconds
+        router = after[1] - before[1] - self.idle[1] * seconds
+        self.rows.append((name, max(0.0, daphne), max(0.0, router)))
+
+    @staticmethod
+    async def until(condition, what: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"phases: timed out waiting for {what}")
+            await asyncio.sleep(0.005)
+
+    # -- the phases ---------------------------------------------------------------------------
+
+    async def fetch_tokens(self) -> None:
+        def token(n: int) -> str:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{self.ports[n % len(self.ports)]}/widget/session/",
+                data=json.dumps({"channel": "demo"}).encode(),
+                method="POST",
+                headers={"Content-Type": "application/json"},
+            )
+            return json.loads(urllib.request.urlopen(request).read())["token"]
+
+        self.tokens = await asyncio.gather(*(asyncio.to_thread(token, n) for n in range(CHATS)))
+
+    async def connect(self) -> None:
+        import websockets
+
+        async def one(n: int):
+            port = self.ports[n % len(self.ports)]
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/webchat/?token={self.tokens[n]}",
+                origin=f"http://127.0.0.1:{port}",
+                max_queue=None,
+            )
+            await ws.recv()  # welcome
+            self.listeners.append(asyncio.create_task(self.listen(ws)))
+            return ws
+
+        self.visitors = await asyncio.gather(*(one(n) for n in range(CHATS)))
+
+    async def send_all(self, prefix: str, text: str) -> None:
+        for n, ws in enumerate(self.visitors):
+            frame = {"type": "message", "text": f"{text} {n}", "client_message_id": f"{prefix}{n}"}
+            await ws.send(json.dumps(frame))
+
+    async def first_messages(self) -> None:
+        self.router.send_signal(signal.SIGSTOP)
+        try:
+            await self.send_all("s", "start")
+            await self.until(lambda: all(f"s{n}" in self.acks for n in range(CHATS)), "acks")
+            await self.quiet()
+        except BaseException:
+            self.router.send_signal(signal.SIGCONT)
+            raise
+
+    async def routing(self) -> None:
+        self.router.send_signal(signal.SIGCONT)
+        await self.until(lambda: len(self.offers) >= CHATS, "offers")
+
+    async def accept(self) -> None:
+        for interaction, (ws, offer) in list(self.offers.items()):
+            frame = {"type": "accept", "ref": "a", "interaction_id": interaction, "offer_id": offer}
+            await ws.send(json.dumps(frame))
+        await self.until(lambda: len(self.accepted) >= CHATS, "OfferAccepted")
+
+    def message_round(self, k: int):
+        async def work() -> None:
+            await self.send_all(f"m{k}.", f"message {k}")
+            texts = [f"message {k} {n}" for n in range(CHATS)]
+            await self.until(lambda: all(t in self.received for t in texts), "messages")
+            await self.until(lambda: all(f"m{k}.{n}" in self.acks for n in range(CHATS)), "acks")
+
+        return work
+
+    async def leave(self) -> None:
+        await asyncio.gather(*(ws.close() for ws in self.visitors))
+
+    async def drive(self, agents: int) -> None:
+        ready = [0]
+        tasks = [asyncio.create_task(self.agent(n, ready)) for n in range(agents)]
+        await self.until(lambda: ready[0] >= agents, "agents", 120)
+        await self.settle()
+        await self.phase("token (POST /widget/session/)", self.fetch_tokens)
+        await self.phase("visitor socket connect", self.connect)
+        await self.phase("first message: ingest (router stopped)", self.first_messages)
+        await self.phase("routing + offer to the agent", self.routing)
+        await self.phase("accept", self.accept)
+        for k in range(3):
+            await self.phase(f"message {k + 1}", self.message_round(k))
+        await self.phase("visitor leaves", self.leave)
+        for task in tasks + self.listeners:
+            task.cancel()
+        await asyncio.gather(*tasks, *self.listeners, return_exceptions=True)
+
+
+def top_of_phase(paths: dict) -> str:
+    """A phase's profile in a line: our functions with the most inclusive samples."""
+    from bench import chat_profile
+
+    lines = [line for path in paths.values() if path.exists() for line in path.open()]
+    total = sum(count for _, count in chat_profile.parse(lines)) or 1
+    top = chat_profile.top_functions(lines, 4)
+    return ", ".join(f"{name.split(' (')[0]} {100 * k / total:.0f}%" for name, k in top)
+
+
+def table(rows: list[tuple[str, float, float]], chats: int) -> str:
+    """Per phase: Daphne, router and total server CPU in ms per chat, and the share."""
+    from bench import harness
+
+    total = sum(d + r for _, d, r in rows) or 1e-9
+    ms = lambda seconds: f"{seconds / chats * 1000:.1f}"  # noqa: E731
+    share = lambda seconds: f"{100 * seconds / total:.0f}%"  # noqa: E731
+    lines = [[name, ms(d), ms(r), ms(d + r), share(d + r)] for name, d, r in rows]
+    daphne, router = sum(d for _, d, _ in rows), sum(r for _, _, r in rows)
+    lines.append(["total", ms(daphne), ms(router), ms(total), "100%"])
+    return harness.table(["phase", "Daphne ms", "router ms", "ms/chat", "share"], lines)
+
+
+def main(url: str) -> int:
+    from bench import chat_latency, harness
+
+    servers = max(chat_latency.SERVERS)
+    cookies = chat_latency.setup_center(url)
+    with chat_latency.serving(url, servers) as (ports, processes):
+        lockstep = Lockstep(ports, cookies, processes[:-1], processes[-1])
+        asyncio.run(lockstep.drive(chat_latency.AGENTS))
+    print(
+        f"\nserver CPU per chat, phase by phase: {CHATS} chats in lockstep, {servers} Daphne, "
+        f"{chat_latency.AGENTS} agents (idle with agents connected, taken off: Daphne "
+        f"{lockstep.idle[0] * 1000:.0f} ms/s, router {lockstep.idle[1] * 1000:.0f} ms/s)"
+    )
+    print(table(lockstep.rows, CHATS))
+    for name, paths in lockstep.profiles.items():
+        if paths:
+            print(f"  {name}: {top_of_phase(paths)}")
+    total = sum(d + r for _, d, r in lockstep.rows) / CHATS * 1000
+    print(f"  {harness.verdict(total <= 25)}  server CPU per chat <= 25 ms: {total:.1f} ms")
+    if ONLY:
+        print(harness.summary("chat_latency", servers=servers, phase_cpu_ms_per_chat=total))
+    return 0 if total <= 25 else 1

@@ -1,0 +1,42 @@
+"""The floor under the chat benchmark's message latency: the same Daphne processes, the same
+Redis pub/sub channel layer, the same arrivals (`rate` new pairs a second for SECONDS, each a
+"visitor" socket and an "agent" socket, the agent's on another process when there are two),
+the same messages (one first, then three 200 ms apart, the three timed) through
+bench/relay_app.py, which does nothing but relay them. What the platform adds is the rest."""
+
+import asyncio
+import time
+
+
+async def pair(ports: list[int], n: int, latencies: list[float]) -> None:
+    import websockets
+
+    agent_port, visitor_port = ports[n % len(ports)], ports[(n + 1) % len(ports)]
+    async with (
+        websockets.connect(f"ws://127.0.0.1:{agent_port}/relay/agent/{n}/") as agent,
+        websockets.connect(f"ws://127.0.0.1:{visitor_port}/relay/visitor/{n}/") as visitor,
+    ):
+        await visitor.send(f"start {n}")
+        await asyncio.wait_for(agent.recv(), 30)
+        for k in range(3):
+            sent = time.perf_counter()
+            await visitor.send(f"message {n}.{k}")
+            await asyncio.wait_for(agent.recv(), 30)
+            latencies.append(time.perf_counter() - sent)
+            await asyncio.sleep(0.2)
+
+
+async def drive(ports: list[int], rate: int, seconds: int) -> list[float]:
+    latencies: list[float] = []
+    pairs = []
+    started = time.perf_counter()
+    for n in range(rate * seconds):
+        delay = started + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        pairs.append(asyncio.create_task(pair(ports, n, latencies)))
+    results = await asyncio.gather(*pairs, return_exceptions=True)
+    failures = [r for r in results if isinstance(r, Exception)]
+    if failures:
+        print(f"  relay: {len(failures)} pairs failed, e.g. {failures[0]!r}")
+    return latencies
