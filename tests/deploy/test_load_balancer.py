@@ -98,8 +98,6 @@ def balanced(tmp_path):
                 "serve",
                 "--no-workers",
                 "--proxy-headers",
-                "--smtp-port",
-                "0",
                 "--port",
                 str(port),
             ]
