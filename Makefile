@@ -73,7 +73,8 @@ clean:
 # it stops instead, because CI runs every test.
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium:tests/browser \
 	espeak-ng:/usr/bin/espeak-ng:tests/voice/media \
-	sox:/usr/bin/sox:tests/voice/media
+	sox:/usr/bin/sox:tests/voice/media \
+	haproxy:/usr/sbin/haproxy:tests/deploy
 
 # Test-only JavaScript (package.json: axe-core, for the accessibility tests); skipped with a
 # note where npm is missing or offline, and those tests skip saying so.

@@ -369,6 +369,18 @@ def main() -> int:
     print()
     for label, ok, figure in checks:
         print(f"  {harness.verdict(ok)}  {label}: {figure}")
+    print(
+        harness.summary(
+            "eventstore",
+            append_1w_per_s=round(single_ours),
+            append_4w_batch10_per_s=round(rates[("ours", 4, 10)]),
+            ours_over_raw_1w=f"{single_ours / single_raw:.2f}",
+            ours_over_eventsourcing_1w=f"{single_ours / single_es:.2f}",
+            read_all_per_s=round(figures["read_all"]),
+            slowest_rebuild_per_s=round(rebuild),
+            ok=harness.verdict(all(ok for _, ok, _ in checks)),
+        )
+    )
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

@@ -4,18 +4,23 @@
   realistic log (bench.eventstore's contact lifecycles: 13 events each) through Daphne, the
   production server, in a process of its own; events/s end to end (HTTP, auth, JSON).
   For reference, `read_all` in pages of 1,000 in this process: the store's own ceiling.
+  Server CPU ms per request (a page of 1,000 events): the Daphne child process's user + system
+  CPU (/proc, harness.cpu_seconds) over the rounds, divided by the pages fetched.
 - The price of waking long-polls in other processes: every appending transaction sends a
   PostgreSQL NOTIFY (EVENT_FEED_NOTIFY=1, the default), which PostgreSQL serialises at commit;
   appends/s as bench.eventstore measures them, with it and without.
 - Webhooks: one subscription delivers the last WEBHOOK_EVENTS events of that log to a local
   receiver (another process, answering 204 and checking every signature) through the real
-  delivery loop: events/s, one signed POST each, in log order.
+  delivery loop: events/s, one signed POST each, in log order. The loop runs in this process:
+  its CPU per POST is this process's own (resource.getrusage(RUSAGE_SELF): every thread of it,
+  the receiver being a process of its own) over the delivery, divided by the POSTs.
 
 It uses a database of its own (`<bench database>_feed`), rebuilt on each run.
 """
 
 import multiprocessing
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -93,13 +98,14 @@ def supervisor_token() -> str:
     return key
 
 
-def follow_feed(port: int, key: str, total: int) -> float:
+def follow_feed(port: int, key: str, total: int) -> tuple[float, int]:
+    """Events/s, and how many pages (requests) it took."""
     import orjson
     import urllib3
 
     http = urllib3.PoolManager(maxsize=1)
     headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
-    after, read = 0, 0
+    after, read, pages = 0, 0, 0
     started = time.perf_counter()
     while True:
         answer = http.request(
@@ -108,13 +114,19 @@ def follow_feed(port: int, key: str, total: int) -> float:
             headers=headers,
         )
         page = orjson.loads(answer.data)
+        pages += 1
         read += len(page["events"])
         after = page["next_after"]
         if not page["has_more"]:
             break
     seconds = time.perf_counter() - started
     assert read == total, (read, total)
-    return read / seconds
+    return read / seconds, pages
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def receiver(port_queue, count, secret: str) -> None:
@@ -140,7 +152,8 @@ def receiver(port_queue, count, secret: str) -> None:
     server.serve_forever()
 
 
-def deliver_webhooks(total: int) -> float:
+def deliver_webhooks(total: int) -> tuple[float, float]:
+    """Events/s, and this process's CPU ms per POST."""
     from contactcenter.events import store
     from contactcenter.webhooks import delivery
     from contactcenter.webhooks.models import WebhookSubscription
@@ -158,7 +171,7 @@ def deliver_webhooks(total: int) -> float:
         subscription.save()
         end = store.last_position()
         with tqdm(total=WEBHOOK_EVENTS, desc="  webhooks", unit="ev", leave=False) as bar:
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), own_cpu_seconds()
             while True:
                 done = delivery.run_once()
                 bar.update(done)
@@ -166,11 +179,12 @@ def deliver_webhooks(total: int) -> float:
                 if subscription.position == end or subscription.paused:
                     break
             seconds = time.perf_counter() - started
+            cpu = own_cpu_seconds() - cpu_before
     finally:
         process.kill()
     assert not subscription.paused, subscription.paused_reason
     assert count.value == WEBHOOK_EVENTS, (count.value, WEBHOOK_EVENTS)
-    return WEBHOOK_EVENTS / seconds
+    return WEBHOOK_EVENTS / seconds, cpu * 1000 / WEBHOOK_EVENTS
 
 
 def settle() -> None:
@@ -217,31 +231,35 @@ def main() -> int:
     port = free_port()
     server = start_server(url, port)
     try:
-        http_rates = [
+        cpu_before = harness.cpu_seconds(server.pid)
+        rounds = [
             follow_feed(port, key, total)
             for _ in tqdm(range(ROUNDS), desc="  feed rounds", leave=False)
         ]
+        feed_cpu = harness.cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=10)
-    webhooks = deliver_webhooks(total)
+    http_rates = [rate for rate, _ in rounds]
+    feed_cpu_ms = feed_cpu * 1000 / sum(pages for _, pages in rounds)
+    webhooks, webhook_cpu_ms = deliver_webhooks(total)
     best = max(http_rates)
+    median = sorted(http_rates)[len(http_rates) // 2]
     print(
         harness.table(
-            ["", "events/s"],
+            ["", "events/s", "CPU ms/request"],
             [
-                ["read_all in process, pages of 1,000 (reference)", f"{in_process:,.0f}"],
+                ["read_all in process, pages of 1,000 (reference)", f"{in_process:,.0f}", ""],
                 [
                     f"event feed over HTTP (Daphne), pages of {PAGE:,}, best of {ROUNDS}",
                     f"{best:,.0f}",
+                    f"{feed_cpu_ms:.1f} (server)",
                 ],
-                [
-                    "event feed over HTTP, median",
-                    f"{sorted(http_rates)[len(http_rates) // 2]:,.0f}",
-                ],
+                ["event feed over HTTP, median", f"{median:,.0f}", ""],
                 [
                     f"webhooks, {WEBHOOK_EVENTS:,} signed POSTs to a local receiver",
                     f"{webhooks:,.0f}",
+                    f"{webhook_cpu_ms:.2f} (delivery loop)",
                 ],
             ],
         )
@@ -258,6 +276,16 @@ def main() -> int:
                 ]
                 for writers in (1, 4)
             ],
+        )
+    )
+    print(
+        harness.summary(
+            "feed",
+            feed_events_per_s=best,
+            feed_cpu_ms_per_page=feed_cpu_ms,
+            webhooks_per_s=webhooks,
+            webhook_cpu_ms=f"{webhook_cpu_ms:.2f}",
+            notify_on_over_off_4=f"{notify[(4, '1')] / notify[(4, '0')]:.2f}",
         )
     )
     return 0

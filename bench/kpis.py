@@ -183,6 +183,20 @@ def main() -> int:
     print()
     for label, ok, figure in checks:
         print(f"  {harness.verdict(ok)}  {label}: {figure}")
+    worst = {
+        f"report_{name}_ms_{size}": round(ms)
+        for size, timings in (("1m", at_1m), ("5m", at_5m))
+        for name, ms in timings.items()
+    }
+    print(
+        harness.summary(
+            "kpis",
+            events=grown_to,
+            catch_up_per_s=round(rate),
+            **worst,
+            ok=harness.verdict(all(ok for _, ok, _ in checks)),
+        )
+    )
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

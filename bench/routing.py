@@ -234,6 +234,17 @@ def main() -> int:
     print()
     for label, ok, figure in checks:
         print(f"  {harness.verdict(ok)}  {label}: {figure}")
+    print(
+        harness.summary(
+            "routing",
+            **{f"decisions_per_s_{WAITING[-1]}": rows[-1][1].replace(",", "")},
+            cost_vs_1k=rows[-1][3],
+            simulated_per_s=round(sim_rate),
+            offers_per_s_1=round(rates[1]),
+            offers_per_s_4=round(rates[4]),
+            ok=harness.verdict(all(ok for _, ok, _ in checks)),
+        )
+    )
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

@@ -244,8 +244,13 @@ def main() -> int:
     ok = worst <= 100
     print(f"\n  {harness.verdict(ok)}  p95 <= 100 ms over {MESSAGES:,} messages: {worst:.1f} ms")
     print(
-        f"search: messages={MESSAGES} queries={len(searches)} "
-        f"supervisor_p95_ms={p95s['supervisor']:.1f} agent_p95_ms={p95s['agent']:.1f}"
+        harness.summary(
+            "search",
+            messages=MESSAGES,
+            queries=len(searches),
+            supervisor_p95_ms=p95s["supervisor"],
+            agent_p95_ms=p95s["agent"],
+        )
     )
     return 0 if ok else 1
 

@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 
+from bench import harness
 from tests.faults.deployment import PASSWORD, Deployment
 
 MINUTES = float(os.environ.get("SOAK_MINUTES", "10"))
@@ -262,10 +263,16 @@ def run(floor: Floor) -> int:
     for error in floor.errors[:20]:
         print("  error:", error)
     print(
-        f"soak: minutes={MINUTES:g} conversations={floor.conversations} "
-        f"messages={floor.messages} delivery_p95_ms={p95 * 1000:.0f} "
-        f"delivery_max_ms={latencies[-1] * 1000:.0f} errors={len(floor.errors)} "
-        f"heap_growth_mb={growth:.1f}"
+        harness.summary(
+            "soak",
+            minutes=f"{MINUTES:g}",
+            conversations=floor.conversations,
+            messages=floor.messages,
+            delivery_p95_ms=round(p95 * 1000),
+            delivery_max_ms=round(latencies[-1] * 1000),
+            errors=len(floor.errors),
+            heap_growth_mb=float(growth),
+        )
     )
     return 1 if floor.errors or growth > 20 else 0
 

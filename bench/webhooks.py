@@ -2,7 +2,9 @@
 is checked, its message appended as events (customer registered, interaction created, message
 received) and the interaction admitted to a queue, all before the answer. Webhooks per second
 and latency percentiles, with 1 and 16 concurrent senders (each its own thread with a
-keep-alive connection; the server is one Daphne process with the psycopg pool).
+keep-alive connection; the server is one Daphne process with the psycopg pool, a child of this
+one). CPU ms per request: the server process's user + system CPU over the measured window
+(/proc, harness.cpu_seconds), divided by the requests; PostgreSQL's share is not in it.
 
 No target is set by the issue; the figures go to docs/benchmarks.md.
 """
@@ -166,12 +168,15 @@ def main() -> int:
     port = free_port()
     server = start_server(url, port)
     rows, ok = [], True
+    figures: dict[int, tuple[float, float, float]] = {}
     try:
         send_all(port, signed_requests(port, WARM_UP, "9"), 1)  # connections, caches
         for senders in SENDERS:
             before = Event.objects.filter(type="InteractionQueued").count()
             requests = signed_requests(port, REQUESTS[senders], f"{senders % 10}")
+            cpu_before = harness.cpu_seconds(server.pid)
             wall, latencies, failures = send_all(port, requests, senders)
+            cpu_ms = (harness.cpu_seconds(server.pid) - cpu_before) * 1000 / len(requests)
             queued = Event.objects.filter(type="InteractionQueued").count() - before
             ok &= failures == 0 and queued == len(requests)
             rows.append(
@@ -181,10 +186,12 @@ def main() -> int:
                     f"{len(requests) / wall:,.0f}",
                     f"{percentile(latencies, 50) * 1000:.1f}",
                     f"{percentile(latencies, 99) * 1000:.1f}",
+                    f"{cpu_ms:.1f}",
                     f"{queued:,}",
                     str(failures),
                 ]
             )
+            figures[senders] = (len(requests) / wall, percentile(latencies, 99) * 1000, cpu_ms)
             print(f"  {senders} sender(s): done", flush=True)
     finally:
         server.terminate()
@@ -198,6 +205,7 @@ def main() -> int:
                 "per second",
                 "p50 ms",
                 "p99 ms",
+                "server CPU ms/request",
                 "queued",
                 "not 200",
             ],
@@ -205,6 +213,17 @@ def main() -> int:
         )
     )
     print(f"\nevery webhook answered 200 and queued its interaction: {harness.verdict(ok)}")
+    print(
+        harness.summary(
+            "webhooks",
+            **{
+                f"{name}_{senders}": value
+                for senders, (rate, p99, cpu) in figures.items()
+                for name, value in (("per_s", rate), ("p99_ms", p99), ("cpu_ms", cpu))
+            },
+            ok=harness.verdict(ok),
+        )
+    )
     return 0 if ok else 1
 
 

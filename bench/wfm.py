@@ -182,12 +182,20 @@ def main() -> int:
     ok = result.seconds <= 60
     print(f"  {harness.verdict(ok)}  schedule <= 60 s: {result.seconds:.1f} s")
     print(
-        f"wfm: agents={len(problem.agents)} days={DAYS} interval_min={INTERVAL} "
-        f"schedule_s={result.seconds:.1f} shifts={len(result.shifts)} "
-        f"required_h={result.required / 4:.0f} under_h={result.under / 4:.0f} "
-        f"over_h={result.over / 4:.0f} coverage_gap={gap:.4f} "
-        f"hw_wape={sum(w[0] for w in wapes.values()) / len(wapes):.3f} "
-        f"naive_wape={sum(w[1] for w in wapes.values()) / len(wapes):.3f}"
+        harness.summary(
+            "wfm",
+            agents=len(problem.agents),
+            days=DAYS,
+            interval_min=INTERVAL,
+            schedule_s=result.seconds,
+            shifts=len(result.shifts),
+            required_h=round(result.required / 4),
+            under_h=round(result.under / 4),
+            over_h=round(result.over / 4),
+            coverage_gap=f"{gap:.4f}",
+            hw_wape=f"{sum(w[0] for w in wapes.values()) / len(wapes):.3f}",
+            naive_wape=f"{sum(w[1] for w in wapes.values()) / len(wapes):.3f}",
+        )
     )
     return 0 if ok else 1
 

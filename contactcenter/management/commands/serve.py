@@ -40,8 +40,14 @@ class Command(BaseCommand):
             action="store_true",
             help="web only: run the router and projections elsewhere",
         )
+        parser.add_argument(
+            "--proxy-headers",
+            action="store_true",
+            help="behind a load balancer that sets X-Forwarded-For/-Proto/-Port (and drops "
+            "what clients send in them): take the client's address and scheme from them",
+        )
 
-    def handle(self, *args, host, port, smtp_port, no_workers, **options):
+    def handle(self, *args, host, port, smtp_port, no_workers, proxy_headers, **options):
         # Before anything reads it: the SMTP listener names itself after PUBLIC_URL's host.
         public = public_url.follow_listener(host, port)
         from contactcenter.asgi import application
@@ -63,6 +69,9 @@ class Command(BaseCommand):
             # within ping + timeout seconds; its agent's presence follows (routing/consoles.py).
             ping_interval=settings.WEBSOCKET_PING_SECONDS,
             ping_timeout=settings.WEBSOCKET_PING_TIMEOUT_SECONDS,
+            # The per-address limits (web chat, web calls, logins) count the client, not the
+            # balancer, only when its address comes from the header (docs/deploy.md).
+            **(PROXY_HEADERS if proxy_headers else {}),
             verbosity=options["verbosity"],
         )
         reactor.addSystemEventTrigger("before", "shutdown", _channels_stopping)
@@ -124,6 +133,11 @@ def _channels_stopping() -> defer.Deferred | None:
 
 
 STOPPING_SECONDS = 10
+PROXY_HEADERS = {
+    "proxy_forwarded_address_header": "X-Forwarded-For",
+    "proxy_forwarded_port_header": "X-Forwarded-Port",
+    "proxy_forwarded_proto_header": "X-Forwarded-Proto",
+}
 EXIT_SECONDS = 5
 
 
