@@ -185,13 +185,18 @@ class Run:
                 data = frame["data"]
                 if frame["event"] == "OfferCreated":
                     self.offer_arrived(data["interaction_id"], now)
+                    # As the console: it opens the offer (the offer card), and its accept asks
+                    # only for what the accept changed.
+                    interaction = data["interaction_id"]
+                    await ws.send(json.dumps({"type": "open", "interaction_id": interaction}))
                     await ws.send(
                         json.dumps(
                             {
                                 "type": "accept",
                                 "ref": "a",
-                                "interaction_id": data["interaction_id"],
+                                "interaction_id": interaction,
                                 "offer_id": data["offer_id"],
+                                "view": "partial",
                             }
                         )
                     )

@@ -34,6 +34,7 @@ class Lockstep:
         self.daphnes, self.router = daphnes, router
         self.offers: dict[str, tuple] = {}  # interaction -> (agent socket, offer id)
         self.accepted: set[str] = set()
+        self.opened: set[str] = set()
         self.received: set[str] = set()  # message texts seen on agents' sockets
         self.acks: set[str] = set()  # client message ids acknowledged to visitors
         self.tokens: list[str] = []
@@ -64,6 +65,8 @@ class Lockstep:
             ready[0] += 1
             async for raw in ws:
                 frame = json.loads(raw)
+                if frame.get("type") == "interaction":
+                    self.opened.add(frame["interaction"]["id"])
                 if frame.get("type") != "event":
                     continue
                 data, event = frame["data"], frame["event"]
@@ -186,9 +189,21 @@ class Lockstep:
         self.router.send_signal(signal.SIGCONT)
         await self.until(lambda: len(self.offers) >= CHATS, "offers")
 
+    async def open_offers(self) -> None:
+        """What the console does when an offer arrives: it opens it, to show the offer card."""
+        for interaction, (ws, _) in list(self.offers.items()):
+            await ws.send(json.dumps({"type": "open", "interaction_id": interaction}))
+        await self.until(lambda: len(self.opened) >= CHATS, "opened offers")
+
     async def accept(self) -> None:
         for interaction, (ws, offer) in list(self.offers.items()):
-            frame = {"type": "accept", "ref": "a", "interaction_id": interaction, "offer_id": offer}
+            frame = {
+                "type": "accept",
+                "ref": "a",
+                "interaction_id": interaction,
+                "offer_id": offer,
+                "view": "partial",  # as the console asks: it opened the offer
+            }
             await ws.send(json.dumps(frame))
         await self.until(lambda: len(self.accepted) >= CHATS, "OfferAccepted")
 
@@ -213,6 +228,7 @@ class Lockstep:
         await self.phase("visitor socket connect", self.connect)
         await self.phase("first message: ingest (router stopped)", self.first_messages)
         await self.phase("routing + offer to the agent", self.routing)
+        await self.phase("the console opens the offer", self.open_offers)
         await self.phase("accept", self.accept)
         for k in range(3):
             await self.phase(f"message {k + 1}", self.message_round(k))

@@ -26,6 +26,9 @@ TYPING_EVERY_SECONDS = 2.0
 _per_ip: dict[str, deque] = defaultdict(deque)  # this process's view; per-visitor is exact
 _transcripts_per_ip: dict[str, deque] = defaultdict(deque)  # idem; per-conversation is exact
 _open_sockets: dict[str, int] = defaultdict(int)
+# Pushed frames after which the conversation waits for an agent again, or no longer does.
+WAITS_AGAIN = {"state", "transferred"}
+WAITS_NO_MORE = {"agent_joined", "closed"}
 
 
 class VisitorConsumer(JsonFramesConsumer):
@@ -66,6 +69,7 @@ class VisitorConsumer(JsonFramesConsumer):
     async def send_welcome(self) -> None:
         welcome = await database_sync_to_async(visitors.welcome)(self.visitor)
         self.conversation = welcome["conversation"]
+        self.waiting = (self.conversation or {}).get("state") in visitors.WAITING
         await self.send_json(welcome)
 
     async def receive_json(self, content, **kwargs) -> None:
@@ -204,22 +208,30 @@ class VisitorConsumer(JsonFramesConsumer):
                 "state",
             ):
                 self.conversation = self.conversation or {"interaction_id": frame["interaction_id"]}
+            if frame.get("type") in WAITS_AGAIN:
+                self.waiting = True
+            elif frame.get("type") in WAITS_NO_MORE:
+                self.waiting = False
             await self.send_json(frame)
 
     async def poll_position(self) -> None:
-        """While waiting, tell the visitor their place in line and the expected wait."""
+        """While waiting, tell the visitor their place in line and the expected wait. Only
+        while waiting, and only the place: this read the whole conversation every 5 s for
+        every open widget, chatting or not (issue 18)."""
         last = None
         while True:
             await asyncio.sleep(POSITION_EVERY_SECONDS)
+            if not self.waiting:
+                last = None
+                continue
             try:
-                conversation = await database_sync_to_async(visitors.conversation)(self.visitor)
+                queue = await database_sync_to_async(visitors.waiting_position)(self.visitor)
             except Exception as error:
                 if is_transient(error):  # an outage: the next poll will do
                     log.warning("queue position for %s: %s", self.visitor.visitor_id, error)
                 else:
                     log.exception("queue position for %s", self.visitor.visitor_id)
                 continue
-            queue = conversation and conversation.get("queue")
             if queue and queue != last:
                 await self.send_json({"type": "queue_position", **queue})
             last = queue

@@ -102,6 +102,15 @@ def conversation(visitor: Visitor) -> dict[str, Any] | None:
     }
 
 
+def waiting_position(visitor: Visitor) -> dict[str, Any] | None:
+    """The visitor's place in line while their conversation waits for an agent (None once it
+    does not): what the socket asks every few seconds, and no more than that."""
+    interaction = current_interaction(visitor)
+    if interaction is None or interaction.state not in WAITING:
+        return None
+    return queue_position(interaction)
+
+
 def agent_card(agent_id: int | None) -> dict[str, str] | None:
     if agent_id is None:
         return None
