@@ -17,6 +17,7 @@ import psycopg
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from contactcenter import request_memo
 from contactcenter.events import store
 from contactcenter.events.store import ConcurrencyError, DuplicateAppend
 
@@ -93,5 +94,9 @@ def command[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
                     raise
                 log.debug("retrying %s after %s (attempt %d)", fn.__qualname__, error, attempt)
                 time.sleep(pause)
+            finally:
+                # A write (or a retried one) may change what the request's small questions
+                # answered before it.
+                request_memo.forget()
 
     return run

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 
-from contactcenter.roles import one_request
+from contactcenter.request_memo import one_request
 
 _executor: ThreadPoolExecutor | None = None
 
@@ -29,7 +29,7 @@ def executor() -> ThreadPoolExecutor:
 
 
 class _OneRequest(DatabaseSyncToAsync):
-    """Each call is one request as far as who the user is goes (roles.one_request)."""
+    """Each call is one request for what request_memo keeps."""
 
     def thread_handler(self, loop, *args, **kwargs):
         with one_request():

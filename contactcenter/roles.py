@@ -1,10 +1,8 @@
 """Who may do what: agents, supervisors, QA specialists and admins, as Django groups. Team
 leads are whoever leads a team (routing.models.Team): contactcenter/access.py asks that."""
 
-import contextlib
-import contextvars
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -12,36 +10,55 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from contactcenter import request_memo
+
 AGENTS = "agents"
 SUPERVISORS = "supervisors"
 # Score and calibrate evaluations of anyone's work; supervise no live work.
 QA_SPECIALISTS = "qa specialists"
 
 
-# Within one request or socket frame (`one_request`), who someone is gets asked once: an
-# agent's accept asked for their groups four times and their team twice. Nothing is kept
-# past it, so a role taken away counts from the next request on.
-_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("roles_memo", default=None)
+# Who someone is (their groups, team, queues) is asked on every request and socket frame:
+# an agent's accept asked for their groups four times and their team twice, and each ORM
+# query costs about a millisecond of CPU. Answers are kept per process while a stamp stays
+# the same: routing's configuration generation (`remember_while`), which every change of
+# groups, teams, agent profiles and queue memberships bumps, so a role taken away counts
+# everywhere within seconds (at once in the process that changed it). Without a stamp,
+# answers are kept for one request or socket call (contactcenter/request_memo.py) only.
+_stamp: Callable[[], Any] | None = None
+_shared: dict[tuple[str, Any], Any] = {}
+_shared_stamp: list[Any] = [None]
 
 
-@contextlib.contextmanager
-def one_request() -> Iterator[None]:
-    token = _memo.set({})
-    try:
-        yield
-    finally:
-        _memo.reset(token)
+def remember_while(stamp: Callable[[], Any]) -> None:
+    global _stamp
+    _stamp = stamp
 
 
 def remembered(kind: str, user_id: Any, compute: Callable[[], Any]) -> Any:
-    """`compute()`, once per request for this kind of answer about this user."""
-    memo = _memo.get()
-    if memo is None:
-        return compute()
-    key = (kind, user_id)
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    """`compute()`, once for this kind of answer about this user while it holds (above)."""
+    found, value = request_memo.known(kind, user_id)
+    if found:
+        return value
+    if _stamp is not None:
+        stamp = _stamp()
+        if _shared_stamp[0] != stamp:
+            _shared.clear()
+            _shared_stamp[0] = stamp
+        key = (kind, user_id)
+        if key not in _shared:
+            _shared[key] = compute()
+        value = _shared[key]
+    else:
+        value = compute()
+    request_memo.keep(kind, user_id, value)
+    return value
+
+
+def forget() -> None:
+    """Drop what this process remembers of everyone (tests between databases)."""
+    _shared.clear()
+    _shared_stamp[0] = None
 
 
 def group_names(user: AbstractBaseUser) -> frozenset[str]:
@@ -108,11 +125,11 @@ agent_required = role_required(is_agent, "This account is not an agent.")
 
 
 class OneRequestMiddleware:
-    """Who the user is gets asked once per request (`one_request`)."""
+    """Small questions (who the user is) get asked once per request (request_memo)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with one_request():
+        with request_memo.one_request():
             return self.get_response(request)

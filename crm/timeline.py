@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from contactcenter import request_memo
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.domain import stream_id
@@ -48,8 +49,13 @@ _STATE_AFTER = {
 
 def customer_ids(customer_id: str) -> list[str]:
     """The customer and everyone merged into it."""
-    merged = Customer.objects.filter(merged_into_id=customer_id).values_list("id", flat=True)
-    return [customer_id, *merged]
+
+    def ask() -> tuple[str, ...]:
+        merged = Customer.objects.filter(merged_into_id=customer_id).values_list("id", flat=True)
+        return (customer_id, *merged)
+
+    # The console's customer panel asks four times (timeline, changes, labels, attributes).
+    return list(request_memo.asked("merged customers", customer_id, ask))
 
 
 def customer_timeline(customer_id: str, limit: int = 50) -> list[TimelineInteraction]:

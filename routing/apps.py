@@ -26,7 +26,7 @@ class RoutingConfig(AppConfig):
 
         # Configuration edited anywhere bumps its generation: this process reads it again at
         # once, others within seconds (routing/config.py).
-        from django.contrib.auth.models import User
+        from django.contrib.auth.models import Group, User
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from routing import config, models
@@ -44,6 +44,8 @@ class RoutingConfig(AppConfig):
             models.Disposition,
             models.Skill,
             models.EntryPoint,
+            models.Team,
+            Group,
         ):
             post_save.connect(config.invalidate_on_change, sender=model, weak=False)
             post_delete.connect(config.invalidate_on_change, sender=model, weak=False)
@@ -55,8 +57,13 @@ class RoutingConfig(AppConfig):
             models.Queue.dispositions.through,
             models.AgentProfile.queues.through,
             User.groups.through,  # who is a supervisor
+            models.Team.members.through,  # whom a team lead supervises (roles below)
+            models.Team.leads.through,
         ):
             m2m_changed.connect(config.invalidate_on_change, sender=through, weak=False)
+        # Who someone is (groups, team, queues) is kept while the configuration's generation
+        # stands: every change of those bumps it.
+        roles.remember_while(lambda: config.current().generation)
 
 
 def _user_saved(sender, update_fields=None, **kwargs) -> None:

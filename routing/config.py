@@ -85,6 +85,8 @@ class AgentConfig:
     is_supervisor: bool
     avatar_url: str = ""
     voice_endpoint: str = ""
+    # What customers are told: the display name, else the first name only (never the rest).
+    name_for_customers: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,9 @@ def load(generation: int | None = None) -> Snapshot:
             is_supervisor=profile.user_id in supervisors,
             avatar_url=profile.avatar_url,
             voice_endpoint=profile.voice_endpoint,
+            name_for_customers=profile.display_name
+            or profile.user.first_name
+            or profile.user.username,
         )
     entry_points = {
         (channel, key): EntryConfig(queue_id, priority, flow_id)

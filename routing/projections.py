@@ -174,7 +174,9 @@ class TimerProjector(Projector):
 
     def _answered(self, e, r: RecordedEvent, rows: Rows) -> None:
         # An answered chat whose visitor left is not abandoned: the agent sees them go.
-        for kind in ("offer_timeout", "overflow", "abandon"):
+        kinds = ("offer_timeout", "overflow", "abandon")
+        rows.prefetch(Timer, [f"{kind}:{e.interaction_id}" for kind in kinds])  # one query
+        for kind in kinds:
             self._clear(rows, kind, e.interaction_id)
 
     on_OfferAccepted = _answered

@@ -201,11 +201,14 @@ def _no_console_sockets_outlive_their_test():
 def _fresh_routing_configuration():
     """The routing configuration is cached per process for a couple of seconds; a test must
     never route with the queues and agents of the test before it."""
+    from contactcenter import roles
     from routing import config
 
     config.invalidate()
+    roles.forget()
     yield
     config.invalidate()
+    roles.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ from contactcenter.interactions.models import Interaction, ThreadKey, Transcript
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
 from crm.models import Customer
-from routing import admission
+from routing import admission, config
 from routing.models import AgentProfile
 
 MAX_TEXT = 5000
@@ -114,6 +114,9 @@ def waiting_position(visitor: Visitor) -> dict[str, Any] | None:
 def agent_card(agent_id: int | None) -> dict[str, str] | None:
     if agent_id is None:
         return None
+    known = config.current().agents.get(agent_id)  # every push of an agent joining asks
+    if known is not None:
+        return {"name": known.name_for_customers, "avatar_url": known.avatar_url}
     profile = AgentProfile.objects.select_related("user").filter(user_id=agent_id).first()
     if profile is None:
         return None

@@ -15,7 +15,7 @@ from contactcenter.actions import Actor
 from contactcenter.actions import interactions as actions
 from contactcenter.console import state
 from contactcenter.interactions.models import Interaction
-from contactcenter.roles import one_request
+from contactcenter.request_memo import one_request
 from routing import router
 from tests.routing.builders import a_queue, an_agent
 
