@@ -38,6 +38,9 @@ class Profile:
     email: str = ""
     topic_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The name a returning visitor gave before (`_known_name`), once looked up: a socket
+    # keeps its Profile, and this cost two queries on every message.
+    known_name: str | None = field(default=None, compare=False)
 
 
 def channel(key: str) -> WebChatChannel | None:
@@ -251,7 +254,7 @@ def send_message(
                 channel_key=visitor.channel_key,
                 sender_kind="web",
                 sender_address=visitor.visitor_id,
-                sender_name=profile.name or _known_name(visitor),
+                sender_name=profile.name or _remembered_name(visitor, profile),
                 threading_key=visitor.visitor_id,
                 external_id=client_message_id,
                 id_from_sender=True,
@@ -263,6 +266,12 @@ def send_message(
         if result.created and profile.email:
             _remember_email(result.customer_id, profile.email)
     return result
+
+
+def _remembered_name(visitor: Visitor, profile: Profile) -> str:
+    if profile.known_name is None:
+        profile.known_name = _known_name(visitor)
+    return profile.known_name
 
 
 def _known_name(visitor: Visitor) -> str:
