@@ -61,9 +61,14 @@ class RoutingConfig(AppConfig):
             models.Team.leads.through,
         ):
             m2m_changed.connect(config.invalidate_on_change, sender=through, weak=False)
-        # Who someone is (groups, team, queues) is kept while the configuration's generation
-        # stands: every change of those bumps it.
-        roles.remember_while(lambda: config.current().generation)
+        # Who someone is (groups, team, queues) is kept while the configuration's snapshot
+        # stands: every change of those bumps its generation, and a snapshot is read anew
+        # at least every MAX_AGE_SECONDS (changes behind the ORM's back).
+        roles.remember_while(lambda: _loaded(config.current()))
+
+
+def _loaded(snapshot) -> tuple[int, float]:
+    return snapshot.generation, snapshot.loaded_at
 
 
 def _user_saved(sender, update_fields=None, **kwargs) -> None:

@@ -70,3 +70,40 @@ def test_a_login_does_not_make_every_process_read_the_configuration_again(clock)
     before = ConfigurationGeneration.objects.get().number
     agent.save(update_fields=["last_login"])
     assert ConfigurationGeneration.objects.get().number == before
+
+
+def test_a_role_taken_away_counts_at_once_though_roles_are_remembered(clock):
+    from django.contrib.auth.models import Group
+
+    from contactcenter.access import supervised_agents
+    from contactcenter.roles import SUPERVISORS, is_supervisor
+    from routing.models import Team
+
+    queue = a_queue(name="Support")
+    boss = an_agent(queue, supervisor=True)
+    lead, member = an_agent(queue), an_agent(queue)
+    team = Team.objects.create(name="Blue")
+    team.leads.add(lead)
+    team.members.add(member)
+    assert is_supervisor(boss) and supervised_agents(lead) == {member.pk}
+    with CaptureQueriesContext(connection) as queries:
+        assert is_supervisor(boss) and supervised_agents(lead) == {member.pk}
+    assert len(queries) == 0  # remembered
+
+    boss.groups.remove(Group.objects.get(name=SUPERVISORS))
+    team.members.remove(member)
+    assert not is_supervisor(boss)
+    assert supervised_agents(lead) == frozenset()
+
+
+def test_a_role_changed_behind_the_orms_back_counts_within_the_maximum_age(clock):
+    from contactcenter.roles import is_supervisor
+
+    queue = a_queue(name="Support")
+    boss = an_agent(queue, supervisor=True)
+    assert is_supervisor(boss)
+    boss.groups.through.objects.filter(user_id=boss.pk).delete()  # no signal
+    clock[0] += config.TTL_SECONDS + 1
+    assert is_supervisor(boss)  # as remembered
+    clock[0] += config.MAX_AGE_SECONDS
+    assert not is_supervisor(boss)
