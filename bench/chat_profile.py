@@ -59,6 +59,7 @@ RULES = [
     ("AgentConsumer.disconnect", "console/consumers.py", "agent leave"),
     ("opened", "routing/consoles.py", "agent console lease (routing.consoles)"),
     ("assign_round", "routing/router.py", "router: assign round (match, offer)"),
+    ("_assign", "routing/router.py", "router: assign round (match, offer)"),
     ("route_once", "routing/router.py", "router: round, other (timers, queue hours)"),
     ("", "contactcenter/workers/loop.py", "background loops (router idle, deliveries, …)"),
     ("_courier", "contactcenter/push.py", "publish to Redis (push courier)"),

@@ -10,6 +10,7 @@ another router, finds every one still due. docs/routing.md tells the whole story
 import logging
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -62,18 +63,27 @@ WAKE_TYPES = frozenset(
 # -- one round of matching -------------------------------------------------------------------
 
 
-@command
 def assign_round(now: datetime | None = None) -> int:
     """Offer waiting interactions to agents with room; returns the number of offers made."""
+    return _assign(now)[0]
+
+
+@command
+def _assign(now: datetime | None = None) -> tuple[int, bool]:
+    """One round: the offers made, and whether another round may find more (a queue had more
+    waiting than a round claims). Work left because no agent had room waits for a wake-up:
+    another round at once would claim the same work and the same full agents."""
     now = now or clock.now()
     snapshot = config.current()
     policies = {qid: queue.policy(now) for qid, queue in snapshot.queues.items()}
     rows = _claim_waiting([qid for qid, policy in policies.items() if policy.is_open])
     if not rows:
-        return 0
+        return 0, False
+    per_queue = Counter(row.queue_id for row in rows)
+    more = any(n >= ITEMS_PER_QUEUE for n in per_queue.values())
     agents = _claim_agents(snapshot, rows)
     if not agents:
-        return 0
+        return 0, more
     known = _known_agents(rows, snapshot, now)
     items = [_item(row, known.get(row.id)) for row in rows]
     by_id = {row.id: row for row in rows}
@@ -99,7 +109,7 @@ def assign_round(now: datetime | None = None) -> int:
             Timer: [f"offer_timeout:{a.interaction_id}" for a in assignments],
         },
     )
-    return len(assignments)
+    return len(assignments), more
 
 
 def _claim_waiting(queue_ids: list[int]) -> list[InteractionRow]:
@@ -272,9 +282,12 @@ def fire_timer(key: str, now: datetime) -> int:
 def update_queue_hours(now: datetime | None = None) -> int:
     """Record each calendar queue's opening or closing once, as an event."""
     now = now or clock.now()
+    calendared = [q for q in config.current().queues.values() if q.hours is not None]
+    if not calendared:
+        return 0  # no query on every wake-up for a center without business hours
     recorded = dict(QueueState.objects.values_list("queue_id", "is_open"))
     changed = 0
-    for queue in config.current().queues.values():
+    for queue in calendared:
         if queue.hours is None:
             continue
         is_open = queue.is_open(now)
@@ -309,9 +322,13 @@ def route_once(now: datetime | None = None) -> int:
     there is nothing more to offer. Returns how much it did."""
     now = now or clock.now()
     done = fire_due_timers(now) + update_queue_hours(now)
-    while offered := assign_round(now):
+    while True:
+        # One round per wake-up as a rule: the round after a full one found nothing new, and
+        # cost every arrival a transaction more (issue 18).
+        offered, more = _assign(now)
         done += offered
-    return done
+        if not (offered and more):
+            return done
 
 
 def seconds_until_due(now: datetime | None = None) -> float:
