@@ -326,14 +326,7 @@ def serving(url: str, servers: int, app: str = "contactcenter.asgi:application",
                     time.sleep(0.2)
         yield ports, processes
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        harness.stop(processes)
 
 
 @dataclass

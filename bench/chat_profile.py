@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import harness
+
 PROFILE = "--profile" in sys.argv or os.environ.get("BENCH_PROFILE") == "1"
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ROOT / "var" / "profiles"
@@ -191,14 +193,7 @@ def recording(processes: list[subprocess.Popen], names: list[str], tag: str):
     try:
         yield paths
     finally:
-        for spy in spies:
-            spy.send_signal(signal.SIGINT)
-        for spy in spies:
-            try:
-                spy.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                spy.kill()
-                spy.wait()
+        harness.stop(spies, signal.SIGINT, timeout=30)  # SIGINT: py-spy writes its profile
 
 
 def report(paths: dict[str, Path], cpu_ms_per_chat: float | None = None) -> str:

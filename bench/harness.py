@@ -164,3 +164,16 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU a process has used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop(processes: list[subprocess.Popen], sig: int = 15, timeout: float = 15) -> None:
+    """Signal every process (SIGTERM; SIGINT makes py-spy write its profile), wait for each,
+    and kill one that will not go."""
+    for process in processes:
+        process.send_signal(sig)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -90,6 +90,28 @@ async def frames_until(ws, predicate, timeout=20.0):
             return frame
 
 
+async def greet_accept_reply(visitor, console, greeting: str, reply: str) -> str:
+    """The visitor says `greeting`, the agent's console is offered the chat and accepts it
+    (the view holds the greeting), and the visitor hears the agent's `reply`: the chat's id."""
+    await frames_until(visitor, lambda f: f["type"] == "welcome")
+    await frames_until(console, lambda f: f["type"] == "snapshot")
+    await visitor.send(json.dumps({"type": "message", "text": greeting, "client_message_id": "v1"}))
+    offer = await frames_until(console, lambda f: f.get("event") == "OfferCreated")
+    interaction_id = offer["data"]["interaction_id"]
+    accept = {"type": "accept", "ref": "a1", "interaction_id": interaction_id}
+    await console.send(json.dumps({**accept, "offer_id": offer["data"]["offer_id"]}))
+    accepted = await frames_until(console, lambda f: f.get("ref") == "a1")
+    assert accepted["interaction"]["messages"][0]["text"] == greeting
+    await frames_until(visitor, lambda f: f["type"] == "agent_joined")
+    said = {"type": "send", "ref": "s1", "interaction_id": interaction_id, "text": reply}
+    await console.send(json.dumps({**said, "client_message_id": "a1"}))
+    heard = await frames_until(
+        visitor, lambda f: f["type"] == "message" and f["message"]["author"] == "agent"
+    )
+    assert heard["message"]["text"] == reply
+    return interaction_id
+
+
 async def test_a_visitor_on_one_server_and_an_agent_on_another_hold_a_conversation(two_servers):
     visitor_port, agent_port = two_servers
     queue = await sync_to_async(a_queue)(
@@ -118,43 +140,9 @@ async def test_a_visitor_on_one_server_and_an_agent_on_another_hold_a_conversati
             additional_headers={"Cookie": cookie},
         ) as console,
     ):
-        await frames_until(visitor, lambda f: f["type"] == "welcome")
-        await frames_until(console, lambda f: f["type"] == "snapshot")
-
-        await visitor.send(
-            json.dumps({"type": "message", "text": "Hi from server A", "client_message_id": "v1"})
+        interaction_id = await greet_accept_reply(
+            visitor, console, "Hi from server A", "Hello from server B"
         )
-        offer = await frames_until(console, lambda f: f.get("event") == "OfferCreated")
-        interaction_id = offer["data"]["interaction_id"]
-        await console.send(
-            json.dumps(
-                {
-                    "type": "accept",
-                    "ref": "a1",
-                    "interaction_id": interaction_id,
-                    "offer_id": offer["data"]["offer_id"],
-                }
-            )
-        )
-        accepted = await frames_until(console, lambda f: f.get("ref") == "a1")
-        assert accepted["interaction"]["messages"][0]["text"] == "Hi from server A"
-        await frames_until(visitor, lambda f: f["type"] == "agent_joined")
-
-        await console.send(
-            json.dumps(
-                {
-                    "type": "send",
-                    "ref": "s1",
-                    "interaction_id": interaction_id,
-                    "text": "Hello from server B",
-                    "client_message_id": "a1",
-                }
-            )
-        )
-        reply = await frames_until(
-            visitor, lambda f: f["type"] == "message" and f["message"]["author"] == "agent"
-        )
-        assert reply["message"]["text"] == "Hello from server B"
 
         await visitor.send(
             json.dumps({"type": "message", "text": "Thanks!", "client_message_id": "v2"})

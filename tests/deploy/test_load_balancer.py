@@ -22,7 +22,7 @@ from channels.db import database_sync_to_async as sync_to_async
 from channels_adapters.webchat.models import WebChatChannel
 from tests import system_packages
 from tests.conftest import wait_until_alone
-from tests.console.test_two_processes import environment, frames_until, free_port
+from tests.console.test_two_processes import environment, free_port, greet_accept_reply
 from tests.routing.builders import a_queue, an_agent
 from tests.sockets import session_cookie
 
@@ -166,41 +166,9 @@ async def chat_across_servers(base: str) -> tuple[str, str]:
         await console.close()
     async with visitor, console:
         assert agent_server != visitor_server, "both sockets landed on one server"
-        await frames_until(visitor, lambda f: f["type"] == "welcome")
-        await frames_until(console, lambda f: f["type"] == "snapshot")
-
-        await visitor.send(
-            json.dumps({"type": "message", "text": "Hi through HAProxy", "client_message_id": "v1"})
+        await greet_accept_reply(
+            visitor, console, "Hi through HAProxy", "Hello from the other server"
         )
-        offer = await frames_until(console, lambda f: f.get("event") == "OfferCreated")
-        interaction_id = offer["data"]["interaction_id"]
-        await console.send(
-            json.dumps(
-                {
-                    "type": "accept",
-                    "ref": "a1",
-                    "interaction_id": interaction_id,
-                    "offer_id": offer["data"]["offer_id"],
-                }
-            )
-        )
-        accepted = await frames_until(console, lambda f: f.get("ref") == "a1")
-        assert accepted["interaction"]["messages"][0]["text"] == "Hi through HAProxy"
-        await console.send(
-            json.dumps(
-                {
-                    "type": "send",
-                    "ref": "s1",
-                    "interaction_id": interaction_id,
-                    "text": "Hello from the other server",
-                    "client_message_id": "a1",
-                }
-            )
-        )
-        reply = await frames_until(
-            visitor, lambda f: f["type"] == "message" and f["message"]["author"] == "agent"
-        )
-        assert reply["message"]["text"] == "Hello from the other server"
     return visitor_server, agent_server
 
 
