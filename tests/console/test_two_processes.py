@@ -90,6 +90,25 @@ async def frames_until(ws, predicate, timeout=20.0):
             return frame
 
 
+async def a_chat_center(base: str) -> tuple[str, str]:
+    """A queue with an agent (alice) and the demo web chat: her session cookie, and a
+    visitor's token from the widget's session endpoint at `base`."""
+    queue = await sync_to_async(a_queue)(
+        name="Support", entry="webchat:*", dispositions=("resolved",)
+    )
+    agent = await sync_to_async(an_agent)(queue, username="alice")
+    await sync_to_async(WebChatChannel.objects.create)(key="demo", name="Demo")
+    cookie = (await sync_to_async(session_cookie)(agent)).decode()
+    request = urllib.request.Request(
+        f"{base}/widget/session/",
+        data=b'{"channel": "demo"}',
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    answer = await asyncio.to_thread(lambda: urllib.request.urlopen(request).read())
+    return cookie, json.loads(answer)["token"]
+
+
 async def greet_accept_reply(visitor, console, greeting: str, reply: str) -> str:
     """The visitor says `greeting`, the agent's console is offered the chat and accepts it
     (the view holds the greeting), and the visitor hears the agent's `reply`: the chat's id."""
@@ -114,20 +133,7 @@ async def greet_accept_reply(visitor, console, greeting: str, reply: str) -> str
 
 async def test_a_visitor_on_one_server_and_an_agent_on_another_hold_a_conversation(two_servers):
     visitor_port, agent_port = two_servers
-    queue = await sync_to_async(a_queue)(
-        name="Support", entry="webchat:*", dispositions=("resolved",)
-    )
-    agent = await sync_to_async(an_agent)(queue, username="alice")
-    await sync_to_async(WebChatChannel.objects.create)(key="demo", name="Demo")
-    cookie = (await sync_to_async(session_cookie)(agent)).decode()
-
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{visitor_port}/widget/session/",
-        data=b'{"channel": "demo"}',
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    token = json.loads(urllib.request.urlopen(request).read())["token"]
+    cookie, token = await a_chat_center(f"http://127.0.0.1:{visitor_port}")
 
     async with (
         websockets.connect(

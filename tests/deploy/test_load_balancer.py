@@ -4,7 +4,6 @@ a visitor on one and an agent on the other chat through it, and a killed server 
 the /healthz check while requests keep succeeding."""
 
 import asyncio
-import json
 import re
 import signal
 import subprocess
@@ -17,14 +16,15 @@ from pathlib import Path
 
 import pytest
 import websockets
-from channels.db import database_sync_to_async as sync_to_async
 
-from channels_adapters.webchat.models import WebChatChannel
 from tests import system_packages
 from tests.conftest import wait_until_alone
-from tests.console.test_two_processes import environment, free_port, greet_accept_reply
-from tests.routing.builders import a_queue, an_agent
-from tests.sockets import session_cookie
+from tests.console.test_two_processes import (
+    a_chat_center,
+    environment,
+    free_port,
+    greet_accept_reply,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -141,22 +141,7 @@ async def open_socket(base: str, path: str, cookie: str | None = None):
 
 
 async def chat_across_servers(base: str) -> tuple[str, str]:
-    queue = await sync_to_async(a_queue)(
-        name="Support", entry="webchat:*", dispositions=("resolved",)
-    )
-    agent = await sync_to_async(an_agent)(queue, username="alice")
-    await sync_to_async(WebChatChannel.objects.create)(key="demo", name="Demo")
-    cookie = (await sync_to_async(session_cookie)(agent)).decode()
-    request = urllib.request.Request(
-        f"{base}/widget/session/",
-        data=b'{"channel": "demo"}',
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    token = json.loads(await asyncio.to_thread(lambda: urllib.request.urlopen(request).read()))[
-        "token"
-    ]
-
+    cookie, token = await a_chat_center(base)
     visitor, visitor_server = await open_socket(base, f"/ws/webchat/?token={token}")
     # leastconn sends the next socket to the other server; should it not, ask again.
     for _ in range(5):
