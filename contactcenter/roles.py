@@ -28,6 +28,7 @@ QA_SPECIALISTS = "qa specialists"
 _stamp: Callable[[], Any] | None = None
 _shared: dict[tuple[str, Any], Any] = {}
 _shared_stamp: list[Any] = [None]
+_MISSING = object()
 
 
 def remember_while(stamp: Callable[[], Any]) -> None:
@@ -46,9 +47,11 @@ def remembered(kind: str, user_id: Any, compute: Callable[[], Any]) -> Any:
             _shared.clear()
             _shared_stamp[0] = stamp
         key = (kind, user_id)
-        if key not in _shared:
-            _shared[key] = compute()
-        value = _shared[key]
+        value = _shared.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            if _shared_stamp[0] == stamp:  # not if a change came in while we asked
+                _shared[key] = value
     else:
         value = compute()
     request_memo.keep(kind, user_id, value)
