@@ -6,7 +6,7 @@ class ContactCenterConfig(AppConfig):
     verbose_name = "Contact center"
 
     def ready(self) -> None:
-        from contactcenter import push  # noqa: F401 - registers the after-commit publisher
+        from contactcenter import checks, push  # noqa: F401 - they register themselves
         from contactcenter.events import projections
 
         projections.discover()

@@ -283,6 +283,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Test suites only: PBKDF2's 1.2 million rounds cost about half a second of CPU per password set
+# or checked, which a suite that logs people in hundreds of times cannot afford. Never in
+# production: `manage.py check --deploy` refuses it (contactcenter/checks.py).
+FAST_PASSWORD_HASHING = env_bool("FAST_PASSWORD_HASHING", False)
+if FAST_PASSWORD_HASHING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -4,11 +4,13 @@ With DATABASE_URL / REDIS_URL set (CI sets both), tests marked `postgres` / `red
 fail if the service does not answer; they are skipped only when the variable is unset.
 """
 
+import functools
 import gc
 import importlib
 import os
 import sys
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -29,8 +31,17 @@ NEEDS_DATABASE = {
 OWN_SESSIONS = f"pytest-{os.getpid()}"
 
 
+# Passwords hash with MD5 in the suite and in every server it starts (they inherit this): PBKDF2
+# cost half a second a login, minutes of the suite (contactcenter/settings.py).
+os.environ["FAST_PASSWORD_HASHING"] = "1"
+
+
 def pytest_configure(config):
     from django.conf import settings
+
+    # pytest-django may have read the settings before this module set the variable.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.FAST_PASSWORD_HASHING = True
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
@@ -96,8 +107,6 @@ def _close_connection_pools(request, django_db_blocker):
     close_pools()
     if connection.vendor == "postgresql":
         # A connection of its own: Django's would reopen the pool just closed.
-        import psycopg
-
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)
@@ -157,9 +166,41 @@ def _flush_as_the_owner():
         else:
             original(statements)
 
+    original_sql_flush = connection.ops.sql_flush
+
+    def sql_flush(style, tables, *, reset_sequences=False, allow_cascade=False):
+        # TRUNCATE of 120-odd tables makes new files for each and their indexes: about 1.5 s,
+        # after every transactional test. Deleting the few rows a test wrote takes 50 ms; in
+        # replica mode no trigger fires (foreign keys, the log's append-only rules), which
+        # takes a superuser — anyone else flushes the slow way.
+        if reset_sequences or not _flushes_as_superuser():
+            return original_sql_flush(
+                style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        quote = connection.ops.quote_name
+        return [
+            "SET LOCAL session_replication_role = replica",
+            *(f"DELETE FROM {quote(table)}" for table in tables),
+        ]
+
     connection.ops.execute_sql_flush = execute_sql_flush
+    connection.ops.sql_flush = sql_flush
     yield
     connection.ops.execute_sql_flush = original
+    connection.ops.sql_flush = original_sql_flush
+
+
+@functools.cache
+def _flushes_as_superuser() -> bool:
+    from contactcenter.privacy import owner_connection
+
+    query = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    if not owner_connection.configured():
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchone()[0]
+    with psycopg.connect(**owner_connection.conninfo(connection.settings_dict["NAME"])) as own:
+        return own.execute(query).fetchone()[0]
 
 
 @pytest.fixture(scope="session")

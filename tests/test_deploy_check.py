@@ -24,7 +24,7 @@ SETTINGS = [
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # Not the settings under test, nor the browser tests' leave to run the ORM from async code.
-    left_out = {*SETTINGS, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    left_out = {*SETTINGS, "DJANGO_ALLOW_ASYNC_UNSAFE", "FAST_PASSWORD_HASHING"}
     environment = {k: v for k, v in os.environ.items() if k not in left_out}
     environment |= {"DEBUG": "0", **env}
     return subprocess.run(
@@ -60,6 +60,19 @@ def test_the_deploy_check_is_clean_with_an_https_public_url():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_the_deploy_check_refuses_the_test_suites_fast_password_hashing():
+    done = manage(
+        "check",
+        "--deploy",
+        PUBLIC_URL="https://contact.example.com",
+        SECRET_KEY="k3$Zq-" + "x7Pv2mLr9Tw" * 6,
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+        FAST_PASSWORD_HASHING="1",
+    )
+    assert done.returncode != 0
+    assert "contactcenter.E001" in done.stderr + done.stdout
 
 
 def test_https_makes_cookies_secure_and_http_keeps_them_usable():
