@@ -54,7 +54,7 @@ def admit(interaction: Interaction, message: InboundMessage) -> list[DomainEvent
         return []
     now = clock.now()
     if interaction.queue_id is not None:  # reopened: back to where it was
-        queue = config.current().queues.get(interaction.queue_id)
+        queue = config.queue(interaction.queue_id)
         return (
             enqueue_events(interaction, queue, now, reason="reopened", preferred_agent_id=None)
             if queue

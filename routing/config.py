@@ -26,6 +26,8 @@ from routing.models import AgentProfile, ConfigurationGeneration, EntryPoint, Qu
 
 TTL_SECONDS = 2.0
 MAX_AGE_SECONDS = 60.0
+# A lookup that misses asks again, but no more often than this (a queue since deleted).
+RECHECK_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,18 @@ _snapshot: Snapshot | None = None
 _checked_at = 0.0  # when the snapshot's generation was last found current
 
 
-def current(fresh: bool = False) -> Snapshot:
+def current(fresh: bool = False, recheck: bool = False) -> Snapshot:
+    """The snapshot; `recheck` asks for the generation unless it did in the last
+    RECHECK_SECONDS rather than TTL_SECONDS, `fresh` reads everything again."""
     global _snapshot, _checked_at
     with _lock:
         now = time.monotonic()
-        if _snapshot is not None and not fresh and now - _checked_at <= TTL_SECONDS:
+        since = now - _checked_at
+        if (
+            _snapshot is not None
+            and not fresh
+            and since <= (RECHECK_SECONDS if recheck else TTL_SECONDS)
+        ):
             return _snapshot
         generation = generation_now()
         if (
@@ -131,6 +140,16 @@ def current(fresh: bool = False) -> Snapshot:
             _snapshot = load(generation)
         _checked_at = now
         return _snapshot
+
+
+def queue(queue_id: int | None) -> QueueConfig | None:
+    """The queue as configured. One this snapshot lacks may have been saved a moment ago (an
+    interaction already in it, an agent opening it): a miss asks for the generation at once
+    instead of showing a queue-less view until the snapshot next checks."""
+    if queue_id is None:
+        return None
+    found = current().queues.get(queue_id)
+    return found if found is not None else current(recheck=True).queues.get(queue_id)
 
 
 def generation_now() -> int:

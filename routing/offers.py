@@ -18,7 +18,7 @@ WRAP_UP_TIMEOUT = "wrap_up_timeout"
 
 
 def queue_config(queue_id: int | None) -> QueueConfig:
-    queue = config.current().queues.get(queue_id or -1)
+    queue = config.queue(queue_id)
     if queue is None:
         raise DomainError(f"no queue {queue_id}")
     return queue
@@ -85,7 +85,7 @@ def time_out_offer(interaction_id: str, offer_id: str) -> None:
     events = interaction.time_out(offer_id)
     aggregates.append(interaction, events)
     agent_id = events[0].agent_id
-    queue = config.current().queues.get(interaction.queue_id or -1)
+    queue = config.queue(interaction.queue_id)
     state = AgentState.objects.filter(pk=agent_id).first()
     limit = queue.missed_offers_before_away if queue else 3
     if state is not None and state.presence == "available" and state.missed_in_a_row >= limit:
@@ -165,7 +165,7 @@ def end_conversation(interaction_id: str, agent_id: int, reason: str = "agent_en
 
 
 def _wrap_up_deadline(interaction: Interaction, now: datetime) -> datetime | None:
-    queue = config.current().queues.get(interaction.queue_id or -1)
+    queue = config.queue(interaction.queue_id)
     if queue is None or not queue.wrap_up_limit_seconds:
         return None
     return now + timedelta(seconds=queue.wrap_up_limit_seconds)
@@ -182,7 +182,7 @@ def wrap_up(
     call_back_at: str = "",
 ) -> None:
     def decide(interaction: Interaction) -> list[DomainEvent]:
-        queue = config.current().queues.get(interaction.queue_id or -1)
+        queue = config.queue(interaction.queue_id)
         allowed = {code for code, _ in queue.dispositions} if queue else set()
         if allowed and disposition not in allowed:
             raise DomainError(

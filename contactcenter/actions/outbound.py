@@ -25,7 +25,7 @@ def start_conversation(actor: Actor, data: dict) -> str:
     The console's rules hold: the queue is one of the agent's, and an existing customer is one
     the agent may already see; starting work is no way to see someone's history."""
     queue_id = data.get("queue_id")
-    queue = config.current().queues.get(queue_id) if queue_id is not None else None
+    queue = config.queue(queue_id)
     if queue_id is not None and queue is None:
         raise DomainError(f"no queue {queue_id}")
     if actor.id not in config.current().agents:

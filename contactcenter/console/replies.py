@@ -14,7 +14,7 @@ def canned_text(actor: Actor, interaction_id: str, canned_id: int) -> str:
     if response is None:
         raise DomainError("no such canned response")
     customer = Customer.objects.filter(pk=row.customer_id).first()
-    queue = state.config.current().queues.get(row.queue_id or -1)
+    queue = state.config.queue(row.queue_id)
     name = actor.display_name()
     return canned.render(
         response.text,

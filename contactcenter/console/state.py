@@ -142,7 +142,7 @@ def interaction_view(
     screen pop -- is the same before and after, and was most of the view's 25 queries."""
     row = Interaction.objects.get(pk=interaction_id)
     supervisor = is_supervisor(user)
-    queue = config.current().queues.get(row.queue_id or -1)
+    queue = config.queue(row.queue_id)
     entries = TranscriptEntry.objects.filter(interaction_id=row.id).order_by("position")
     # A whisper (a note for the agent) is for the agent handling it and supervisors.
     visible = [
@@ -223,7 +223,7 @@ def interaction_view(
 
 def _screen_pop(row: Interaction, view: dict[str, Any]) -> dict[str, str] | None:
     """The queue's screen pop, filled for this customer (contactcenter/console/screen_pop)."""
-    queue = config.current().queues.get(row.queue_id or -1)
+    queue = config.queue(row.queue_id)
     template = queue.screen_pop_url if queue else ""
     if not template:
         return None

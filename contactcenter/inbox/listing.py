@@ -110,7 +110,7 @@ def _ordering(sort: str):
 
 
 def _item(row: Interaction, now: datetime) -> dict[str, Any]:
-    queue = config.current().queues.get(row.queue_id or -1)
+    queue = config.queue(row.queue_id)
     waiting_since = (row.queued_at or row.first_queued_at) if row.state in WAITING else None
     threshold = queue.sl_threshold_seconds if queue else None
     due = waiting_since + timedelta(seconds=threshold) if waiting_since and threshold else None

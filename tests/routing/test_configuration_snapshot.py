@@ -46,6 +46,28 @@ def test_a_change_saved_anywhere_is_seen_within_the_ttl(clock):
     assert after.generation == before.generation + 1
 
 
+def test_a_queue_saved_by_another_process_a_moment_ago_is_found_at_once(clock):
+    config.current()
+    # Another process adds a queue and an interaction in it, and an agent opens it before our
+    # snapshot would next check: the view must have the queue (its dispositions), not none.
+    Queue.objects.bulk_create([Queue(name="Billing")])  # no signal reaches this process
+    config.bump_generation()
+    billing = Queue.objects.get(name="Billing")
+    assert billing.pk not in config.current().queues
+    clock[0] += config.RECHECK_SECONDS + 0.01
+    assert config.queue(billing.pk).name == "Billing"
+
+
+def test_a_queue_that_is_not_there_is_not_asked_for_again_and_again(clock):
+    config.current()
+    clock[0] += config.RECHECK_SECONDS + 0.01
+    assert config.queue(404) is None  # asks once
+    with CaptureQueriesContext(connection) as queries:
+        assert config.queue(404) is None
+        assert config.queue(None) is None
+    assert not queries
+
+
 def test_a_change_saved_in_this_process_is_seen_at_once_and_bumps_the_generation(clock):
     queue = a_queue(name="Support")
     before = config.current()

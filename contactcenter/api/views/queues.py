@@ -47,7 +47,7 @@ def live_stats(queue_ids: list[int]) -> dict[int, dict]:
 
 
 def queue_data(queue: Queue, stats: dict) -> dict:
-    live = config.current().queues.get(queue.pk)
+    live = config.queue(queue.pk)
     return {
         "id": queue.pk,
         "name": queue.name,
