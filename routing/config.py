@@ -152,6 +152,13 @@ def queue(queue_id: int | None) -> QueueConfig | None:
     return found if found is not None else current(recheck=True).queues.get(queue_id)
 
 
+def agent(agent_id: int) -> AgentConfig | None:
+    """The agent as configured; a miss asks again at once, as `queue` does (an agent whose
+    console connects a moment after an admin made them one)."""
+    found = current().agents.get(agent_id)
+    return found if found is not None else current(recheck=True).agents.get(agent_id)
+
+
 def generation_now() -> int:
     row = ConfigurationGeneration.objects.filter(pk=1).values_list("number", flat=True)
     return row.first() or 0

@@ -29,7 +29,7 @@ HELD = ("offered", "active", "wrap_up")
 
 def me(user: AbstractBaseUser) -> dict[str, Any]:
     state = AgentState.objects.filter(pk=user.pk).first() or AgentState(agent_id=user.pk)
-    profile = config.current().agents.get(user.pk)
+    profile = config.agent(user.pk)
     return {
         "id": user.pk,
         "username": user.get_username(),

@@ -36,11 +36,14 @@ def console_apart_from_its_router(transactional_db):
         stdout=(OUTPUT / "router.log").open("w"),
         stderr=subprocess.STDOUT,
     )
+    server = serve(EMBEDDED_ROUTER="0", CONSOLE_RESYNC_SECONDS="2")
     try:
-        yield from serve(EMBEDDED_ROUTER="0", CONSOLE_RESYNC_SECONDS="2")
+        yield next(server)
     finally:
+        # The router first: the server's own teardown waits for the database to be let go of.
         router.terminate()
         router.wait(30)
+        next(server, None)
         wait_until_alone()
 
 

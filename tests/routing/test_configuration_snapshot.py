@@ -58,6 +58,16 @@ def test_a_queue_saved_by_another_process_a_moment_ago_is_found_at_once(clock):
     assert config.queue(billing.pk).name == "Billing"
 
 
+def test_an_agent_made_by_another_process_a_moment_ago_is_found_at_once(clock, monkeypatch):
+    queue = a_queue(name="Support")
+    before = config.current()
+    agent = an_agent(queue)  # its console connects at once, to a process made before it
+    monkeypatch.setattr(config, "_snapshot", before)
+    clock[0] += config.RECHECK_SECONDS + 0.01
+    assert agent.pk not in config.current().agents
+    assert config.agent(agent.pk).agent_id == agent.pk
+
+
 def test_a_queue_that_is_not_there_is_not_asked_for_again_and_again(clock):
     config.current()
     clock[0] += config.RECHECK_SECONDS + 0.01
