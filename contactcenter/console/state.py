@@ -54,7 +54,7 @@ def snapshot(user: AbstractBaseUser) -> dict[str, Any]:
     held = Interaction.objects.filter(
         Q(agent_id=user.pk, state__in=HELD) | Q(offer_agent_id=user.pk, state="offered")
     )
-    snapshot_config = config.current()
+    snapshot_config = config.current(recheck=True)  # queues and colleagues as they are now
     return {
         "type": "snapshot",
         "position": position,

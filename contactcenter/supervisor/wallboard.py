@@ -24,7 +24,9 @@ MIN_VOLUME = 5
 def board(now: datetime | None = None, team: frozenset[int] | None = None) -> dict[str, Any]:
     """The whole center's board, or (`team`: a team lead's agents) the team's."""
     now = now or clock.now()
-    snapshot = config.current()
+    # A board is what a supervisor opens to see the center as it is: a queue an admin made a
+    # moment ago is on it, not left out until this process's snapshot next checks.
+    snapshot = config.current(recheck=True)
     if team is not None:
         snapshot = _of_team(snapshot, team)
     states = {s.agent_id: s for s in AgentState.objects.filter(agent_id__in=snapshot.agents)}

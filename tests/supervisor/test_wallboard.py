@@ -15,7 +15,7 @@ from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction
 from contactcenter.supervisor import alerts, wallboard
 from contactcenter.supervisor.models import StandingAlert
-from routing import offers, router
+from routing import config, offers, router
 from routing.models import AgentState
 from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
@@ -151,6 +151,14 @@ async def test_a_supervisor_forces_presence_and_assigns_by_hand(center):
     assert events[-1].type == "InteractionAssigned"
     assert events[-1].actor == f"supervisor:{center['boss'].pk}"
     await socket.disconnect()
+
+
+def test_a_queue_made_a_moment_ago_by_another_process_is_on_the_board(center, monkeypatch):
+    before = config.current()
+    a_queue(name="Billing")  # saved here; the snapshot below is another process's, older
+    monkeypatch.setattr(config, "_snapshot", before)
+    monkeypatch.setattr(config, "_checked_at", config.time.monotonic() - 0.5)
+    assert "Billing" in [q["name"] for q in wallboard.board()["queues"]]
 
 
 def test_alerts_are_raised_once_and_cleared_when_the_condition_ends(center):
