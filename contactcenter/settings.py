@@ -287,8 +287,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # or checked, which a suite that logs people in hundreds of times cannot afford. Never in
 # production: `manage.py check --deploy` refuses it (contactcenter/checks.py).
 FAST_PASSWORD_HASHING = env_bool("FAST_PASSWORD_HASHING", False)
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if FAST_PASSWORD_HASHING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -11,6 +11,7 @@ CPU (issue 18's profile).
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
@@ -146,17 +147,18 @@ def queue(queue_id: int | None) -> QueueConfig | None:
     """The queue as configured. One this snapshot lacks may have been saved a moment ago (an
     interaction already in it, an agent opening it): a miss asks for the generation at once
     instead of showing a queue-less view until the snapshot next checks."""
-    if queue_id is None:
-        return None
-    found = current().queues.get(queue_id)
-    return found if found is not None else current(recheck=True).queues.get(queue_id)
+    return None if queue_id is None else _rechecked_on_a_miss(lambda s: s.queues.get(queue_id))
 
 
 def agent(agent_id: int) -> AgentConfig | None:
     """The agent as configured; a miss asks again at once, as `queue` does (an agent whose
     console connects a moment after an admin made them one)."""
-    found = current().agents.get(agent_id)
-    return found if found is not None else current(recheck=True).agents.get(agent_id)
+    return _rechecked_on_a_miss(lambda s: s.agents.get(agent_id))
+
+
+def _rechecked_on_a_miss[T](pick: Callable[[Snapshot], T | None]) -> T | None:
+    found = pick(current())
+    return found if found is not None else pick(current(recheck=True))
 
 
 def generation_now() -> int:

@@ -40,7 +40,7 @@ def pytest_configure(config):
     from django.conf import settings
 
     # pytest-django may have read the settings before this module set the variable.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = settings.FAST_PASSWORD_HASHERS
     settings.FAST_PASSWORD_HASHING = True
 
     database = settings.DATABASES["default"]

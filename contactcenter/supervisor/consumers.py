@@ -47,7 +47,7 @@ class SupervisorConsumer(RequestConsumer):
         self.last_board = ""
         self.dirty = asyncio.Event()
         await self.channel_layer.group_add(groups.SUPERVISORS, self.channel_name)
-        await self.send_board()
+        await self.send_board(opening=True)
         self.refresher = asyncio.create_task(self.refresh())
 
     async def disconnect(self, code: int) -> None:
@@ -57,8 +57,8 @@ class SupervisorConsumer(RequestConsumer):
         await self.channel_layer.group_discard(groups.SUPERVISORS, self.channel_name)
         await self.stop_monitoring("left")
 
-    async def send_board(self) -> None:
-        board = await in_thread(wallboard.board)(None, self.team)
+    async def send_board(self, opening: bool = False) -> None:
+        board = await in_thread(wallboard.board)(None, self.team, opening)
         encoded = json.dumps(board, sort_keys=True, default=str)
         comparable = json.dumps(
             {k: v for k, v in board.items() if k != "at"}, sort_keys=True, default=str

@@ -21,12 +21,14 @@ AMBER_POINTS = 5
 MIN_VOLUME = 5
 
 
-def board(now: datetime | None = None, team: frozenset[int] | None = None) -> dict[str, Any]:
-    """The whole center's board, or (`team`: a team lead's agents) the team's."""
+def board(
+    now: datetime | None = None, team: frozenset[int] | None = None, opening: bool = False
+) -> dict[str, Any]:
+    """The whole center's board, or (`team`: a team lead's agents) the team's. The board a
+    supervisor is `opening` shows the center as it is: a queue an admin made a moment ago is
+    on it, not left out until this process's snapshot next checks (refreshes wait for that)."""
     now = now or clock.now()
-    # A board is what a supervisor opens to see the center as it is: a queue an admin made a
-    # moment ago is on it, not left out until this process's snapshot next checks.
-    snapshot = config.current(recheck=True)
+    snapshot = config.current(recheck=opening)
     if team is not None:
         snapshot = _of_team(snapshot, team)
     states = {s.agent_id: s for s in AgentState.objects.filter(agent_id__in=snapshot.agents)}
