@@ -5,7 +5,6 @@ Twilio error document and the status a test asks for."""
 import base64
 import itertools
 import json
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -13,6 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from channels_adapters.twilio.models import TwilioChannel
+from tests import local_http
 
 TOKEN = "test-auth-token-1234"
 ACCOUNT = "AC" + "1" * 32
@@ -58,7 +58,7 @@ class TwilioApi:
                 pass
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        local_http.serve(server)
         return server, f"http://127.0.0.1:{server.server_address[1]}"
 
     def answer(self, path: str, form: dict) -> tuple[int, dict]:

@@ -7,7 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from tests import system_packages
+from tests import local_http, system_packages
 from tests.conftest import wait_until_alone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,9 +110,7 @@ def host_page(platform):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = local_http.serve(http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler))
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
 

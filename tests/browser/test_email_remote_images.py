@@ -4,13 +4,13 @@ images. The console itself runs under its Content-Security-Policy without a viol
 
 import base64
 import http.server
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
 from contactcenter.interactions.ingest import ingest
 from routing import offers
+from tests import local_http
 from tests.browser.conftest import free_port
 from tests.factories import email_message
 from tests.routing.builders import a_queue, an_agent
@@ -40,7 +40,7 @@ def sender_site():
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    local_http.serve(server)
     yield f"http://localhost:{server.server_address[1]}", fetched
     server.shutdown()
 

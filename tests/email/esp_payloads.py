@@ -5,7 +5,6 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -18,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import encode_multipart
 
 from channels_adapters.email.sns import string_to_sign
+from tests import local_http
 
 INBOX = "support@example.com"
 SECRET = "anymail:s3cr3t-webhook-pass"
@@ -226,7 +226,7 @@ class CertificateServer:
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        local_http.serve(self.server)
 
     def sign(self, message: dict, key=None) -> dict:
         message = {

@@ -7,7 +7,6 @@ import ipaddress
 import json
 import ssl
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from tests import local_http
 
 
 @dataclass
@@ -112,5 +113,5 @@ class BusinessSystem:
             key.write_text(key_pem)
             context.load_cert_chain(cert, key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        local_http.serve(server)
         return server

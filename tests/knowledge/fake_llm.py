@@ -2,8 +2,9 @@
 the documented response shape and keeps every request it got."""
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests import local_http
 
 
 class FakeChatCompletions:
@@ -45,7 +46,7 @@ class FakeChatCompletions:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        local_http.serve(self.server)
 
     def close(self) -> None:
         self.server.shutdown()

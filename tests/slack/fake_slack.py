@@ -3,10 +3,11 @@ slack-sdk WebClient talks to it over HTTP. Answers can be scripted (a rate limit
 
 import itertools
 import json
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests import local_http
 
 
 @dataclass
@@ -105,5 +106,5 @@ def start() -> FakeSlack:
             pass
 
     fake.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=fake.server.serve_forever, daemon=True).start()
+    local_http.serve(fake.server)
     return fake

@@ -5,7 +5,6 @@ copies nothing again."""
 
 import base64
 import io
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,6 +12,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from contactcenter.interactions.models import TranscriptEntry
+from tests import local_http
 from tests.routing.builders import a_queue, an_agent
 from tests.twilio_api import ACCOUNT, TOKEN, a_channel
 from tests.twilio_hooks import post, sms
@@ -65,7 +65,7 @@ class TwilioMedia:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        local_http.serve(self.server)
 
     def url(self, media: str = "ME1") -> str:
         return f"{self.base}/2010-04-01/Accounts/{ACCOUNT}/Messages/MM1/Media/{media}"

@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests import local_http
+
 
 @dataclass
 class Request:
@@ -67,5 +69,5 @@ def start(**options) -> Receiver:
             pass
 
     receiver.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=receiver.server.serve_forever, daemon=True).start()
+    local_http.serve(receiver.server)
     return receiver
