@@ -15,7 +15,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.management.base import BaseCommand
 from twisted.internet import defer, reactor  # the asyncio reactor: daphne.server installed it
 
-from contactcenter import public_url
+from contactcenter import public_url, startup
 from contactcenter.demo import PASSWORD
 from contactcenter.workers import supervision
 from routing import consoles
@@ -75,6 +75,7 @@ class Command(BaseCommand):
             verbosity=options["verbosity"],
         )
         reactor.addSystemEventTrigger("before", "shutdown", _channels_stopping)
+        startup.done()
         try:
             server.run()
         finally:

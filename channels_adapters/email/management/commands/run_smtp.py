@@ -6,6 +6,7 @@ import threading
 from django.core.management.base import BaseCommand
 
 from channels_adapters.email.listener import SmtpListener
+from contactcenter import startup
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         stopping = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopping.set())
+        startup.done()
         listener.start()
         self.stdout.write(f"SMTP listener on {listener.host}:{listener.port}")
         self.stdout.flush()

@@ -6,6 +6,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from contactcenter import startup
 from contactcenter.workers import registry, supervision
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         supervisor = supervision.Supervisor(services, on_fatal=lambda reason: stop.set())
         signal.signal(signal.SIGTERM, shut_down)
         signal.signal(signal.SIGINT, shut_down)
+        startup.done()
         supervisor.start()
         self.stdout.write(f"{name}: running {', '.join(supervisor.names)} ({connection.vendor})")
         self.stdout.flush()
