@@ -13,9 +13,12 @@ SOURCES := manage.py bench channels_adapters contactcenter crm outbound routing 
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-TEST_WORKERS ?= auto
+# One worker more than there are cores: the voice, browser and fault tests spend much of their
+# time waiting on real time (audio, timeouts, a restart), which the extra worker fills.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # A test that fails in the whole suite runs once more (pytest-rerunfailures); RERUN lines in
-# the summary name the flakes. TEST_RERUNS=0 turns it off.
+# the summary name the flakes, test-output/reruns.log says what went wrong. TEST_RERUNS=0
+# turns it off.
 TEST_RERUNS ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000

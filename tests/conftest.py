@@ -10,6 +10,8 @@ import gc
 import importlib
 import os
 import sys
+import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -81,6 +83,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
 
 
+def pytest_sessionstart(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        RERUNS.unlink(missing_ok=True)
+
+
+def pytest_runtest_logreport(report):
+    """A test that failed and passed when run again (a RERUN line) was still a failure: what
+    went wrong goes to test-output/reruns.log, to be found and fixed."""
+    if report.outcome != "rerun" or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    RERUNS.parent.mkdir(parents=True, exist_ok=True)
+    with RERUNS.open("a") as log:
+        log.write(f"===== {report.nodeid} ({report.when})\n{report.longreprtext}\n\n")
+
+
+RERUNS = Path(__file__).resolve().parents[1] / "test-output" / "reruns.log"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _close_connection_pools(request, django_db_blocker):
     """Pooled connections stay open after tests; close them so the test database can go."""
@@ -114,11 +134,18 @@ def _close_connection_pools(request, django_db_blocker):
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)
+        # A process the last test ran may have exited a moment ago, its session not yet.
+        deadline = time.monotonic() + 10
         with psycopg.connect(**params, autocommit=True) as own:
-            rows = own.execute(
-                "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).fetchall()
+            while True:
+                rows = own.execute(
+                    "SELECT pid, application_name, state, left(query, 120) "
+                    "FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchall()
+                if not rows or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
         for row in rows:
             print("still connected at the end of the run:", row, file=sys.__stderr__)
 
@@ -313,8 +340,6 @@ def _fresh_channel_layer():
 def wait_until_alone(timeout: float = 10.0) -> None:
     """After stopping server processes: wait until PostgreSQL has let go of their sessions,
     so the test database can be dropped at the end of the run."""
-    import time
-
     if connection.vendor != "postgresql":
         return
     deadline = time.monotonic() + timeout

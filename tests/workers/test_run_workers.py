@@ -37,6 +37,7 @@ def test_a_worker_whose_database_never_answers_exits_non_zero():
         "router",
         DATABASE_URL="postgres://postgres@127.0.0.1:1/nothing",  # nothing listens there
         WORKER_GIVE_UP_SECONDS="2",
+        DATABASE_POOL_TIMEOUT="1",  # each round (and the goodbye) waits this long for it
     )
     try:
         output, _ = worker.communicate(timeout=60)
