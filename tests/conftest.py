@@ -9,8 +9,8 @@ import functools
 import gc
 import importlib
 import os
-import sys
 import time
+import warnings
 from pathlib import Path
 
 import psycopg
@@ -146,8 +146,8 @@ def _close_connection_pools(request, django_db_blocker):
                 if not rows or time.monotonic() > deadline:
                     break
                 time.sleep(0.1)
-        for row in rows:
-            print("still connected at the end of the run:", row, file=sys.__stderr__)
+        for row in rows:  # a warning, so that it reaches the summary from an xdist worker too
+            warnings.warn(f"still connected at the end of the run: {row}", stacklevel=1)
 
 
 @pytest.fixture(autouse=True, scope="session")

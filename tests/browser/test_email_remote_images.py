@@ -53,7 +53,8 @@ def mail_in_hand(platform, sender_site):
     agent.set_password(PASSWORD)
     agent.save()
     html = f'<p>Here is the broken part:</p><img src="{site}/pixel.png?who=carla" alt="part">'
-    interaction_id = ingest(email_message(html=html)).interaction_id
+    first = email_message(html=html, threading_key="<order-1234@mail.example.org>")
+    interaction_id = ingest(first).interaction_id
     # Handed to the agent directly: the server's own router may be offering it meanwhile,
     # and an assignment settles either way (an outstanding offer is rescinded).
     offers.assign_by_hand(interaction_id, agent.pk)
@@ -94,6 +95,20 @@ def test_remote_images_wait_for_the_agents_click(
     assert image_width(page) == 1
     assert fetched == ["/pixel.png?who=carla"]
     screenshot(page, "email-remote-images-loaded")
+
+    # Carla writes again in the thread: the new mail joins the conversation below, and the
+    # first one's frame stays as it was — not built again, so its picture is not fetched again.
+    page.evaluate("document.querySelector('iframe.html-body').dataset.seen = 'before'")
+    ingest(
+        email_message(
+            text="Any news?",
+            subject="Re: My order has not arrived",
+            threading_key="<order-1234@mail.example.org>",
+        )
+    )
+    expect(page.locator("#transcript .entry.inbound")).to_have_count(2)
+    assert page.evaluate("document.querySelector('iframe.html-body').dataset.seen") == "before"
+    assert fetched == ["/pixel.png?who=carla"]
 
     # The only policy violation was the blocked picture: the console's own code kept to it.
     assert policy_violations and all(site in text for text in policy_violations), policy_violations

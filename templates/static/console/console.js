@@ -368,8 +368,13 @@
     var sameThread = transcript.dataset.interaction === view.id;
     var atEnd = transcript.scrollTop + transcript.clientHeight >= transcript.scrollHeight - 24;
     var readingAt = transcript.scrollTop;
-    transcript.textContent = "";
-    view.messages.forEach(function (message) { transcript.appendChild(renderMessage(message)); });
+    var kept = sameThread ? unchangedLead(transcript, view.messages) : 0;
+    while (transcript.children.length > kept) { transcript.removeChild(transcript.lastChild); }
+    view.messages.slice(kept).forEach(function (message) {
+      var entry = renderMessage(message);
+      entry.dataset.signature = JSON.stringify(message);
+      transcript.appendChild(entry);
+    });
     transcript.dataset.interaction = view.id;
     transcript.scrollTop = sameThread && !atEnd ? readingAt : transcript.scrollHeight;
     var active = view.state === "active";
@@ -498,6 +503,17 @@
       });
     });
   });
+
+  // How many entries on screen, from the top, show these messages as they are now: those stay
+  // untouched. Rebuilding an e-mail's frame would load it again (its pictures fetched again,
+  // where the agent was reading in it lost) at every update of the conversation.
+  function unchangedLead(transcript, messages) {
+    var entries = transcript.children;
+    var n = 0;
+    while (n < messages.length && n < entries.length &&
+           entries[n].dataset.signature === JSON.stringify(messages[n])) { n++; }
+    return n;
+  }
 
   function renderMessage(message) {
     if (message.kind === "activity") {
