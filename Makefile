@@ -43,8 +43,10 @@ run: install
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT)
 
 # The whole suite, in parallel (a database per worker: pytest-xdist); PYTEST_ARGS adds to it.
+# Tests go to the workers two at a time, longest first (tests/conftest.py), so that they end
+# together.
 test: install system-packages node-packages bytecode
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --reruns $(TEST_RERUNS) --durations=40 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxschedchunk 2 --reruns $(TEST_RERUNS) --durations=40 $(PYTEST_ARGS)
 
 # The suite starts a few hundred Python processes (servers, workers, commands); where
 # PYTHONDONTWRITEBYTECODE is set (CI images often do) each would compile our modules again,

@@ -69,7 +69,21 @@ def needs_database(item) -> bool:
     )
 
 
+# xdist hands tests out in the order collected, and the long ones — fault drills, real-time
+# audio, browsers — would otherwise come last (alphabetically, voice/ nearly is), leaving one
+# worker finishing a drill alone. They go first; the short ones then even out the workers' ends.
+LONG_FIRST = ("tests/faults/", "tests/voice/media/", "tests/browser/")
+
+
+def long_first(item) -> int:
+    path = item.nodeid
+    return next(
+        (n for n, prefix in enumerate(LONG_FIRST) if path.startswith(prefix)), len(LONG_FIRST)
+    )
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=long_first)  # stable: each module's tests stay together, in their order
     if config.getoption("fast"):
         slow = [item for item in items if needs_database(item)]
         items[:] = [item for item in items if not needs_database(item)]
