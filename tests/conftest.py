@@ -133,6 +133,7 @@ def _close_connection_pools(request, django_db_blocker):
 
     feed_wakeups.stop_listening()
     db_threads.shutdown()
+    gc.unfreeze()  # what startup.done() froze may hold some of them
     gc.collect()  # the threads' connections close as they are collected
 
     def close_pools() -> None:

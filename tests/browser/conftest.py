@@ -62,7 +62,8 @@ def serve(**settings: str):
         **settings,
     }
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    log = (OUTPUT / "server.log").open("w")
+    # One log per xdist worker, each holding its latest server's.
+    log = (OUTPUT / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port), "--smtp-port", "0"],
         cwd=ROOT,
@@ -78,9 +79,7 @@ def serve(**settings: str):
                 break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    "the server did not start; see test-output/browser/server.log"
-                ) from None
+                raise AssertionError(f"the server did not start; see {log.name}") from None
             time.sleep(0.3)
     yield base
     server.terminate()

@@ -22,7 +22,8 @@ from twilio.request_validator import RequestValidator
 from tests.faults.services import Postgres, Redis, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-OUTPUT = ROOT / "test-output" / "faults"
+# One folder per xdist worker: a deployment starts by emptying it, and never another's.
+OUTPUT = ROOT / "test-output" / "faults" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 PASSWORD = "contact-center"  # the demo tenant's logins (README)
 TWILIO_TOKEN = "demo-twilio-token"  # the demo tenant's (CONTRACT.md)
 TWILIO_NUMBER = "+15005550006"
