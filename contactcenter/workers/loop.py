@@ -79,6 +79,9 @@ class Loop(threading.Thread):
         self._round_started = 0.0  # monotonic; 0 between rounds
         self._last_error = ""
         self._reminded_at = 0.0
+        # /healthz reads the state from another thread: a report is all before or all after
+        # a round's outcome (never a last success beside three failures in a row).
+        self._state = threading.Lock()
 
     @property
     def idle(self) -> float:
@@ -122,25 +125,30 @@ class Loop(threading.Thread):
         return pause
 
     def _succeeded(self) -> None:
-        self._last_success_at = timezone.now()
-        if self._failures:
+        with self._state:
+            failures, failing_since = self._failures, self._failing_since
+            self._last_success_at = timezone.now()
+            self._failures = 0
+            self._last_error = ""
+        if failures:
             log.warning(
                 "%s recovered after %d failed rounds (%.1f s)",
                 self.name,
-                self._failures,
-                time.monotonic() - self._failing_since,
+                failures,
+                time.monotonic() - failing_since,
             )
-            self._failures = 0
-            self._last_error = ""
 
     def _failed(self, error: Exception, started: float) -> float:
         now = time.monotonic()
-        self._failures += 1
-        self._last_error = f"{type(error).__name__}: {error}"[:500]
+        with self._state:
+            self._failures += 1
+            self._last_error = f"{type(error).__name__}: {error}"[:500]
+            if self._failures == 1:
+                # From the start of the round: waiting 10 s for a connection that never came
+                # is 10 s of failing.
+                self._failing_since = started
         if self._failures == 1:
-            # From the start of the round: waiting 10 s for a connection that never came is
-            # 10 s of failing.
-            self._failing_since, self._reminded_at = started, now
+            self._reminded_at = now
             if is_transient(error):  # an outage is not a bug: one line, no traceback
                 log.warning("%s: %s; retrying with backoff", self.name, self._last_error)
             else:
@@ -162,14 +170,15 @@ class Loop(threading.Thread):
 
     def health(self) -> Health:
         now = time.monotonic()
-        return Health(
-            name=self.name,
-            alive=self.is_alive(),
-            started_at=self._started_at,
-            last_success_at=self._last_success_at,
-            rounds=self._rounds,
-            failures=self._failures,
-            failing_for=now - self._failing_since if self._failures else 0.0,
-            busy_for=now - self._round_started if self._round_started else 0.0,
-            last_error=self._last_error,
-        )
+        with self._state:
+            return Health(
+                name=self.name,
+                alive=self.is_alive(),
+                started_at=self._started_at,
+                last_success_at=self._last_success_at,
+                rounds=self._rounds,
+                failures=self._failures,
+                failing_for=now - self._failing_since if self._failures else 0.0,
+                busy_for=now - self._round_started if self._round_started else 0.0,
+                last_error=self._last_error,
+            )

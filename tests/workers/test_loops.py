@@ -1,5 +1,6 @@
 """Background loops survive whatever a round throws at them, and say how they are doing."""
 
+import logging
 import threading
 import time
 
@@ -68,6 +69,33 @@ def test_a_failing_loop_reports_its_failures_and_its_recovery():
         assert recovered.failures == 0 and recovered.last_error == ""
         assert recovered.rounds >= 4
     finally:
+        loop.stop()
+        loop.join(5)
+
+
+def test_a_health_report_read_as_the_loop_recovers_is_all_old_or_all_new():
+    """Read while the loop was noting its recovery, a report was half of each: a last
+    success, yet three failures in a row (found as a rerun in the suite)."""
+    noting, carry_on = threading.Event(), threading.Event()
+
+    class Pause(logging.Handler):  # holds the loop's thread on its "recovered" line
+        def emit(self, record):
+            if "recovered" in record.getMessage():
+                noting.set()
+                carry_on.wait(10)
+
+    pause = Pause()
+    logging.getLogger("contactcenter.workers.loop").addHandler(pause)
+    loop = running(Loop("flaky", Flaky(failures=3), idle=0.01))
+    try:
+        assert noting.wait(30), "the loop never recovered"
+        report = loop.health()
+        carry_on.set()
+        assert report.last_success_at is not None
+        assert (report.failures, report.last_error) == (0, "")
+    finally:
+        carry_on.set()
+        logging.getLogger("contactcenter.workers.loop").removeHandler(pause)
         loop.stop()
         loop.join(5)
 
