@@ -16,7 +16,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import connection
-from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Fixtures that mean a database (or a server, which needs one): `--fast` leaves their tests out.
 NEEDS_DATABASE = {
@@ -136,12 +135,6 @@ def _close_connection_pools(request, django_db_blocker):
     db_threads.shutdown()
     gc.unfreeze()  # what startup.done() froze may hold some of them
     gc.collect()  # the threads' connections close as they are collected
-    # Threads still alive (asgiref's executors, where database_sync_to_async ran) keep what
-    # they opened, and the test database could not be dropped; nothing will use it again.
-    for wrapper in [o for o in gc.get_objects() if isinstance(o, BaseDatabaseWrapper)]:
-        if wrapper.connection is not None:
-            with contextlib.suppress(Exception):
-                wrapper.connection.close()
 
     def close_pools() -> None:
         for alias in connections:
