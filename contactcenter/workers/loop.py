@@ -143,11 +143,12 @@ class Loop(threading.Thread):
         with self._state:
             self._failures += 1
             self._last_error = f"{type(error).__name__}: {error}"[:500]
-            if self._failures == 1:
+            first = self._failures == 1
+            if first:
                 # From the start of the round: waiting 10 s for a connection that never came
                 # is 10 s of failing.
                 self._failing_since = started
-        if self._failures == 1:
+        if first:
             self._reminded_at = now
             if is_transient(error):  # an outage is not a bug: one line, no traceback
                 log.warning("%s: %s; retrying with backoff", self.name, self._last_error)
