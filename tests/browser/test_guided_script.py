@@ -82,3 +82,46 @@ def test_the_agent_follows_the_script_and_wrap_up_waits_for_its_required_steps(
     expect(panel.locator("#script-missing")).to_be_hidden()
     agent.click("#wrap-up button[type=submit]")
     expect(agent.locator("#placeholder")).to_be_visible()
+
+
+def test_a_step_done_while_the_conversation_is_fetched_again_stays_done(
+    browser, platform, host_page, center
+):
+    """The console asks for a conversation afresh now and then (after a transfer, wrap-up,
+    a gap in the pushes). A fresh view built before the step was recorded, arriving while
+    the step's answer is on its way, must not bring the step back as still to do."""
+    agent = log_in(browser, platform, "agent1")
+    visitor = watched(browser.new_context().new_page())
+    visitor.goto(host_page)
+    widget = visitor.frame_locator("iframe[title=Chat]")
+    widget.locator("#launcher").click()
+    widget.locator("#prechat input[name=name]").fill("Carla")
+    widget.locator("#prechat textarea[name=text]").fill("I want to cancel my plan")
+    widget.locator("#prechat button[type=submit]").click()
+    agent.locator(".offer button.accept").click()
+    panel = agent.locator("#script-panel")
+    missing = panel.locator("#script-missing")
+    expect(missing).to_have_text("3 required steps still to do before wrap-up.")
+    conversation = agent.evaluate("() => Console.state.active")
+
+    held = []
+    agent.route("**/script/", lambda route: held.append(route))
+    panel.locator(".script-step.current button", has_text="Done").click()
+    while not held:
+        agent.wait_for_timeout(20)
+    # While the step waits, the console fetches the conversation again: a view of before it.
+    agent.evaluate(
+        "id => { Console.state.interactions[id].before = true;"
+        " Console.request('open', {interaction_id: id}); }",
+        conversation,
+    )
+    agent.wait_for_function("id => !Console.state.interactions[id].before", arg=conversation)
+    version = agent.evaluate("id => Console.state.interactions[id].version", conversation)
+    held[0].continue_()
+    expect(missing).to_have_text("2 required steps still to do before wrap-up.")
+    agent.wait_for_function(
+        "([id, v]) => Console.state.interactions[id].version > v", arg=[conversation, version]
+    )
+    agent.evaluate("id => Console.show(id)", conversation)  # drawn again from the state
+    expect(missing).to_have_text("2 required steps still to do before wrap-up.")
+    expect(panel.locator(".script-step.done")).to_contain_text("Greet the customer by name")

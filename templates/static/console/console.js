@@ -165,11 +165,13 @@
   }
 
   // Events that add an activity line (joined, transferred, …): its words are the server's
-  // (names included), so the view is asked for again, once for a burst of them.
+  // (names included), so the view is asked for again, once for a burst of them. A script's
+  // step too: where the script stands is the server's to say (a view fetched as the step was
+  // recorded may show it still to do).
   var ACTIVITY = { OfferAccepted: 1, InteractionAssigned: 1, InteractionTransferred: 1, SupervisorBarged: 1,
                    CustomerLeft: 1, CustomerReturned: 1, WrapUpStarted: 1, InteractionClosed: 1,
                    ConversationLabelled: 1, ConversationUnlabelled: 1, ConversationAttributeSet: 1,
-                   FollowUpDue: 1 };
+                   FollowUpDue: 1, ScriptStepDone: 1 };
   var refreshing = {};
   function refreshSoon(id) {
     clearTimeout(refreshing[id]);

@@ -24,8 +24,11 @@
     C.api("POST", "/console/inbox/conversations/" + encodeURIComponent(view.id) + "/script/",
           { step: step, choice: choice || "" })
       .then(function (script) {
-        view.script = script;
-        if (C.state.active === view.id) { render(view); }
+        // The conversation may have been fetched again while the step was on its way (a view
+        // built before it): the answer goes to the one the console holds now.
+        var now = C.state.interactions[view.id] || view;
+        now.script = script;
+        if (C.state.active === view.id) { render(now); }
       })
       .catch(function (e) { C.toast(e.message); });
   }
