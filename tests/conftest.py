@@ -149,14 +149,23 @@ def _close_connection_pools(request, django_db_blocker):
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)
-        # A process the last test ran may have exited a moment ago, its session not yet.
         deadline = time.monotonic() + 10
         with psycopg.connect(**params, autocommit=True) as own:
+            # This process's own sessions left now are idle ones of threads that outlived
+            # their test (asgiref's executor, where `database_sync_to_async` ran): waiting
+            # cannot end them, and the test database cannot be dropped while they stand.
+            own.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                "current_database() AND pid <> pg_backend_pid() AND application_name = %s",
+                [OWN_SESSIONS],
+            )
+            # A process the last test ran may have exited a moment ago, its session not yet.
             while True:
                 rows = own.execute(
                     "SELECT pid, application_name, state, left(query, 120) "
-                    "FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    "FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND application_name <> %s",
+                    [OWN_SESSIONS],
                 ).fetchall()
                 if not rows or time.monotonic() > deadline:
                     break

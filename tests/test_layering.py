@@ -58,3 +58,22 @@ def test_a_pure_module_imports_without_django_settings(module):
         text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_process_that_carries_no_call_never_loads_the_media_stack():
+    """aiortc and PyAV (FFmpeg) cost a tenth of a second of every start of every server and
+    worker; a process loads them with its first call's leg (voice/media/codec.py, webrtc.py)."""
+    started = (
+        "import sys, django; django.setup(); import contactcenter.asgi, contactcenter.urls;"
+        "from django.core import checks; checks.run_checks();"
+        "print(sorted({'aiortc', 'av'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", started],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "contactcenter.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
 import math
+import sys
 
 from django.apps import AppConfig
 
@@ -12,7 +13,6 @@ class VoiceConfig(AppConfig):
         from channels_adapters import base
         from channels_adapters.voice.adapter import VoiceAdapter
         from channels_adapters.voice.bridge import on_offer_accepted
-        from channels_adapters.voice.media.webrtc import close_all
         from contactcenter.events import store
 
         base.register(
@@ -29,11 +29,19 @@ class VoiceConfig(AppConfig):
                 billing=base.Billing(
                     unit="minute", events=frozenset({"CallEnded"}), units=minutes_billed
                 ),
-                stopping=close_all,
+                stopping=close_peers,
             )
         )
         # An accepted call is bridged to the agent right after the commit.
         store.on_committed(on_offer_accepted)
+
+
+async def close_peers() -> None:
+    """As the server stops, every WebRTC leg in this process ends with its reason. aiortc is
+    loaded with a process's first leg (media/webrtc.py): when it never was, there is none."""
+    webrtc = sys.modules.get("channels_adapters.voice.media.webrtc")
+    if webrtc is not None:
+        await webrtc.close_all()
 
 
 def minutes_billed(event_type: str, data) -> int:

@@ -5,6 +5,7 @@ back); {mode} alone switches; DELETE leaves. Supervisors, and team leads for the
 calls (contactcenter.access.supervises_work); each step is an event."""
 
 import uuid
+from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, JsonResponse
@@ -12,12 +13,14 @@ from django.http import HttpRequest, JsonResponse
 from channels_adapters.voice.media import legs, mixing
 from channels_adapters.voice.media.room import room
 from channels_adapters.voice.media.views import MAX_SDP, as_actor
-from channels_adapters.voice.media.webrtc import Peer
 from contactcenter import strict_json
 from contactcenter.access import supervises_work
 from contactcenter.interactions.domain import DomainError
 
-SUPERVISORS: dict[tuple[str, int], Peer] = {}  # (interaction, supervisor) -> their leg here
+if TYPE_CHECKING:  # aiortc loads with a process's first call (webrtc.py), not at its start
+    from channels_adapters.voice.media.webrtc import Peer
+
+SUPERVISORS: dict[tuple[str, int], "Peer"] = {}  # (interaction, supervisor) -> their leg here
 
 
 def _body(request: HttpRequest) -> dict:
@@ -75,6 +78,8 @@ async def supervise(request: HttpRequest, interaction_id: str) -> JsonResponse:
     call_room = room(interaction_id)
     leg_id = f"supervisor-{user.pk}-{uuid.uuid4().hex[:8]}"
     call_room.state.supervision[leg_id] = mode
+    from channels_adapters.voice.media.webrtc import Peer
+
     peer = Peer(call_room, leg_id, mixing.SUPERVISOR, ended)
     SUPERVISORS[key] = peer
     answer = await peer.answer(body["sdp"])

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
@@ -16,17 +17,19 @@ from django.views.decorators.http import require_http_methods
 from channels_adapters.voice.media import legs
 from channels_adapters.voice.media.mixing import AGENT
 from channels_adapters.voice.media.room import room
-from channels_adapters.voice.media.webrtc import Peer
 from contactcenter import strict_json
 from contactcenter.actions import Actor, presence
 from contactcenter.events.context import acting_as
 from contactcenter.interactions.domain import DomainError
 from contactcenter.roles import agent_required, is_agent
 
+if TYPE_CHECKING:  # aiortc loads with a process's first call (webrtc.py), not at its start
+    from channels_adapters.voice.media.webrtc import Peer
+
 log = logging.getLogger(__name__)
 
 MAX_SDP = 20_000
-PEERS: dict[tuple[str, int], Peer] = {}  # (interaction, agent) -> their softphone leg here
+PEERS: dict[tuple[str, int], "Peer"] = {}  # (interaction, agent) -> their softphone leg here
 
 
 def as_actor(actor: str, handler):
@@ -116,6 +119,8 @@ async def _join(interaction_id: str, agent_id: int, sdp: str) -> str:
             )
             if consult_over:  # the colleague left: the customer is back with the agent
                 peer.room.state.consulting = False
+
+    from channels_adapters.voice.media.webrtc import Peer
 
     peer = Peer(room(interaction_id), f"agent-{agent_id}-{uuid.uuid4().hex[:8]}", AGENT, ended)
     peer.on_connected = connected

@@ -16,6 +16,7 @@ import json
 import logging
 import time
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from django.conf import settings
@@ -26,13 +27,15 @@ from channels_adapters.voice.media.mixing import AGENT, CUSTOMER
 from channels_adapters.voice.media.recording import Recorder
 from channels_adapters.voice.media.room import ROOMS, room
 from channels_adapters.voice.media.views import MAX_SDP
-from channels_adapters.voice.media.webrtc import Peer
 from contactcenter import groups
 from contactcenter.db_threads import in_thread
 from contactcenter.events.context import acting_as
 from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import JsonFramesConsumer
 from contactcenter.sliding_windows import Windows
+
+if TYPE_CHECKING:  # aiortc loads with a process's first call (webrtc.py), not at its start
+    from channels_adapters.voice.media.webrtc import Peer
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +167,8 @@ class WebCallConsumer(JsonFramesConsumer):
         await self.channel_layer.group_add(
             groups.call_media(call.interaction_id), self.channel_name
         )
+        from channels_adapters.voice.media.webrtc import Peer
+
         self.peer = Peer(call_room, leg_id, CUSTOMER, self.leg_ended)
         self.peer.on_connected = self.audio_connected
         try:
