@@ -3,6 +3,7 @@ embedded server (`manage.py serve`) runs as its own process on the test database
 page on another origin embeds the widget."""
 
 import http.server
+import json
 import os
 import socket
 import subprocess
@@ -114,8 +115,59 @@ def host_page(platform):
     server.shutdown()
 
 
+class SharedChromium:
+    """One Chromium per test process, started by the first test that asks for a browser
+    (tests/browser/browser_server.js): starting one took ~0.5 s of CPU per test. Each test
+    connects to it and makes contexts of its own, which close as it disconnects — nothing of
+    one test's pages, cookies or storage is there for the next."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.endpoint = ""
+
+    def connect(self, playwright):
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        return playwright.chromium.connect(self.endpoint)
+
+    def _start(self) -> None:
+        from playwright._impl._driver import compute_driver_executable
+
+        node, cli = compute_driver_executable()
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.process = subprocess.Popen(
+            [
+                node,
+                str(ROOT / "tests/browser/browser_server.js"),
+                str(Path(cli).parent),  # Playwright's own package, which its driver runs
+                CHROMIUM,
+                json.dumps(CHROMIUM_ARGS),
+            ],
+            stdin=subprocess.PIPE,  # closed when this process ends: the server stops
+            stdout=subprocess.PIPE,
+            stderr=(OUTPUT / f"chromium-{worker}.log").open("w"),
+            text=True,
+        )
+        self.endpoint = self.process.stdout.readline().strip()
+        if not self.endpoint.startswith("ws://"):
+            raise AssertionError(f"Chromium did not start: see {OUTPUT}/chromium-{worker}.log")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def shared_chromium():
+    chromium = SharedChromium()
+    yield chromium
+    chromium.stop()
+
+
 @pytest.fixture
-def browser():
+def browser(shared_chromium):
     system_packages.require(CHROMIUM, "chromium")
     from playwright.sync_api import sync_playwright
 
@@ -123,9 +175,9 @@ def browser():
     # calls are still plain synchronous code, so tell Django not to refuse them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = shared_chromium.connect(playwright)
         yield chromium
-        chromium.close()
+        chromium.close()  # its contexts close with it; the browser stays for the next test
         # Inside sync_playwright the test runs in another context, where Django's connection
         # handler (context-local) opened connections of its own: close them here, or they
         # outlive the run (an open SQLite connection leaves its -wal and -shm files behind).

@@ -4,7 +4,6 @@ it; another visitor cannot."""
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -73,7 +72,9 @@ def widget_frame(page):
     return next(f for f in page.frames if re.search(r"/widget/frame/", f.url))
 
 
-def test_a_photo_from_the_widget_and_a_pdf_back(browser, platform, host_page, center, screenshot):
+def test_a_photo_from_the_widget_and_a_pdf_back(
+    browser, platform, host_page, center, screenshot, tmp_path
+):
     agent = log_in(browser, platform)
     customer = browser.new_context(accept_downloads=True).new_page()
     customer.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
@@ -111,7 +112,8 @@ def test_a_photo_from_the_widget_and_a_pdf_back(browser, platform, host_page, ce
     with customer.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "return-label.pdf"
-    assert Path(download.value.path()).read_bytes() == PDF
+    download.value.save_as(tmp_path / "saved.pdf")  # the browser is another process's
+    assert (tmp_path / "saved.pdf").read_bytes() == PDF
 
     # Another visitor, with a token of their own, cannot fetch it.
     url = link.get_attribute("data-url")
