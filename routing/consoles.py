@@ -213,6 +213,11 @@ def forget_this_process() -> None:
         with _mine_lock:
             mine = dict(_mine)
             _mine.clear()
+            keeper = _keeper
+        # No sockets, no lease: the keeper goes now, not at its next renewal, which the
+        # process's exit would wait for.
+        if keeper is not None:
+            keeper.stop()
         for channel_name, agent_id in mine.items():
             _close(agent_id, channel_name, why="closed")
         ConsoleServer.objects.filter(process=PROCESS).delete()

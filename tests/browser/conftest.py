@@ -83,6 +83,12 @@ def serve(**settings: str):
                 raise AssertionError(f"the server did not start; see {log.name}") from None
             time.sleep(0.3)
     yield base
+    # The test's pages go first, as a person closes the tab before the server stops: a
+    # request a page makes as the server stops waits for its closed event loop, and the
+    # server's exit for that request (serve.EXIT_SECONDS).
+    if CONNECTED:
+        for context in CONNECTED[-1].contexts:
+            context.close()
     server.terminate()
     server.wait(timeout=30)
     wait_until_alone()
@@ -159,6 +165,9 @@ class SharedChromium:
             self.process.wait(timeout=30)
 
 
+CONNECTED: list = []  # the browser of the test running now, if it has one
+
+
 @pytest.fixture(scope="session")
 def shared_chromium():
     chromium = SharedChromium()
@@ -176,7 +185,9 @@ def browser(shared_chromium):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = shared_chromium.connect(playwright)
+        CONNECTED.append(chromium)
         yield chromium
+        CONNECTED.remove(chromium)
         chromium.close()  # its contexts close with it; the browser stays for the next test
         # Inside sync_playwright the test runs in another context, where Django's connection
         # handler (context-local) opened connections of its own: close them here, or they

@@ -2,6 +2,7 @@
 no offers at once, loses the offer already out (the work keeps its place in line), and is
 offline after the grace period unless a console comes back — a reload keeps everything."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -152,3 +153,20 @@ def test_a_live_server_process_keeps_its_agents(team):
 
     assert consoles.sweep() == 0
     assert "AgentDisconnected" not in agent_events(alice)
+
+
+def test_a_server_stopping_stops_its_lease_keeper_with_its_sockets(team):
+    """At a clean shutdown the sockets go and the keeper with them: left to notice at its next
+    renewal, it held the process's exit for up to five seconds (past the exit's bound)."""
+    consoles.opened(team["alice"].pk, "specific.here!1")
+    keeper = consoles._keeper
+    patience = time.monotonic() + 10
+    while keeper._rounds == 0:  # its first renewal done: it waits for the next
+        assert time.monotonic() < patience
+        time.sleep(0.01)
+
+    consoles.forget_this_process()
+
+    assert keeper.stopping
+    keeper.join(10)
+    assert not ConsoleServer.objects.exists() and not ConsoleSocket.objects.exists()

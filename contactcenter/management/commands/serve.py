@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 
 from daphne.endpoints import build_endpoint_description_strings
 from daphne.server import Server
@@ -143,8 +144,16 @@ EXIT_SECONDS = 5
 
 
 def _leave_now(code: int) -> None:
+    frames = sys._current_frames()
+    held = [
+        t.name + " at " + "".join(traceback.format_stack(frames[t.ident], limit=8))
+        for t in threading.enumerate()
+        if not t.daemon and t is not threading.main_thread() and t.ident in frames
+    ]
     log.warning(
-        "the exit waited %s s for threads that cannot finish; leaving without them", EXIT_SECONDS
+        "the exit waited %s s for threads that cannot finish; leaving without them: %s",
+        EXIT_SECONDS,
+        "; ".join(held) or "none left",
     )
     logging.shutdown()
     sys.stdout.flush()
