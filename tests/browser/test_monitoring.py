@@ -6,10 +6,12 @@ import json
 import time
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from contactcenter.events.models import Event
 from contactcenter.interactions.ingest import ingest
+from routing import presence
 from tests.browser.test_chat_end_to_end import PASSWORD, log_in
 from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
@@ -108,3 +110,23 @@ def test_barging_in_works_twenty_times_in_a_row(browser, floor):
         agent.select_option("#disposition", "resolved")
         agent.click("#wrap-up button[type=submit]")
         expect(agent.locator("#placeholder")).to_be_visible()
+
+
+def test_a_change_elsewhere_on_the_wallboard_leaves_a_row_and_its_link_in_place(browser, floor):
+    """The board is drawn again with every change; a row drawn anew under the supervisor's
+    pointer swallowed the click on its link (the rerun of the test above)."""
+    agent = log_in(browser, floor, "agent1")
+    wallboard = log_in(browser, floor, "boss", "/supervisor/", "live")
+    chat = a_chat_in_hand(agent, "hello there")
+    link = wallboard.locator(f"#agents ul a[data-interaction='{chat}']")
+    expect(link).to_be_visible()
+    handle = link.element_handle()
+
+    boss = wallboard.locator("#agents tbody tr", has_text="Boss")
+    expect(boss.locator(".state")).not_to_have_text("available")
+    presence.set_presence(User.objects.get(username="boss").pk, "available")
+    expect(boss.locator(".state")).to_have_text("available")  # the board was drawn again
+
+    assert handle.evaluate("node => node.isConnected")
+    link.click()
+    expect(wallboard.locator("#monitor")).to_be_visible()

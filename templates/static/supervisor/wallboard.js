@@ -113,9 +113,7 @@
       queues.appendChild(tr);
     });
 
-    var agents = $("agents").tBodies[0];
-    agents.textContent = "";
-    board.agents.forEach(function (a) {
+    keepRows($("agents").tBodies[0], board.agents, function (a) {
       var work = el("ul", "plain");
       a.work.forEach(function (w) {
         var item = el("li", "");
@@ -146,7 +144,7 @@
       var adh = a.adherence;
       var adherence = el("span", "adherence " + (adh ? (adh.in_adherence ? "in" : "out") : "none"),
         !adh ? "—" : (adh.in_adherence ? "in" : "out") + " (" + adh.scheduled + ")");
-      agents.appendChild(row([a.name, state, since, work, String(a.missed_today), adherence, select]));
+      return row([a.name, state, since, work, String(a.missed_today), adherence, select]);
     });
 
     var followUps = $("follow-ups").tBodies[0];
@@ -160,9 +158,7 @@
     });
     if (!planned.today.length) { followUps.appendChild(row(["—", "", "", "", "none today"])); }
 
-    var waiting = $("waiting").tBodies[0];
-    waiting.textContent = "";
-    board.waiting.forEach(function (w) {
+    keepRows($("waiting").tBodies[0], board.waiting, function (w) {
       var select = el("select", "");
       select.setAttribute("aria-label", "Assign to an agent");
       select.appendChild(el("option", "", "…")).value = "";
@@ -175,9 +171,29 @@
       var preview = el("a", "", w.last_message_preview || "(no message)");
       preview.href = "#";
       preview.addEventListener("click", function (event) { event.preventDefault(); monitor(w.id); });
-      waiting.appendChild(row([w.queue, w.channel, since, preview, select]));
+      return row([w.queue, w.channel, since, preview, select]);
     });
     tick();
+  }
+
+  // The rows with a supervisor's controls (a link to monitor, a menu to set presence or assign)
+  // stay in place while what they show is unchanged: a row drawn anew under the pointer
+  // swallowed the click on it, and closed a menu the supervisor had open, whenever the board
+  // changed elsewhere.
+  function keepRows(body, items, build) {
+    var kept = {};
+    Array.prototype.forEach.call(body.rows, function (tr) { kept[tr.dataset.signature] = tr; });
+    var rows = items.map(function (item) {
+      var signature = JSON.stringify(item);
+      var tr = kept[signature];
+      delete kept[signature];
+      if (!tr) { tr = build(item); tr.dataset.signature = signature; }
+      return tr;
+    });
+    rows.forEach(function (tr, i) {
+      if (body.rows[i] !== tr) { body.insertBefore(tr, body.rows[i] || null); }
+    });
+    while (body.rows.length > rows.length) { body.deleteRow(rows.length); }
   }
 
   function tick() {
