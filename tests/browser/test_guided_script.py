@@ -43,9 +43,8 @@ def center(host_page):
         )
 
 
-def test_the_agent_follows_the_script_and_wrap_up_waits_for_its_required_steps(
-    browser, platform, host_page, center, screenshot
-):
+def carla_asks_to_cancel(browser, platform, host_page):
+    """agent1's console, and Carla asking from the widget to cancel her plan."""
     agent = log_in(browser, platform, "agent1")
     visitor = watched(browser.new_context().new_page())
     visitor.goto(host_page)
@@ -54,6 +53,13 @@ def test_the_agent_follows_the_script_and_wrap_up_waits_for_its_required_steps(
     widget.locator("#prechat input[name=name]").fill("Carla")
     widget.locator("#prechat textarea[name=text]").fill("I want to cancel my plan")
     widget.locator("#prechat button[type=submit]").click()
+    return agent
+
+
+def test_the_agent_follows_the_script_and_wrap_up_waits_for_its_required_steps(
+    browser, platform, host_page, center, screenshot
+):
+    agent = carla_asks_to_cancel(browser, platform, host_page)
     offer = agent.locator(".offer")
     expect(offer).to_be_visible(timeout=15000)
     offer.locator("button.accept").click()
@@ -90,14 +96,7 @@ def test_a_step_done_while_the_conversation_is_fetched_again_stays_done(
     """The console asks for a conversation afresh now and then (after a transfer, wrap-up,
     a gap in the pushes). A fresh view built before the step was recorded, arriving while
     the step's answer is on its way, must not bring the step back as still to do."""
-    agent = log_in(browser, platform, "agent1")
-    visitor = watched(browser.new_context().new_page())
-    visitor.goto(host_page)
-    widget = visitor.frame_locator("iframe[title=Chat]")
-    widget.locator("#launcher").click()
-    widget.locator("#prechat input[name=name]").fill("Carla")
-    widget.locator("#prechat textarea[name=text]").fill("I want to cancel my plan")
-    widget.locator("#prechat button[type=submit]").click()
+    agent = carla_asks_to_cancel(browser, platform, host_page)
     agent.locator(".offer button.accept").click()
     panel = agent.locator("#script-panel")
     missing = panel.locator("#script-missing")
