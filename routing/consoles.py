@@ -214,8 +214,8 @@ def forget_this_process() -> None:
             mine = dict(_mine)
             _mine.clear()
             keeper = _keeper
-        # No sockets, no lease: the keeper goes now, not at its next renewal, which the
-        # process's exit would wait for.
+        # No sockets, no lease: the keeper goes now rather than noticing at its next round,
+        # up to RENEW_EVERY_SECONDS into the shutdown.
         if keeper is not None:
             keeper.stop()
         for channel_name, agent_id in mine.items():

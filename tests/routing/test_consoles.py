@@ -156,12 +156,12 @@ def test_a_live_server_process_keeps_its_agents(team):
 
 
 def test_a_server_stopping_stops_its_lease_keeper_with_its_sockets(team):
-    """At a clean shutdown the sockets go and the keeper with them: left to notice at its next
-    renewal, it held the process's exit for up to five seconds (past the exit's bound)."""
+    """At a clean shutdown the sockets go and the keeper with them, rather than noticing at its
+    next round, up to five seconds into the shutdown."""
     consoles.opened(team["alice"].pk, "specific.here!1")
     keeper = consoles._keeper
     patience = time.monotonic() + 10
-    while keeper._rounds == 0:  # its first renewal done: it waits for the next
+    while keeper.health().rounds == 0:  # its first renewal done: it waits for the next
         assert time.monotonic() < patience
         time.sleep(0.01)
 
