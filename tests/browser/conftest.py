@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from tests import local_http, system_packages
+from tests import local_http, system_packages, zygote
 from tests.conftest import wait_until_alone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,13 +63,9 @@ def serve(**settings: str):
     }
     OUTPUT.mkdir(parents=True, exist_ok=True)
     # One log per xdist worker, each holding its latest server's.
-    log = (OUTPUT / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--smtp-port", "0"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    log = OUTPUT / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
+    server = zygote.spawn(
+        ["manage.py", "serve", "--port", str(port), "--smtp-port", "0"], env=env, log=log
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -80,8 +75,8 @@ def serve(**settings: str):
                 break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the server did not start; see {log.name}") from None
-            time.sleep(0.3)
+                raise AssertionError(f"the server did not start; see {log}") from None
+            time.sleep(0.05)
     yield base
     # The test's pages go first, as a person closes the tab before the server stops: a
     # request a page makes as the server stops waits for its closed event loop, and the
@@ -92,7 +87,6 @@ def serve(**settings: str):
     server.terminate()
     server.wait(timeout=30)
     wait_until_alone()
-    log.close()
 
 
 @pytest.fixture

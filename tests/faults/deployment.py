@@ -19,6 +19,7 @@ from pathlib import Path
 import psycopg
 from twilio.request_validator import RequestValidator
 
+from tests import zygote
 from tests.faults.services import Postgres, Redis, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,17 +34,11 @@ class Process:
     def __init__(self, name: str, args: list[str], env: dict[str, str], port: int | None = None):
         self.name, self.args, self.env, self.port = name, args, env, port
         self.log = OUTPUT / f"{name}.log"
-        self.popen: subprocess.Popen | None = None
+        self.popen: zygote.Forked | None = None
 
     def start(self) -> "Process":
         OUTPUT.mkdir(parents=True, exist_ok=True)
-        self.popen = subprocess.Popen(
-            [sys.executable, *self.args],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
-        )
+        self.popen = zygote.spawn(self.args, env=self.env, log=self.log, append=True)
         if self.port:
             wait_healthy(self.base, self.popen, self.log)
         return self
@@ -69,7 +64,7 @@ class Process:
         return self.popen.returncode if self.popen else None
 
 
-def wait_healthy(base: str, popen: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def wait_healthy(base: str, popen: zygote.Forked, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if popen.poll() is not None:
@@ -80,7 +75,7 @@ def wait_healthy(base: str, popen: subprocess.Popen, log: Path, timeout: float =
                     return
         except (OSError, urllib.error.HTTPError):
             pass
-        time.sleep(0.3)
+        time.sleep(0.05)
     raise AssertionError(f"{base} never became healthy; see {log}")
 
 
