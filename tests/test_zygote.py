@@ -40,6 +40,7 @@ def test_a_forked_process_stops_on_sigterm_as_any_process_does(tmp_path):
     script = tmp_path / "script.py"
     script.write_text(SCRIPT)
     log = tmp_path / "out.log"
+    log.write_text("the server's last run\n")
     child = zygote.spawn([str(script), "wait"], env={"A_SETTING": "two"}, log=log, append=True)
     while "setting two" not in log.read_text():
         assert child.poll() is None, log.read_text()
@@ -48,5 +49,6 @@ def test_a_forked_process_stops_on_sigterm_as_any_process_does(tmp_path):
     child.terminate()
 
     assert child.wait(timeout=30) == -signal.SIGTERM
+    assert log.read_text().startswith("the server's last run\n")  # appended to
     child.terminate()  # a second time: it is gone, nothing is signalled
     assert zygote.Zygote.get().process.poll() is None  # the zygote itself lives on
