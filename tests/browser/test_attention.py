@@ -53,6 +53,12 @@ def test_an_offer_rings_until_answered_with_the_agents_sound_and_a_notification(
     a_chat(text="Anyone there?", name="Rita Ring")
     expect(page.locator(".offer")).to_be_visible(timeout=15000)
     expect(page).to_have_title("(1) Console — Contact center")
+    # The card pulses, unless the agent's system asks for less motion (as the tests' browsers do).
+    card = page.locator(".offer")
+    page.emulate_media(reduced_motion="no-preference")
+    assert card.evaluate("card => getComputedStyle(card).animationName") == "pulse"
+    page.emulate_media(reduced_motion="reduce")
+    assert card.evaluate("card => getComputedStyle(card).animationName") == "none"
     # Bell: two 660 Hz tones a ring; rung again while nobody answers.
     for _ in range(150):
         if page.evaluate("window.__tones.filter(f => f === 660).length") >= 4:

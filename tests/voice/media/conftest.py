@@ -10,7 +10,7 @@ from channels_adapters.voice.media.tokens import SOFTPHONE
 from contactcenter.interactions.models import Interaction
 from routing import config, offers, presence, router
 from routing.models import AgentProfile
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LessMotion, serve
 from tests.voice.media.audio import speech, wav_for_chromium
 from tests.voice.phone import Phone
 from tests.voice.twiml_rules import check_twiml
@@ -100,6 +100,6 @@ def media_browser(agent_microphone):
     ]
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield chromium
+        yield LessMotion(chromium)
         chromium.close()
         connections.close_all()

@@ -17,7 +17,7 @@ from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
 from routing import config
 from routing.models import AgentProfile
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LessMotion
 from tests.browser.test_chat_end_to_end import PASSWORD, log_in
 from tests.routing.builders import an_agent
 from tests.voice.media.audio import (
@@ -60,7 +60,7 @@ def two_browsers(tmp_path):
             f"--use-file-for-fake-audio-capture={microphone}",
             "--autoplay-policy=no-user-gesture-required",
         ]
-        return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        return LessMotion(playwright.chromium.launch(executable_path=CHROMIUM, args=args))
 
     with sync_playwright() as playwright:
         anna, bob = launch(playwright, "anna", ANNA_SAYS), launch(playwright, "bob", BOB_SAYS)

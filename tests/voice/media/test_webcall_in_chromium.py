@@ -17,7 +17,7 @@ from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
 from routing.models import AgentProfile
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LessMotion
 from tests.browser.test_accessibility import axe, violations  # noqa: F401 (a fixture)
 from tests.browser.test_chat_end_to_end import PASSWORD, log_in
 from tests.routing.builders import an_agent
@@ -68,7 +68,7 @@ def chromium_speaking(tmp_path):
                 "--autoplay-policy=no-user-gesture-required",
             ]
             launched.append(playwright.chromium.launch(executable_path=CHROMIUM, args=args))
-            return launched[-1]
+            return LessMotion(launched[-1])
 
         yield launch
         for chromium in launched:
