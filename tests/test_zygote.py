@@ -21,9 +21,14 @@ sys.exit(int(sys.argv[1]))
 """
 
 
-def test_a_forked_script_has_its_own_environment_arguments_output_and_exit_status(tmp_path):
-    script = tmp_path / "script.py"
-    script.write_text(SCRIPT)
+@pytest.fixture
+def script(tmp_path):
+    path = tmp_path / "script.py"
+    path.write_text(SCRIPT)
+    return path
+
+
+def test_a_forked_script_has_its_own_environment_arguments_output_and_exit_status(script, tmp_path):
     log = tmp_path / "out.log"
     log.write_text("left from before\n")
 
@@ -36,9 +41,7 @@ def test_a_forked_script_has_its_own_environment_arguments_output_and_exit_statu
     ]
 
 
-def test_a_forked_process_stops_on_sigterm_as_any_process_does(tmp_path):
-    script = tmp_path / "script.py"
-    script.write_text(SCRIPT)
+def test_a_forked_process_stops_on_sigterm_as_any_process_does(script, tmp_path):
     log = tmp_path / "out.log"
     log.write_text("the server's last run\n")
     child = zygote.spawn([str(script), "wait"], env={"A_SETTING": "two"}, log=log, append=True)
