@@ -13,11 +13,11 @@ SOURCES := manage.py bench channels_adapters contactcenter crm outbound routing 
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-# Two workers more than there are cores: the voice, browser and fault tests spend much of their
-# time waiting on real time (audio, timeouts, a restart), which the extra workers fill. On the
-# 2-core machine three kept the cores 86 % busy over a run, four 95 % (five: slower, and the
-# audio tests starve).
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 2 )))
+# One worker more than there are cores: the voice, browser and fault tests spend much of their
+# time waiting on real time (audio, timeouts, a restart), which the extra worker fills. On the
+# 2-core machine four workers kept the cores 95 % busy (three 86 %) but spent ~10 % more CPU
+# doing it: no faster over several runs each way, and the audio tests starved more often.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # A test that fails in the whole suite runs once more (pytest-rerunfailures); RERUN lines in
 # the summary name the flakes, test-output/reruns.log says what went wrong. TEST_RERUNS=0
 # turns it off.
