@@ -113,6 +113,8 @@ def become(spawn: dict) -> None:
     os.close(null)
     sys.stdin = open(os.devnull)  # noqa: SIM115 — the process's stdin for the rest of its life
     os.chdir(spawn["cwd"])
+    with contextlib.suppress(PermissionError):  # the spawner's, as a process it started would
+        os.setpriority(os.PRIO_PROCESS, 0, spawn["priority"])  # have (tests/cpu_priority.py)
     os.environ.clear()
     os.environ.update(spawn["env"])
     sys.argv = spawn["argv"]
@@ -196,7 +198,14 @@ def spawn(
     """`python args…` in `cwd` with exactly `env`, its output to `log` (emptied first unless
     `append`): as `subprocess.Popen` would run it, from a process with the libraries loaded."""
     zygote = Zygote.get()
-    request = {"argv": list(args), "env": env, "cwd": str(cwd), "log": str(log), "append": append}
+    request = {
+        "argv": list(args),
+        "env": env,
+        "cwd": str(cwd),
+        "log": str(log),
+        "append": append,
+        "priority": os.getpriority(os.PRIO_PROCESS, 0),
+    }
     return Forked(zygote, zygote.ask({"spawn": request})["pid"], list(args))
 
 

@@ -10,6 +10,7 @@ from channels_adapters.voice.media.tokens import SOFTPHONE
 from contactcenter.interactions.models import Interaction
 from routing import config, offers, presence, router
 from routing.models import AgentProfile
+from tests import cpu_priority
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LessMotion, serve
 from tests.voice.media.audio import speech, wav_for_chromium
 from tests.voice.phone import Phone
@@ -18,6 +19,14 @@ from tests.voice.twiml_rules import check_twiml
 pytestmark = pytest.mark.slow
 
 AGENT_SAYS = "Good morning, this is Anna from billing. How can I help you today?"
+
+
+@pytest.fixture(autouse=True)
+def real_time():
+    """Every test here plays speech through the media path in real time and measures what
+    was heard: at a higher CPU priority, with the servers and browsers it starts."""
+    with cpu_priority.raised():
+        yield
 
 
 @pytest.fixture

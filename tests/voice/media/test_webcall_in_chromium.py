@@ -21,11 +21,23 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LessMotion
 from tests.browser.test_accessibility import axe, violations  # noqa: F401 (a fixture)
 from tests.browser.test_chat_end_to_end import PASSWORD, log_in
 from tests.routing.builders import an_agent
-from tests.voice.media.audio import energy, speech, speech_match, wav_for_chromium
+from tests.voice.media.audio import (
+    BROWSER_TO_BROWSER,
+    energy,
+    speech,
+    speech_match,
+    wav_for_chromium,
+)
 from tests.voice.media.test_softphone_in_chromium import HEARD, NOT_HEARD, to_8k
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
+# Browser to browser: Opus twice and both browsers' echo cancellers at work, so quarter-
+# seconds match at BROWSER_TO_BROWSER (0.5), not 0.7. Measured with the browser tests loading
+# both cores: what was said matches at 0.31-0.85 (64-93 % of it at 0.5 or more); the
+# speaker's own voice at 0.20-0.69 (7 % at most). The consult's thresholds, for the same path;
+# the recording (coded once, on the server) keeps the single path's HEARD and NOT_HEARD.
+BOTH_HEARD, NONE_HEARD = 0.5, 0.35
 CUSTOMER_SAYS = "Hello, I would like to check the invoice for my last order."
 AGENT_SAYS = "Good morning, this is Anna from billing. How can I help you today?"
 
@@ -44,6 +56,10 @@ STOP_RECORDING = """() => {
   window.heardContext.close();
   return { rate: window.heard.rate, samples: window.heard.chunks.flat() };
 }"""
+
+
+def heard(recorded, source) -> float:
+    return speech_match(recorded, source, match=BROWSER_TO_BROWSER)
 
 
 @pytest.fixture
@@ -130,10 +146,10 @@ def test_a_call_from_the_widget_is_answered_on_the_softphone_and_recorded(
     customer_heard = to_8k(customer_recorded["samples"], customer_recorded["rate"])
     customer, agent_voice = speech(CUSTOMER_SAYS), speech(AGENT_SAYS)
     assert energy(agent_heard) > 300 and energy(customer_heard) > 300
-    assert speech_match(agent_heard, customer) >= HEARD
-    assert speech_match(customer_heard, agent_voice) >= HEARD
-    assert speech_match(customer_heard, customer) <= NOT_HEARD  # nobody hears themselves
-    assert speech_match(agent_heard, agent_voice) <= NOT_HEARD
+    assert heard(agent_heard, customer) >= BOTH_HEARD
+    assert heard(customer_heard, agent_voice) >= BOTH_HEARD
+    assert heard(customer_heard, customer) <= NONE_HEARD  # nobody hears themselves
+    assert heard(agent_heard, agent_voice) <= NONE_HEARD
 
     row = Interaction.objects.get(channel="voice")
     assert (row.channel_key, row.state) == ("web:site", "wrap_up")
