@@ -1,5 +1,6 @@
 """Where a waiting interaction stands in its queue, and how long it may still wait, from the
-live queue: for the caller on hold (voice announces both) and the web chat widget.
+live queue: for the caller on hold (voice announces both) and the web chat widget, which is
+told of every change to its queue's line (`places`) instead of asking.
 
 Position: 1 + the interactions of the same queue that the router serves first (higher
 priority, or equal priority and waiting longer), among those queued or being offered.
@@ -11,6 +12,8 @@ a handle time, the mean wait of the queue's recently answered interactions. With
 unknown (None): better to say nothing than a made-up number.
 """
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +26,10 @@ from routing.models import AgentState
 WAITING_STATES = ("queued", "offered")
 RECENT = 50
 WINDOW = timedelta(hours=2)
+# A queue's pace moves slowly (its last RECENT conversations over WINDOW) and waits are told in
+# minutes: the line's pushes reuse it this long rather than read it again at every change.
+PACE_SECONDS = 10.0
+_paces: dict[int, tuple[float, Callable[[int], float | None]]] = {}
 
 
 @dataclass(frozen=True)
@@ -75,12 +82,56 @@ def available_agents(queue_id: int) -> int:
     return AgentState.objects.filter(agent_id__in=members, presence="available").count()
 
 
+def pace(queue_id: int, now: datetime) -> Callable[[int], float | None]:
+    """The expected wait of the place `n` in the queue's line, from its recent pace."""
+    aht = mean_handle_seconds(queue_id, now)
+    if aht is not None:
+        agents = max(1, available_agents(queue_id))
+        return lambda place: place * aht / agents
+    mean_wait = mean_answered_wait_seconds(queue_id, now)
+    return lambda place: mean_wait
+
+
+def recent_pace(queue_id: int, now: datetime) -> Callable[[int], float | None]:
+    """The queue's pace as this process read it within PACE_SECONDS, or read now."""
+    read_at, known = _paces.get(queue_id, (float("-inf"), None))
+    if known is None or time.monotonic() - read_at > PACE_SECONDS:
+        known = pace(queue_id, now)
+        _paces[queue_id] = (time.monotonic(), known)
+    return known
+
+
 def standing(row: Interaction, now: datetime) -> Standing:
     place = position(row)
     waiting = Interaction.objects.filter(queue_id=row.queue_id, state__in=WAITING_STATES).count()
-    aht = mean_handle_seconds(row.queue_id, now)
-    if aht is not None:
-        expected = place * aht / max(1, available_agents(row.queue_id))
-    else:
-        expected = mean_answered_wait_seconds(row.queue_id, now)
-    return Standing(position=place, waiting=waiting, expected_wait_seconds=expected)
+    return Standing(
+        position=place, waiting=waiting, expected_wait_seconds=pace(row.queue_id, now)(place)
+    )
+
+
+def line(queue_id: int) -> list[Interaction]:
+    """The queue's waiting work in the order the router serves it (router._claim_waiting)."""
+    return list(
+        Interaction.objects.filter(queue_id=queue_id, state__in=WAITING_STATES)
+        .order_by("-priority", "first_queued_at", "id")
+        .only("id", "channel", "channel_key", "threading_key")
+    )
+
+
+def places(queue_id: int, now: datetime, channel: str) -> list[tuple[Interaction, Standing]]:
+    """Every waiting interaction of `channel` in the queue with its standing: one read of the
+    line, and of the pace only when someone of that channel waits in it."""
+    waiting = line(queue_id)
+    if not any(row.channel == channel for row in waiting):
+        return []
+    expected = recent_pace(queue_id, now)
+    return [
+        (row, Standing(position=n, waiting=len(waiting), expected_wait_seconds=expected(n)))
+        for n, row in enumerate(waiting, start=1)
+        if row.channel == channel
+    ]
+
+
+def forget() -> None:
+    """Read every queue's pace afresh (tests: each has its own queues)."""
+    _paces.clear()

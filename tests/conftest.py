@@ -326,16 +326,18 @@ def _no_console_sockets_outlive_their_test():
 
 @pytest.fixture(autouse=True)
 def _fresh_routing_configuration():
-    """The routing configuration is cached per process for a couple of seconds; a test must
-    never route with the queues and agents of the test before it."""
+    """The routing configuration (and the queues' pace) is cached per process for a few
+    seconds; a test must never route with the queues and agents of the test before it."""
     from contactcenter import roles
-    from routing import config
+    from routing import config, waiting
 
     config.invalidate()
     roles.forget()
+    waiting.forget()
     yield
     config.invalidate()
     roles.forget()
+    waiting.forget()
 
 
 @pytest.fixture(autouse=True)

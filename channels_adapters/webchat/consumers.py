@@ -16,17 +16,17 @@ from contactcenter import groups, push
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import JsonFramesConsumer, frame_id
-from contactcenter.outage import is_transient
 from contactcenter.sliding_windows import allow as _allow
 
 log = logging.getLogger(__name__)
 
-POSITION_EVERY_SECONDS = 5.0
 TYPING_EVERY_SECONDS = 2.0
 _per_ip: dict[str, deque] = defaultdict(deque)  # this process's view; per-visitor is exact
 _transcripts_per_ip: dict[str, deque] = defaultdict(deque)  # idem; per-conversation is exact
 _open_sockets: dict[str, int] = defaultdict(int)
-# Pushed frames after which the conversation waits for an agent again, or no longer does.
+# Pushed frames after which the conversation waits for an agent again, or no longer does: a
+# place in line is passed on only while it waits (a push about the line may cross the one
+# that says an agent joined).
 WAITS_AGAIN = {"state", "transferred"}
 WAITS_NO_MORE = {"agent_joined", "closed"}
 
@@ -54,12 +54,10 @@ class VisitorConsumer(JsonFramesConsumer):
         _open_sockets[self.group] += 1
         await database_sync_to_async(visitors.returned)(self.visitor)
         await self.send_welcome()
-        self.poller = asyncio.create_task(self.poll_position())
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "group"):
             return
-        self.poller.cancel()
         await self.channel_layer.group_discard(self.group, self.channel_name)
         _open_sockets[self.group] -= 1
         if _open_sockets[self.group] <= 0:
@@ -70,6 +68,7 @@ class VisitorConsumer(JsonFramesConsumer):
         welcome = await database_sync_to_async(visitors.welcome)(self.visitor)
         self.conversation = welcome["conversation"]
         self.waiting = (self.conversation or {}).get("state") in visitors.WAITING
+        self.place = (self.conversation or {}).get("queue")
         await self.send_json(welcome)
 
     async def receive_json(self, content, **kwargs) -> None:
@@ -211,27 +210,10 @@ class VisitorConsumer(JsonFramesConsumer):
             if frame.get("type") in WAITS_AGAIN:
                 self.waiting = True
             elif frame.get("type") in WAITS_NO_MORE:
-                self.waiting = False
+                self.waiting, self.place = False, None
+            if frame.get("type") == "queue_position":
+                place = {key: value for key, value in frame.items() if key != "type"}
+                if not self.waiting or place == self.place:
+                    continue  # not waiting any more, or told already
+                self.place = place
             await self.send_json(frame)
-
-    async def poll_position(self) -> None:
-        """While waiting, tell the visitor their place in line and the expected wait. Only
-        while waiting, and only the place: this read the whole conversation every 5 s for
-        every open widget, chatting or not (issue 18)."""
-        last = None
-        while True:
-            await asyncio.sleep(POSITION_EVERY_SECONDS)
-            if not self.waiting:
-                last = None
-                continue
-            try:
-                queue = await database_sync_to_async(visitors.waiting_position)(self.visitor)
-            except Exception as error:
-                if is_transient(error):  # an outage: the next poll will do
-                    log.warning("queue position for %s: %s", self.visitor.visitor_id, error)
-                else:
-                    log.exception("queue position for %s", self.visitor.visitor_id)
-                continue
-            if queue and queue != last:
-                await self.send_json({"type": "queue_position", **queue})
-            last = queue

@@ -23,7 +23,7 @@ from contactcenter.interactions.models import Interaction, ThreadKey, Transcript
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
 from crm.models import Customer
-from routing import admission, config
+from routing import admission, config, waiting
 from routing.models import AgentProfile
 
 MAX_TEXT = 5000
@@ -103,15 +103,6 @@ def conversation(visitor: Visitor) -> dict[str, Any] | None:
         and interaction.answered_at is not None,
         "queue": queue_position(interaction) if interaction.state in WAITING else None,
     }
-
-
-def waiting_position(visitor: Visitor) -> dict[str, Any] | None:
-    """The visitor's place in line while their conversation waits for an agent (None once it
-    does not): what the socket asks every few seconds, and no more than that."""
-    interaction = current_interaction(visitor)
-    if interaction is None or interaction.state not in WAITING:
-        return None
-    return queue_position(interaction)
 
 
 def agent_card(agent_id: int | None) -> dict[str, str] | None:
@@ -196,31 +187,19 @@ def _channel_title(visitor: Visitor) -> str:
 
 
 def queue_position(interaction: Interaction) -> dict[str, Any] | None:
-    """Where the visitor is in line and how long it may take, from the live queue."""
+    """Where the visitor is in line and how long it may take, from the live queue; later
+    changes are pushed (audience.py)."""
     if interaction.queue_id is None or interaction.first_queued_at is None:
         return None
-    ahead = (
-        Interaction.objects.filter(queue_id=interaction.queue_id, state__in=["queued", "offered"])
-        .exclude(pk=interaction.pk)
-        .filter(priority__gte=interaction.priority, first_queued_at__lt=interaction.first_queued_at)
-        .count()
-    )
-    return {"position": ahead + 1, "expected_wait_seconds": expected_wait(interaction, ahead)}
+    return place_in_line(waiting.standing(interaction, clock.now()))
 
 
-def expected_wait(interaction: Interaction, ahead: int) -> int | None:
-    """From the queue's recent pace: the mean gap between its last answers, times how many
-    must be answered before this one. No recent answers: no promise (None)."""
-    since = clock.now() - timedelta(hours=1)
-    answered = sorted(
-        Interaction.objects.filter(queue_id=interaction.queue_id, answered_at__gte=since)
-        .order_by("-answered_at")
-        .values_list("answered_at", flat=True)[:50]
-    )
-    if len(answered) < 2:
-        return None
-    gap = (answered[-1] - answered[0]).total_seconds() / (len(answered) - 1)
-    return round(gap * (ahead + 1))
+def place_in_line(standing: waiting.Standing) -> dict[str, Any]:
+    expected = standing.expected_wait_seconds
+    return {
+        "position": standing.position,
+        "expected_wait_seconds": None if expected is None else round(expected),
+    }
 
 
 @command
