@@ -7,6 +7,8 @@ agent reading their messages reaches them as a `read` receipt. Whenever work joi
 queue's line, every visitor waiting in that queue is told their place (`queue_position`): one
 read of the line per change, where each waiting widget used to ask every few seconds."""
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from channels_adapters.base import Capabilities, DeliveryResult, OutboundMessage
@@ -45,26 +47,42 @@ class WebChatAdapter:
 
 
 def visitor_frames(events: list[RecordedEvent]) -> dict[str, list[dict[str, Any]]]:
-    ids = {
+    events = [
+        e for e in events if e.stream_id.startswith("interaction-") and "interaction_id" in e.data
+    ]
+    if not events:
+        return {}
+    # A message (most pushes) needs only whose conversation it is, known from the first push;
+    # the row is read for a conversation new to this process, an ending (may they rate it?)
+    # and a change to a queue's line.
+    wanted = {
         e.data["interaction_id"]
         for e in events
-        if e.stream_id.startswith("interaction-") and "interaction_id" in e.data
+        if e.type in NEEDS_ROW or e.data["interaction_id"] not in _visitor_groups
     }
-    if not ids:
-        return {}
-    rows = {
-        row.id: row
-        for row in Interaction.objects.filter(pk__in=ids).only(
-            "id", "channel", "channel_key", "threading_key", "answered_at", "queue_id"
-        )
-    }
+    rows = (
+        {
+            row.id: row
+            for row in Interaction.objects.filter(pk__in=wanted).only(
+                "id", "channel", "channel_key", "threading_key", "answered_at", "queue_id"
+            )
+        }
+        if wanted
+        else {}
+    )
+    with _remembering:  # commits push from many threads
+        for row in rows.values():
+            _remember(row)
+        known = {i: _visitor_groups.get(i) for i in {e.data["interaction_id"] for e in events}}
     by_group: dict[str, list[dict[str, Any]]] = {}
     for event in events:
-        chat = rows.get(event.data.get("interaction_id", ""))
-        if chat is None or chat.channel != "webchat" or not chat.threading_key:
+        interaction_id = event.data["interaction_id"]
+        group = known[interaction_id]
+        if group is None:
             continue
-        group = groups.visitor(chat.channel_key, chat.threading_key)
-        by_group.setdefault(group, []).append(_frame(event, chat))
+        row = rows.get(interaction_id)
+        answered = row is not None and row.answered_at is not None
+        by_group.setdefault(group, []).append(_frame(event, interaction_id, answered))
     for queue_id in _lines_changed(events, rows):
         for chat, standing in waiting.places(queue_id, clock.now(), channel="webchat"):
             if chat.threading_key:
@@ -72,6 +90,25 @@ def visitor_frames(events: list[RecordedEvent]) -> dict[str, list[dict[str, Any]
                 frame = {"type": "queue_position", **visitors.place_in_line(standing)}
                 by_group.setdefault(group, []).append(frame)
     return by_group
+
+
+# The events whose frame (or the line they change) needs the interaction's row as it is now.
+NEEDS_ROW = LINE_CHANGES | {"WrapUpStarted", "InteractionClosed", "InteractionAbandoned"}
+# Each interaction's visitor group, or None when it is not a visitor's web chat: what never
+# changes once the interaction is made (its channel and threading key), for the newest ones.
+REMEMBERED = 20_000
+_visitor_groups: OrderedDict[str, str | None] = OrderedDict()
+_remembering = threading.Lock()
+
+
+def _remember(row: Interaction) -> None:
+    is_visitors = row.channel == "webchat" and bool(row.threading_key)
+    _visitor_groups[row.id] = (
+        groups.visitor(row.channel_key, row.threading_key) if is_visitors else None
+    )
+    _visitor_groups.move_to_end(row.id)
+    while len(_visitor_groups) > REMEMBERED:
+        _visitor_groups.popitem(last=False)
 
 
 def _lines_changed(events: list[RecordedEvent], rows: dict[str, Interaction]) -> set[int]:
@@ -84,8 +121,8 @@ def _lines_changed(events: list[RecordedEvent], rows: dict[str, Interaction]) ->
     return queue_ids - {None}
 
 
-def _frame(event: RecordedEvent, chat: Interaction) -> dict[str, Any]:
-    base = {"interaction_id": chat.id, "version": event.version, "position": event.position}
+def _frame(event: RecordedEvent, interaction_id: str, answered: bool) -> dict[str, Any]:
+    base = {"interaction_id": interaction_id, "version": event.version, "position": event.position}
     data = event.data
     match event.type:
         case "MessageReceived":
@@ -133,7 +170,7 @@ def _frame(event: RecordedEvent, chat: Interaction) -> dict[str, Any]:
             return {
                 **base,
                 "type": "closed",
-                "can_rate": chat.answered_at is not None,
+                "can_rate": answered,
                 "state": {
                     "WrapUpStarted": "wrap_up",
                     "InteractionClosed": "closed",

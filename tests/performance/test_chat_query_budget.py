@@ -34,8 +34,8 @@ BUDGET = {
     "the console opens the offer": 21,
     "accept": 12,  # + the line it left, read again for those behind
     "accept's partial view": 4,
-    "a later message": 12,
-    "the visitor leaves": 7,
+    "a later message": 11,
+    "the visitor leaves": 6,
 }
 
 
