@@ -8,6 +8,7 @@ from contactcenter.events import aggregate as aggregates
 from contactcenter.events.aggregate import Aggregate
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions.domain import NOTE_MAX_CHARS, DomainError, require_length
+from contactcenter.privacy import shredding
 from crm import events as ev
 from crm.identities import Identity
 from crm.models import ContactIdentity, Customer
@@ -89,6 +90,7 @@ def identify(identity: Identity, *, name: str = "") -> tuple[str, bool]:
     if existing:
         return existing, False
     customer = CustomerStream.load(str(uuid.uuid4()))
+    shredding.new_customer(customer.key)
     aggregates.append(customer, customer.register(name, identity))
     customer_id = customer.key
     return customer_id, True

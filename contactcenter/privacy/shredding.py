@@ -197,21 +197,18 @@ def write_key(key_id: str) -> bytes | None:
     customer_id, *bucket = key_id.split("/")
     if bucket and write_key(customer_id) is None:
         return _kept(key_id, None)  # an erased customer gets no new buckets
+    fresh = _fresh().get(customer_id)
+    if fresh is not None and _still_open(fresh):
+        # Nobody outside this transaction knows the customer yet, so none of their keys can
+        # exist: made without looking (a new customer's first message looked four times).
+        data_key = envelope.new_data_key()
+        CustomerKey.objects.create(**_new_key(key_id, customer_id, bucket, data_key))
+        return _kept(key_id, data_key)
     row = CustomerKey.objects.filter(pk=key_id).values_list("wrapped", "erased_at").first()
     if row is None:
         data_key = envelope.new_data_key()
-        channel, kind, day = bucket if bucket else ("", "", None)
         CustomerKey.objects.bulk_create(
-            [
-                CustomerKey(
-                    key_id=key_id,
-                    customer_id=customer_id,
-                    channel=channel,
-                    kind=kind,
-                    day=day,
-                    wrapped=kek.wrapper().wrap(data_key, key_id),
-                )
-            ],
+            [CustomerKey(**_new_key(key_id, customer_id, bucket, data_key))],
             ignore_conflicts=True,
         )
         row = CustomerKey.objects.filter(pk=key_id).values_list("wrapped", "erased_at").first()
@@ -223,6 +220,40 @@ def write_key(key_id: str) -> bytes | None:
     if erased_at is not None or not wrapped:
         return _kept(key_id, None)
     return _kept(key_id, _unwrap(key_id, bytes(wrapped)))
+
+
+def _new_key(key_id: str, customer_id: str, bucket: list[str], data_key: bytes) -> dict[str, Any]:
+    channel, kind, day = bucket if bucket else ("", "", None)
+    return {
+        "key_id": key_id,
+        "customer_id": customer_id,
+        "channel": channel,
+        "kind": kind,
+        "day": day,
+        "wrapped": kek.wrapper().wrap(data_key, key_id),
+    }
+
+
+def new_customer(customer_id: str) -> None:
+    """`customer_id` is being registered by the open transaction under an id nobody else
+    has seen (a new uuid): its keys are made without being looked up first, until that
+    transaction ends. Outside a transaction, nothing changes."""
+    if not transaction.get_connection().in_atomic_block:
+        return
+    fresh = _fresh()
+    if len(fresh) > 1000:  # left by rollbacks
+        fresh.clear()
+
+    def forget() -> None:
+        _fresh().pop(customer_id, None)
+
+    transaction.on_commit(forget)
+    fresh[customer_id] = forget
+
+
+def _fresh() -> dict[str, Callable[[], None]]:
+    """Customers the open transaction of this thread registered (new_customer)."""
+    return _this_thread.__dict__.setdefault("fresh", {})
 
 
 def _kept(key_id: str, data_key: bytes | None) -> bytes | None:

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # already known to the process, as on a running server).
 BUDGET = {
     "visitor connects": 5,
-    "first message": 26,  # + the queue's line, read to tell those waiting their place
+    "first message": 22,  # with the queue's line, read to tell those waiting their place
     "routing": 12,
     "the console opens the offer": 21,
     "accept": 12,  # + the line it left, read again for those behind

@@ -156,6 +156,31 @@ def test_a_key_made_in_a_transaction_that_rolled_back_is_never_used_again():
     assert read_back["text"] == "call me after six"
 
 
+def test_a_new_customers_keys_are_made_without_looking_only_in_the_transaction_that_made_them():
+    """A customer registered by the open transaction has no keys anywhere yet, so theirs are
+    made without being looked up; once that transaction is over (here rolled back, the
+    customer made again by another), the keys are looked up as anyone's: a key made blindly
+    beside one that exists would seal under a key no reader finds."""
+    from django.db import transaction
+
+    from contactcenter.privacy import shredding
+
+    note = {"customer_id": "c-new", "text": "my new address"}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        shredding.new_customer("c-new")
+        shredding.seal("customer-c-new", "CustomerNoteAdded", note)
+        raise RuntimeError("the database went away before the commit")
+    with transaction.atomic():
+        first = shredding.seal("customer-c-new", "CustomerNoteAdded", note)  # made, looked up
+    shredding._write_keys.clear()  # another process: it knows nothing of that key
+    with transaction.atomic():
+        shredding.new_customer("c-other")  # a mark for someone else changes nothing here
+        again = shredding.seal("customer-c-new", "CustomerNoteAdded", note)
+
+    read_back = shredding.open_batch([("CustomerNoteAdded", first), ("CustomerNoteAdded", again)])
+    assert [r["text"] for r in read_back] == ["my new address", "my new address"]
+
+
 def test_an_erased_sms_conversation_still_costs_what_was_billed():
     """Twilio billed two segments for the customer's long text and one for the reply. The
     words are erased (the first text too, which opened the conversation); the segments are
