@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from contactcenter import clock
+from contactcenter import clock, request_memo
 from contactcenter.events import sealing
 from contactcenter.events.sealing import ERASED
 from contactcenter.privacy import envelope, kek
@@ -105,7 +105,8 @@ class _Lru(OrderedDict):
 _this_thread = threading.local()
 # key id -> data key for writing (None: erased). A key destroyed by another process may
 # still encrypt here for a while: what it writes can never be opened, as readers look the key
-# up in the database for every batch. Only keys committed are kept (`_kept`).
+# up in the database once per request or socket call (read_keys). Only keys committed are kept
+# (`_kept`).
 _write_keys: _Lru = _Lru()
 # (key id, wrapped key) -> data key: unwrapping once per process, not per read.
 _unwrapped: _Lru = _Lru()
@@ -303,13 +304,27 @@ def read_keys(key_ids: set[str]) -> dict[str, bytes | None]:
     from contactcenter.privacy.models import CustomerKey
 
     wanted = key_ids | {key_id.split("/", 1)[0] for key_id in key_ids}
-    standing = {
-        key_id: wrapped
-        for key_id, wrapped in CustomerKey.objects.filter(
-            pk__in=wanted, erased_at__isnull=True
-        ).values_list("key_id", "wrapped")
-        if wrapped
-    }
+    # Once per request or socket call: a view opens transcript, customer, identities and
+    # notes one batch at a time (the console's view of an offer looked keys up five times).
+    standing: dict[str, bytes] = {}
+    unknown = set()
+    for key_id in wanted:
+        asked, wrapped = request_memo.known("standing data key", key_id)
+        if not asked:
+            unknown.add(key_id)
+        elif wrapped is not None:
+            standing[key_id] = wrapped
+    if unknown:
+        found = {
+            key_id: wrapped
+            for key_id, wrapped in CustomerKey.objects.filter(
+                pk__in=unknown, erased_at__isnull=True
+            ).values_list("key_id", "wrapped")
+            if wrapped
+        }
+        for key_id in unknown:
+            request_memo.keep("standing data key", key_id, found.get(key_id))
+        standing.update(found)
     return {
         key_id: _unwrap(key_id, bytes(standing[key_id]))
         if key_id in standing and key_id.split("/", 1)[0] in standing

@@ -31,7 +31,7 @@ BUDGET = {
     "visitor connects": 5,
     "first message": 22,  # with the queue's line, read to tell those waiting their place
     "routing": 12,
-    "the console opens the offer": 21,
+    "the console opens the offer": 17,
     "accept": 12,  # + the line it left, read again for those behind
     "accept's partial view": 4,
     "a later message": 11,

@@ -125,6 +125,23 @@ def test_a_message_after_erasure_is_not_stored_readable():
     assert "I am back with a secret" not in raw_rows()
 
 
+def test_an_erasure_counts_at_once_for_the_request_that_read_the_keys_before():
+    """A request looks each data key up once (the console's view of one offer opened five
+    batches); an erasure in the same request is a command, which forgets what it read."""
+    from contactcenter.interactions.ingest import ingest
+    from contactcenter.request_memo import one_request
+
+    def texts() -> list[str]:
+        events = store.read_all(horizon=False)
+        return [e.data["text"] for e in events if e.type == "MessageReceived"]
+
+    first = ingest(chat_message(visitor="v-memo", text="my number is 555 0100"))
+    with one_request():
+        assert texts() == ["my number is 555 0100"]
+        erase_customer(first.customer_id, requested_by="test")
+        assert texts() != ["my number is 555 0100"]
+
+
 def test_the_command_refuses_unknown_merged_and_erased_customers():
     from contactcenter.interactions.ingest import ingest
 
