@@ -1,6 +1,5 @@
 """A higher CPU priority for tests whose measure is real time: speech played through the
-media path and compared with what was heard (tests/voice/media/), and the fault drills'
-deadlines (tests/faults/). On a loaded machine (the whole suite on two
+media path and compared with what was heard. On a loaded machine (the whole suite on two
 cores: servers and Chromiums of the other workers) a starved media server or browser falls
 behind the 20 ms frames it must keep, the receiving jitter buffer stretches and conceals, and
 the waveform no longer matches what was said: the call works, the measure fails. A media
