@@ -72,10 +72,7 @@ def needs_database(item) -> bool:
 # xdist hands tests out in the order collected, and the long ones — fault drills, real-time
 # audio, browsers — would otherwise come last (alphabetically, voice/ nearly is), leaving one
 # worker finishing a drill alone. They go first; the short ones then even out the workers' ends.
-# The fault drills and the audio tests both wait on real time, and the audio tests run at a
-# higher priority (tests/cpu_priority.py): the faults go first, beside the browser tests, and
-# the audio tests after those, so that the two never starve each other.
-LONG_FIRST = ("tests/faults/", "tests/browser/", "tests/voice/media/")
+LONG_FIRST = ("tests/faults/", "tests/voice/media/", "tests/browser/")
 
 
 def long_first(item) -> int:
