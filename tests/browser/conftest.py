@@ -75,6 +75,9 @@ def serve(**settings: str):
                 break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
+                if server.poll() is None:  # not left running, holding its connections
+                    server.kill()
+                    server.wait(timeout=30)
                 raise AssertionError(f"the server did not start; see {log}") from None
             time.sleep(0.05)
     yield base
