@@ -45,6 +45,15 @@ def _actor(handler):
 
 
 class TwilioMediaConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message: dict) -> None:
+        """Channels closes the database thread's stale connections before every handler, a hop
+        to that thread and back; a media message (50 a second a call) touches no database, and
+        the handlers that do (`_actor`) close stale connections in the database thread anyway."""
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
+
     async def connect(self) -> None:
         self.reader = protocol.Reader()
         self.mulaw = codec.Mulaw()

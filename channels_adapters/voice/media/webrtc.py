@@ -29,7 +29,8 @@ Ended = Callable[[Leg, str], Awaitable[None]]
 
 
 class RoomTrack(MediaStreamTrack):
-    """What the room mixes for this leg, 20 ms at a time, for aiortc's sender to encode."""
+    """What the room mixes for this leg, 20 ms at a time, as Opus packets for aiortc's sender
+    (`codec.ToOpus`: encoded as the sender asks, so a frame dropped below is never encoded)."""
 
     kind = "audio"
 
@@ -38,7 +39,8 @@ class RoomTrack(MediaStreamTrack):
         # Three frames at most (60 ms): aiortc's sender takes each as the room makes it; when
         # it falls behind, the oldest audio goes rather than the delay growing.
         self.frames: asyncio.Queue = asyncio.Queue(maxsize=3)
-        self._pts = 0
+        self._opus = codec.ToOpus()
+        self._ready: list = []
 
     async def deliver(self, pcm: np.ndarray) -> None:
         if self.frames.full():  # the sender fell behind: keep the newest audio
@@ -48,12 +50,12 @@ class RoomTrack(MediaStreamTrack):
     async def recv(self):
         if self.readyState != "live":
             raise MediaStreamError
-        pcm = await self.frames.get()
-        if pcm is None:
-            raise MediaStreamError
-        frame = codec.to_webrtc(pcm, self._pts)
-        self._pts += len(pcm)
-        return frame
+        while not self._ready:
+            pcm = await self.frames.get()
+            if pcm is None:
+                raise MediaStreamError
+            self._ready = self._opus.encode(pcm)
+        return self._ready.pop(0)
 
     def stop(self) -> None:
         with contextlib.suppress(asyncio.QueueFull):

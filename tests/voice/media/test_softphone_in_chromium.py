@@ -49,7 +49,8 @@ STOP_RECORDING = """() => {
 
 
 def to_8k(samples: list[int], rate: int) -> np.ndarray:
-    pcm = np.array(samples, dtype=np.int16).reshape(1, -1)
+    # Web Audio's floats may overshoot ±1.0 a little (a decoder's ringing near full scale).
+    pcm = np.clip(np.array(samples, dtype=np.int32), -32768, 32767).astype(np.int16).reshape(1, -1)
     frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
     frame.sample_rate = rate
     resampler = av.AudioResampler(format="s16", layout="mono", rate=8000)
