@@ -8,7 +8,6 @@ another router, finds every one still due. docs/routing.md tells the whole story
 """
 
 import logging
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from contactcenter.interactions.commands import from_row
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction as InteractionRow
 from contactcenter.workers.loop import Loop
+from contactcenter.workers.set_aside import SetAside
 from routing import config, offers, presence
 from routing.events import QueueHoursChanged
 from routing.matching import EPOCH, Agent, WorkItem, match
@@ -228,7 +228,7 @@ TIMER_ACTIONS: dict[str, Callable[[Timer], None]] = {
     "overflow": lambda t: offers.reach_overflow_step(t.interaction_id, t.data["step"]),
     "abandon": lambda t: offers.abandon(t.interaction_id, t.data.get("reason", "customer_left")),
 }
-_failed_timers: dict[str, float] = {}  # key -> monotonic time to retry after
+_failed_timers = SetAside(60)  # timers that could not fire, tried again a minute later
 
 
 def on_timer(kind: str, action: Callable[[Timer], None]) -> None:
@@ -239,11 +239,16 @@ def fire_due_timers(now: datetime | None = None) -> int:
     now = now or clock.now()
     keys = list(
         Timer.objects.filter(due_at__lte=now)
+        .exclude(key__in=_failed_timers.keys())
         .order_by("due_at")
         .values_list("key", flat=True)[:TIMERS_PER_ROUND]
     )
-    retry_after = time.monotonic()
-    return sum(fire_timer(key, now) for key in keys if _failed_timers.get(key, 0) < retry_after)
+    return sum(fire_timer(key, now) for key in keys)
+
+
+def forget() -> None:
+    """Try every timer again at the next round (tests start from a clean router)."""
+    _failed_timers.forget()
 
 
 @command
@@ -272,7 +277,7 @@ def fire_timer(key: str, now: datetime) -> int:
         # stream this process cannot read) was failing the whole round: no timer after it
         # fired, and nobody was offered anything, every round.
         log.exception("timer %s could not fire", key)
-    _failed_timers[key] = time.monotonic() + 60
+    _failed_timers.put(key)
     return 0
 
 
@@ -334,9 +339,12 @@ def route_once(now: datetime | None = None) -> int:
 def seconds_until_due(now: datetime | None = None) -> float:
     now = now or clock.now()
     waits = [MAX_IDLE_SECONDS]
-    next_timer = Timer.objects.aggregate(due=Min("due_at"))["due"]
+    aside = _failed_timers.keys()
+    next_timer = Timer.objects.exclude(key__in=aside).aggregate(due=Min("due_at"))["due"]
     if next_timer is not None:
         waits.append((next_timer - now).total_seconds())
+    if (retry := _failed_timers.seconds_to_next()) is not None:
+        waits.append(retry)
     for queue in config.current().queues.values():
         change = queue.next_hours_change(now)
         if change is not None:

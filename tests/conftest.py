@@ -327,17 +327,23 @@ def _no_console_sockets_outlive_their_test():
 @pytest.fixture(autouse=True)
 def _fresh_routing_configuration():
     """The routing configuration (and the queues' pace) is cached per process for a few
-    seconds; a test must never route with the queues and agents of the test before it."""
+    seconds, and timers that failed are put aside for a minute; a test must never route with
+    the queues, agents or failures of the test before it."""
     from contactcenter import roles
-    from routing import config, waiting
+    from contactcenter.followups import schedule
+    from routing import config, router, waiting
 
     config.invalidate()
     roles.forget()
     waiting.forget()
+    router.forget()
+    schedule.forget()
     yield
     config.invalidate()
     roles.forget()
     waiting.forget()
+    router.forget()
+    schedule.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ retry; the follow-up is still scheduled and comes due in the next round that wor
 """
 
 import logging
-import time
 from datetime import datetime
 
 from django.db.models import Min
@@ -24,6 +23,7 @@ from contactcenter.interactions import commands as interactions
 from contactcenter.interactions import events as interaction_events
 from contactcenter.interactions.domain import ENDED, DomainError, Interaction
 from contactcenter.workers.loop import Loop
+from contactcenter.workers.set_aside import SetAside
 from routing import config, offers
 from routing.config import QueueConfig
 
@@ -33,7 +33,7 @@ RETRY_FAILED_AFTER_SECONDS = 60.0
 REASON = "follow_up"
 
 log = logging.getLogger(__name__)
-_failed: dict[str, float] = {}  # interaction id -> monotonic time to try again after
+_failed = SetAside(RETRY_FAILED_AFTER_SECONDS)  # interaction ids whose follow-up failed
 
 
 def idempotency_key(row: FollowUp) -> str:
@@ -109,28 +109,39 @@ def bring_back_due(now: datetime | None = None) -> int:
     due = (
         FollowUp.objects.filter(state=FollowUp.State.SCHEDULED, due_at__lte=now)
         .order_by("due_at")
+        .exclude(pk__in=_failed.keys())
         .values_list("pk", flat=True)[:PER_ROUND]
     )
     done = 0
     for interaction_id in list(due):
-        if _failed.get(interaction_id, 0) > time.monotonic():
-            continue
         try:
             done += bring_back(interaction_id, now)
         except DomainError as error:
             # Its conversation refuses (it was erased, say): a bug or a rule, not an outage.
             # Say so and try it again later rather than fail every round on it.
             log.error("follow-up of %s could not come back: %s", interaction_id, error)
-            _failed[interaction_id] = time.monotonic() + RETRY_FAILED_AFTER_SECONDS
+            _failed.put(interaction_id)
     return done
+
+
+def forget() -> None:
+    """Try every follow-up again at the next round (tests start from a clean loop)."""
+    _failed.forget()
 
 
 def seconds_until_due(now: datetime | None = None) -> float:
     now = now or clock.now()
-    due = FollowUp.objects.filter(state=FollowUp.State.SCHEDULED).aggregate(at=Min("due_at"))
-    if due["at"] is None:
-        return MAX_IDLE_SECONDS
-    return max(0.0, min(MAX_IDLE_SECONDS, (due["at"] - now).total_seconds()))
+    due = (
+        FollowUp.objects.filter(state=FollowUp.State.SCHEDULED)
+        .exclude(pk__in=_failed.keys())
+        .aggregate(at=Min("due_at"))
+    )
+    waits = [MAX_IDLE_SECONDS]
+    if due["at"] is not None:
+        waits.append((due["at"] - now).total_seconds())
+    if (retry := _failed.seconds_to_next()) is not None:
+        waits.append(retry)  # (counted as due, a failed one kept the loop from sleeping)
+    return max(0.0, min(waits))
 
 
 def follow_up_loop() -> Loop:
