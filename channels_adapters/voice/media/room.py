@@ -19,11 +19,17 @@ log = logging.getLogger(__name__)
 JITTER_FRAMES = 25  # 500 ms of a leg's audio waits at most; more is dropped (lost frames)
 PREBUFFER = 2  # frames a leg gathers before it is heard (again): 40 ms against jitter
 LATE = 8  # more than this waiting (160 ms) after a burst: the oldest is skipped (late)
-# A leg whose buffer never ran below PREBUFFER + 1 frames for this many ticks (half a second)
+# A leg whose buffer never ran below its depth + 1 frames for this many ticks (half a second)
 # carries delay it does not need (what a burst left): one frame is skipped, 20 ms less, and so
-# on each half second until it is back at PREBUFFER. Without it a burst's delay stayed until
-# the leg next ran dry: 100-170 ms of the platform's added latency (docs/benchmarks.md).
+# on each half second until it is back at its depth (`Leg.depth`). Without it a burst's delay
+# stayed until the leg next ran dry: 100-170 ms of the platform's added latency.
 SETTLE_TICKS = 25
+# A leg that has not run dry for this many ticks (5 s) arrives steadily enough to be heard one
+# frame deep: its buffer settles to the frame being taken, and what it says waits only for the
+# tick (0-20 ms) instead of a frame more (20 ms of added latency each way). Running dry puts
+# it back to PREBUFFER frames for as long again: an adaptive jitter buffer, deep only while
+# the leg's frames come unevenly.
+CALM_TICKS = 250
 TICK = codec.FRAME_MS / 1000
 CATCH_UP = 0.2  # a tick later than this is not caught up with (a burst): the clock restarts
 
@@ -45,6 +51,7 @@ class Leg:
     _last_put: float = 0.0
     _shallowest: int = JITTER_FRAMES  # the fewest frames waiting at a tick in this window
     _window: int = 0
+    _calm: int = 0  # ticks played since the leg last ran dry
 
     def put(self, pcm: np.ndarray) -> None:
         """A frame this leg said (any length: cut into 20 ms pieces by the caller's codec)."""
@@ -67,7 +74,7 @@ class Leg:
         if not self.inbound:
             self.playing = False
             self.underruns += 1
-            self._shallowest, self._window = JITTER_FRAMES, 0
+            self._shallowest, self._window, self._calm = JITTER_FRAMES, 0, 0
             return codec.silence()
         while len(self.inbound) > LATE:
             self.inbound.popleft()
@@ -75,12 +82,18 @@ class Leg:
         self._settle()
         return self.inbound.popleft()
 
+    @property
+    def depth(self) -> int:
+        """The frames this leg settles to at a tick (the one taken included)."""
+        return 1 if self._calm >= CALM_TICKS else PREBUFFER
+
     def _settle(self) -> None:
         self._shallowest = min(self._shallowest, len(self.inbound))
         self._window += 1
+        self._calm += 1
         if self._window < SETTLE_TICKS:
             return
-        if self._shallowest > PREBUFFER and len(self.inbound) > 1:
+        if self._shallowest > self.depth and len(self.inbound) > 1:
             self.inbound.popleft()
             self.late += 1
         self._shallowest, self._window = JITTER_FRAMES, 0

@@ -9,7 +9,7 @@ import numpy as np
 
 from channels_adapters.voice.media import codec, tones
 from channels_adapters.voice.media.mixing import AGENT, CUSTOMER
-from channels_adapters.voice.media.room import PREBUFFER, SETTLE_TICKS, Leg, Room
+from channels_adapters.voice.media.room import CALM_TICKS, PREBUFFER, SETTLE_TICKS, Leg, Room
 
 
 def voice(level: int) -> np.ndarray:
@@ -123,6 +123,25 @@ async def test_a_steady_leg_loses_nothing_to_settling():
     await speak_and_tick(room, customer, agent, ticks=SETTLE_TICKS * 8)
 
     assert customer.late == 0 and agent.late == 0
+
+
+async def test_a_leg_that_keeps_time_is_heard_one_frame_deep_and_after_running_dry_two():
+    """Latency: a leg whose frames come steadily settles to the frame the tick takes, so what
+    it says waits only for the tick (20 ms less each way); once it runs dry it is held
+    PREBUFFER frames deep again until it has been steady for as long."""
+    room, customer, agent, _c, _a = a_call()
+    await speak_and_tick(room, customer, agent, ticks=CALM_TICKS - SETTLE_TICKS)
+    assert len(customer.inbound) == PREBUFFER - 1  # (after this tick's frame was taken)
+
+    await speak_and_tick(room, customer, agent, ticks=SETTLE_TICKS * 3)
+    assert len(customer.inbound) == 0 and len(agent.inbound) == 0
+    assert customer.late == 1 and customer.underruns == 0  # one frame skipped, once
+
+    agent.put(voice(-700))  # the customer's next frame is late: the leg runs dry
+    await room.tick()
+    assert customer.underruns == 1
+    await speak_and_tick(room, customer, agent, ticks=CALM_TICKS - SETTLE_TICKS)
+    assert len(customer.inbound) == PREBUFFER - 1 and customer.late == 1
 
 
 async def test_a_leg_not_connected_yet_is_sent_nothing_to_pile_up():
