@@ -272,20 +272,25 @@ def test_the_wrap_up_time_limit_ends_wrap_up_and_frees_the_agent():
     assert offered_to(waiting.interaction_id) == agent.pk
 
 
-def test_a_timer_that_cannot_fire_does_not_stop_the_others_or_the_offers(caplog):
-    """A bug: a timer whose action raised anything but a DomainError failed the whole round,
-    every round: the timers after it never fired and nobody was offered anything."""
+def in_wrap_up_behind_a_timer_that_cannot_fire():
+    """A chat in wrap-up (its timer due in 60 s), and a timer of a kind this release does not
+    know (a newer one wrote it, mid-deploy) due before it."""
     queue = a_queue(wrap_up_limit_seconds=60)
     agent = an_agent(queue, capacity_webchat=1)
     chat = new_chat()
     router.route_once()
     accept(chat.interaction_id)
     offers.end_conversation(chat.interaction_id, agent.pk)
-    # A timer of a kind this release does not know (a newer one wrote it, mid-deploy), due
-    # first.
     Timer.objects.create(
         key="callback_window:x", kind="callback_window", due_at=later(-5), interaction_id="x"
     )
+    return chat, agent
+
+
+def test_a_timer_that_cannot_fire_does_not_stop_the_others_or_the_offers(caplog):
+    """A bug: a timer whose action raised anything but a DomainError failed the whole round,
+    every round: the timers after it never fired and nobody was offered anything."""
+    chat, agent = in_wrap_up_behind_a_timer_that_cannot_fire()
     waiting = new_chat()
 
     router.route_once(later(61))
@@ -304,15 +309,7 @@ def test_a_timer_put_aside_lets_the_router_sleep_and_the_timers_behind_it_fire(m
     server's CPU in the bench); and a round's worth of them due first kept every timer behind
     them from firing at all."""
     monkeypatch.setattr(router, "TIMERS_PER_ROUND", 1)
-    queue = a_queue(wrap_up_limit_seconds=60)
-    agent = an_agent(queue, capacity_webchat=1)
-    chat = new_chat()
-    router.route_once()
-    accept(chat.interaction_id)
-    offers.end_conversation(chat.interaction_id, agent.pk)
-    Timer.objects.create(
-        key="callback_window:x", kind="callback_window", due_at=later(-5), interaction_id="x"
-    )
+    chat, _agent = in_wrap_up_behind_a_timer_that_cannot_fire()
 
     router.route_once(later(61))  # the unknown timer is due first, fails, is put aside
     assert row(chat.interaction_id).disposition != offers.WRAP_UP_TIMEOUT
