@@ -99,7 +99,8 @@ class ToRoom:
 
 
 def to_webrtc(pcm: np.ndarray, pts: int) -> av.AudioFrame:
-    """A room frame for aiortc's sender, which resamples it and encodes Opus itself."""
+    """A room frame as PyAV's audio frame: for `ToOpus`, or for an aiortc sender that encodes
+    it itself (the tests' and the bench's softphones, standing in for a browser)."""
     import av
 
     frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")

@@ -1,6 +1,7 @@
 """A browser's leg of a call over WebRTC, served by aiortc: the browser offers (its own
 RTCPeerConnection, no vendor SDK), we answer with one audio track carrying what the room mixes
-for it, and feed what it says into the room. Opus in and out; aiortc encodes and decodes."""
+for it, and feed what it says into the room. Opus in and out: we encode (`codec.ToOpus`), aiortc
+packs, sends and decodes."""
 
 import asyncio
 import contextlib
