@@ -54,7 +54,8 @@ def test_the_first_text_of_a_conversation_without_a_subject_is_stored_sealed_too
         )
     )
 
-    assert "4242" not in raw_rows() and "5557654321" not in raw_rows()
+    # The text with its spaces: "4242" alone turns up in a random id now and then.
+    assert "card ends 4242" not in raw_rows() and "5557654321" not in raw_rows()
 
 
 def test_erasure_then_a_rebuild_gives_the_same_erased_rows():
