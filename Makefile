@@ -86,6 +86,7 @@ clean:
 # and those tests skip themselves (tests/system_packages.py); in CI (CI set, as .ci/run does)
 # it stops instead, because CI runs every test.
 SYSTEM_PACKAGES := chromium:/usr/bin/chromium:tests/browser \
+	chromium-headless-shell:/usr/bin/chromium-headless-shell:tests/browser \
 	espeak-ng:/usr/bin/espeak-ng:tests/voice/media \
 	sox:/usr/bin/sox:tests/voice/media \
 	haproxy:/usr/sbin/haproxy:tests/deploy

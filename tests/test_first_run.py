@@ -116,7 +116,7 @@ DEMO_PAGE_TEST = "tests/browser/test_demo_page.py"
 def test_make_test_leaves_no_sqlite_journal_files(first_run_environment):
     """A test run on the embedded default (browser tests included, which drive a server and
     Chromium) leaves var/ without the test database and without its -wal and -shm files."""
-    system_packages.require(CHROMIUM, "chromium")
+    system_packages.require(CHROMIUM, "chromium-headless-shell")
     env = first_run_environment
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", DEMO_PAGE_TEST],

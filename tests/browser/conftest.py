@@ -18,7 +18,14 @@ from tests import local_http, system_packages, zygote
 from tests.conftest import wait_until_alone
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+# Chromium's headless shell (Debian's chromium-headless-shell: the same build as
+# /usr/bin/chromium without the desktop browser around it, which is what Playwright runs for
+# headless tests by default) draws the same pages for half the CPU: a fifth of the whole
+# suite's CPU went to the full browser. What only the full browser has (it grants desktop
+# notifications; the shell denies them) a test asks for with @pytest.mark.full_chromium.
+CHROMIUM = "/usr/bin/chromium-headless-shell"
+FULL_CHROMIUM = "/usr/bin/chromium"
+PACKAGE = {CHROMIUM: "chromium-headless-shell", FULL_CHROMIUM: "chromium"}
 OUTPUT = ROOT / "test-output" / "browser"
 CHROMIUM_ARGS = [
     "--headless",
@@ -124,7 +131,8 @@ class SharedChromium:
     connects to it and makes contexts of its own, which close as it disconnects — nothing of
     one test's pages, cookies or storage is there for the next."""
 
-    def __init__(self) -> None:
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
         self.process: subprocess.Popen | None = None
         self.endpoint = ""
 
@@ -144,7 +152,7 @@ class SharedChromium:
                 node,
                 str(ROOT / "tests/browser/browser_server.js"),
                 str(Path(cli).parent),  # Playwright's own package, which its driver runs
-                CHROMIUM,
+                self.executable,
                 json.dumps(CHROMIUM_ARGS),
             ],
             stdin=subprocess.PIPE,  # closed when this process ends: the server stops
@@ -167,21 +175,26 @@ CONNECTED: list = []  # the browser of the test running now, if it has one
 
 @pytest.fixture(scope="session")
 def shared_chromium():
-    chromium = SharedChromium()
-    yield chromium
-    chromium.stop()
+    """The headless shell, and the full browser for the tests that ask for it: each started
+    by the first test that needs it."""
+    shared = {CHROMIUM: SharedChromium(CHROMIUM), FULL_CHROMIUM: SharedChromium(FULL_CHROMIUM)}
+    yield shared
+    for chromium in shared.values():
+        chromium.stop()
 
 
 @pytest.fixture
-def browser(shared_chromium):
-    system_packages.require(CHROMIUM, "chromium")
+def browser(shared_chromium, request):
+    full = request.node.get_closest_marker("full_chromium") is not None
+    executable = FULL_CHROMIUM if full else CHROMIUM
+    system_packages.require(executable, PACKAGE[executable])
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread; the test's own ORM
     # calls are still plain synchronous code, so tell Django not to refuse them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        chromium = shared_chromium.connect(playwright)
+        chromium = shared_chromium[executable].connect(playwright)
         CONNECTED.append(chromium)
         yield LessMotion(chromium)
         CONNECTED.remove(chromium)

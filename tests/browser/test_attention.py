@@ -33,6 +33,7 @@ document.hasFocus = () => false;
 """
 
 
+@pytest.mark.full_chromium  # the headless shell denies desktop notifications
 def test_an_offer_rings_until_answered_with_the_agents_sound_and_a_notification(browser, platform):
     support_center(agent1=True)
     context = browser.new_context()

@@ -93,7 +93,7 @@ def media_browser(agent_microphone):
     """Chromium with that fake microphone, allowed without asking."""
     from tests import system_packages
 
-    system_packages.require(CHROMIUM, "chromium")
+    system_packages.require(CHROMIUM, "chromium-headless-shell")
     import os
 
     from django.db import connections

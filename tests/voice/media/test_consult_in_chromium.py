@@ -43,7 +43,7 @@ def two_browsers(tmp_path):
     """Anna's Chromium and Bob's, each with its own fake microphone."""
     from tests import system_packages
 
-    system_packages.require(CHROMIUM, "chromium")
+    system_packages.require(CHROMIUM, "chromium-headless-shell")
     import os
 
     from django.db import connections

@@ -69,7 +69,7 @@ def chromium_speaking(tmp_path):
 
     from tests import system_packages
 
-    system_packages.require(CHROMIUM, "chromium")
+    system_packages.require(CHROMIUM, "chromium-headless-shell")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         launched = []
