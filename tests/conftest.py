@@ -110,6 +110,9 @@ def pytest_runtest_logreport(report):
     RERUNS.parent.mkdir(parents=True, exist_ok=True)
     with RERUNS.open("a") as log:
         log.write(f"===== {report.nodeid} ({report.when})\n{report.longreprtext}\n\n")
+        # What the test printed and logged: a drill's progress lines say where it stalled.
+        for title, text in report.sections:
+            log.write(f"----- {title}\n{text[-20000:]}\n")
 
 
 RERUNS = Path(__file__).resolve().parents[1] / "test-output" / "reruns.log"
