@@ -5,8 +5,8 @@ few seconds later. Afterwards:
 
 - nothing lost or doubled: every message a customer saw acknowledged, and every reply an
   agent sent, is in the log exactly once; nothing else is;
-- no interaction waited while an agent was free for longer than the offer timeout once the
-  platform had recovered;
+- no interaction waited while an agent sat idle for longer than the offer timeout once the
+  platform had recovered (tests/faults/waits.py: with every agent busy, waiting is right);
 - every client caught up: each customer saw every reply, and every conversation was ended and
   wrapped up by its agent, whose console therefore saw it through.
 
@@ -23,6 +23,7 @@ import pytest
 
 from tests.faults.clients import Agent, Visitor
 from tests.faults.deployment import Deployment, log_in
+from tests.faults.waits import longest_wait_with_an_idle_agent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -108,8 +109,14 @@ async def test_nothing_lost_nothing_doubled_everyone_caught_up(deployment):
     sent = deployment.texts("MessageSent")
     assert sent == {f"re: {text}": 1 for text in said}
 
-    # Nobody waited for a free agent past the offer timeout after the last recovery.
-    assert longest_wait_after(deployment, recovered[0]) <= OFFER_TIMEOUT
+    # Nobody waited past the offer timeout while an agent sat idle, after the last recovery.
+    longest = longest_wait_after(deployment, recovered[0])
+    print(
+        f"drill: longest wait beside an idle agent after recovery: {longest:.1f}s", file=sys.stderr
+    )
+    if longest > OFFER_TIMEOUT:
+        print_timeline(deployment, recovered[0])
+    assert longest <= OFFER_TIMEOUT
 
 
 class Patience:
@@ -164,28 +171,34 @@ async def settle(deployment: Deployment, patience: Patience) -> bool:
     return False
 
 
-def longest_wait_after(deployment: Deployment, since: float) -> float:
-    """Of the waits for an offer (from becoming routable to the next offer), the longest part
-    that fell after `since` (a wall-clock time)."""
-    events = deployment.sql(
-        "SELECT stream_id, type, occurred_at FROM event_log WHERE type IN "
-        "('InteractionQueued', 'OfferCreated', 'OfferTimedOut', 'OfferRejected', "
-        "'OfferRescinded', 'InteractionTransferred', 'InteractionAbandoned', "
-        "'InteractionClosed') ORDER BY txid, position"
+def print_timeline(deployment: Deployment, since: float) -> None:
+    """Who had what when, on stderr: what a failed wait check needs to be understood."""
+    rows = deployment.sql(
+        "SELECT extract(epoch FROM occurred_at), extract(epoch FROM recorded_at), type, "
+        "left(stream_id, 40), coalesce(data->>'agent_id', ''), coalesce(data->>'presence', '') "
+        "FROM event_log WHERE type LIKE 'Offer%%' OR type LIKE 'Interaction%%' "
+        "OR type LIKE 'Agent%%' ORDER BY txid, position"
     )
-    waiting: dict[str, object] = {}
-    longest = 0.0
-    for stream, kind, at in events:
-        if kind in ("InteractionAbandoned", "InteractionClosed"):
-            waiting.pop(stream, None)
-        elif kind == "OfferCreated":
-            began = waiting.pop(stream, None)
-            if began is not None:
-                start = max(began.timestamp(), since)
-                longest = max(longest, at.timestamp() - start)
-        else:
-            waiting[stream] = at
-    now = time.time()
-    for began in waiting.values():  # still waiting at the end
-        longest = max(longest, now - max(began.timestamp(), since))
-    return longest
+    for occurred, recorded, kind, stream, agent, presence in rows:
+        print(
+            f"drill timeline {float(occurred) - since:+8.2f}s (recorded "
+            f"{float(recorded) - since:+8.2f}s) {kind:24} {stream:40} {agent} {presence}",
+            file=sys.stderr,
+        )
+
+
+def longest_wait_after(deployment: Deployment, since: float) -> float:
+    """The longest a customer waited for an offer, after `since` (a wall-clock time), while
+    one of the drill's agents sat idle (tests/faults/waits.py)."""
+    agents = {
+        agent
+        for (agent,) in deployment.sql(
+            "SELECT id FROM auth_user WHERE username = ANY(%s)", (list(AGENTS),)
+        )
+    }
+    events = deployment.sql(
+        "SELECT type, coalesce(data->>'interaction_id', ''), occurred_at, data FROM event_log "
+        "WHERE type LIKE 'Offer%%' OR type LIKE 'Interaction%%' OR type LIKE 'Agent%%' "
+        "OR type = 'WrapUpCompleted' ORDER BY txid, position"
+    )
+    return longest_wait_with_an_idle_agent(events, agents, since, time.time())
