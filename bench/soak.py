@@ -23,7 +23,7 @@ import sys
 import time
 
 from bench import harness
-from tests.faults.deployment import PASSWORD, Deployment
+from tests.faults.deployment import PASSWORD, Deployment, remove_demo_template
 
 MINUTES = float(os.environ.get("SOAK_MINUTES", "10"))
 DELIVERY_LIMIT_S = 5.0
@@ -234,6 +234,7 @@ def main() -> int:
         return result
     finally:
         deployment.close()
+        remove_demo_template()
 
 
 def run(floor: Floor) -> int:

@@ -102,6 +102,13 @@ def pytest_sessionstart(session):
         RERUNS.unlink(missing_ok=True)
 
 
+def pytest_sessionfinish(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the run's controller: its workers are done
+        from tests.faults.deployment import remove_demo_template
+
+        remove_demo_template()
+
+
 def pytest_runtest_logreport(report):
     """A test that failed and passed when run again (a RERUN line) was still a failure: what
     went wrong goes to test-output/reruns.log, to be found and fixed."""

@@ -2,6 +2,7 @@
 server processes, worker processes, the demo tenant — every part a real process that a test
 can kill, stop or restart. Clients talk to it over HTTP and WebSockets only."""
 
+import fcntl
 import json
 import os
 import re
@@ -79,49 +80,115 @@ def wait_healthy(base: str, popen: zygote.Forked, log: Path, timeout: float = 60
     raise AssertionError(f"{base} never became healthy; see {log}")
 
 
+def environment(pg: Postgres, var: Path, **settings: str) -> dict[str, str]:
+    """A deployment's processes' environment: this process's, on the deployment's services."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TEST_DATABASE_NAME", "PGDATABASE", "DATABASE_OWNER_URL")
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+        "DATABASE_URL": pg.url("contactcenter"),
+        "VAR_DIR": str(var),
+        "LOG_LEVEL": "INFO",
+        "DATABASE_POOL_SIZE": "10",
+        # every simulated customer comes from 127.0.0.1
+        "WEBCHAT_MESSAGES_PER_IP_PER_MINUTE": "100000",
+        **settings,
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def demo_template() -> Path:
+    """A stopped cluster holding the demo tenant, migrated and seeded, with the VAR_DIR it was
+    seeded with (its secret key seals the demo's texts): made once per test run, under a lock
+    the run's xdist workers share, and copied by every deployment — migrate and seed_demo cost
+    ~10 s of CPU a deployment. The run's controller removes it (`remove_demo_template`)."""
+    TEMPLATES.mkdir(parents=True, exist_ok=True)
+    template = TEMPLATES / f"run-{run_id()}"
+    with (TEMPLATES / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (template / "ready").exists():
+            return template
+        for stale in TEMPLATES.glob("run-*"):  # of runs that were killed
+            if not _alive(int(stale.name.removeprefix("run-"))):
+                _remove_tree(stale)
+        _remove_tree(template)
+        pg = Postgres()
+        try:
+            pg.start()
+            pg.create_database("contactcenter")
+            var = pg.root / "var"
+            env = environment(pg, var, REDIS_URL="")  # nothing of it reaches a shared Redis
+            manage(env, "migrate", "--noinput")
+            manage(env, "seed_demo")
+            pg.stop()
+            template.mkdir()
+            subprocess.run(["cp", "-a", str(pg.data), str(var), str(template)], check=True)
+            (template / "ready").touch()
+        finally:
+            pg.remove()
+    return template
+
+
+TEMPLATES = Path(tempfile.gettempdir()) / "cc-faults-templates"
+
+
+def run_id() -> int:
+    """The test run's controlling process: xdist's workers are its children."""
+    return os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid()
+
+
+def remove_demo_template() -> None:
+    _remove_tree(TEMPLATES / f"run-{run_id()}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
 class Deployment:
     def __init__(self, **settings: str):
         shutil.rmtree(OUTPUT, ignore_errors=True)
         OUTPUT.mkdir(parents=True, exist_ok=True)
+        template = demo_template()
         self.var = Path(tempfile.mkdtemp(prefix="cc-faults-var-"))
-        self.pg, self.redis = Postgres(), Redis()
+        shutil.copytree(template / "var", self.var, dirs_exist_ok=True)
+        self.pg, self.redis = Postgres(copy_of=template / "data"), Redis()
         self.pg.start()
-        self.pg.create_database("contactcenter")
         self.redis.start()
         self.public_port = free_port()
-        environment = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("TEST_DATABASE_NAME", "PGDATABASE", "DATABASE_OWNER_URL")
-        }
-        self.env = {
-            **environment,
-            "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
-            "DATABASE_URL": self.pg.url("contactcenter"),
-            "REDIS_URL": self.redis.url,
-            "VAR_DIR": str(self.var),
-            "PUBLIC_URL": f"http://127.0.0.1:{self.public_port}",
-            "LOG_LEVEL": "INFO",
-            "DATABASE_POOL_SIZE": "10",
-            # every simulated customer comes from 127.0.0.1
-            "WEBCHAT_MESSAGES_PER_IP_PER_MINUTE": "100000",
+        self.env = environment(
+            self.pg,
+            self.var,
+            REDIS_URL=self.redis.url,
+            PUBLIC_URL=f"http://127.0.0.1:{self.public_port}",
             **settings,
-        }
+        )
         self.processes: list[Process] = []
-        self.manage("migrate", "--noinput")
-        self.manage("seed_demo")
 
     def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            raise AssertionError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-        return done.stdout
+        return manage(self.env, *args)
 
     def server(self, name: str, *, public: bool = False, workers: bool = False) -> Process:
         """A web server (`serve`): HTTP and WebSockets, with or without the loops inside."""
