@@ -131,7 +131,9 @@ def test_a_call_from_the_widget_is_answered_on_the_softphone_and_recorded(
 
     console.evaluate(START_RECORDING.replace("STREAM", "window.softphone.remote"))
     widget.evaluate(START_RECORDING.replace("STREAM", "window.webcall.remote"))
-    time.sleep(len(speech(CUSTOMER_SAYS)) / 8000 + 4)
+    # Each fake microphone says its line twice over while the other side listens, so each
+    # quarter-second of it has two chances to come through a loaded machine's jitter buffer.
+    time.sleep(2 * max(len(speech(CUSTOMER_SAYS)), len(speech(AGENT_SAYS))) / 8000 + 1)
     agent_recorded = console.evaluate(STOP_RECORDING)
     customer_recorded = widget.evaluate(STOP_RECORDING)
 
