@@ -72,7 +72,10 @@ def needs_database(item) -> bool:
 # xdist hands tests out in the order collected, and the long ones — fault drills, real-time
 # audio, browsers — would otherwise come last (alphabetically, voice/ nearly is), leaving one
 # worker finishing a drill alone. They go first; the short ones then even out the workers' ends.
-LONG_FIRST = ("tests/faults/", "tests/voice/media/", "tests/browser/")
+# The drill comes first of all and makes the run's fault cluster (tests/faults/deployment.py,
+# `demo_template`, ~16 s) while the other workers take audio tests; with every fault test
+# first, all three workers waited on its lock at the start of the run.
+LONG_FIRST = ("tests/faults/test_drill.py", "tests/voice/media/", "tests/faults/", "tests/browser/")
 
 
 def long_first(item) -> int:
