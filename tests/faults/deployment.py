@@ -122,8 +122,8 @@ def demo_template() -> Path:
             return template
         for stale in TEMPLATES.glob("run-*"):  # of runs that were killed
             if not _alive(int(stale.name.removeprefix("run-"))):
-                _remove_tree(stale)
-        _remove_tree(template)
+                shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(template, ignore_errors=True)
         pg = Postgres()
         try:
             pg.start()
@@ -150,7 +150,7 @@ def run_id() -> int:
 
 
 def remove_demo_template() -> None:
-    _remove_tree(TEMPLATES / f"run-{run_id()}")
+    shutil.rmtree(TEMPLATES / f"run-{run_id()}", ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
@@ -158,13 +158,9 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # someone else's, alive
+        pass
     return True
-
-
-def _remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
 
 
 class Deployment:

@@ -181,14 +181,16 @@
     }, 150);
   }
 
+  // Events that add an entry to the transcript, each with its id.
+  var ENTRIES = { MessageReceived: 1, MessageSent: 1, InternalNoteAdded: 1 };
+
   function reduce(view, frame) {
     var data = frame.data;
     // A view is read in more than one statement (the row, then its transcript): a message
     // committed in between is in the view while its version is the one before, and its push
     // follows on from that version. It is there already: shown once.
-    var entry = data.message_id || data.note_id;
-    if (entry && /^(Message(Received|Sent)|InternalNoteAdded)$/.test(frame.event) &&
-        view.messages.some(function (m) { return m.id === entry; })) { return; }
+    var entry = ENTRIES[frame.event] && (data.message_id || data.note_id);
+    if (entry && view.messages.some(function (m) { return m.id === entry; })) { return; }
     switch (frame.event) {
       case "MessageReceived":
         view.messages.push({ id: data.message_id, kind: "inbound", author: "customer", author_name: data.sender_name || data.sender,
