@@ -9,36 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.pure import PURE
+
 pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE = (
-    "contactcenter.interactions.domain",
-    "contactcenter.interactions.activity",
-    "routing.matching",
-    "routing.calendars",
-    "routing.erlang",
-    "routing.simulator",
-    "routing.flows.engine",
-    "routing.flows.virtual_agent",
-    "contactcenter.knowledge.domain",
-    "contactcenter.knowledge.ranking",
-    "contactcenter.knowledge.sentiment",
-    "contactcenter.quality.scoring",
-    "routing.virtual_clock",
-    "outbound.pacing",
-    "outbound.eligibility",
-    "outbound.simulator",
-    "outbound.blending",
-    "outbound.dialling",
-    "outbound.address_zone",
-    "wfm.erlang_a",
-    "wfm.requirements",
-    "wfm.forecasting",
-    "wfm.scheduling",
-    "wfm.adherence",
-    "wfm.schedule_domain",
-)
 
 
 def test_the_import_contracts_hold():

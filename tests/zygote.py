@@ -7,11 +7,13 @@ Django's own core) that are the same for every server. The zygote imports those 
 child then takes the test's environment and runs `manage.py` as `python manage.py …` would:
 our settings, our apps and Django's setup all happen in the child, from the test's settings.
 
-What the zygote never imports: our packages, Django's installed apps (their modules register
-models, checks and signal receivers, and read settings), and Daphne's server module (it
-installs Twisted's reactor, whose event loop would be shared by every child). Which modules a
-server loads is asked of a real one as the zygote starts (`PROBE`), so the list follows the
-code. `python -m tests.zygote` is the zygote; `spawn` is how a test starts a process in it.
+What the zygote never imports: our packages beyond the pure ones (`tests.pure`: the domain's
+decisions and the event types, whose dataclasses are a fifth of the rest of a server's start),
+Django's installed apps (their modules register models, checks and signal receivers, and read
+settings), and Daphne's server module (it installs Twisted's reactor, whose event loop would be
+shared by every child). Which modules a server loads is asked of a real one as the zygote
+starts (`PROBE`), so the list follows the code. `python -m tests.zygote` is the zygote; `spawn`
+is how a test starts a process in it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from tests import pure
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("contactcenter", "channels_adapters", "routing", "crm", "outbound", "wfm", "bench", "tests")
@@ -73,7 +77,7 @@ def serve_requests() -> dict | None:
     Returns only in a forked child, with what it is to run."""
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # what an import prints goes to stderr, never among the replies
-    preload(libraries())
+    preload([*libraries(), *pure.PURE])
     children: dict[int, int | None] = {}
     for line in sys.stdin:
         request = json.loads(line)
