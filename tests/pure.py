@@ -1,7 +1,7 @@
 """Our modules that import with no Django settings and read nothing from the environment as
 they load: the domain's decisions (the layering's promise, issue 15.5) and the event types.
-tests/test_layering.py imports each in a clean interpreter; the zygote (tests/zygote.py) loads
-them once for every server it forks."""
+tests/test_layering.py imports each decision in a clean interpreter, and all of them together
+as the zygote (tests/zygote.py) does, which loads them once for every server it forks."""
 
 DECISIONS = (
     "contactcenter.interactions.domain",

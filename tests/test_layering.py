@@ -2,6 +2,7 @@
 the pure modules — the domain's decisions, matching, flows, Erlang, scoring — import in a clean
 interpreter with no Django settings at all."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pure import PURE
+from tests.pure import DECISIONS
 
 pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
 
@@ -22,17 +23,33 @@ def test_the_import_contracts_hold():
     assert done.returncode == 0, done.stdout[-3000:]
 
 
-@pytest.mark.parametrize("module", PURE)
-def test_a_pure_module_imports_without_django_settings(module):
+def without_settings(code: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    done = subprocess.run(
-        [sys.executable, "-c", f"import {module}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
+
+
+@pytest.mark.parametrize("module", DECISIONS)
+def test_a_pure_module_imports_without_django_settings(module):
+    done = without_settings(f"import {module}")
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_pure_modules_load_together_as_the_test_zygote_loads_them():
+    """The zygote (tests/zygote.py) loads every pure module, event types included, before it
+    forks a server: with no settings, no installed app's modules, no media stack, no thread."""
+    loaded = (
+        "import json, sys, threading; from tests.pure import PURE;"
+        "[__import__(m) for m in PURE];"
+        "print(json.dumps([threading.active_count(), sorted(sys.modules)]))"
+    )
+    done = without_settings(loaded)
+    assert done.returncode == 0, done.stderr[-2000:]
+    threads, modules = json.loads(done.stdout.splitlines()[-1])
+    assert threads == 1
+    apps = ("rest_framework", "channels", "daphne", "aiortc", "av", "django.contrib.admin")
+    assert [m for m in modules if m.split(".")[0] in apps or m in apps] == []
 
 
 def test_a_process_that_carries_no_call_never_loads_the_media_stack():
