@@ -33,8 +33,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # uv installs the project's packages (the same versions pip would choose, in parallel, from a
-# cache): ~6 s on the 2-core machine where pip took ~80 s, on every new checkout and every CI
-# run. uv reads its own settings (UV_INDEX_URL, ...), not pip's: where only pip is configured
+# cache) and compiles their bytecode (where PYTHONDONTWRITEBYTECODE is set, every process the
+# suite starts would compile the libraries again): 34 s on the 2-core machine where pip took
+# 81 s, on every new checkout and every CI run. uv reads its own settings (UV_INDEX_URL, ...), not pip's: where only pip is configured
 # (a private index in pip.conf), `make install INSTALLER=pip` installs with pip alone.
 INSTALLER ?= uv
 
