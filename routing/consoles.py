@@ -69,6 +69,11 @@ def closed(agent_id: int, channel_name: str) -> None:
 @command
 def _open(agent_id: int, channel_name: str) -> None:
     state = _locked_state(agent_id)
+    # Asked under the agent's lock, which the close takes too: the lease keeper opens again
+    # from a copy of `_mine`, and a socket that closed since must not come back as a row.
+    with _mine_lock:
+        if channel_name not in _mine:
+            return
     ConsoleSocket.objects.update_or_create(
         pk=channel_name,
         defaults={"agent_id": agent_id, "process": PROCESS, "opened_at": clock.now()},

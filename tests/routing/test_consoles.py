@@ -170,3 +170,33 @@ def test_a_server_stopping_stops_its_lease_keeper_with_its_sockets(team):
     assert keeper.stopping
     keeper.join(10)
     assert not ConsoleServer.objects.exists() and not ConsoleSocket.objects.exists()
+
+
+def test_a_console_that_closes_while_the_lease_is_written_again_stays_closed(team, monkeypatch):
+    """The lease keeper writes this process's sockets down again when its lease had lapsed
+    (always so at its first round), from a copy of the sockets it holds. A console that closed
+    between that copy and its write came back as a row with no socket behind it: the agent was
+    reconnected and routable, and offered work in a console nobody had open."""
+    alice = team["alice"]
+    consoles.opened(alice.pk, "console-1")
+    ConsoleServer.objects.filter().delete()  # the lease lapsed (or was never written)
+    reopen = consoles._open
+    closing = []
+
+    def close_meanwhile(agent_id, channel_name):
+        if not closing:  # the socket closes just after the keeper copied what it holds
+            closing.append(channel_name)
+            consoles.closed(agent_id, channel_name)
+        reopen(agent_id, channel_name)
+
+    monkeypatch.setattr(consoles, "_open", close_meanwhile)
+    consoles._renew_lease()
+    monkeypatch.undo()
+
+    assert closing == ["console-1"]
+    assert not ConsoleSocket.objects.filter(agent_id=alice.pk).exists()
+    assert state(alice).disconnected_since is not None
+    assert agent_events(alice)[-1] == "AgentDisconnected"
+    waiting = ingest(chat_message()).interaction_id
+    router.route_once()
+    assert Interaction.objects.get(pk=waiting).state == "queued"
