@@ -1,7 +1,8 @@
 """A browser's leg of a call over WebRTC, served by aiortc: the browser offers (its own
 RTCPeerConnection, no vendor SDK), we answer with one audio track carrying what the room mixes
 for it, and feed what it says into the room. Opus in and out: we encode (`codec.ToOpus`), aiortc
-packs, sends and decodes."""
+packs and sends; what comes in goes from aiortc's receiver straight into the room
+(`inbound`)."""
 
 import asyncio
 import contextlib
@@ -21,7 +22,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from django.conf import settings
 
-from channels_adapters.voice.media import codec
+from channels_adapters.voice.media import codec, inbound
 from channels_adapters.voice.media.room import Leg, Room
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class Peer:
                 await self.close(f"the WebRTC connection {self.pc.connectionState}")
 
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=ipv4_only(sdp), type="offer"))
+        inbound.receive_into(self.pc, self.leg)
         self.pc.addTrack(self.out)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         self.room.add(self.leg)
@@ -126,6 +128,8 @@ class Peer:
             await self.close(f"ICE did not complete within {seconds:g} s")
 
     async def _read(self, track) -> None:
+        """Until the track ends. Its frames go into the room before they reach it (`inbound`);
+        only where aiortc's own receiver had to stay does the track deliver them."""
         to_room = codec.ToRoom()
         try:
             while True:

@@ -1,0 +1,105 @@
+"""What a browser says goes from aiortc's receiver straight into the room (`inbound`): each
+packet is a frame the moment it arrives, a late or repeated one is dropped, and the Opus is
+decoded in the event loop into the room's 8 kHz frames. The parts replaced are aiortc's own
+(private) ones: the first test fails if a new aiortc no longer has them."""
+
+import asyncio
+
+import numpy as np
+from aiortc import RTCPeerConnection, RTCRtpCodecParameters
+from aiortc.jitterbuffer import JitterFrame
+from aiortc.rtp import RtpPacket
+
+from channels_adapters.voice.media import codec, inbound
+from channels_adapters.voice.media.mixing import AGENT
+from channels_adapters.voice.media.room import Leg
+from tests.voice.media.test_codec import tone
+
+OPUS = RTCRtpCodecParameters(mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111)
+
+
+async def nobody_listens(pcm) -> None:
+    pass
+
+
+def a_leg() -> Leg:
+    return Leg("browser", AGENT, nobody_listens)
+
+
+def test_a_browsers_offer_gets_receivers_that_feed_the_leg_directly():
+    async def answer():
+        browser, server = RTCPeerConnection(), RTCPeerConnection()
+        browser.addTransceiver("audio")
+        await browser.setLocalDescription(await browser.createOffer())
+        await server.setRemoteDescription(browser.localDescription)
+        leg = a_leg()
+        replaced = inbound.receive_into(server, leg)
+        (receiver,) = [t.receiver for t in server.getTransceivers()]
+        parts = (
+            getattr(receiver, inbound.JITTER_BUFFER),
+            getattr(receiver, inbound.DECODER_QUEUE),
+        )
+        await browser.close()
+        await server.close()
+        return replaced, parts, leg
+
+    replaced, (jitter_buffer, decoder_queue), leg = asyncio.run(answer())
+    assert replaced
+    assert isinstance(jitter_buffer, inbound.Arrivals)
+    assert isinstance(decoder_queue, inbound.Decoding) and decoder_queue.leg is leg
+
+
+def packet(sequence: int) -> RtpPacket:
+    sent = RtpPacket(payload_type=111, sequence_number=sequence, timestamp=sequence * 960)
+    sent._data = bytes([sequence % 256])
+    return sent
+
+
+def test_each_packet_is_a_frame_as_it_arrives_and_a_late_or_repeated_one_is_dropped():
+    arrivals = inbound.Arrivals()
+    handed_on = []
+    for sequence in (65534, 65535, 0, 1, 0, 65535, 1, 5, 3, 6):
+        asks_for_key_frame, frame = arrivals.add(packet(sequence))
+        assert not asks_for_key_frame
+        handed_on.append(frame.timestamp // 960 if frame else None)
+    # Across the wrap; 0 and 65535 again are late, 1 repeated, 3 late after 5 (4 never came).
+    assert handed_on == [65534, 65535, 0, 1, None, None, None, 5, None, 6]
+    assert arrivals.dropped == 4
+    # A sender that starts its numbers again far behind is followed, not ignored for good.
+    assert arrivals.add(packet((6 - 1000) % 65536))[1] is not None
+
+
+def test_a_browsers_opus_enters_the_room_in_the_packet_it_came_in_and_sounds_the_same():
+    said = tone(50)
+    opus = codec.ToOpus()  # a browser's encoder stands in: the same libopus
+    leg = a_leg()
+    decoding = inbound.Decoding(leg)
+    for at in range(0, len(said), codec.FRAME_SAMPLES):
+        (sent,) = opus.encode(said[at : at + codec.FRAME_SAMPLES])
+        before = leg.received
+        decoding.put((OPUS, JitterFrame(data=bytes(sent), timestamp=at * 6)))
+        assert leg.received == before + 1  # a whole frame, at once
+    assert all(len(frame) == codec.FRAME_SAMPLES for frame in leg.inbound)
+    heard = np.concatenate(list(leg.inbound))  # the newest half second the leg holds
+    said = said[-len(heard) :]
+    # Opus's look-ahead delays it a little; past that, the same tone.
+    best = max(np.corrcoef(heard[lag:], said[: len(said) - lag])[0, 1] for lag in range(160))
+    assert best > 0.95
+
+
+def test_a_packet_that_does_not_decode_is_a_gap_and_the_next_one_still_plays(caplog):
+    leg = a_leg()
+    decoding = inbound.Decoding(leg)
+    opus = codec.ToOpus()
+    decoding.put((OPUS, JitterFrame(data=b"\xff" * 3, timestamp=0)))  # not Opus
+    (sent,) = opus.encode(tone(1))
+    decoding.put((OPUS, JitterFrame(data=bytes(sent), timestamp=960)))
+    assert "did not decode" in caplog.text
+    assert leg.received == 1 and len(leg.inbound[0]) == codec.FRAME_SAMPLES
+
+
+def test_the_decoder_thread_aiortc_starts_waits_until_the_receiver_stops():
+    decoding = inbound.Decoding(a_leg())
+    assert decoding._stopped.is_set() is False
+    decoding.put(None)  # the receiver stopping
+    assert decoding.get() is None  # at once: the thread ends the track and exits
