@@ -11,10 +11,11 @@ once the browser's offer is set, before any packet arrives:
 - `Arrivals` for its jitter buffer: an audio RTP packet is a whole frame (an Opus packet per
   RTP packet, RFC 7587; G.711 likewise), so each goes on as it arrives, and one older than the
   newest already gone on (reordered, or repeated) is dropped: the room has moved past it.
-- `Decoding` for its decoder thread's queue: aiortc's own decoder for the negotiated codec,
-  run in the event loop as the packet arrives, and its frames cut into the room's 20 ms at
-  8 kHz (`codec.ToRoom`) straight into the leg. The thread aiortc starts all the same waits on
-  it until the receiver stops, then ends the track as it always does.
+- `Decoding` for its decoder thread's queue: each packet decoded in the event loop as it
+  arrives, into the room's 20 ms at 8 kHz straight into the leg — Opus to mono
+  (`codec.FromOpus`), any other codec a browser may choose by aiortc's own decoder. The thread
+  aiortc starts all the same waits on it until the receiver stops, then ends the track as it
+  always does.
 
 Both parts are aiortc's private attributes (pinned by tests/voice/media/test_inbound.py): a
 receiver not built as this expects keeps aiortc's own path, with a warning, and still works.
@@ -22,7 +23,9 @@ receiver not built as this expects keeps aiortc's own path, with a warning, and 
 
 import logging
 import threading
+from collections.abc import Callable
 
+import numpy as np
 from aiortc import RTCPeerConnection
 from aiortc.codecs import get_decoder
 from aiortc.jitterbuffer import JitterFrame
@@ -63,9 +66,8 @@ class Decoding:
 
     def __init__(self, leg: Leg) -> None:
         self.leg = leg
-        self._decoder = None
+        self._decode: Callable[[JitterFrame], list[np.ndarray]] | None = None
         self._codec_name = ""
-        self._to_room = codec.ToRoom()
         self._stopped = threading.Event()
 
     def put(self, item) -> None:
@@ -74,19 +76,27 @@ class Decoding:
             return
         rtp_codec, encoded = item
         if rtp_codec.name != self._codec_name:
-            self._decoder, self._codec_name = get_decoder(rtp_codec), rtp_codec.name
+            self._decode, self._codec_name = decoder(rtp_codec), rtp_codec.name
         try:
-            frames = self._decoder.decode(encoded)
+            frames = self._decode(encoded)
         except Exception as error:  # one bad packet is a gap, not the end of the leg
             log.warning("leg %s: a packet did not decode: %s", self.leg.leg_id, error)
             return
-        for frame in frames:
-            for pcm in self._to_room.push(frame):
-                self.leg.put(pcm)
+        for pcm in frames:
+            self.leg.put(pcm)
 
     def get(self, block: bool = True, timeout: float | None = None) -> None:
         """What the decoder thread waits for: nothing, until the receiver stops."""
         self._stopped.wait(timeout)
+
+
+def decoder(rtp_codec) -> Callable[[JitterFrame], list[np.ndarray]]:
+    """A codec's packets as the room's frames."""
+    if rtp_codec.mimeType.lower() == "audio/opus":
+        opus = codec.FromOpus()
+        return lambda encoded: opus.decode(encoded.data)
+    theirs, to_room = get_decoder(rtp_codec), codec.ToRoom()
+    return lambda encoded: [pcm for frame in theirs.decode(encoded) for pcm in to_room.push(frame)]
 
 
 def receive_into(pc: RTCPeerConnection, leg: Leg) -> bool:

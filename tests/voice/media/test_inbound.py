@@ -103,3 +103,19 @@ def test_the_decoder_thread_aiortc_starts_waits_until_the_receiver_stops():
     assert decoding._stopped.is_set() is False
     decoding.put(None)  # the receiver stopping
     assert decoding.get() is None  # at once: the thread ends the track and exits
+
+
+def test_a_browser_that_chose_g711_is_decoded_by_aiortcs_own_decoder_into_the_same_frames():
+    pcmu = RTCRtpCodecParameters(mimeType="audio/PCMU", clockRate=8000, channels=1, payloadType=0)
+    said = tone(30)
+    leg = a_leg()
+    decoding = inbound.Decoding(leg)
+    for at in range(0, len(said), codec.FRAME_SAMPLES):
+        payload = codec.Mulaw().encode(said[at : at + codec.FRAME_SAMPLES])
+        decoding.put((pcmu, JitterFrame(data=payload, timestamp=at)))
+    assert leg.received == 30
+    assert all(len(frame) == codec.FRAME_SAMPLES for frame in leg.inbound)
+    heard = np.concatenate(list(leg.inbound))
+    said = said[-len(heard) :]
+    best = max(np.corrcoef(heard[lag:], said[: len(said) - lag])[0, 1] for lag in range(160))
+    assert best > 0.95
