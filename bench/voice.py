@@ -21,7 +21,9 @@ lost, the server's process or the load generator (this process, which plays ever
 every agent) uses 90 % of a core, or the steps run out (BENCH_VOICE_ALL_STEPS=1: every step
 is run all the same, to see the curve past the limit). `python -m bench voice --quick`: 2 and
 4 calls, 5 s each. Targets (issue 16): >= 25 concurrent recorded calls per core and p99 added
-latency <= 40 ms. Ends with one line, `voice: key=value …` (../shared/CONTRACT.md).
+latency <= 40 ms, the latency judged at the largest step whose floor kept up (a starved echo
+is slower than the platform, and latency "added" against it comes out negative). Ends with one
+line, `voice: key=value …` (../shared/CONTRACT.md).
 """
 
 import asyncio
@@ -494,23 +496,33 @@ def limit_of(f: Figures) -> str:
     return ""
 
 
+def floor_sound(f: Figures) -> bool:
+    """A floor that is a reference: the echo lost at most 1 % of its frames and its process
+    had the CPU it needed. A starved echo is slower than the platform (its legs cost more than
+    a platform call), and "added" latency against it comes out negative: it says nothing."""
+    return f.floor_lost <= LOST_LIMIT and f.floor_cores < BUSY
+
+
 def summary(steps: list[Figures]) -> tuple[str, bool]:
-    """The machine-readable line, from the largest step that lost at most 1 % of frames."""
+    """The machine-readable line: calls and CPU from the largest step that lost at most 1 %
+    of frames; latency from the largest such step whose floor was sound (`latency_calls`)."""
     good = [f for f in steps if f.lost <= LOST_LIMIT]
     best = good[-1] if good else steps[0]
-    p50 = ms(best.latencies, 0.5)
-    p99 = ms(best.latencies, 0.99)
-    added50, added99 = added(best, 0.5), added(best, 0.99)
+    timed = [f for f in good if floor_sound(f)]
+    timing = timed[-1] if timed else best
+    p50 = ms(timing.latencies, 0.5)
+    p99 = ms(timing.latencies, 0.99)
+    added50, added99 = added(timing, 0.5), added(timing, 0.99)
     per_core = calls_per_core(best)
     limit = next((limit_of(f) for f in steps if limit_of(f)), "steps")
     line = (
         f"voice: calls={best.calls if good else 0} lost_pct={best.lost * 100:.2f} "
-        f"p50_ms={p50:.1f} p99_ms={p99:.1f} floor_p50_ms={ms(best.floor, 0.5):.1f} "
-        f"floor_p99_ms={ms(best.floor, 0.99):.1f} added_p50_ms={added50:.1f} "
+        f"p50_ms={p50:.1f} p99_ms={p99:.1f} floor_p50_ms={ms(timing.floor, 0.5):.1f} "
+        f"floor_p99_ms={ms(timing.floor, 0.99):.1f} added_p50_ms={added50:.1f} "
         f"added_p99_ms={added99:.1f} cpu_pct_per_call={per_call(best) * 100:.2f} "
-        f"calls_per_core={per_core} limit={limit}"
+        f"calls_per_core={per_core} latency_calls={timing.calls if timed else 0} limit={limit}"
     )
-    return line, bool(good) and per_core >= 25 and added99 <= 40
+    return line, bool(good) and per_core >= 25 and bool(timed) and added99 <= 40
 
 
 def main() -> int:

@@ -28,6 +28,7 @@ FIELDS = (
     "added_p99_ms",
     "cpu_pct_per_call",
     "calls_per_core",
+    "latency_calls",
 )
 
 
@@ -79,3 +80,43 @@ def test_one_call_through_the_platform_and_its_floor_end_in_one_line(transaction
     for name in FIELDS:
         assert re.fullmatch(f"-?{NUMBER}", fields[name]), lines[0]
     assert fields["limit"] in {"lost", "server_cpu", "generator_cpu", "steps"}
+
+
+def step(calls: int, one_way: float, floor: float, floor_lost: float, floor_cores: float):
+    from bench.voice import Figures
+
+    return Figures(
+        calls=calls,
+        lost=0.0,
+        to_agent=[one_way] * 100,
+        to_caller=[one_way] * 100,
+        server_cores=0.04 * calls,
+        idle_cores=0.0,
+        client_cores=0.05 * calls,
+        floor=[floor] * 100,
+        floor_lost=floor_lost,
+        floor_cores=floor_cores,
+    )
+
+
+def test_latency_is_judged_against_a_floor_that_kept_up_never_a_starved_one():
+    """A starved echo is slower than the platform: "added" latency against it is negative and
+    would pass any target. The line takes latency from the largest step whose floor kept up."""
+    from bench.voice import summary
+
+    steps = [
+        step(4, 0.150, 0.100, 0.0, 0.40),
+        step(8, 0.160, 0.100, 0.0, 0.75),
+        step(12, 0.170, 0.600, 0.03, 0.98),  # the floor starved: lost frames, a full core
+    ]
+    line, ok = summary(steps)
+    fields = dict(pair.split("=", 1) for pair in line.removeprefix("voice: ").split())
+    assert fields["calls"] == "12" and fields["calls_per_core"] == "25"
+    assert fields["latency_calls"] == "8" and fields["added_p99_ms"] == "60.0"
+    assert not ok  # 60 ms added at 8 calls, whatever the starved floor at 12 says
+
+    _, ok = summary([*steps[:1], step(8, 0.130, 0.100, 0.0, 0.75), steps[2]])
+    assert ok
+
+    line, ok = summary([steps[2]])  # no floor to judge by: no pass
+    assert "latency_calls=0" in line and not ok
