@@ -69,6 +69,7 @@ class Decoding:
         self._decode: Callable[[JitterFrame], list[np.ndarray]] | None = None
         self._codec_name = ""
         self._stopped = threading.Event()
+        self.undecodable = 0  # packets
 
     def put(self, item) -> None:
         if item is None:
@@ -80,7 +81,10 @@ class Decoding:
         try:
             frames = self._decode(encoded)
         except Exception as error:  # one bad packet is a gap, not the end of the leg
-            log.warning("leg %s: a packet did not decode: %s", self.leg.leg_id, error)
+            # Said once, then counted: a broken sender would otherwise log 50 lines a second.
+            self.undecodable += 1
+            if self.undecodable == 1:
+                log.warning("leg %s: a packet did not decode: %s", self.leg.leg_id, error)
             return
         for pcm in frames:
             self.leg.put(pcm)
