@@ -5,12 +5,14 @@ console says so."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 
 from contactcenter import clock, outbox
 from contactcenter.console import state
 from contactcenter.events import store
+from contactcenter.events.models import ProjectionCheckpoint
 from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.models import Interaction, TranscriptEntry
+from contactcenter.interactions.models import Delivery, Interaction, TranscriptEntry
 from routing import offers, router
 from tests.settle import settle
 from tests.whatsapp.payloads import RE_ENGAGEMENT, envelope, post, status, text
@@ -35,6 +37,26 @@ def reply(interaction, agent, words: str) -> str:
 def deliver() -> None:
     settle()
     outbox.run_once()
+    # Every reply is now sent, refused or waiting for its retry with the reason. Once (a rerun
+    # in CI) a reply was none of these and nothing said why: this says what the outbox saw.
+    replies = store.read_all(0, types=["MessageSent"], horizon=False)
+    untouched = Delivery.objects.filter(status=Delivery.Status.PENDING, last_error="")
+    assert len(replies) == Delivery.objects.count() and not untouched.exists(), outbox_seen()
+
+
+def outbox_seen() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_xid::text, left(query, 120) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        sessions = cursor.fetchall()
+    events = [(e.position, e.type) for e in store.read_all(0, horizon=False)]
+    checkpoint = ProjectionCheckpoint.objects.filter(name=outbox.CHECKPOINT).values()
+    return (
+        f"events {events}; deliveries {list(Delivery.objects.values())}; checkpoint "
+        f"{list(checkpoint)}; readable up to {store.last_position()}; other sessions {sessions}"
+    )
 
 
 def test_a_reply_goes_out_as_a_text_and_its_statuses_come_back_in_order(
