@@ -56,6 +56,7 @@ def outbox_seen() -> str:
     return (
         f"events {events}; deliveries {list(Delivery.objects.values())}; checkpoint "
         f"{list(checkpoint)}; readable up to {store.last_position()}; other sessions {sessions}"
+        f"; the clock says {clock.now()}"
     )
 
 
