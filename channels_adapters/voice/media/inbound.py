@@ -22,6 +22,7 @@ receiver not built as this expects keeps aiortc's own path, with a warning, and 
 """
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
 
@@ -90,8 +91,10 @@ class Decoding:
             self.leg.put(pcm)
 
     def get(self, block: bool = True, timeout: float | None = None) -> None:
-        """What the decoder thread waits for: nothing, until the receiver stops."""
-        self._stopped.wait(timeout)
+        """What the decoder thread waits for: nothing, until the receiver stops (then None, its
+        signal to end). As `queue.Queue.get`: a wait that times out raises `queue.Empty`."""
+        if not self._stopped.wait(timeout if block else 0):
+            raise queue.Empty
 
 
 def decoder(rtp_codec) -> Callable[[JitterFrame], list[np.ndarray]]:

@@ -4,8 +4,10 @@ decoded in the event loop into the room's 8 kHz frames. The parts replaced are a
 (private) ones: the first test fails if a new aiortc no longer has them."""
 
 import asyncio
+import queue
 
 import numpy as np
+import pytest
 from aiortc import RTCPeerConnection, RTCRtpCodecParameters
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtp import RtpPacket
@@ -102,7 +104,10 @@ def test_packets_that_do_not_decode_are_gaps_said_once_and_the_next_good_one_pla
 
 def test_the_decoder_thread_aiortc_starts_waits_until_the_receiver_stops():
     decoding = inbound.Decoding(a_leg())
-    assert decoding._stopped.is_set() is False
+    with pytest.raises(queue.Empty):  # as a queue would, for a thread that waits a while
+        decoding.get(timeout=0.01)
+    with pytest.raises(queue.Empty):
+        decoding.get(block=False)
     decoding.put(None)  # the receiver stopping
     assert decoding.get() is None  # at once: the thread ends the track and exits
 
