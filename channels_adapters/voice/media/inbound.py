@@ -44,9 +44,11 @@ SEQUENCES = 1 << 16
 
 
 class Arrivals:
-    """In place of an audio receiver's jitter buffer (`JitterBuffer.add`'s contract)."""
+    """In place of an audio receiver's jitter buffer (`JitterBuffer.add`'s contract). A packet
+    dropped as late counts among the leg's late frames too, which its end's log line gives."""
 
-    def __init__(self) -> None:
+    def __init__(self, leg: Leg) -> None:
+        self.leg = leg
         self.newest: int | None = None
         self.dropped = 0
 
@@ -55,6 +57,7 @@ class Arrivals:
         sequence = packet.sequence_number
         if self.newest is not None and (self.newest - sequence) % SEQUENCES <= MISORDER:
             self.dropped += 1
+            self.leg.late += 1
             return False, None
         self.newest = sequence
         return False, JitterFrame(data=packet._data, timestamp=packet.timestamp)
@@ -119,6 +122,6 @@ def receive_into(pc: RTCPeerConnection, leg: Leg) -> bool:
         if getattr(receiver, DECODER_THREAD) is not None:
             raise RuntimeError("the receiver has started: its parts can no longer be replaced")
     for receiver in receivers:
-        setattr(receiver, JITTER_BUFFER, Arrivals())
+        setattr(receiver, JITTER_BUFFER, Arrivals(leg))
         setattr(receiver, DECODER_QUEUE, Decoding(leg))
     return bool(receivers)

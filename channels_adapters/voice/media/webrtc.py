@@ -130,10 +130,12 @@ class Peer:
     async def _read(self, track) -> None:
         """Until the track ends. Its frames go into the room before they reach it (`inbound`);
         only where aiortc's own receiver had to stay does the track deliver them."""
-        to_room = codec.ToRoom()
+        to_room = None  # made for the first frame: with `inbound` none ever comes this way
         try:
             while True:
-                for pcm in to_room.push(await track.recv()):
+                frame = await track.recv()
+                to_room = to_room or codec.ToRoom()
+                for pcm in to_room.push(frame):
                     self.leg.put(pcm)
         except MediaStreamError:
             await self.close("the browser's audio track ended")

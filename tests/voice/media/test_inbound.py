@@ -58,7 +58,8 @@ def packet(sequence: int) -> RtpPacket:
 
 
 def test_each_packet_is_a_frame_as_it_arrives_and_a_late_or_repeated_one_is_dropped():
-    arrivals = inbound.Arrivals()
+    leg = a_leg()
+    arrivals = inbound.Arrivals(leg)
     handed_on = []
     for sequence in (65534, 65535, 0, 1, 0, 65535, 1, 5, 3, 6):
         asks_for_key_frame, frame = arrivals.add(packet(sequence))
@@ -67,6 +68,7 @@ def test_each_packet_is_a_frame_as_it_arrives_and_a_late_or_repeated_one_is_drop
     # Across the wrap; 0 and 65535 again are late, 1 repeated, 3 late after 5 (4 never came).
     assert handed_on == [65534, 65535, 0, 1, None, None, None, 5, None, 6]
     assert arrivals.dropped == 4
+    assert leg.late == 4  # in the leg's count of late frames, which its end logs
     # A sender that starts its numbers again far behind is followed, not ignored for good.
     assert arrivals.add(packet((6 - 1000) % 65536))[1] is not None
 
@@ -126,3 +128,19 @@ def test_a_browser_that_chose_g711_is_decoded_by_aiortcs_own_decoder_into_the_sa
     said = said[-len(heard) :]
     best = max(np.corrcoef(heard[lag:], said[: len(said) - lag])[0, 1] for lag in range(160))
     assert best > 0.95
+
+
+def test_a_receiver_not_built_as_expected_keeps_aiortcs_own_path_and_says_so(caplog):
+    class Receiver:  # a future aiortc's, without the parts replaced here
+        pass
+
+    class Transceiver:
+        kind, receiver = "audio", Receiver()
+
+    class Connection:
+        def getTransceivers(self):
+            return [Transceiver()]
+
+    assert inbound.receive_into(Connection(), a_leg()) is False
+    assert "aiortc's receiver has changed" in caplog.text
+    assert not hasattr(Transceiver.receiver, inbound.JITTER_BUFFER)
