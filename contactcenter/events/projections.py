@@ -23,7 +23,7 @@ from django.db.models import JSONField, Model
 from django.utils.module_loading import autodiscover_modules
 from psycopg.types.json import Jsonb
 
-from contactcenter.events import store
+from contactcenter.events import row_statements, store
 from contactcenter.events.models import ProjectionCheckpoint
 from contactcenter.events.store import RecordedEvent
 
@@ -55,10 +55,15 @@ class Rows:
             return cache[pk]
         if self.authoritative and model not in self._forgotten:
             return None
-        queryset = model._default_manager.filter(pk=pk)
-        if self.lock:
-            queryset = queryset.select_for_update()
-        obj = queryset.first()
+        plain = row_statements.Plain.of(model)
+        if plain is not None:
+            found = row_statements.fetch(plain, [pk], lock=self.lock)
+            obj = found[0] if found else None
+        else:
+            queryset = model._default_manager.filter(pk=pk)
+            if self.lock:
+                queryset = queryset.select_for_update()
+            obj = queryset.first()
         cache[pk] = obj
         return obj
 
@@ -70,12 +75,17 @@ class Rows:
         if not wanted or (self.authoritative and model not in self._forgotten):
             return
         wanted_list = list(wanted)
-        for start in range(0, len(wanted_list), 5000):
-            chunk = wanted_list[start : start + 5000]
-            queryset = model._default_manager.filter(pk__in=chunk)
-            if self.lock:
-                queryset = queryset.select_for_update()
-            found = {obj.pk: obj for obj in queryset}
+        plain = row_statements.Plain.of(model)
+        # Chunks that SQLite's parameter limit allows (and PostgreSQL's plans stay cheap for).
+        step = 900 if plain is not None else 5000
+        for start in range(0, len(wanted_list), step):
+            chunk = wanted_list[start : start + step]
+            if plain is not None:
+                rows = row_statements.fetch(plain, chunk, lock=self.lock)
+            else:
+                queryset = model._default_manager.filter(pk__in=chunk)
+                rows = queryset.select_for_update() if self.lock else queryset
+            found = {obj.pk: obj for obj in rows}
             for pk in chunk:
                 cache[pk] = found.get(pk)
 
@@ -176,15 +186,16 @@ class Rows:
             _insert(model, list(objs.values()), bulk=self.bulk)
             objs.clear()
         for model, objs in pending(self._dirty):
-            if len(objs) == 1 or connection.vendor == "sqlite":
-                for obj in objs.values():
-                    obj.save(force_update=True)
-            elif self.bulk:
+            plain = row_statements.Plain.of(model)
+            if self.bulk and len(objs) > 1 and connection.vendor == "postgresql":
                 _bulk_replace(model, list(objs.values()))
-            else:
+            elif plain is not None:
                 # Live rows may be awaited by other transactions' row locks: update them in
                 # place rather than replace them.
-                _update(model, list(objs.values()))
+                row_statements.update(plain, list(objs.values()))
+            else:
+                for obj in objs.values():
+                    obj.save(force_update=True)
             objs.clear()
 
     def forget(self, model: type[Model], keep_recent: int = 0) -> None:
@@ -208,6 +219,8 @@ class Rows:
 def _insert(model: type[Model], objs: list[Model], *, bulk: bool) -> None:
     if bulk and connection.vendor == "postgresql":
         _copy(model, objs)
+    elif (plain := row_statements.Plain.of(model)) is not None:
+        row_statements.insert(plain, objs)
     else:
         model._default_manager.bulk_create(objs, batch_size=1000)
 
@@ -262,26 +275,6 @@ def _upsert_increments(model: type[Model], pending: dict[Any, tuple]) -> None:
             f"ON CONFLICT ({quote(pk.column)}) DO UPDATE SET {additions}"
         )
         cursor.execute(f"DROP TABLE {scratch}")
-
-
-def _update(model: type[Model], objs: list[Model]) -> None:
-    """UPDATE each row by primary key, sent as one batch (psycopg pipelines executemany);
-    Django's bulk_update builds a CASE per column and row, hundreds of times slower."""
-    pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} SET "
-        + ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        + f" WHERE {quote(pk.column)} = %s"
-    )
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
-        + [pk.get_db_prep_save(obj.pk, connection)]
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _bulk_replace(model: type[Model], objs: list[Model]) -> None:

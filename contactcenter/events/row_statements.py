@@ -1,0 +1,157 @@
+"""Projection rows read, locked and written by primary key, in SQL made once per model.
+
+An inline projection touches a handful of rows in every command (the interaction's row, its
+transcript line, a sentiment row, …) and through the ORM each of those statements was built,
+compiled and wrapped anew: ~0.3 ms of CPU apiece on the 2-core machine, more than PostgreSQL
+takes to run it, and a web chat makes dozens (issue 18, docs/benchmarks.md). The statements
+here are the ones the ORM would send — every concrete column, values prepared and read back
+by the fields themselves (`pre_save`, `get_db_prep_save`, the backend's and the field's
+converters) — made once per model.
+
+Only plain rows take this path: a model whose primary key the database makes (an auto field),
+a composite key, a column with a database default or a generated column, or a model someone
+listens to saves of (`post_save`), goes through the ORM as before (`Plain.of` is None).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.models import NOT_PROVIDED, Model
+from django.db.models.fields import AutoFieldMixin
+from django.db.models.fields.composite import CompositePrimaryKey
+from django.db.models.signals import post_save, pre_save
+
+# Rows per INSERT: SQLite allows 999 parameters in a statement (older builds), PostgreSQL more.
+MAX_PARAMETERS = 900
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A model's statements by primary key."""
+
+    model: type[Model]
+    select: str  # … WHERE pk IN (
+    insert: str  # … VALUES
+    row: str  # (%s, …, %s)
+    update: str
+    attnames: tuple[str, ...]
+
+    @staticmethod
+    def of(model: type[Model]) -> "Plain | None":
+        if post_save.has_listeners(model) or pre_save.has_listeners(model):
+            return None  # someone reacts to its saves: keep them
+        return _plain(model)
+
+
+@cache
+def _plain(model: type[Model]) -> Plain | None:
+    meta = model._meta
+    fields = meta.concrete_fields
+    if isinstance(meta.pk, (CompositePrimaryKey, AutoFieldMixin)) or any(
+        f.db_default is not NOT_PROVIDED or getattr(f, "generated", False) for f in fields
+    ):
+        return None
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    others = [f for f in fields if not f.primary_key]
+    return Plain(
+        model=model,
+        select=f"SELECT {columns} FROM {table} WHERE {pk} IN (",
+        insert=f"INSERT INTO {table} ({columns}) VALUES ",
+        row="(" + ", ".join(["%s"] * len(fields)) + ")",
+        update=f"UPDATE {table} SET "
+        + ", ".join(f"{quote(f.column)} = %s" for f in others)
+        + f" WHERE {pk} = %s",
+        attnames=tuple(f.attname for f in fields),
+    )
+
+
+def fetch(plain: Plain, pks: Sequence[Any], *, lock: bool) -> list[Model]:
+    """The rows with these keys that exist (locked FOR UPDATE in key order, where the
+    database locks rows)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = plain.model._meta
+    sql = plain.select + ", ".join(["%s"] * len(pks)) + ")"
+    if lock and connection.features.has_select_for_update:
+        sql += f" ORDER BY {connection.ops.quote_name(meta.pk.column)} FOR UPDATE"
+    params = [meta.pk.get_db_prep_value(pk, connection) for pk in pks]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    converters = _converters(connection, plain.model)
+    rows = []
+    for values in found:
+        if converters:
+            values = list(values)
+            for position, convs, column in converters:
+                value = values[position]
+                for convert in convs:
+                    value = convert(value, column, connection)
+                values[position] = value
+        rows.append(plain.model.from_db(connection.alias, plain.attnames, values))
+    return rows
+
+
+def insert(plain: Plain, objs: Iterable[Model]) -> None:
+    """INSERT new rows, a few hundred values to a statement."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = plain.model._meta.concrete_fields
+    per_statement = max(1, MAX_PARAMETERS // len(fields))
+    objs = list(objs)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per_statement):
+            chunk = objs[start : start + per_statement]
+            params = [
+                f.get_db_prep_save(f.pre_save(obj, True), connection)
+                for obj in chunk
+                for f in fields
+            ]
+            cursor.execute(plain.insert + ", ".join([plain.row] * len(chunk)), params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def update(plain: Plain, objs: Sequence[Model]) -> None:
+    """UPDATE each row by primary key (many as one pipelined batch); a row that is not there
+    is an error, as the ORM's forced update makes it."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = plain.model._meta
+    others = [f for f in meta.concrete_fields if not f.primary_key]
+    params = [
+        [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in others]
+        + [meta.pk.get_db_prep_save(obj.pk, connection)]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        if len(params) == 1:
+            cursor.execute(plain.update, params[0])
+            if cursor.rowcount == 0:
+                raise DatabaseError("Forced update did not affect any rows.")
+        else:
+            cursor.executemany(plain.update, params)
+
+
+# What turns a column's value from the driver into the field's (JSON text into a dict, and on
+# SQLite text into dates and decimals): per connection, as the backend's converters are
+# methods of it.
+_converters_by_connection: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _converters(connection, model: type[Model]) -> list[tuple[int, list, Any]]:
+    known = _converters_by_connection.setdefault(connection, {})
+    found = known.get(model)
+    if found is None:
+        found = []
+        for position, field in enumerate(model._meta.concrete_fields):
+            column = field.get_col(model._meta.db_table)
+            convs = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            if convs:
+                found.append((position, convs, column))
+        known[model] = found
+    return found

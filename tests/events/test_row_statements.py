@@ -1,0 +1,137 @@
+"""Projection rows read, locked and written by primary key in SQL made once per model
+(contactcenter/events/row_statements.py): the rows are the ones the ORM reads and writes, on
+PostgreSQL and on SQLite alike."""
+
+import datetime
+
+import pytest
+from django.db import DatabaseError
+from django.db.models.signals import post_save
+
+from contactcenter.events import row_statements
+from contactcenter.events.models import ProjectionCheckpoint
+from contactcenter.events.projections import Rows
+from contactcenter.interactions.models import Interaction, TranscriptEntry
+from tests.factories import new_chat
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def a_line(key: str, **overrides) -> TranscriptEntry:
+    return TranscriptEntry(
+        **{
+            "id": key,
+            "interaction_id": "i-1",
+            "position": 7,
+            "occurred_at": datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.UTC),
+            "kind": TranscriptEntry.Kind.INBOUND,
+            "author": "customer",
+            "text": "my card was charged twice",
+            "attachments": [{"name": "receipt.pdf", "size": 1200}],
+            "channel_data": {"topic": "Billing", "nested": {"n": 1}},
+            **overrides,
+        }
+    )
+
+
+def test_an_interaction_read_and_locked_by_key_is_the_row_the_orm_reads():
+    chat = new_chat()
+    Interaction.objects.filter(pk=chat.interaction_id).update(
+        required_skills=["billing", "spanish"], declined_by=[4, 5]
+    )
+
+    row = Rows(lock=True).get(Interaction, chat.interaction_id)
+
+    assert row_statements.Plain.of(Interaction) is not None  # it took the SQL made once
+    assert fields(row) == fields(Interaction.objects.get(pk=chat.interaction_id))
+    assert row.required_skills == ["billing", "spanish"]  # JSON comes back as Python
+    assert row.created_at.tzinfo is not None
+    assert not row._state.adding  # a stored row: saving it updates
+
+
+def test_rows_written_by_key_read_back_through_the_orm_as_they_were_written():
+    rows = Rows()
+    rows.add(a_line("m-1"))
+    rows.add(a_line("m-2", text="and again"))
+    rows.flush()
+    assert fields(TranscriptEntry.objects.get(pk="m-1")) == fields(a_line("m-1"))
+
+    again = Rows(lock=True)
+    line = again.get(TranscriptEntry, "m-2")
+    line.channel_data = {**line.channel_data, "edited_at": "2026-12-04T09:31:00Z"}
+    line.delivery_status = "read"
+    again.changed(line)
+    again.flush()
+
+    stored = TranscriptEntry.objects.get(pk="m-2")
+    assert stored.channel_data["edited_at"] == "2026-12-04T09:31:00Z"
+    assert (stored.delivery_status, stored.text) == ("read", "and again")
+    assert fields(TranscriptEntry.objects.get(pk="m-1")) == fields(a_line("m-1"))
+
+
+def test_a_field_that_sets_itself_on_save_still_does():
+    ProjectionCheckpoint.objects.create(name="kpis", position=1)
+    before = ProjectionCheckpoint.objects.get(name="kpis").updated_at
+    rows = Rows()
+    checkpoint = rows.get(ProjectionCheckpoint, "kpis")
+    checkpoint.position = 2
+    rows.changed(checkpoint)
+    rows.flush()
+
+    stored = ProjectionCheckpoint.objects.get(name="kpis")
+    assert stored.position == 2
+    assert stored.updated_at > before  # auto_now, as save() would
+
+
+def test_an_update_of_a_row_that_is_gone_fails_as_the_orms_forced_update_does():
+    rows = Rows()
+    rows.add(a_line("m-1"))
+    rows.flush()
+    line = Rows().get(TranscriptEntry, "m-1")
+    TranscriptEntry.objects.filter(pk="m-1").delete()
+
+    rows = Rows()
+    rows.changed(line)
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        rows.flush()
+
+
+def test_a_model_whose_saves_someone_hears_goes_through_the_orm_and_is_heard():
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance.pk)
+
+    rows = Rows()
+    rows.add(a_line("m-1"))
+    rows.flush()
+    post_save.connect(listener, sender=TranscriptEntry)
+    try:
+        assert row_statements.Plain.of(TranscriptEntry) is None
+        rows = Rows()
+        line = rows.get(TranscriptEntry, "m-1")
+        line.text = "edited"
+        rows.changed(line)
+        rows.flush()
+    finally:
+        post_save.disconnect(listener, sender=TranscriptEntry)
+
+    assert heard == ["m-1"]
+    assert TranscriptEntry.objects.get(pk="m-1").text == "edited"
+
+
+def test_thousands_of_rows_fit_in_statements_sqlite_takes_too():
+    rows = Rows()
+    for n in range(1500):
+        rows.add(a_line(f"m-{n}"))
+    rows.flush()
+
+    again = Rows()
+    again.prefetch(TranscriptEntry, [f"m-{n}" for n in range(2000)])
+
+    assert len(again.cached(TranscriptEntry)) == 1500
+    assert again.get(TranscriptEntry, "m-1999") is None  # known missing, not asked again
