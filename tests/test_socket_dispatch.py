@@ -1,0 +1,56 @@
+"""What a message to one of our sockets costs before its handler runs: a frame in or a push
+out goes straight to its handler, without Channels' hop to a thread to close that thread's
+old database connections (a hundred consoles pushed to were a hundred hops: issue 18)."""
+
+import uuid
+
+import channels.consumer
+import pytest
+from channels.db import database_sync_to_async as sync_to_async
+
+from channels_adapters.webchat.models import WebChatChannel
+from routing import router
+from tests.routing.builders import a_queue, an_agent
+from tests.sockets import agent_socket, event, next_frame, request, visitor_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def hops(monkeypatch) -> list[str]:
+    made: list[str] = []
+
+    async def counted() -> None:
+        made.append("aclose_old_connections")
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    return made
+
+
+async def test_frames_and_pushes_reach_their_handlers_without_a_hop_to_a_thread(hops):
+    queue = await sync_to_async(a_queue)(name="Support", entry="webchat:*")
+    await sync_to_async(WebChatChannel.objects.create)(key="demo", name="Demo")
+    agent = await sync_to_async(an_agent)(queue)
+    console = await agent_socket(agent)
+    await next_frame(console, "snapshot")
+    visitor = await visitor_socket()
+    await next_frame(visitor, "welcome")
+
+    message_id = uuid.uuid4().hex
+    await visitor.send_json_to(
+        {"type": "message", "text": "hello", "client_message_id": message_id}
+    )
+    await next_frame(visitor, "ack", client_message_id=message_id)
+    await sync_to_async(router.route_once)()
+    offer = await event(console, "OfferCreated")  # a push through the channel layer
+    accepted = await request(
+        console,
+        "accept",
+        interaction_id=offer["data"]["interaction_id"],
+        offer_id=offer["data"]["offer_id"],
+    )
+
+    assert accepted["type"] == "ack"
+    assert hops == []
+    await visitor.disconnect()
+    await console.disconnect()
