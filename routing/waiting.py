@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -30,6 +31,15 @@ WINDOW = timedelta(hours=2)
 # minutes: the line's pushes reuse it this long rather than read it again at every change.
 PACE_SECONDS = 10.0
 _paces: dict[int, tuple[float, Callable[[int], float | None]]] = {}
+
+
+class Waiting(NamedTuple):
+    """Work in a queue's line, as those who tell a waiting customer their place need it."""
+
+    id: str
+    channel: str
+    channel_key: str
+    threading_key: str
 
 
 @dataclass(frozen=True)
@@ -109,16 +119,19 @@ def standing(row: Interaction, now: datetime) -> Standing:
     )
 
 
-def line(queue_id: int) -> list[Interaction]:
-    """The queue's waiting work in the order the router serves it (router._claim_waiting)."""
-    return list(
+def line(queue_id: int) -> list[Waiting]:
+    """The queue's waiting work in the order the router serves it (router._claim_waiting).
+    Plain tuples, not model instances: it is read at every arrival and answer, and a model
+    with deferred fields for each of a long line's rows cost more than the query."""
+    rows = (
         Interaction.objects.filter(queue_id=queue_id, state__in=WAITING_STATES)
         .order_by("-priority", "first_queued_at", "id")
-        .only("id", "channel", "channel_key", "threading_key")
+        .values_list(*Waiting._fields)
     )
+    return [Waiting(*row) for row in rows]
 
 
-def places(queue_id: int, now: datetime, channel: str) -> list[tuple[Interaction, Standing]]:
+def places(queue_id: int, now: datetime, channel: str) -> list[tuple[Waiting, Standing]]:
     """Every waiting interaction of `channel` in the queue with its standing: one read of the
     line, and of the pace only when someone of that channel waits in it."""
     waiting = line(queue_id)
