@@ -1,7 +1,7 @@
 """Who may act on an interaction: the rules every shell meets (docs/security.md, "The access
 model"). Seeing is `contactcenter.access`; acting is decided here, once."""
 
-from contactcenter.access import ENDED, can_see_customer, visible_interactions
+from contactcenter.access import ENDED, can_see_customer, opened
 from contactcenter.actions.actor import Actor, Forbidden, NotVisible
 from contactcenter.interactions.domain import InvalidTransition, State
 from contactcenter.interactions.models import Interaction
@@ -16,7 +16,7 @@ DISPOSITION_MAX_CHARS = 50
 
 def visible(actor: Actor, interaction_id: str) -> Interaction:
     """The interaction's row, if the actor may see it (else NotVisible: a 404)."""
-    row = visible_interactions(actor.user).filter(pk=interaction_id).first()
+    row = opened(actor.user, interaction_id)
     if row is None:
         raise NotVisible("that interaction is not in your queues")
     return row

@@ -55,15 +55,7 @@ class Rows:
             return cache[pk]
         if self.authoritative and model not in self._forgotten:
             return None
-        plain = row_statements.Plain.of(model)
-        if plain is not None:
-            found = row_statements.fetch(plain, [pk], lock=self.lock)
-            obj = found[0] if found else None
-        else:
-            queryset = model._default_manager.filter(pk=pk)
-            if self.lock:
-                queryset = queryset.select_for_update()
-            obj = queryset.first()
+        obj = row_statements.get(model, pk, lock=self.lock)
         cache[pk] = obj
         return obj
 

@@ -71,6 +71,16 @@ def _plain(model: type[Model]) -> Plain | None:
     )
 
 
+def get[M: Model](model: type[M], pk: Any, *, lock: bool = False) -> M | None:
+    """The row with this primary key, if there is one (locked FOR UPDATE, if asked)."""
+    plain = Plain.of(model)
+    if plain is None:
+        queryset = model._default_manager.filter(pk=pk)
+        return (queryset.select_for_update() if lock else queryset).first()
+    found = fetch(plain, [pk], lock=lock)
+    return found[0] if found else None
+
+
 def fetch(plain: Plain, pks: Sequence[Any], *, lock: bool) -> list[Model]:
     """The rows with these keys that exist (locked FOR UPDATE in key order, where the
     database locks rows)."""
