@@ -21,7 +21,7 @@ from django.db.models import Min
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
-from contactcenter.events import store
+from contactcenter.events import row_statements, store
 from contactcenter.events.aggregate import Aggregate
 from contactcenter.events.listen import listen
 from contactcenter.events.store import RecordedEvent
@@ -140,12 +140,15 @@ def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list
         for a in snapshot.agents.values()
         if a.queues & queue_ids or a.agent_id in preferred or (escalated and a.is_supervisor)
     ]
-    states = (
-        AgentState.objects.filter(
-            presence="available", agent_id__in=candidates, disconnected_since__isnull=True
-        )
-        .order_by("agent_id")
-        .select_for_update(skip_locked=True)
+    # By key in SQL made once (row_statements): through the ORM, building and compiling this
+    # query for a couple of hundred candidates was a third of the router's CPU per arrival.
+    states = row_statements.by_keys(
+        AgentState,
+        candidates,
+        lock=True,
+        skip_locked=True,
+        presence="available",
+        disconnected_since=None,
     )
     agents = []
     for state in states:

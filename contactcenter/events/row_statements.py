@@ -81,15 +81,49 @@ def get[M: Model](model: type[M], pk: Any, *, lock: bool = False) -> M | None:
     return found[0] if found else None
 
 
-def fetch(plain: Plain, pks: Sequence[Any], *, lock: bool) -> list[Model]:
-    """The rows with these keys that exist (locked FOR UPDATE in key order, where the
-    database locks rows)."""
+def by_keys[M: Model](
+    model: type[M], pks: Sequence[Any], *, lock: bool = False, skip_locked: bool = False, **equal
+) -> list[M]:
+    """The rows with these keys whose fields are `equal` to the values given (None: NULL),
+    in key order; locked FOR UPDATE if asked, passing over rows others hold if
+    `skip_locked`."""
+    if not pks:
+        return []
+    plain = Plain.of(model)
+    if plain is None:
+        queryset = model._default_manager.filter(pk__in=pks, **equal).order_by("pk")
+        return list(queryset.select_for_update(skip_locked=skip_locked) if lock else queryset)
+    return fetch(plain, pks, lock=lock, skip_locked=skip_locked, equal=equal)
+
+
+def fetch(
+    plain: Plain,
+    pks: Sequence[Any],
+    *,
+    lock: bool,
+    skip_locked: bool = False,
+    equal: dict[str, Any] | None = None,
+) -> list[Model]:
+    """The rows with these keys that exist (and whose fields are `equal` to the values
+    given), locked FOR UPDATE in key order where the database locks rows."""
     connection = connections[DEFAULT_DB_ALIAS]
     meta = plain.model._meta
+    quote = connection.ops.quote_name
     sql = plain.select + ", ".join(["%s"] * len(pks)) + ")"
-    if lock and connection.features.has_select_for_update:
-        sql += f" ORDER BY {connection.ops.quote_name(meta.pk.column)} FOR UPDATE"
     params = [meta.pk.get_db_prep_value(pk, connection) for pk in pks]
+    for name, value in (equal or {}).items():
+        field = meta.get_field(name)
+        if value is None:
+            sql += f" AND {quote(field.column)} IS NULL"
+        else:
+            sql += f" AND {quote(field.column)} = %s"
+            params.append(field.get_db_prep_value(value, connection))
+    if lock and connection.features.has_select_for_update:
+        sql += f" ORDER BY {quote(meta.pk.column)} FOR UPDATE"
+        if skip_locked and connection.features.has_select_for_update_skip_locked:
+            sql += " SKIP LOCKED"
+    elif lock or equal:
+        sql += f" ORDER BY {quote(meta.pk.column)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()

@@ -135,3 +135,25 @@ def test_thousands_of_rows_fit_in_statements_sqlite_takes_too():
 
     assert len(again.cached(TranscriptEntry)) == 1500
     assert again.get(TranscriptEntry, "m-1999") is None  # known missing, not asked again
+
+
+def test_rows_by_key_and_field_values_come_in_key_order():
+    from routing.models import AgentState
+
+    now = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.UTC)
+    AgentState.objects.bulk_create(
+        [
+            AgentState(agent_id=3, presence="available"),
+            AgentState(agent_id=1, presence="available", work={"i-1": {"channel": "webchat"}}),
+            AgentState(agent_id=2, presence="away"),
+            AgentState(agent_id=4, presence="available", disconnected_since=now),
+        ]
+    )
+
+    found = row_statements.by_keys(
+        AgentState, [4, 3, 2, 1, 9], lock=True, presence="available", disconnected_since=None
+    )
+
+    assert [state.agent_id for state in found] == [1, 3]
+    assert found[0].work == {"i-1": {"channel": "webchat"}}
+    assert row_statements.by_keys(AgentState, []) == []
