@@ -55,6 +55,7 @@ SLOTS = 3  # chats an agent takes at once
 AGENTS = int(os.environ.get("BENCH_AGENTS", 0)) or max(200, -(-max(RATES) * SECONDS // SLOTS))
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+AGENTS_OPENING = 25  # consoles connecting at once
 # Redis pub/sub channels ignore the database number: a prefix of its own keeps two checkouts'
 # runs on one Redis apart.
 REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or f"benchchat{os.getpid()}"
@@ -138,6 +139,7 @@ class Run:
         self.message_sent: dict[str, float] = {}  # text -> time sent
         self.message_latency: list[float] = []
         self.accepted: dict[str, asyncio.Event] = {}
+        self.opening = asyncio.Semaphore(AGENTS_OPENING)
         self.messages = 0
         self.started: list[float] = []  # when each chat's first message went out
         self.router_cpu = 0.0  # s, of the server CPU drive() returns
@@ -168,12 +170,17 @@ class Run:
         import websockets
 
         port, cookie = self.port(n), self.cookies[n]
-        async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/agent/",
-            origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": cookie},
-            max_queue=None,
-        ) as ws:
+        # A few dozen consoles open at a time, as a shift's logins spread out: all 200 at once
+        # queued their handshakes past Daphne's 5 s accept timeout on a busy machine, and the
+        # run ended with "only 199 of 200 agents connected".
+        async with self.opening:
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/agent/",
+                origin=f"http://127.0.0.1:{port}",
+                additional_headers={"Cookie": cookie},
+                max_queue=None,
+            )
+        async with ws:
             counter[0] += 1
             if counter[0] == AGENTS:
                 ready.set()
