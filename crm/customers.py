@@ -5,6 +5,7 @@ import uuid
 
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
+from contactcenter.events import row_statements
 from contactcenter.events.aggregate import Aggregate
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions.domain import NOTE_MAX_CHARS, DomainError, require_length
@@ -74,8 +75,9 @@ class CustomerStream(Aggregate):
 
 def find(identity: Identity) -> str | None:
     """The (surviving) customer this identity belongs to, if known."""
-    row = ContactIdentity.objects.filter(key=identity.key).values_list("customer_id").first()
-    return row[0] if row else None
+    # By key in SQL made once: asked at every inbound message (row_statements, issue 18).
+    row = row_statements.get(ContactIdentity, identity.key)
+    return row.customer_id if row else None
 
 
 @command

@@ -14,6 +14,7 @@ from channels_adapters.webchat.tokens import Visitor
 from contactcenter import clock
 from contactcenter.attachments.files import SHOWN_INLINE, limits
 from contactcenter.commands import command
+from contactcenter.events import row_statements
 from contactcenter.events.context import acting_as
 from contactcenter.interactions import activity
 from contactcenter.interactions import commands as interactions
@@ -48,10 +49,10 @@ def channel(key: str) -> WebChatChannel | None:
 
 
 def current_interaction(visitor: Visitor) -> Interaction | None:
-    thread = ThreadKey.objects.filter(
-        key=ThreadKey.make("webchat", visitor.channel_key, visitor.visitor_id)
-    ).first()
-    return Interaction.objects.filter(pk=thread.interaction_id).first() if thread else None
+    thread = row_statements.get(
+        ThreadKey, ThreadKey.make("webchat", visitor.channel_key, visitor.visitor_id)
+    )
+    return row_statements.get(Interaction, thread.interaction_id) if thread else None
 
 
 def is_open(chat: WebChatChannel) -> bool:

@@ -21,7 +21,7 @@ from django.conf import settings
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
-from contactcenter.events import store
+from contactcenter.events import row_statements, store
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
 from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State, stream_id
@@ -240,14 +240,10 @@ def _reopen_window(message: InboundMessage) -> int:
 def _current_interaction(message: InboundMessage) -> Interaction | None:
     interaction_id = message.interaction_id
     if not interaction_id and message.threading_key:
-        row = (
-            ThreadKey.objects.filter(
-                key=ThreadKey.make(message.channel, message.channel_key, message.threading_key)
-            )
-            .values_list("interaction_id")
-            .first()
+        thread = row_statements.get(
+            ThreadKey, ThreadKey.make(message.channel, message.channel_key, message.threading_key)
         )
-        interaction_id = row[0] if row else None
+        interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
         return None
     interaction = Interaction.from_events(store.read_stream(stream_id(interaction_id)))

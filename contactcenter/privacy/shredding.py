@@ -17,7 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from contactcenter import clock, request_memo
-from contactcenter.events import sealing
+from contactcenter.events import row_statements, sealing
 from contactcenter.events.sealing import ERASED
 from contactcenter.privacy import envelope, kek
 
@@ -316,11 +316,9 @@ def read_keys(key_ids: set[str]) -> dict[str, bytes | None]:
             standing[key_id] = wrapped
     if unknown:
         found = {
-            key_id: wrapped
-            for key_id, wrapped in CustomerKey.objects.filter(
-                pk__in=unknown, erased_at__isnull=True
-            ).values_list("key_id", "wrapped")
-            if wrapped
+            row.key_id: row.wrapped
+            for row in row_statements.by_keys(CustomerKey, sorted(unknown), erased_at=None)
+            if row.wrapped
         }
         for key_id in unknown:
             request_memo.keep("standing data key", key_id, found.get(key_id))
