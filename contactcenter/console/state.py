@@ -11,7 +11,7 @@ from django.db.models import Q
 from contactcenter.access import can_open
 from contactcenter.console import screen_pop
 from contactcenter.console.models import CannedResponse
-from contactcenter.events import store
+from contactcenter.events import row_statements, store
 from contactcenter.interactions import activity
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.labels import current as labelling
@@ -140,7 +140,9 @@ def interaction_view(
     view the console holds already (it opened the offer), marked `"partial": true` for it to
     merge: the rest -- the customer's panel, labels, self-service, the channel's extras, the
     screen pop -- is the same before and after, and was most of the view's 25 queries."""
-    row = Interaction.objects.get(pk=interaction_id)
+    row = row_statements.get(Interaction, interaction_id)  # by key, in SQL made once
+    if row is None:
+        raise Interaction.DoesNotExist(f"no interaction {interaction_id}")
     supervisor = is_supervisor(user)
     queue = config.queue(row.queue_id)
     entries = TranscriptEntry.objects.filter(interaction_id=row.id).order_by("position")
@@ -244,7 +246,7 @@ def self_service(interaction_id: str) -> dict[str, Any] | None:
     """The customer's way through the self-service flow: what they chose and typed."""
     from routing.flows.models import FlowSession
 
-    session = FlowSession.objects.filter(pk=interaction_id).first()
+    session = row_statements.get(FlowSession, interaction_id)
     if session is None:
         return None
     return {
@@ -276,7 +278,7 @@ def _latest(interaction_id: str, types: set[str]) -> dict[str, Any]:
 
 
 def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, Any]:
-    customer = Customer.objects.filter(pk=customer_id).first()
+    customer = row_statements.get(Customer, customer_id)
     if customer is None:
         return {
             "id": customer_id,
