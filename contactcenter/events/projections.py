@@ -67,17 +67,10 @@ class Rows:
         if not wanted or (self.authoritative and model not in self._forgotten):
             return
         wanted_list = list(wanted)
-        plain = row_statements.Plain.of(model)
-        # Chunks that SQLite's parameter limit allows (and PostgreSQL's plans stay cheap for).
-        step = 900 if plain is not None else 5000
+        step = row_statements.MAX_PARAMETERS  # what SQLite takes in one statement
         for start in range(0, len(wanted_list), step):
             chunk = wanted_list[start : start + step]
-            if plain is not None:
-                rows = row_statements.fetch(plain, chunk, lock=self.lock)
-            else:
-                queryset = model._default_manager.filter(pk__in=chunk)
-                rows = queryset.select_for_update() if self.lock else queryset
-            found = {obj.pk: obj for obj in rows}
+            found = {obj.pk: obj for obj in row_statements.by_keys(model, chunk, lock=self.lock)}
             for pk in chunk:
                 cache[pk] = found.get(pk)
 

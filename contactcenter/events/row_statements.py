@@ -1,12 +1,13 @@
-"""Projection rows read, locked and written by primary key, in SQL made once per model.
+"""Rows read, locked and written by primary key, in SQL made once per model.
 
 An inline projection touches a handful of rows in every command (the interaction's row, its
-transcript line, a sentiment row, …) and through the ORM each of those statements was built,
-compiled and wrapped anew: ~0.3 ms of CPU apiece on the 2-core machine, more than PostgreSQL
-takes to run it, and a web chat makes dozens (issue 18, docs/benchmarks.md). The statements
-here are the ones the ORM would send — every concrete column, values prepared and read back
-by the fields themselves (`pre_save`, `get_db_prep_save`, the backend's and the field's
-converters) — made once per model.
+transcript line, a sentiment row, …), and the real-time path reads others by key (a thread's
+interaction, an identity's customer, data keys); through the ORM each of those statements was
+built, compiled and wrapped anew: 0.3 to 0.8 ms of CPU apiece on the 2-core machine, more
+than PostgreSQL takes to run it, and a web chat makes dozens (issue 18, docs/benchmarks.md).
+The statements here are the ones the ORM would send — every concrete column, values prepared
+and read back by the fields themselves (`pre_save`, `get_db_prep_save`, the backend's and
+the field's converters) — made once per model.
 
 Only plain rows take this path: a model whose primary key the database makes (an auto field),
 a composite key, a column with a database default or a generated column, or a model someone
@@ -25,7 +26,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.composite import CompositePrimaryKey
 from django.db.models.signals import post_save, pre_save
 
-# Rows per INSERT: SQLite allows 999 parameters in a statement (older builds), PostgreSQL more.
+# Parameters per statement: SQLite allows 999 (older builds), PostgreSQL more.
 MAX_PARAMETERS = 900
 
 
