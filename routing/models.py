@@ -485,10 +485,7 @@ class AgentState(models.Model):
         return f"agent {self.agent_id}: {self.presence}"
 
     def load(self) -> dict[str, int]:
-        counts = dict.fromkeys(channel_registry.names(), 0)
-        for item in self.work.values():
-            counts[item["channel"]] = counts.get(item["channel"], 0) + 1
-        return counts
+        return load_of(self.work)
 
     @property
     def activity(self) -> str:
@@ -497,6 +494,14 @@ class AgentState(models.Model):
         if not states:
             return "idle"
         return "wrap_up" if states == {"wrap_up"} else "busy"
+
+
+def load_of(work: dict[str, dict]) -> dict[str, int]:
+    """How many pieces of an agent's work (AgentState.work) are on each channel."""
+    counts = dict.fromkeys(channel_registry.names(), 0)
+    for item in work.values():
+        counts[item["channel"]] = counts.get(item["channel"], 0) + 1
+    return counts
 
 
 class Timer(models.Model):

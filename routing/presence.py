@@ -113,11 +113,11 @@ def set_softphone(agent_id: int, on: bool, reason: str = "") -> bool:
     return bool(aggregates.append(agent, agent.softphone(on, reason)))
 
 
-def capacity_now(capacity: dict[str, int], voice_endpoint: str, state: AgentState) -> dict:
+def capacity_now(capacity: dict[str, int], voice_endpoint: str, softphone_on: bool) -> dict:
     """The capacity routing may fill: an agent who takes calls on the console's softphone
     takes none while it is off (or the microphone is not allowed) -- a call offered there
     would ring nowhere."""
-    if voice_endpoint == SOFTPHONE and not state.softphone_on and capacity.get("voice"):
+    if voice_endpoint == SOFTPHONE and not softphone_on and capacity.get("voice"):
         return {**capacity, "voice": 0}
     return capacity
 

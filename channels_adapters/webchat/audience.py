@@ -14,6 +14,7 @@ from typing import Any
 from channels_adapters.base import Capabilities, DeliveryResult, OutboundMessage
 from channels_adapters.webchat import visitor as visitors
 from contactcenter import clock, groups
+from contactcenter.events import row_statements
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.models import Interaction
 from routing import waiting
@@ -60,16 +61,7 @@ def visitor_frames(events: list[RecordedEvent]) -> dict[str, list[dict[str, Any]
         for e in events
         if e.type in NEEDS_ROW or e.data["interaction_id"] not in _visitor_groups
     }
-    rows = (
-        {
-            row.id: row
-            for row in Interaction.objects.filter(pk__in=wanted).only(
-                "id", "channel", "channel_key", "threading_key", "answered_at", "queue_id"
-            )
-        }
-        if wanted
-        else {}
-    )
+    rows = {row.id: row for row in row_statements.by_keys(Interaction, sorted(wanted))}
     with _remembering:  # commits push from many threads
         for row in rows.values():
             _remember(row)

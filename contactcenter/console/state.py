@@ -145,7 +145,7 @@ def interaction_view(
         raise Interaction.DoesNotExist(f"no interaction {interaction_id}")
     supervisor = is_supervisor(user)
     queue = config.queue(row.queue_id)
-    entries = TranscriptEntry.objects.filter(interaction_id=row.id).order_by("position")
+    entries = list(TranscriptEntry.objects.filter(interaction_id=row.id).order_by("position"))
     # A whisper (a note for the agent) is for the agent handling it and supervisors.
     visible = [
         entry_view(e)
@@ -194,7 +194,7 @@ def interaction_view(
         "agent_id": row.agent_id,
         "customer_away": row.customer_away,
         "monitored_by": _monitored_by(row.id),
-        "possible_matches": possible_matches(row),
+        "possible_matches": possible_matches(row, entries),
         "created_at": row.created_at.isoformat(),
         "answered_at": row.answered_at.isoformat() if row.answered_at else None,
         "dispositions": [
@@ -410,14 +410,19 @@ def _transfer_card(latest: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def possible_matches(row: Interaction) -> list[dict[str, Any]]:
+def possible_matches(
+    row: Interaction, entries: list[TranscriptEntry] | None = None
+) -> list[dict[str, Any]]:
     """Known customers this conversation's customer may be: the visitor gave an e-mail (in the
     pre-chat form) that belongs to another customer. Never merged silently — a visitor could
-    type anyone's address to read their history — but shown to the agent, who may merge."""
+    type anyone's address to read their history — but shown to the agent, who may merge.
+    `entries`: the conversation's transcript, where the caller has read it already."""
+    if entries is None:
+        entries = TranscriptEntry.objects.filter(interaction_id=row.id, kind="inbound")
     given = {
         entry.channel_data.get("email")
-        for entry in TranscriptEntry.objects.filter(interaction_id=row.id, kind="inbound")
-        if entry.channel_data.get("email")
+        for entry in entries
+        if entry.kind == TranscriptEntry.Kind.INBOUND and entry.channel_data.get("email")
     }
     matches = []
     for email in sorted(given):

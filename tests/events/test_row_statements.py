@@ -157,3 +157,35 @@ def test_rows_by_key_and_field_values_come_in_key_order():
     assert [state.agent_id for state in found] == [1, 3]
     assert found[0].work == {"i-1": {"channel": "webchat"}}
     assert row_statements.by_keys(AgentState, []) == []
+
+
+def test_a_few_fields_of_many_rows_are_the_values_the_orm_reads():
+    from routing.models import AgentState
+
+    now = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.UTC)
+    AgentState.objects.bulk_create(
+        [
+            AgentState(agent_id=n, presence="available", idle_since=now, work={})
+            for n in range(1, 301)
+        ]
+        + [AgentState(agent_id=301, presence="away"), AgentState(agent_id=302)]
+    )
+    AgentState.objects.filter(agent_id=7).update(
+        work={"i-1": {"channel": "webchat", "state": "active"}}, softphone_on=True
+    )
+    names = ("agent_id", "work", "softphone_on", "idle_since", "last_offer_at")
+
+    found = row_statements.values(
+        AgentState,
+        list(range(302, 0, -1)),
+        names,
+        lock=True,
+        skip_locked=True,
+        presence="available",
+        disconnected_since=None,
+    )
+
+    by_orm = AgentState.objects.filter(presence="available").order_by("pk")
+    assert found == list(by_orm.values_list(*names))  # JSON as Python, times aware, in key order
+    assert found[6] == (7, {"i-1": {"channel": "webchat", "state": "active"}}, True, now, None)
+    assert row_statements.values(AgentState, [], names) == []

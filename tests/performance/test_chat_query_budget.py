@@ -33,8 +33,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 BUDGET = {
     "visitor connects": 5,
     "first message": 22,  # with the queue's line, read to tell those waiting their place
-    "routing": 12,
-    "the console opens the offer": 17,
+    "routing": 9,
+    "the console opens the offer": 16,  # the transcript read once for the view and its matches
     "accept": 12,  # + the line it left, read again for those behind
     "accept's partial view": 4,
     "a later message": 11,
