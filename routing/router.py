@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import Error as DatabaseFailure
 from django.db import connection
-from django.db.models import Min
 
 from contactcenter import clock
 from contactcenter.commands import command
@@ -117,10 +116,16 @@ def _assign(now: datetime | None = None) -> tuple[int, bool]:
 def _claim_waiting(queue_ids: list[int]) -> list[InteractionRow]:
     rows: list[InteractionRow] = []
     for queue_id in queue_ids:
-        rows += list(
-            InteractionRow.objects.filter(state="queued", queue_id=queue_id)
-            .order_by("-priority", "first_queued_at", "id")
-            .select_for_update(skip_locked=True)[:ITEMS_PER_QUEUE]
+        # In SQL made once (row_statements.where): compiling this query at every arrival was
+        # a sixth of the router's CPU.
+        rows += row_statements.where(
+            InteractionRow,
+            state="queued",
+            queue_id=queue_id,
+            order_by=("-priority", "first_queued_at", "id"),
+            limit=ITEMS_PER_QUEUE,
+            lock=True,
+            skip_locked=True,
         )
     return rows
 
@@ -246,12 +251,17 @@ def on_timer(kind: str, action: Callable[[Timer], None]) -> None:
 
 def fire_due_timers(now: datetime | None = None) -> int:
     now = now or clock.now()
-    keys = list(
-        Timer.objects.filter(due_at__lte=now)
-        .exclude(key__in=_failed_timers.keys())
-        .order_by("due_at")
-        .values_list("key", flat=True)[:TIMERS_PER_ROUND]
+    aside = set(_failed_timers.keys())
+    # At every round, in SQL made once (row_statements.where); those set aside are passed
+    # over here, so that as many others are still read.
+    due = row_statements.where(
+        Timer,
+        names=("key",),
+        due_at__lte=now,
+        order_by=("due_at",),
+        limit=TIMERS_PER_ROUND + len(aside),
     )
+    keys = [key for (key,) in due if key not in aside][:TIMERS_PER_ROUND]
     return sum(fire_timer(key, now) for key in keys)
 
 
@@ -262,10 +272,10 @@ def forget() -> None:
 
 @command
 def _fire(key: str, now: datetime) -> int:
-    timer = Timer.objects.select_for_update(skip_locked=True).filter(key=key, due_at__lte=now)
-    timer = timer.first()
-    if timer is None:
+    timers = row_statements.where(Timer, key=key, due_at__lte=now, lock=True, skip_locked=True)
+    if not timers:
         return 0  # another router has it, or it ended meanwhile
+    timer = timers[0]
     TIMER_ACTIONS[timer.kind](timer)
     return 1
 
@@ -348,8 +358,11 @@ def route_once(now: datetime | None = None) -> int:
 def seconds_until_due(now: datetime | None = None) -> float:
     now = now or clock.now()
     waits = [MAX_IDLE_SECONDS]
-    aside = _failed_timers.keys()
-    next_timer = Timer.objects.exclude(key__in=aside).aggregate(due=Min("due_at"))["due"]
+    aside = set(_failed_timers.keys())
+    soonest = row_statements.where(
+        Timer, names=("key", "due_at"), order_by=("due_at",), limit=1 + len(aside)
+    )
+    next_timer = next((due for key, due in soonest if key not in aside), None)
     if next_timer is not None:
         waits.append((next_timer - now).total_seconds())
     if (retry := _failed_timers.seconds_to_next()) is not None:

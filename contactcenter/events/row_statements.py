@@ -9,9 +9,11 @@ The statements here are the ones the ORM would send — every concrete column, v
 and read back by the fields themselves (`pre_save`, `get_db_prep_save`, the backend's and
 the field's converters) — made once per model.
 
-Only plain rows take this path: a model whose primary key the database makes (an auto field),
-a composite key, a column with a database default or a generated column, or a model someone
-listens to saves of (`post_save`), goes through the ORM as before (`Plain.of` is None).
+Only plain rows are written this way: a model whose primary key the database makes (an auto
+field), a composite key, a column with a database default or a generated column, or a model
+someone listens to saves of (`post_save`), goes through the ORM as before (`Plain.of` is
+None). Reads are the same for every model: `where` is a few of `filter()`'s lookups, ordering
+and a limit, for the reads the router makes at every arrival (the work waiting, timers due).
 """
 
 from collections.abc import Iterable, Sequence
@@ -109,13 +111,15 @@ def values(
     router's claim of a couple of hundred agents spent most of its time in Model.__init__)."""
     if not pks:
         return []
-    if Plain.of(model) is None:
-        queryset = model._default_manager.filter(pk__in=pks, **equal).order_by("pk")
-        if lock:
-            queryset = queryset.select_for_update(skip_locked=skip_locked)
-        return list(queryset.values_list(*names))
-    columns = _columns(model, names)
-    return _select(model, columns, pks, lock=lock, skip_locked=skip_locked, equal=equal)
+    return where(
+        model,
+        names=names,
+        order_by=("pk",),
+        lock=lock,
+        skip_locked=skip_locked,
+        pk__in=pks,
+        **equal,
+    )
 
 
 def fetch(
@@ -128,81 +132,119 @@ def fetch(
 ) -> list[Model]:
     """The rows with these keys that exist (and whose fields are `equal` to the values
     given), locked FOR UPDATE in key order where the database locks rows."""
-    model = plain.model
-    columns = _columns(model, plain.attnames)
-    found = _select(model, columns, pks, lock=lock, skip_locked=skip_locked, equal=equal)
-    alias = connections[DEFAULT_DB_ALIAS].alias
-    return [model.from_db(alias, plain.attnames, row) for row in found]
+    ordered = ("pk",) if lock or equal else ()
+    return where(
+        plain.model,
+        order_by=ordered,
+        lock=lock,
+        skip_locked=skip_locked,
+        pk__in=pks,
+        **(equal or {}),
+    )
+
+
+# The lookups `where` takes: the ORM's own (`filter(due_at__lte=now)`), a few of them.
+OPERATORS = {"exact": "=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "in": "in"}
+
+
+def where(
+    model: type[Model],
+    *,
+    names: tuple[str, ...] | None = None,
+    order_by: tuple[str, ...] = (),
+    limit: int | None = None,
+    lock: bool = False,
+    skip_locked: bool = False,
+    **conditions,
+) -> list:
+    """The rows `model._default_manager.filter(**conditions).order_by(*order_by)[:limit]`
+    would give (locked FOR UPDATE if asked, passing over rows others hold if `skip_locked`),
+    as models, or as tuples of the fields `names`. Conditions are a field's value (None:
+    IS NULL) or one of OPERATORS (`due_at__lte=now`, `pk__in=keys`) on a field of the model
+    itself. The statement has one shape for one use, whatever the values: psycopg parses it
+    once, and Django's query building and compiling (most of such a read's CPU) is not done."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = _columns(model, names or tuple(f.attname for f in meta.concrete_fields))
+    clauses, params = [], []
+    for lookup, value in conditions.items():
+        name, _, operator = lookup.partition("__")
+        field = meta.pk if name == "pk" else meta.get_field(name)
+        column = quote(field.column)
+        operator = OPERATORS[operator or "exact"]
+        if operator == "in":
+            if not value:
+                return []
+            keys = [field.get_db_prep_value(v, connection) for v in value]
+            if connection.vendor == "postgresql":
+                # One array of keys: a statement of one shape whatever their number -- `IN
+                # (%s, …)` with two hundred keys was parsed anew each time.
+                clauses.append(f"{column} = ANY(%s)")
+                params.append(keys)
+            else:
+                clauses.append(f"{column} IN ({', '.join(['%s'] * len(keys))})")
+                params += keys
+        elif value is None and operator == "=":
+            clauses.append(f"{column} IS NULL")
+        else:
+            clauses.append(f"{column} {operator} %s")
+            params.append(field.get_db_prep_value(value, connection))
+    sql = columns.select
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    if order_by:
+        sql += " ORDER BY " + ", ".join(_order(meta, quote, name) for name in order_by)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+        if skip_locked and connection.features.has_select_for_update_skip_locked:
+            sql += " SKIP LOCKED"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    converters = _converters(connection, model, columns)
+    if converters:
+        found = [_converted(row, converters, connection) for row in found]
+    if names is not None:
+        return [tuple(row) for row in found]
+    return [model.from_db(connection.alias, columns.attnames, row) for row in found]
+
+
+def _order(meta, quote, name: str) -> str:
+    field_name = name.removeprefix("-")
+    field = meta.pk if field_name == "pk" else meta.get_field(field_name)
+    return quote(field.column) + (" DESC" if name.startswith("-") else "")
+
+
+def _converted(row: tuple, converters: list, connection) -> list:
+    values = list(row)
+    for position, convs, column in converters:
+        value = values[position]
+        for convert in convs:
+            value = convert(value, column, connection)
+        values[position] = value
+    return values
 
 
 @dataclass(frozen=True)
 class _Columns:
-    select: str  # SELECT … FROM … WHERE pk
+    select: str  # SELECT … FROM …
     fields: tuple  # the model's fields, in the order selected
+    attnames: tuple[str, ...]
 
 
 @cache
 def _columns(model: type[Model], names: tuple[str, ...]) -> _Columns:
     meta = model._meta
-    fields = tuple(meta.get_field(name) for name in names)
+    fields = tuple(meta.pk if name == "pk" else meta.get_field(name) for name in names)
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     return _Columns(
-        select=f"SELECT {', '.join(quote(f.column) for f in fields)} "
-        f"FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)}",
+        select=f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)}",
         fields=fields,
+        attnames=tuple(f.attname for f in fields),
     )
-
-
-def _select(
-    model: type[Model],
-    columns: _Columns,
-    pks: Sequence[Any],
-    *,
-    lock: bool,
-    skip_locked: bool,
-    equal: dict[str, Any] | None,
-) -> list[tuple]:
-    """The rows' values of `columns`, each turned into the field's by the converters the ORM
-    would apply."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    meta = model._meta
-    quote = connection.ops.quote_name
-    keys = [meta.pk.get_db_prep_value(pk, connection) for pk in pks]
-    if connection.vendor == "postgresql":
-        # One array of keys: a statement of one shape whatever their number, which psycopg
-        # parses once -- `IN (%s, …)` with two hundred keys was parsed anew each time.
-        sql, params = f"{columns.select} = ANY(%s)", [keys]
-    else:
-        sql, params = f"{columns.select} IN ({', '.join(['%s'] * len(keys))})", keys
-    for name, value in (equal or {}).items():
-        field = meta.get_field(name)
-        if value is None:
-            sql += f" AND {quote(field.column)} IS NULL"
-        else:
-            sql += f" AND {quote(field.column)} = %s"
-            params.append(field.get_db_prep_value(value, connection))
-    if lock and connection.features.has_select_for_update:
-        sql += f" ORDER BY {quote(meta.pk.column)} FOR UPDATE"
-        if skip_locked and connection.features.has_select_for_update_skip_locked:
-            sql += " SKIP LOCKED"
-    elif lock or equal:
-        sql += f" ORDER BY {quote(meta.pk.column)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    converters = _converters(connection, model, columns)
-    if not converters:
-        return found
-    rows = []
-    for values in found:
-        values = list(values)
-        for position, convs, column in converters:
-            value = values[position]
-            for convert in convs:
-                value = convert(value, column, connection)
-            values[position] = value
-        rows.append(tuple(values))
-    return rows
 
 
 def insert(plain: Plain, objs: Iterable[Model]) -> None:

@@ -189,3 +189,36 @@ def test_a_few_fields_of_many_rows_are_the_values_the_orm_reads():
     assert found == list(by_orm.values_list(*names))  # JSON as Python, times aware, in key order
     assert found[6] == (7, {"i-1": {"channel": "webchat", "state": "active"}}, True, now, None)
     assert row_statements.values(AgentState, [], names) == []
+
+
+def test_rows_where_a_few_lookups_hold_are_the_rows_the_orms_filter_gives():
+    from routing.models import Timer
+
+    at = datetime.datetime(2026, 12, 4, 9, 30, tzinfo=datetime.UTC)
+    Timer.objects.bulk_create(
+        [
+            Timer(
+                key=f"offer_timeout:i-{n}",
+                kind="offer_timeout" if n % 3 else "abandon",
+                due_at=at + datetime.timedelta(seconds=(n * 7) % 40),
+                interaction_id=f"i-{n}",
+                data={"offer_id": f"o-{n}"},
+            )
+            for n in range(40)
+        ]
+    )
+    now = at + datetime.timedelta(seconds=20)
+    asked = {"kind": "offer_timeout", "due_at__lte": now}
+
+    found = row_statements.where(Timer, order_by=("-due_at", "key"), limit=9, **asked)
+    by_orm = Timer.objects.filter(**asked).order_by("-due_at", "key")[:9]
+
+    assert [fields(t) for t in found] == [fields(t) for t in by_orm]
+    assert found[0].data["offer_id"].startswith("o-")  # JSON as Python
+    keys = ["offer_timeout:i-3", "offer_timeout:i-4", "offer_timeout:i-99"]
+    assert row_statements.where(Timer, names=("key",), key__in=keys, order_by=("key",)) == [
+        ("offer_timeout:i-3",),
+        ("offer_timeout:i-4",),
+    ]
+    assert row_statements.where(Timer, key__in=[]) == []
+    assert row_statements.where(Timer, names=("key",), interaction_id=None) == []  # IS NULL
