@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from django.db.models import Q
 
+from contactcenter.events import row_statements
 from contactcenter.interactions.models import Interaction
 from routing import config
 from routing.models import AgentState
@@ -123,10 +124,12 @@ def line(queue_id: int) -> list[Waiting]:
     """The queue's waiting work in the order the router serves it (router._claim_waiting).
     Plain tuples, not model instances: it is read at every arrival and answer, and a model
     with deferred fields for each of a long line's rows cost more than the query."""
-    rows = (
-        Interaction.objects.filter(queue_id=queue_id, state__in=WAITING_STATES)
-        .order_by("-priority", "first_queued_at", "id")
-        .values_list(*Waiting._fields)
+    rows = row_statements.where(
+        Interaction,
+        names=Waiting._fields,
+        queue_id=queue_id,
+        state__in=WAITING_STATES,
+        order_by=("-priority", "first_queued_at", "id"),
     )
     return [Waiting(*row) for row in rows]
 

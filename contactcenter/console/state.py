@@ -145,7 +145,7 @@ def interaction_view(
         raise Interaction.DoesNotExist(f"no interaction {interaction_id}")
     supervisor = is_supervisor(user)
     queue = config.queue(row.queue_id)
-    entries = list(TranscriptEntry.objects.filter(interaction_id=row.id).order_by("position"))
+    entries = row_statements.where(TranscriptEntry, interaction_id=row.id, order_by=("position",))
     # A whisper (a note for the agent) is for the agent handling it and supervisors.
     visible = [
         entry_view(e)

@@ -215,10 +215,16 @@ def _received(interaction_id: str, external_id: str) -> str:
     """The id of the message with this external id the interaction already has, if any."""
     if not external_id:
         return ""
-    found = TranscriptEntry.objects.filter(
-        interaction_id=interaction_id, kind=TranscriptEntry.Kind.INBOUND, external_id=external_id
-    ).values_list("id", flat=True)
-    return found.first() or ""
+    found = row_statements.where(  # at every message: in SQL made once
+        TranscriptEntry,
+        names=("id",),
+        interaction_id=interaction_id,
+        kind=TranscriptEntry.Kind.INBOUND,
+        external_id=external_id,
+        order_by=("occurred_at", "position"),  # the ORM's first(), by the model's ordering
+        limit=1,
+    )
+    return found[0][0] if found else ""
 
 
 def _duplicate(interaction_id: str, message: InboundMessage) -> IngestResult:
