@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from contactcenter import request_memo
-from contactcenter.events import store
+from contactcenter.events import row_statements, store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
@@ -51,8 +51,10 @@ def customer_ids(customer_id: str) -> list[str]:
     """The customer and everyone merged into it."""
 
     def ask() -> tuple[str, ...]:
-        merged = Customer.objects.filter(merged_into_id=customer_id).values_list("id", flat=True)
-        return (customer_id, *merged)
+        merged = row_statements.where(
+            Customer, names=("id",), merged_into_id=customer_id, order_by=("-created_at",)
+        )
+        return (customer_id, *(pk for (pk,) in merged))
 
     # The console's customer panel asks four times (timeline, changes, labels, attributes).
     return list(request_memo.asked("merged customers", customer_id, ask))
@@ -60,11 +62,14 @@ def customer_ids(customer_id: str) -> list[str]:
 
 def customer_timeline(customer_id: str, limit: int = 50) -> list[TimelineInteraction]:
     """Newest first. The projection only says which streams; their content is the log's."""
-    ids = list(
-        Interaction.objects.filter(customer_id__in=customer_ids(customer_id))
-        .order_by("-created_at")
-        .values_list("id", flat=True)[:limit]
+    newest = row_statements.where(  # in SQL made once: the console reads it at every offer
+        Interaction,
+        names=("id",),
+        customer_id__in=customer_ids(customer_id),
+        order_by=("-created_at",),
+        limit=limit,
     )
+    ids = [pk for (pk,) in newest]
     by_id: dict[str, TimelineInteraction] = {}
     for event in store.read_streams([stream_id(i) for i in ids]):
         data = event.data
