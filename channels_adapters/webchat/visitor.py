@@ -45,7 +45,9 @@ class Profile:
 
 
 def channel(key: str) -> WebChatChannel | None:
-    return WebChatChannel.objects.filter(key=key).first()
+    # At every visitor's connect and token, so in SQL made once (row_statements.where).
+    found = row_statements.where(WebChatChannel, key=key, order_by=("pk",), limit=1)
+    return found[0] if found else None
 
 
 def current_interaction(visitor: Visitor) -> Interaction | None:
@@ -74,7 +76,15 @@ def welcome(visitor: Visitor) -> dict[str, Any]:
             "ask_email": chat.ask_email,
             "open": is_open(chat),
             "offline_message": chat.offline_message,
-            "topics": [{"id": t.pk, "label": t.label} for t in chat.topics.all()],
+            "topics": [
+                {"id": pk, "label": label}
+                for pk, label in row_statements.where(
+                    WebChatTopic,
+                    names=("id", "label"),
+                    channel_id=chat.pk,
+                    order_by=tuple(WebChatTopic._meta.ordering),
+                )
+            ],
             "attachments": limits(),
         },
         "conversation": conversation(visitor),
