@@ -165,7 +165,7 @@ class Rows:
 
         self._merge_increments(chosen)
         for model, pks in pending(self._deleted):
-            model._default_manager.filter(pk__in=list(pks)).delete()
+            row_statements.delete(model, sorted(pks))
             pks.clear()
         for model, objs in pending(self._new):
             _insert(model, list(objs.values()), bulk=self.bulk)

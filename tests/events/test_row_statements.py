@@ -222,3 +222,32 @@ def test_rows_where_a_few_lookups_hold_are_the_rows_the_orms_filter_gives():
     ]
     assert row_statements.where(Timer, key__in=[]) == []
     assert row_statements.where(Timer, names=("key",), interaction_id=None) == []  # IS NULL
+
+
+def test_rows_deleted_by_key_are_gone_and_a_deletion_someone_hears_is_heard():
+    from django.db.models.signals import post_delete
+
+    rows = Rows()
+    for n in range(5):
+        rows.add(a_line(f"m-{n}"))
+    rows.flush()
+
+    row_statements.delete(TranscriptEntry, ["m-0", "m-1", "m-9"])
+    assert sorted(TranscriptEntry.objects.values_list("pk", flat=True)) == ["m-2", "m-3", "m-4"]
+
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance.pk)
+
+    post_delete.connect(listener, sender=TranscriptEntry)
+    try:
+        rows = Rows()
+        rows.prefetch(TranscriptEntry, ["m-2", "m-3"])
+        rows.delete(rows.get(TranscriptEntry, "m-2"))
+        rows.flush()
+    finally:
+        post_delete.disconnect(listener, sender=TranscriptEntry)
+
+    assert heard == ["m-2"]
+    assert sorted(TranscriptEntry.objects.values_list("pk", flat=True)) == ["m-3", "m-4"]
