@@ -2,7 +2,7 @@
 agent's steps appended to the interaction's stream, and what wrap-up and QA ask of it."""
 
 from contactcenter.commands import command
-from contactcenter.events import store
+from contactcenter.events import row_statements, store
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError, Interaction, stream_id
 from contactcenter.scripts import guide
@@ -13,8 +13,13 @@ from contactcenter.scripts.models import Script
 def script_of(queue_id: int | None) -> Script | None:
     if queue_id is None:
         return None
+    # The console asks at every offer and answer, and most queues have no script: which
+    # scripts the queue has is one statement made once (row_statements.where).
+    linked = row_statements.where(Script.queues.through, names=("script_id",), queue_id=queue_id)
+    if not linked:
+        return None
     return (
-        Script.objects.filter(queues=queue_id, active=True)
+        Script.objects.filter(pk__in=[pk for (pk,) in linked], active=True)
         .prefetch_related("steps")
         .order_by("name")
         .first()
