@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from contactcenter import clock
-from contactcenter.events import store
+from contactcenter.events import row_statements, store
 from contactcenter.events.follower import follow
 from contactcenter.events.models import Event
 from contactcenter.events.store import RecordedEvent
@@ -82,6 +82,11 @@ def post(subscription: WebhookSubscription, event: RecordedEvent) -> None:
 
 def claim() -> WebhookSubscription | None:
     """The due subscription served longest ago, leased to this worker for one round."""
+    # Woken at every commit of this process (a router's every offer): without a running
+    # subscription there is nothing to claim, and asking that in SQL made once costs a tenth
+    # of building and compiling the claim (which was an eighth of a router's CPU).
+    if not row_statements.where(WebhookSubscription, names=("pk",), paused=False, limit=1):
+        return None
     now = clock.now()
     with transaction.atomic():
         subscription = (
