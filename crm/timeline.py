@@ -134,7 +134,7 @@ def profile_changes(customer_id: str, limit: int = 50) -> list[ProfileChange]:
     transaction appended (a label and an attribute saved together) is one change."""
     profile: dict[str, dict[str, str]] = {}
     changes: list[ProfileChange] = []
-    last_txid = None
+    last: tuple | None = None
     streams = [f"customer-{i}" for i in customer_ids(customer_id)]
     for event in store.read_streams(streams):
         data, was = event.data, profile.setdefault(event.stream_id, {})
@@ -162,9 +162,12 @@ def profile_changes(customer_id: str, limit: int = 50) -> list[ProfileChange]:
                     f"{data['key']}: {was.get(key) or '(none)'} → {data['value'] or '(none)'}"
                 )
                 was[key] = data["value"]
-        if what and changes and last_txid == event.txid and changes[-1].actor == event.actor:
+        # One transaction: one txid on PostgreSQL; on SQLite, where every txid is 0, the
+        # correlation of the command that appended it.
+        appended_by = (event.txid, event.metadata.get("correlation_id", ""))
+        if what and changes and last == appended_by and changes[-1].actor == event.actor:
             changes[-1].what.extend(what)
         elif what:
             changes.append(ProfileChange(event.occurred_at, event.actor, what))
-            last_txid = event.txid
+            last = appended_by
     return sorted(changes, key=lambda c: c.at, reverse=True)[:limit]
