@@ -15,7 +15,9 @@ from tests.browser.test_chat_end_to_end import PASSWORD
 from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The message is ingested in this process and pushed to the server's console: across
+# processes, which takes the Redis channel layer (the embedded in-memory one is per process).
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

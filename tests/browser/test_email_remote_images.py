@@ -15,7 +15,9 @@ from tests.browser.conftest import free_port
 from tests.factories import email_message
 from tests.routing.builders import a_queue, an_agent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The second mail is ingested in this process and pushed to the server's console: across
+# processes, which takes the Redis channel layer (the embedded in-memory one is per process).
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-tests"
 PIXEL = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="

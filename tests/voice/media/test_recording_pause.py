@@ -17,7 +17,9 @@ from tests.voice.media.audio import energy, speech, speech_match
 from tests.voice.media.conftest import answered_call
 from tests.voice.media.twilio_stream import TwilioStream, stream_of
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Pause and resume are asked of this process (the test client) and heard by the server
+# terminating the audio: across processes, which takes the Redis channel layer.
+pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 # No word in common: a quarter-second of one must not match the other.
 CARD = "Four one one one, one one one one, one one one one, one one one one."
