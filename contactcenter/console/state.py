@@ -315,18 +315,25 @@ def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, An
         "email": customer.email,
         "phone": customer.phone,
         "since": customer.created_at.isoformat(),
+        # Read at every offer the console opens: in SQL made once (row_statements.where).
         "identities": [
-            {"kind": i.kind, "address": i.address}
-            for i in ContactIdentity.objects.filter(customer_id=customer.id)
+            {"kind": kind, "address": address}
+            for kind, address in row_statements.where(
+                ContactIdentity,
+                names=("kind", "address"),
+                customer_id=customer.id,
+                order_by=("kind", "address"),
+            )
         ],
         "notes": [
-            {
-                "id": n.id,
-                "text": n.text,
-                "author_name": n.author_name,
-                "at": n.created_at.isoformat(),
-            }
-            for n in CustomerNote.objects.filter(customer_id=customer.id)[:50]
+            {"id": pk, "text": text, "author_name": author_name, "at": at.isoformat()}
+            for pk, text, author_name, at in row_statements.where(
+                CustomerNote,
+                names=("id", "text", "author_name", "created_at"),
+                customer_id=customer.id,
+                order_by=("-created_at",),
+                limit=50,
+            )
         ],
         "history": history,
         "labels": labelling.labels("customer", customer.id),
