@@ -12,8 +12,9 @@ the field's converters) — made once per model.
 Only plain rows are written this way: a model whose primary key the database makes (an auto
 field), a composite key, a column with a database default or a generated column, or a model
 someone listens to saves of (`post_save`), goes through the ORM as before (`Plain.of` is
-None). Reads are the same for every model: `where` is a few of `filter()`'s lookups, ordering
-and a limit, for the reads the router makes at every arrival (the work waiting, timers due).
+None). Reads are the same for every model with a single-column key: `get` and `by_keys` by
+key, `values` for some fields of many rows, and `where`, a few of `filter()`'s lookups,
+ordering and a limit, for the reads made at every message, offer or router round.
 """
 
 from collections.abc import Iterable, Sequence
@@ -75,11 +76,7 @@ def _plain(model: type[Model]) -> Plain | None:
 
 def get[M: Model](model: type[M], pk: Any, *, lock: bool = False) -> M | None:
     """The row with this primary key, if there is one (locked FOR UPDATE, if asked)."""
-    plain = Plain.of(model)
-    if plain is None:
-        queryset = model._default_manager.filter(pk=pk)
-        return (queryset.select_for_update() if lock else queryset).first()
-    found = fetch(plain, [pk], lock=lock)
+    found = by_keys(model, [pk], lock=lock)
     return found[0] if found else None
 
 
@@ -87,15 +84,15 @@ def by_keys[M: Model](
     model: type[M], pks: Sequence[Any], *, lock: bool = False, skip_locked: bool = False, **equal
 ) -> list[M]:
     """The rows with these keys whose fields are `equal` to the values given (None: NULL),
-    in key order; locked FOR UPDATE if asked, passing over rows others hold if
-    `skip_locked`."""
+    in key order where they are locked or filtered; locked FOR UPDATE if asked, passing over
+    rows others hold if `skip_locked`. A composite key takes the ORM."""
     if not pks:
         return []
-    plain = Plain.of(model)
-    if plain is None:
+    if isinstance(model._meta.pk, CompositePrimaryKey):
         queryset = model._default_manager.filter(pk__in=pks, **equal).order_by("pk")
         return list(queryset.select_for_update(skip_locked=skip_locked) if lock else queryset)
-    return fetch(plain, pks, lock=lock, skip_locked=skip_locked, equal=equal)
+    ordered = ("pk",) if lock or equal else ()
+    return where(model, order_by=ordered, lock=lock, skip_locked=skip_locked, pk__in=pks, **equal)
 
 
 def values(
@@ -120,27 +117,6 @@ def values(
         skip_locked=skip_locked,
         pk__in=pks,
         **equal,
-    )
-
-
-def fetch(
-    plain: Plain,
-    pks: Sequence[Any],
-    *,
-    lock: bool,
-    skip_locked: bool = False,
-    equal: dict[str, Any] | None = None,
-) -> list[Model]:
-    """The rows with these keys that exist (and whose fields are `equal` to the values
-    given), locked FOR UPDATE in key order where the database locks rows."""
-    ordered = ("pk",) if lock or equal else ()
-    return where(
-        plain.model,
-        order_by=ordered,
-        lock=lock,
-        skip_locked=skip_locked,
-        pk__in=pks,
-        **(equal or {}),
     )
 
 
@@ -173,19 +149,15 @@ def where(
         name, _, operator = lookup.partition("__")
         field = meta.pk if name == "pk" else meta.get_field(name)
         column = quote(field.column)
-        operator = OPERATORS[operator or "exact"]
+        if (operator := OPERATORS.get(operator or "exact")) is None:
+            raise ValueError(f"row_statements.where takes {', '.join(OPERATORS)}, not {lookup}")
         if operator == "in":
             if not value:
                 return []
             keys = [field.get_db_prep_value(v, connection) for v in value]
-            if connection.vendor == "postgresql":
-                # One array of keys: a statement of one shape whatever their number -- `IN
-                # (%s, …)` with two hundred keys was parsed anew each time.
-                clauses.append(f"{column} = ANY(%s)")
-                params.append(keys)
-            else:
-                clauses.append(f"{column} IN ({', '.join(['%s'] * len(keys))})")
-                params += keys
+            clause, keys = _in(column, keys, connection)
+            clauses.append(clause)
+            params += keys
         elif value is None and operator == "=":
             clauses.append(f"{column} IS NULL")
         else:
@@ -211,6 +183,15 @@ def where(
     if names is not None:
         return [tuple(row) for row in found]
     return [model.from_db(connection.alias, columns.attnames, row) for row in found]
+
+
+def _in(column: str, keys: list, connection) -> tuple[str, list]:
+    """`column` is one of `keys`: on PostgreSQL one array parameter, so that the statement has
+    one shape whatever their number (`IN (%s, …)` with two hundred keys was parsed anew by
+    psycopg each time); elsewhere a placeholder per key."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [keys]
+    return f"{column} IN ({', '.join(['%s'] * len(keys))})", keys
 
 
 def _order(meta, quote, name: str) -> str:
@@ -301,14 +282,12 @@ def delete(model: type[Model], pks: Sequence[Any]) -> None:
     meta = model._meta
     quote = connection.ops.quote_name
     keys = [meta.pk.get_db_prep_value(pk, connection) for pk in pks]
-    sql = f"DELETE FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)}"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"{sql} = ANY(%s)", [keys])
-        else:
-            for start in range(0, len(keys), MAX_PARAMETERS):
-                chunk = keys[start : start + MAX_PARAMETERS]
-                cursor.execute(f"{sql} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        for start in range(0, len(keys), MAX_PARAMETERS):  # within SQLite's parameter limit
+            clause, params = _in(
+                quote(meta.pk.column), keys[start : start + MAX_PARAMETERS], connection
+            )
+            cursor.execute(f"DELETE FROM {quote(meta.db_table)} WHERE {clause}", params)
 
 
 # What turns a column's value from the driver into the field's (JSON text into a dict, and on

@@ -251,3 +251,10 @@ def test_rows_deleted_by_key_are_gone_and_a_deletion_someone_hears_is_heard():
 
     assert heard == ["m-2"]
     assert sorted(TranscriptEntry.objects.values_list("pk", flat=True)) == ["m-3", "m-4"]
+
+
+def test_a_lookup_where_does_not_take_is_a_clear_error_not_a_wrong_read():
+    from routing.models import Timer
+
+    with pytest.raises(ValueError, match="not due_at__isnull"):
+        row_statements.where(Timer, due_at__isnull=True)
