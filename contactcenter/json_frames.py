@@ -9,6 +9,7 @@ the socket stays open for the next one.
 import contextlib
 import logging
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -83,6 +84,10 @@ class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
             await self._handle(message)
         except StopConsumer:
             raise
+        except Disconnected:
+            # The client left while a push was on its way (Daphne refuses the send): its
+            # disconnect follows, and there is nobody left to tell.
+            log.debug("%s: %s to a closed socket", type(self).__name__, message.get("type", ""))
         except Exception as error:
             kind = message.get("type", "")
             transient = is_transient(error)

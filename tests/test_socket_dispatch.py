@@ -54,3 +54,24 @@ async def test_frames_and_pushes_reach_their_handlers_without_a_hop_to_a_thread(
     assert hops == []
     await visitor.disconnect()
     await console.disconnect()
+
+
+async def test_a_push_to_a_socket_that_has_just_closed_is_no_error_in_the_log(caplog):
+    """Daphne refuses a send on a connection that closed a moment before (autobahn's
+    `Disconnected`): the visitor or agent left while a push was on its way. That is no bug
+    of ours, and it was logged with a traceback (seen in a database-outage test)."""
+    from autobahn.exception import Disconnected
+
+    from channels_adapters.webchat.consumers import VisitorConsumer
+
+    async def closed(message) -> None:
+        raise Disconnected("Attempt to send on a closed protocol")
+
+    consumer = VisitorConsumer()
+    consumer.base_send = closed
+    consumer.scope = {"type": "websocket"}
+
+    await consumer.dispatch({"type": "push.frames", "frames": [{"type": "message"}]})
+
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert "Traceback" not in caplog.text
