@@ -204,10 +204,8 @@ class Rows:
 def _insert(model: type[Model], objs: list[Model], *, bulk: bool) -> None:
     if bulk and connection.vendor == "postgresql":
         _copy(model, objs)
-    elif (plain := row_statements.Plain.of(model)) is not None:
-        row_statements.insert(plain, objs)
     else:
-        model._default_manager.bulk_create(objs, batch_size=1000)
+        row_statements.create(model, objs)
 
 
 def _copy(model: type[Model], objs: list[Model]) -> None:

@@ -229,6 +229,15 @@ def _columns(model: type[Model], names: tuple[str, ...]) -> _Columns:
     )
 
 
+def create(model: type[Model], objs: Sequence[Model]) -> None:
+    """INSERT these new rows of `model`: in SQL made once where the model is plain, else
+    through the ORM's `bulk_create`."""
+    if (plain := Plain.of(model)) is not None:
+        insert(plain, objs)
+    else:
+        model._default_manager.bulk_create(objs, batch_size=1000)
+
+
 def insert(plain: Plain, objs: Iterable[Model]) -> None:
     """INSERT new rows, a few hundred values to a statement."""
     connection = connections[DEFAULT_DB_ALIAS]

@@ -203,12 +203,10 @@ def write_key(key_id: str) -> bytes | None:
         # Nobody outside this transaction knows the customer yet, so none of their keys can
         # exist: made without looking (a new customer's first message looked four times).
         data_key = envelope.new_data_key()
-        made = CustomerKey(**_new_key(key_id, customer_id, bucket, data_key))
         # At every new customer's first message: in SQL made once where the model allows.
-        if (plain := row_statements.Plain.of(CustomerKey)) is not None:
-            row_statements.insert(plain, [made])
-        else:
-            made.save(force_insert=True)
+        row_statements.create(
+            CustomerKey, [CustomerKey(**_new_key(key_id, customer_id, bucket, data_key))]
+        )
         return _kept(key_id, data_key)
     found = row_statements.where(CustomerKey, names=("wrapped", "erased_at"), pk=key_id)
     row = found[0] if found else None
