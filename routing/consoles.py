@@ -54,8 +54,14 @@ def opened(agent_id: int, channel_name: str) -> None:
     """An agent's console socket opened on this process (on a database thread)."""
     with _mine_lock:
         _mine[channel_name] = agent_id
-    _start_keeper()
-    _renew_lease()
+    try:
+        _renew_lease()
+    finally:
+        # Started once the lease is written (or failed to be: the keeper tries again): its
+        # first round, at once on its own thread, would otherwise find the lease lapsed and
+        # open this agent's sockets a second time, holding her row while a router passed her
+        # over.
+        _start_keeper()
     _open(agent_id, channel_name)
 
 

@@ -47,8 +47,8 @@ def route():
 async def offered(socket, interaction_id) -> dict:
     """The interaction's offer once it reaches the console. The router runs round after round
     in a real deployment (at least every MAX_IDLE_SECONDS); here it is asked again while no
-    offer has come: a round skips an agent whose row another transaction holds (the console's
-    lease keeper writing down her socket, on its own thread), and the next one offers."""
+    offer has come: a round passes over an agent whose row another transaction holds at that
+    moment, and the next one offers."""
     for _ in range(8):
         try:
             offer = await asyncio.wait_for(event(socket, "OfferCreated"), 2)

@@ -205,3 +205,26 @@ def test_a_console_that_closes_while_the_lease_is_written_again_stays_closed(tea
     waiting = ingest(chat_message()).interaction_id
     router.route_once()
     assert Interaction.objects.get(pk=waiting).state == "queued"
+
+
+def test_the_lease_keeper_starts_once_the_lease_is_written(team, monkeypatch):
+    """Its first round comes at once, on its own thread. Started before the opening console
+    had written the lease down, it found the lease lapsed and opened the agent's sockets again,
+    holding her row while a router's round passed her over (skip_locked): a chat that arrived
+    just then waited a round (the console tests' reruns)."""
+    alice = team["alice"]
+    start_keeper = consoles._start_keeper
+    lease_written = []
+
+    def started_with_the_lease():
+        lease_written.append(
+            ConsoleServer.objects.filter(
+                process=consoles.PROCESS, lease_until__gt=clock.now()
+            ).exists()
+        )
+        start_keeper()
+
+    monkeypatch.setattr(consoles, "_start_keeper", started_with_the_lease)
+    consoles.opened(alice.pk, "console-1")
+
+    assert lease_written == [True]
