@@ -167,6 +167,8 @@ class Rows:
         for model, pks in pending(self._deleted):
             row_statements.delete(model, sorted(pks))
             pks.clear()
+        if not self.bulk and self._write_plain(pending(self._new), pending(self._dirty)):
+            return
         for model, objs in pending(self._new):
             _insert(model, list(objs.values()), bulk=self.bulk)
             objs.clear()
@@ -182,6 +184,21 @@ class Rows:
                 for obj in objs.values():
                     obj.save(force_update=True)
             objs.clear()
+
+    @staticmethod
+    def _write_plain(new: list, dirty: list) -> bool:
+        """The new and changed rows in one go (row_statements.write) where every model of
+        them is plain; False, writing nothing, where one is not."""
+        plains = {model: row_statements.Plain.of(model) for model, _ in new + dirty}
+        if None in plains.values():
+            return False
+        row_statements.write(
+            [(plains[model], list(objs.values())) for model, objs in new],
+            [(plains[model], list(objs.values())) for model, objs in dirty],
+        )
+        for _, objs in new + dirty:
+            objs.clear()
+        return True
 
     def forget(self, model: type[Model], keep_recent: int = 0) -> None:
         """Drop `model`'s flushed rows from memory but the `keep_recent` newest; reads of the

@@ -247,35 +247,93 @@ def insert(plain: Plain, objs: Iterable[Model]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
             chunk = objs[start : start + per_statement]
-            params = [
-                f.get_db_prep_save(f.pre_save(obj, True), connection)
-                for obj in chunk
-                for f in fields
-            ]
+            params = _insert_params(plain, chunk, connection)
             cursor.execute(plain.insert + ", ".join([plain.row] * len(chunk)), params)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    _stored(objs, connection)
 
 
 def update(plain: Plain, objs: Sequence[Model]) -> None:
     """UPDATE each row by primary key (many as one pipelined batch); a row that is not there
     is an error, as the ORM's forced update makes it."""
     connection = connections[DEFAULT_DB_ALIAS]
-    meta = plain.model._meta
-    others = [f for f in meta.concrete_fields if not f.primary_key]
-    params = [
-        [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in others]
-        + [meta.pk.get_db_prep_save(obj.pk, connection)]
-        for obj in objs
-    ]
+    params = [_update_params(plain, obj, connection) for obj in objs]
     with connection.cursor() as cursor:
         if len(params) == 1:
             cursor.execute(plain.update, params[0])
             if cursor.rowcount == 0:
-                raise DatabaseError("Forced update did not affect any rows.")
+                raise DatabaseError(NOT_UPDATED)
         else:
             cursor.executemany(plain.update, params)
+
+
+NOT_UPDATED = "Forced update did not affect any rows."
+# Parameters in one statement of `write`: more, and it writes table by table instead.
+MAX_WRITE_PARAMETERS = 4000
+
+
+def write(
+    new: Sequence[tuple[Plain, Sequence[Model]]],
+    changed: Sequence[tuple[Plain, Sequence[Model]]],
+) -> None:
+    """INSERT the `new` rows and UPDATE the `changed` ones by primary key, table by table: on
+    PostgreSQL as one statement, each INSERT and UPDATE a data-modifying WITH query of it.
+    An inline append writes a few rows of a few tables (a message: its transcript line,
+    search document and sentiment, the interaction's row, the conversation's sentiment), and
+    each statement cost a round trip and the driver's and Django's handling of it, more than
+    PostgreSQL's work on the rows (issue 18). The rows are distinct (a row is new or changed,
+    not both), so the order the parts run in does not matter; a changed row that is not there
+    fails the whole statement, as `update` fails."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    inserts = [(plain, objs) for plain, objs in new if objs]
+    updates = [(plain, obj) for plain, objs in changed for obj in objs]
+    columns = sum(len(p.attnames) * len(objs) for p, objs in inserts) + sum(
+        len(p.attnames) for p, _ in updates
+    )
+    if (
+        connection.vendor != "postgresql"
+        or len(inserts) + len(updates) < 2
+        or columns > MAX_WRITE_PARAMETERS
+    ):
+        for plain, objs in inserts:
+            insert(plain, objs)
+        for plain, objs in changed:
+            if objs:
+                update(plain, objs)
+        return
+    parts, params = [], []
+    for n, (plain, objs) in enumerate(inserts):
+        parts.append(f"i{n} AS ({plain.insert}{', '.join([plain.row] * len(objs))})")
+        params += _insert_params(plain, objs, connection)
+    for n, (plain, obj) in enumerate(updates):
+        parts.append(f"u{n} AS ({plain.update} RETURNING 1)")
+        params += _update_params(plain, obj, connection)
+    counts = ", ".join(f"(SELECT count(*) FROM u{n})" for n in range(len(updates))) or "1"
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {counts}", params)
+        if updates and 0 in cursor.fetchone():
+            raise DatabaseError(NOT_UPDATED)
+    for _, objs in inserts:
+        _stored(objs, connection)
+
+
+def _insert_params(plain: Plain, objs: Sequence[Model], connection) -> list:
+    fields = plain.model._meta.concrete_fields
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+
+
+def _update_params(plain: Plain, obj: Model, connection) -> list:
+    meta = plain.model._meta
+    return [
+        f.get_db_prep_save(f.pre_save(obj, False), connection)
+        for f in meta.concrete_fields
+        if not f.primary_key
+    ] + [meta.pk.get_db_prep_save(obj.pk, connection)]
+
+
+def _stored(objs: Iterable[Model], connection) -> None:
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def delete(model: type[Model], pks: Sequence[Any]) -> None:

@@ -5,13 +5,14 @@ PostgreSQL and on SQLite alike."""
 import datetime
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save
 
 from contactcenter.events import row_statements
 from contactcenter.events.models import ProjectionCheckpoint
 from contactcenter.events.projections import Rows
 from contactcenter.interactions.models import Interaction, TranscriptEntry
+from tests import statements
 from tests.factories import new_chat
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,47 @@ def test_an_update_of_a_row_that_is_gone_fails_as_the_orms_forced_update_does():
     rows.changed(line)
     with pytest.raises(DatabaseError, match="did not affect any rows"):
         rows.flush()
+
+
+def test_new_and_changed_rows_of_several_tables_go_in_one_statement_on_postgresql():
+    """An inline append writes a few rows of a few tables (the transcript's line, the
+    interaction's row, a sentiment row, …): on PostgreSQL one statement of data-modifying
+    WITH queries, where each had a round trip of its own (issue 18)."""
+    chat = new_chat()
+    rows = Rows()
+    rows.add(a_line("m-1"))
+    rows.flush()
+
+    rows = Rows(lock=True)
+    interaction = rows.get(Interaction, chat.interaction_id)
+    interaction.subject = "charged twice"
+    rows.changed(interaction)
+    line = rows.get(TranscriptEntry, "m-1")
+    line.delivery_status = "read"
+    rows.changed(line)
+    rows.add(a_line("m-2", text="and again"))
+    with statements.recorded() as run:
+        rows.flush()
+
+    assert len(run) == (1 if connection.vendor == "postgresql" else 3)
+    assert Interaction.objects.get(pk=chat.interaction_id).subject == "charged twice"
+    assert TranscriptEntry.objects.get(pk="m-1").delivery_status == "read"
+    assert fields(TranscriptEntry.objects.get(pk="m-2")) == fields(a_line("m-2", text="and again"))
+
+
+def test_a_row_gone_from_under_a_write_of_several_fails_it_all():
+    rows = Rows()
+    rows.add(a_line("m-1"))
+    rows.flush()
+    line = Rows().get(TranscriptEntry, "m-1")
+    TranscriptEntry.objects.filter(pk="m-1").delete()
+
+    rows = Rows()
+    rows.changed(line)
+    rows.add(a_line("m-2"))
+    with pytest.raises(DatabaseError, match="did not affect any rows"), transaction.atomic():
+        rows.flush()
+    assert not TranscriptEntry.objects.filter(pk="m-2").exists()
 
 
 def test_a_model_whose_saves_someone_hears_goes_through_the_orm_and_is_heard():
