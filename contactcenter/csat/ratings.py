@@ -12,7 +12,7 @@ from contactcenter.csat import settings as csat
 from contactcenter.events import store
 from contactcenter.events.context import acting_as
 from contactcenter.interactions import commands as interactions
-from contactcenter.interactions.domain import DomainError, Interaction, stream_id
+from contactcenter.interactions.domain import DomainError, Interaction
 from contactcenter.interactions.models import ThreadKey
 
 # "4", " 5 ", "5!", "3." — a reply that is nothing but the rating.
@@ -30,7 +30,7 @@ def bare_rating(text: str) -> int | None:
 
 
 def _load(interaction_id: str) -> Interaction:
-    return Interaction.from_events(store.read_stream(stream_id(interaction_id)))
+    return interactions.folded(interaction_id)
 
 
 def pending_on_thread(channel: str, channel_key: str, threading_key: str) -> str | None:

@@ -16,7 +16,7 @@ import contextlib
 import dataclasses
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -380,6 +380,21 @@ def read_stream(stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
             [stream_id, after_version],
         )
         return _from_rows(cursor.fetchall())
+
+
+def fold_stream(stream_id: str, types: Collection[str]) -> tuple[int, list[RecordedEvent]]:
+    """What an aggregate folds: the stream's head version, and its events of `types` with
+    their data as stored. The other events are not decoded, and no sealed field is opened:
+    an aggregate's rules decide from what happened, not from what a customer said, and
+    opening every message of a conversation (its customer's data key read, each personal
+    field decrypted) was most of loading one, at every message (issue 18)."""
+    with _cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s ORDER BY version", [stream_id]
+        )
+        rows = cursor.fetchall()
+    head = rows[-1][3] if rows else 0  # (position, txid, stream_id, version, type, …)
+    return head, [_from_row(row) for row in rows if row[4] in types]
 
 
 def read_streams(stream_ids: Sequence[str]) -> list[RecordedEvent]:

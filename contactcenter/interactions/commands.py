@@ -23,10 +23,16 @@ from contactcenter.interactions.domain import (
 
 
 def load(interaction_id: str) -> Interaction:
-    interaction = Interaction.from_events(store.read_stream(stream_id(interaction_id)))
+    interaction = folded(interaction_id)
     if interaction.state is None:
         raise InvalidTransition("find the interaction", None, interaction_id)
     return interaction
+
+
+def folded(interaction_id: str) -> Interaction:
+    """The interaction as its stream's events fold it (its state None if there is none)."""
+    head, events = store.fold_stream(stream_id(interaction_id), Interaction.FOLDS)
+    return Interaction.from_events(events, head)
 
 
 def from_row(row) -> Interaction:

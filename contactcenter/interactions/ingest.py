@@ -24,7 +24,8 @@ from contactcenter.events import aggregate as aggregates
 from contactcenter.events import row_statements, store
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
-from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State, stream_id
+from contactcenter.interactions.commands import folded
+from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State
 from contactcenter.interactions.models import ThreadKey, TranscriptEntry
 from crm import customers
 from crm.identities import normalise
@@ -252,7 +253,7 @@ def _current_interaction(message: InboundMessage) -> Interaction | None:
         interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
         return None
-    interaction = Interaction.from_events(store.read_stream(stream_id(interaction_id)))
+    interaction = folded(interaction_id)
     return interaction if interaction.state is not None else None
 
 

@@ -187,3 +187,19 @@ def test_closing_an_active_interaction_names_the_agent_who_had_it():
 def test_commands_on_a_missing_interaction_say_so():
     with pytest.raises(InvalidTransition, match="does not exist"):
         Interaction().accept("o1", 7)
+
+
+def test_the_events_an_interaction_folds_are_the_ones_its_apply_matches():
+    """Loading reads only Interaction.FOLDS (store.fold_stream): an event `apply` matches but
+    FOLDS leaves out would be lost from every loaded interaction."""
+    import ast
+    import inspect
+    import textwrap
+
+    source = ast.parse(textwrap.dedent(inspect.getsource(Interaction.apply)))
+    matched = {
+        node.cls.attr
+        for node in ast.walk(source)
+        if isinstance(node, ast.MatchClass) and isinstance(node.cls, ast.Attribute)
+    }
+    assert matched and matched == Interaction.FOLDS

@@ -1,0 +1,35 @@
+"""An interaction is loaded from its stream folding only the events that change its state
+(Interaction.FOLDS), with what the customer said left sealed: the same aggregate, without
+reading the customer's data key or decrypting every message at every message (issue 18)."""
+
+import pytest
+
+from contactcenter.events import store
+from contactcenter.interactions import commands
+from contactcenter.interactions.domain import Interaction, stream_id
+from contactcenter.interactions.ingest import ingest
+from routing import router
+from tests import statements
+from tests.factories import chat_message, new_chat
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_loaded_interaction_is_the_one_its_whole_stream_folds_to():
+    from tests.routing.builders import a_queue, an_agent
+
+    queue = a_queue(name="Support", entry="webchat:*")
+    an_agent(queue)
+    chat = new_chat(visitor="v-load")
+    router.route_once()
+    ingest(chat_message(visitor="v-load", text="are you there?"))
+    commands.send_message(chat.interaction_id, author="system", text="We are.")
+
+    with statements.recorded() as run:
+        loaded = commands.load(chat.interaction_id)
+
+    whole = Interaction.from_events(store.read_stream(stream_id(chat.interaction_id)))
+    assert loaded == whole
+    assert loaded.version == store.stream_version(stream_id(chat.interaction_id))
+    assert loaded.state.value == "offered"
+    assert not [sql for sql in run if "privacy_customerkey" in sql]  # nothing opened
