@@ -40,6 +40,7 @@ ITEMS_PER_QUEUE = 50  # per round: the oldest, highest-priority waiting work of 
 TIMERS_PER_ROUND = 200
 # What the matcher needs of an available agent's state.
 CLAIMED = ("agent_id", "work", "softphone_on", "idle_since", "presence_since", "last_offer_at")
+_agent_states = row_statements.Remembered(AgentState, CLAIMED)
 MAX_IDLE_SECONDS = 1.0
 NOTIFY_CHANNEL = "routing"
 # Events after which some router may have something to do right away.
@@ -147,17 +148,13 @@ def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list
         for a in snapshot.agents.values()
         if a.queues & queue_ids or a.agent_id in preferred or (escalated and a.is_supervisor)
     ]
-    # By key in SQL made once, as plain values (row_statements): through the ORM, building
-    # and compiling this query for a couple of hundred candidates was a third of the router's
-    # CPU per arrival, and then a model per row most of what was left.
-    states = row_statements.values(
-        AgentState,
-        candidates,
-        CLAIMED,
-        lock=True,
-        skip_locked=True,
-        presence="available",
-        disconnected_since=None,
+    # By key in SQL made once, as plain values, read whole only where a row changed since
+    # this process last read it (row_statements.Remembered): through the ORM, building and
+    # compiling this query for a couple of hundred candidates was a third of the router's
+    # CPU per arrival, then a model per row most of what was left, then decoding every
+    # agent's work at every arrival though an arrival changes one agent's.
+    states = _agent_states.values(
+        candidates, lock=True, skip_locked=True, presence="available", disconnected_since=None
     )
     agents = []
     for agent_id, work, softphone_on, idle_since, presence_since, last_offer_at in states:

@@ -141,9 +141,33 @@ def where(
     itself. The statement has one shape for one use, whatever the values: psycopg parses it
     once, and Django's query building and compiling (most of such a read's CPU) is not done."""
     connection = connections[DEFAULT_DB_ALIAS]
+    columns = _columns(model, names or tuple(f.attname for f in model._meta.concrete_fields))
+    found = _select(
+        model, columns.select, conditions, order_by, limit, lock=lock, skip_locked=skip_locked
+    )
+    if found is None:
+        return []
+    found = _read(model, columns, found, connection)
+    if names is not None:
+        return [tuple(row) for row in found]
+    return [model.from_db(connection.alias, columns.attnames, row) for row in found]
+
+
+def _select(
+    model: type[Model],
+    select: str,
+    conditions: dict[str, Any],
+    order_by: tuple[str, ...] = (),
+    limit: int | None = None,
+    *,
+    lock: bool = False,
+    skip_locked: bool = False,
+) -> list[tuple] | None:
+    """The rows `select` (SELECT … FROM the model's table) gives under `where`'s conditions,
+    as the driver returns them; None where an `in` of no values means there are none."""
+    connection = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = _columns(model, names or tuple(f.attname for f in meta.concrete_fields))
     clauses, params = [], []
     for lookup, value in conditions.items():
         name, _, operator = lookup.partition("__")
@@ -153,7 +177,7 @@ def where(
             raise ValueError(f"row_statements.where takes {', '.join(OPERATORS)}, not {lookup}")
         if operator == "in":
             if not value:
-                return []
+                return None
             keys = [field.get_db_prep_value(v, connection) for v in value]
             clause, keys = _in(column, keys, connection)
             clauses.append(clause)
@@ -163,7 +187,7 @@ def where(
         else:
             clauses.append(f"{column} {operator} %s")
             params.append(field.get_db_prep_value(value, connection))
-    sql = columns.select
+    sql = select
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     if order_by:
@@ -176,13 +200,73 @@ def where(
             sql += " SKIP LOCKED"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _read(model: type[Model], columns: "_Columns", found: list, connection) -> list:
+    """Rows from the driver as the fields read them (JSON text into Python, …)."""
     converters = _converters(connection, model, columns)
     if converters:
-        found = [_converted(row, converters, connection) for row in found]
-    if names is not None:
-        return [tuple(row) for row in found]
-    return [model.from_db(connection.alias, columns.attnames, row) for row in found]
+        return [_converted(row, converters, connection) for row in found]
+    return found
+
+
+# Which version of a row PostgreSQL holds: the transaction that wrote it (xmin) and where
+# (ctid; a transaction that writes a row twice writes two versions at two places, and a
+# place is not reused while an earlier version is still to be seen).
+VERSION = "xmin::text || ctid::text"
+
+
+class Remembered:
+    """The fields `names` of a model's rows by key (`values`), for a reader who reads the
+    same rows over and over and finds most of them as it left them: a router claiming the
+    available agents at every arrival. On PostgreSQL the rows are claimed with only their
+    key and row version (VERSION), and only those whose version moved since are read whole
+    (and their JSON decoded) again; the same version is the same row, whatever was written
+    to other rows meanwhile."""
+
+    def __init__(self, model: type[Model], names: tuple[str, ...]):
+        if names[0] not in ("pk", model._meta.pk.attname):
+            raise ValueError("the key comes first")
+        self.model, self.names = model, names
+        self._rows: dict[Any, tuple[str, tuple]] = {}  # key -> (version, values)
+
+    def values(
+        self, pks: Sequence[Any], *, lock: bool = False, skip_locked: bool = False, **equal
+    ) -> list[tuple]:
+        """What `values(model, pks, names, …)` gives, in key order."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.vendor != "postgresql":
+            return values(self.model, pks, self.names, lock=lock, skip_locked=skip_locked, **equal)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        pk = connection.ops.quote_name(self.model._meta.pk.column)
+        heads = _select(
+            self.model,
+            f"SELECT {pk}, {VERSION} FROM {table}",
+            {"pk__in": pks, **equal},
+            ("pk",),
+            lock=lock,
+            skip_locked=skip_locked,
+        )
+        if not heads:
+            return []
+        known = self._rows
+        moved = [key for key, version in heads if known.get(key, ("",))[0] != version]
+        read_again = set()
+        if moved:
+            columns = _columns(self.model, self.names)
+            select = ", ".join(connection.ops.quote_name(f.column) for f in columns.fields)
+            found = _select(
+                self.model, f"SELECT {select}, {VERSION} FROM {table}", {"pk__in": moved}
+            )
+            for row in _read(self.model, columns, found or [], connection):
+                known[row[0]] = (row[-1], tuple(row[:-1]))
+                read_again.add(row[0])
+        return [
+            known[key][1]
+            for key, version in heads
+            if key in read_again or known.get(key, ("",))[0] == version
+        ]
 
 
 def _in(column: str, keys: list, connection) -> tuple[str, list]:

@@ -300,3 +300,35 @@ def test_a_lookup_where_does_not_take_is_a_clear_error_not_a_wrong_read():
 
     with pytest.raises(ValueError, match="not due_at__isnull"):
         row_statements.where(Timer, due_at__isnull=True)
+
+
+def test_remembered_rows_are_read_whole_again_only_once_written_since():
+    """A reader of the same rows over and over (the router's claim of the available agents)
+    reads on PostgreSQL only their keys and row versions while they stay as read."""
+    rows = Rows()
+    for n in range(3):
+        rows.add(a_line(f"m-{n}", channel_data={"n": n}))
+    rows.flush()
+    names = ("id", "text", "channel_data")
+    remembered = row_statements.Remembered(TranscriptEntry, names)
+    keys = ["m-0", "m-1", "m-2", "m-9"]
+    as_stored = row_statements.values(TranscriptEntry, keys, names)
+
+    with statements.recorded() as first:
+        assert remembered.values(keys) == as_stored
+    with statements.recorded() as unchanged:
+        assert remembered.values(keys, lock=True) == as_stored
+    # Written twice by one transaction (the test's): two versions, though one xmin.
+    TranscriptEntry.objects.filter(pk="m-1").update(text="edited")
+    assert remembered.values(keys)[1] == ("m-1", "edited", {"n": 1})
+    TranscriptEntry.objects.filter(pk="m-1").update(channel_data={"n": 10})
+    with statements.recorded() as after_a_write:
+        read = remembered.values(keys, lock=True, kind=TranscriptEntry.Kind.INBOUND)
+
+    assert read == row_statements.values(TranscriptEntry, keys, names)
+    assert read[1] == ("m-1", "edited", {"n": 10})
+    postgresql = connection.vendor == "postgresql"
+    assert (len(first), len(unchanged), len(after_a_write)) == (
+        (2, 1, 2) if postgresql else (1, 1, 1)
+    )
+    assert "FOR UPDATE" in unchanged[0] or not postgresql

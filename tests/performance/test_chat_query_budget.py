@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 BUDGET = {
     "visitor connects": 5,
     "first message": 14,  # with the queue's line, read to tell those waiting their place
-    "routing": 7,
+    "routing": 8,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 16,  # the transcript read once for the view and its matches
     "accept": 9,  # + the line it left, read again for those behind
     "accept's partial view": 4,
