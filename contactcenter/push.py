@@ -45,6 +45,7 @@ _server_loop: asyncio.AbstractEventLoop | None = None
 # Audiences beyond agents and supervisors (the web chat widget registers its own).
 Audience = Callable[[list[RecordedEvent]], dict[str, list[dict[str, Any]]]]
 _audiences: list[Audience] = []
+_after_publish: list[Callable[[], None]] = []
 
 
 def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -88,21 +89,38 @@ def staff_frames(events: Iterable[RecordedEvent]) -> dict[str, list[dict[str, An
     return by_group
 
 
+def after_publish(hook: Callable[[], None]) -> None:
+    """`hook` runs on the publishing thread once a publish has handed its frames over, so
+    what it sends goes after them (the web chat's places in line)."""
+    if hook not in _after_publish:
+        _after_publish.append(hook)
+
+
 def publish(events: list[RecordedEvent]) -> None:
     """After a commit: send each group its frames, batched, as one message per group."""
     if _nobody_listening():
         return
-    by_group = staff_frames(events)
-    for audience in _audiences:
-        try:
-            for group, frames in audience(events).items():
-                by_group[group].extend(frames)
-        except Exception:
-            log.exception("a push audience failed; the log still has everything")
-    if by_group:
-        send(
-            {group: {"type": "push.frames", "frames": frames} for group, frames in by_group.items()}
-        )
+    try:
+        by_group = staff_frames(events)
+        for audience in _audiences:
+            try:
+                for group, frames in audience(events).items():
+                    by_group[group].extend(frames)
+            except Exception:
+                log.exception("a push audience failed; the log still has everything")
+        if by_group:
+            send(
+                {
+                    group: {"type": "push.frames", "frames": frames}
+                    for group, frames in by_group.items()
+                }
+            )
+    finally:
+        for hook in _after_publish:
+            try:
+                hook()
+            except Exception:
+                log.exception("an after-publish hook failed")
 
 
 def _nobody_listening() -> bool:

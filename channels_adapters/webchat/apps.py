@@ -8,7 +8,7 @@ class WebchatConfig(AppConfig):
 
     def ready(self) -> None:
         from channels_adapters import base
-        from channels_adapters.webchat import audience, tokens
+        from channels_adapters.webchat import audience, lines, tokens
         from contactcenter import push
 
         base.register(
@@ -23,4 +23,5 @@ class WebchatConfig(AppConfig):
             )
         )
         push.add_audience(audience.visitor_frames)
+        push.after_publish(lines.released)
         base.read_web_visitors(tokens.web_visitor)

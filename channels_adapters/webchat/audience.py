@@ -4,20 +4,21 @@ Every event of a chat's interaction stream reaches the visitor's group as either
 may see (messages to and from them, an agent joining, the chat closing) or a bare `tick`
 carrying only the version, so the widget can tell a missed push from a hidden event. Its
 agent reading their messages reaches them as a `read` receipt. Whenever work joins or leaves a
-queue's line, every visitor waiting in that queue is told their place (`queue_position`): one
-read of the line per change, where each waiting widget used to ask every few seconds."""
+queue's line, every visitor waiting in that queue is told their place (`queue_position`,
+lines.py): one read of the line per change or burst of changes, where each waiting widget
+used to ask every few seconds."""
 
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from channels_adapters.base import Capabilities, DeliveryResult, OutboundMessage
+from channels_adapters.webchat import lines
 from channels_adapters.webchat import visitor as visitors
-from contactcenter import clock, groups
+from contactcenter import groups
 from contactcenter.events import row_statements
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.models import Interaction
-from routing import waiting
 
 # The events after which a queue's line is not what it was: work joined it (a higher
 # priority goes ahead of others) or left it, whatever its channel.
@@ -75,12 +76,7 @@ def visitor_frames(events: list[RecordedEvent]) -> dict[str, list[dict[str, Any]
         row = rows.get(interaction_id)
         answered = row is not None and row.answered_at is not None
         by_group.setdefault(group, []).append(_frame(event, interaction_id, answered))
-    for queue_id in _lines_changed(events, rows):
-        for chat, standing in waiting.places(queue_id, clock.now(), channel="webchat"):
-            if chat.threading_key:
-                group = groups.visitor(chat.channel_key, chat.threading_key)
-                frame = {"type": "queue_position", **visitors.place_in_line(standing)}
-                by_group.setdefault(group, []).append(frame)
+    lines.moved(_lines_changed(events, rows))  # told once these frames are sent (lines.py)
     return by_group
 
 

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from channels_adapters.webchat import tokens
+from channels_adapters.webchat import lines, tokens
 from channels_adapters.webchat import visitor as visitors
 from channels_adapters.webchat.models import WebChatChannel
 from contactcenter import clock
@@ -49,8 +49,10 @@ BUDGET = {
 def counting(phases: dict, phase: str):
     """Every statement any thread's connection runs (the server's socket calls run on a
     pool of threads), within one request as a socket call is."""
-    with statements.recorded() as run, one_request():
-        yield
+    with statements.recorded() as run:
+        with one_request():
+            yield
+        assert lines.quiet()  # a line it moved is read on a thread of its own, soon after
     phases[phase] = run
 
 

@@ -82,6 +82,43 @@ async def test_waiting_visitors_are_told_their_place_when_the_line_moves(center)
         await socket.disconnect()
 
 
+def line_reads(run: list[str]) -> list[str]:
+    """The reads of a queue's line (routing.waiting.line) among the statements run."""
+    return [sql for sql in run if sql.startswith(LINE_READ)]
+
+
+LINE_READ = 'SELECT "id", "channel", "channel_key", "threading_key" FROM "interactions_interaction"'
+
+
+async def test_a_burst_of_arrivals_reads_the_line_twice_and_tells_the_last_one_their_place(
+    center, monkeypatch
+):
+    """The first change to a line is told at once, the ones that follow within
+    LINE_SECONDS together at its end: a line of hundreds moving at every arrival and answer
+    was read and pushed to everyone in it each time (issue 18)."""
+    from channels_adapters.webchat import lines
+    from contactcenter.interactions.ingest import ingest
+    from tests.factories import chat_message
+
+    monkeypatch.setattr(lines, "LINE_SECONDS", 2.0)  # the burst fits in one, however slow
+    first = await visitor_socket(visitor_id="first")
+    last = await visitor_socket(visitor_id="last")
+    await next_frame(first, "welcome")
+    await next_frame(last, "welcome")
+    with statements.recorded() as run:
+        await say(first, "first in line")
+        assert (await next_frame(first, "queue_position", skip=("tick",)))["position"] == 1
+        for n in range(5):
+            await sync_to_async(ingest)(chat_message(visitor=f"burst-{n}"))
+        await say(last, "and me")
+        assert (await next_frame(last, "queue_position", skip=("tick",)))["position"] == 7
+
+    assert len(line_reads(run)) == 2  # the first arrival's, then the rest's together
+    assert await nothing_but_ticks(first, 0.3) == []  # the ones behind her: not news to her
+    for socket in (first, last):
+        await socket.disconnect()
+
+
 async def test_work_of_another_channel_leaving_the_line_moves_the_visitor_up(center):
     from contactcenter.interactions.ingest import ingest
     from routing.models import EntryPoint
