@@ -12,6 +12,7 @@ from contactcenter.access import can_open
 from contactcenter.console import screen_pop
 from contactcenter.console.models import CannedResponse
 from contactcenter.events import row_statements, store
+from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import activity
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.labels import current as labelling
@@ -157,6 +158,7 @@ def interaction_view(
             and row.agent_id != user.pk
         )
     ]
+    events = _view_events(row.id)
     if partial:
         return {
             "id": row.id,
@@ -169,10 +171,10 @@ def interaction_view(
             "follow_up": None,
             "messages": visible,
             "script": scripts.state(row.id, row.queue_id),
-            "monitored_by": _monitored_by(row.id),
+            "monitored_by": _monitored_by(events),
         }
     latest = _latest(
-        row.id,
+        events,
         {
             "WrapUpStarted",
             "OfferCreated",
@@ -193,7 +195,7 @@ def interaction_view(
         "queue": {"id": queue.queue_id, "name": queue.name} if queue else None,
         "agent_id": row.agent_id,
         "customer_away": row.customer_away,
-        "monitored_by": _monitored_by(row.id),
+        "monitored_by": _monitored_by(events),
         "possible_matches": possible_matches(row, entries),
         "created_at": row.created_at.isoformat(),
         "answered_at": row.answered_at.isoformat() if row.answered_at else None,
@@ -213,7 +215,7 @@ def interaction_view(
         "messages": visible,
         "labels": labelling.labels("conversation", row.id),
         "attributes": labelling.attributes("conversation", row.id),
-        "follow_up": follow_up_card(row.id) if row.state == "offered" else None,
+        "follow_up": follow_up_card(events) if row.state == "offered" else None,
         "customer": customer_panel(row.customer_id, exclude=row.id),
         "self_service": self_service(row.id),
         "extras": channel_extras(row),
@@ -269,12 +271,30 @@ def channel_extras(row: Interaction) -> dict[str, Any] | None:
     return dict(extras) if extras else None
 
 
-def _latest(interaction_id: str, types: set[str]) -> dict[str, Any]:
-    latest = {}
-    for event in store.read_stream(f"interaction-{interaction_id}"):
-        if event.type in types:
-            latest[event.type] = event
-    return latest
+# What of an interaction's stream its view shows: the offer (and a transfer that made it),
+# wrap-up, a follow-up that came due, supervisors watching. Read once per view, those alone:
+# reading the whole stream (three times) opened every message of it to show none of them.
+VIEW_EVENTS = frozenset(
+    {
+        "WrapUpStarted",
+        "OfferCreated",
+        "InteractionTransferred",
+        "OfferAccepted",
+        "InteractionAssigned",
+        "FollowUpDue",
+        "InteractionMonitored",
+        "InteractionMonitoringEnded",
+    }
+)
+
+
+def _view_events(interaction_id: str) -> list[RecordedEvent]:
+    return store.fold_stream(f"interaction-{interaction_id}", VIEW_EVENTS, opened=True)[1]
+
+
+def _latest(events: list[RecordedEvent], types: set[str]) -> dict[str, RecordedEvent]:
+    """The last event of each of `types` among `events` (_view_events)."""
+    return {event.type: event for event in events if event.type in types}
 
 
 def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, Any]:
@@ -354,10 +374,10 @@ def actor_name(actor: str) -> str:
     return actor or "system"
 
 
-def follow_up_card(interaction_id: str) -> dict[str, Any] | None:
+def follow_up_card(events: list[RecordedEvent]) -> dict[str, Any] | None:
     """On an offer of a follow-up that came due (and not taken since): who asked for it and
-    their note."""
-    latest = _latest(interaction_id, {"FollowUpDue", "OfferAccepted", "InteractionAssigned"})
+    their note. `events`: the interaction's, as _view_events reads them."""
+    latest = _latest(events, {"FollowUpDue", "OfferAccepted", "InteractionAssigned"})
     due = latest.get("FollowUpDue")
     taken = [latest[t].position for t in ("OfferAccepted", "InteractionAssigned") if t in latest]
     if due is None or any(position > due.position for position in taken):
@@ -393,10 +413,10 @@ def standing_alerts() -> list[dict[str, Any]]:
     ]
 
 
-def _monitored_by(interaction_id: str) -> list[dict[str, Any]]:
+def _monitored_by(events: list[RecordedEvent]) -> list[dict[str, Any]]:
     """Supervisors monitoring the conversation now (the agent is told, once)."""
     watching: dict[int, str] = {}
-    for event in store.read_stream(f"interaction-{interaction_id}"):
+    for event in events:
         if event.type == "InteractionMonitored":
             watching[event.data["supervisor_id"]] = event.data.get("supervisor_name", "")
         elif event.type == "InteractionMonitoringEnded":

@@ -382,19 +382,23 @@ def read_stream(stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
         return _from_rows(cursor.fetchall())
 
 
-def fold_stream(stream_id: str, types: Collection[str]) -> tuple[int, list[RecordedEvent]]:
+def fold_stream(
+    stream_id: str, types: Collection[str], *, opened: bool = False
+) -> tuple[int, list[RecordedEvent]]:
     """What an aggregate folds: the stream's head version, and its events of `types` with
-    their data as stored. The other events are not decoded, and no sealed field is opened:
-    an aggregate's rules decide from what happened, not from what a customer said, and
-    opening every message of a conversation (its customer's data key read, each personal
-    field decrypted) was most of loading one, at every message (issue 18)."""
+    their data as stored, or `opened` as every reader of the log sees it. The other events
+    are not decoded, and unless asked no sealed field is opened: an aggregate's rules decide
+    from what happened, not from what a customer said, and opening every message of a
+    conversation (its customer's data key read, each personal field decrypted) was most of
+    loading one, at every message (issue 18)."""
     with _cursor() as cursor:
         cursor.execute(
             f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s ORDER BY version", [stream_id]
         )
         rows = cursor.fetchall()
     head = rows[-1][3] if rows else 0  # (position, txid, stream_id, version, type, …)
-    return head, [_from_row(row) for row in rows if row[4] in types]
+    events = [_from_row(row) for row in rows if row[4] in types]
+    return head, _opened(events) if opened else events
 
 
 def read_streams(stream_ids: Sequence[str]) -> list[RecordedEvent]:
@@ -500,7 +504,10 @@ def _dumps(value: Any) -> str:
 
 
 def _from_rows(rows: Sequence[tuple]) -> list[RecordedEvent]:
-    events = [_from_row(row) for row in rows]
+    return _opened([_from_row(row) for row in rows])
+
+
+def _opened(events: list[RecordedEvent]) -> list[RecordedEvent]:
     if not events or not sealing._openers:
         return events
     datas = sealing.open_all([(e.type, e.data) for e in events])

@@ -36,7 +36,7 @@ BUDGET = {
     "routing": 8,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 16,  # the transcript read once for the view and its matches
     "accept": 9,  # + the line it left, read again for those behind
-    "accept's partial view": 4,
+    "accept's partial view": 3,
     "a later message": 6,
     "the visitor leaves": 4,
 }
