@@ -29,8 +29,8 @@ def script_of(queue_id: int | None) -> Script | None:
 def path_of(interaction_id: str, script: str) -> list[guide.Done]:
     return [
         guide.Done(e.data["step"], e.data.get("choice", ""))
-        for e in store.read_stream(stream_id(interaction_id))
-        if e.type == "ScriptStepDone" and e.data["script"] == script
+        for e in store.fold_stream(stream_id(interaction_id), {"ScriptStepDone"}, opened=True)[1]
+        if e.data["script"] == script
     ]
 
 
