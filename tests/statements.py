@@ -1,24 +1,39 @@
 """Every SQL statement any thread of this process runs: the server's socket calls run on a
 pool of threads, each with a connection of its own, which Django's CaptureQueriesContext (one
-connection) would miss."""
+connection) would miss; and on PostgreSQL the event store and a few hot writes use psycopg
+cursors of their own (server-side binding), which no Django cursor sees. So on PostgreSQL
+psycopg's own cursors are recorded, on SQLite Django's."""
 
 import contextlib
 from collections.abc import Iterator
 
+import psycopg
 from django.db.backends import utils as db_utils
 
 
 @contextlib.contextmanager
 def recorded() -> Iterator[list[str]]:
     run: list[str] = []
-    original = db_utils.CursorWrapper._execute
+    wrapper_execute = db_utils.CursorWrapper._execute
+    execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
 
-    def execute(self, sql, params, *ignored):
-        run.append(sql)
-        return original(self, sql, params, *ignored)
+    def django_execute(self, sql, params, *ignored):
+        if self.db.vendor != "postgresql":  # psycopg's cursor records it there
+            run.append(sql)
+        return wrapper_execute(self, sql, params, *ignored)
 
-    db_utils.CursorWrapper._execute = execute
+    def psycopg_execute(self, query, *args, **kwargs):
+        run.append(query if isinstance(query, str) else str(query))
+        return execute(self, query, *args, **kwargs)
+
+    def psycopg_executemany(self, query, *args, **kwargs):
+        run.append(query if isinstance(query, str) else str(query))
+        return executemany(self, query, *args, **kwargs)
+
+    db_utils.CursorWrapper._execute = django_execute
+    psycopg.Cursor.execute, psycopg.Cursor.executemany = psycopg_execute, psycopg_executemany
     try:
         yield run
     finally:
-        db_utils.CursorWrapper._execute = original
+        db_utils.CursorWrapper._execute = wrapper_execute
+        psycopg.Cursor.execute, psycopg.Cursor.executemany = execute, executemany

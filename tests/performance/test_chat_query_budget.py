@@ -29,16 +29,17 @@ from tests.routing.builders import a_queue, an_agent
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 # Statements per phase, in steady state (the routing configuration and who the agent is
-# already known to the process, as on a running server).
+# already known to the process, as on a running server): every statement, the event store's
+# own included (its reads and appends, on psycopg cursors of its own: tests/statements.py).
 BUDGET = {
     "visitor connects": 5,
-    "first message": 14,  # with the queue's line, read to tell those waiting their place
-    "routing": 8,  # the agents claimed, then read whole those changed since the last round
-    "the console opens the offer": 16,  # the transcript read once for the view and its matches
-    "accept": 9,  # + the line it left, read again for those behind
-    "accept's partial view": 3,
-    "a later message": 6,
-    "the visitor leaves": 4,
+    "first message": 19,  # with the queue's line, read to tell those waiting their place
+    "routing": 9,  # the agents claimed, then read whole those changed since the last round
+    "the console opens the offer": 17,  # the transcript read once for the view and its matches
+    "accept": 12,  # + the line it left, read again for those behind
+    "accept's partial view": 4,
+    "a later message": 9,
+    "the visitor leaves": 6,
 }
 # The projections' writes of one append are one statement on PostgreSQL
 # (row_statements.write): a first message's eight, a later one's five. Loading an
