@@ -11,7 +11,9 @@ visitor in it their place: with hundreds waiting and an answer every few tens of
 milliseconds, thousands of frames a second that told most of them what they knew (issue 18).
 
 The loop (contactcenter.workers.Loop) outlives a database outage: a telling that fails
-leaves its queue marked and is tried again after the loop's backoff.
+leaves its queue marked and is tried again after the loop's backoff. With nothing left to
+tell it stops, and the next change starts another: a process whose lines stand still holds
+no thread and no connection for them.
 """
 
 import threading
@@ -26,7 +28,7 @@ from contactcenter.workers.loop import Loop
 from routing import waiting
 
 LINE_SECONDS = 0.25
-IDLE_SECONDS = 30.0  # between tellings, the loop sleeps until a line moves
+IDLE_SECONDS = 30.0  # the longest a loop waits with nothing due (it stops once idle)
 
 _lock = threading.Lock()
 _due: dict[int, float] = {}  # queue -> when (monotonic) its line is to be told
@@ -69,14 +71,19 @@ def quiet(timeout: float = 10.0) -> bool:
     return False
 
 
+def running() -> bool:
+    """Whether this process has a loop telling lines now."""
+    return _loop is not None and _loop.is_alive()
+
+
 def _wake() -> None:
     global _loop
     with _lock:
-        if _loop is None or not _loop.is_alive():
+        if _loop is None or not _loop.is_alive() or _loop.stopping:
             _loop = Loop("queue-lines", _tell_due, idle=_seconds_until_due)
             _loop.start()
             return
-    _loop.wake()
+        _loop.wake()
 
 
 def _tell_due() -> int:
@@ -91,8 +98,10 @@ def _tell_due() -> int:
             _told[queue_id] = now
         _telling += len(due)
         idle = not _due and not due
+        if idle and _loop is not None and _loop.ident == threading.get_ident():
+            _loop.stop()  # nothing to tell: the next change starts a loop again
     if idle:
-        connection.close()  # nothing to tell for now: hold no connection meanwhile
+        connection.close()  # and a thread gone holds no connection
         return 0
     try:
         for n, queue_id in enumerate(due):
@@ -106,7 +115,7 @@ def _tell_due() -> int:
     finally:
         with _lock:
             _telling -= len(due)
-    return 0
+    return len(due)  # the next round at once: it waits for what is due, or stops
 
 
 def _tell(queue_id: int) -> None:

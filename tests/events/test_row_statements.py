@@ -88,13 +88,18 @@ def test_a_field_that_sets_itself_on_save_still_does():
     assert stored.updated_at > before  # auto_now, as save() would
 
 
-def test_an_update_of_a_row_that_is_gone_fails_as_the_orms_forced_update_does():
+def a_line_gone_from_under_its_reader() -> TranscriptEntry:
+    """A line read, then deleted: an update of it affects no row."""
     rows = Rows()
     rows.add(a_line("m-1"))
     rows.flush()
     line = Rows().get(TranscriptEntry, "m-1")
     TranscriptEntry.objects.filter(pk="m-1").delete()
+    return line
 
+
+def test_an_update_of_a_row_that_is_gone_fails_as_the_orms_forced_update_does():
+    line = a_line_gone_from_under_its_reader()
     rows = Rows()
     rows.changed(line)
     with pytest.raises(DatabaseError, match="did not affect any rows"):
@@ -128,12 +133,7 @@ def test_new_and_changed_rows_of_several_tables_go_in_one_statement_on_postgresq
 
 
 def test_a_row_gone_from_under_a_write_of_several_fails_it_all():
-    rows = Rows()
-    rows.add(a_line("m-1"))
-    rows.flush()
-    line = Rows().get(TranscriptEntry, "m-1")
-    TranscriptEntry.objects.filter(pk="m-1").delete()
-
+    line = a_line_gone_from_under_its_reader()
     rows = Rows()
     rows.changed(line)
     rows.add(a_line("m-2"))

@@ -117,6 +117,13 @@ async def test_a_burst_of_arrivals_reads_the_line_twice_and_tells_the_last_one_t
     assert await nothing_but_ticks(first, 0.3) == []  # the ones behind her: not news to her
     for socket in (first, last):
         await socket.disconnect()
+    # Nothing left to tell: the loop ends (no thread, no connection held), and the next
+    # change starts one again.
+    for _ in range(500):
+        if not lines.running():
+            break
+        await asyncio.sleep(0.01)
+    assert not lines.running()
 
 
 async def test_work_of_another_channel_leaving_the_line_moves_the_visitor_up(center):
