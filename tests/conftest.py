@@ -141,10 +141,12 @@ def _close_connection_pools(request, django_db_blocker):
     yield
     from django.db import connections
 
+    from channels_adapters.webchat import lines
     from contactcenter import db_threads
     from contactcenter.api import feed_wakeups
 
     feed_wakeups.stop_listening()
+    lines.stop()  # a place in line due to be told would reopen the pool after it is closed
     db_threads.shutdown()
     gc.unfreeze()  # what startup.done() froze may hold some of them
     gc.collect()  # the threads' connections close as they are collected

@@ -71,6 +71,17 @@ def quiet(timeout: float = 10.0) -> bool:
     return False
 
 
+def stop(timeout: float = 5.0) -> None:
+    """Tell nothing more and end the loop (a process shutting down, a test session's end,
+    before its database goes)."""
+    with _lock:
+        _due.clear()
+        loop = _loop
+    if loop is not None:
+        loop.stop()
+        loop.join(timeout)
+
+
 def running() -> bool:
     """Whether this process has a loop telling lines now."""
     return _loop is not None and _loop.is_alive()
