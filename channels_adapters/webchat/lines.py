@@ -28,7 +28,6 @@ from contactcenter.workers.loop import Loop
 from routing import waiting
 
 LINE_SECONDS = 0.25
-IDLE_SECONDS = 30.0  # the longest a loop waits with nothing due (it stops once idle)
 
 _lock = threading.Lock()
 _due: dict[int, float] = {}  # queue -> when (monotonic) its line is to be told
@@ -141,7 +140,6 @@ def _tell(queue_id: int) -> None:
 
 
 def _seconds_until_due() -> float:
+    """Until the next line is due; none: at once, for the round that stops the loop."""
     with _lock:
-        if not _due:
-            return IDLE_SECONDS
-        return max(0.0, min(_due.values()) - time.monotonic())
+        return max(0.0, min(_due.values(), default=0.0) - time.monotonic())

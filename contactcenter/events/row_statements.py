@@ -373,13 +373,13 @@ def write(
     connection = connections[DEFAULT_DB_ALIAS]
     inserts = [(plain, objs) for plain, objs in new if objs]
     updates = [(plain, obj) for plain, objs in changed for obj in objs]
-    columns = sum(len(p.attnames) * len(objs) for p, objs in inserts) + sum(
+    parameters = sum(len(p.attnames) * len(objs) for p, objs in inserts) + sum(
         len(p.attnames) for p, _ in updates
     )
     if (
         connection.vendor != "postgresql"
         or len(inserts) + len(updates) < 2
-        or columns > MAX_WRITE_PARAMETERS
+        or parameters > MAX_WRITE_PARAMETERS
     ):
         for plain, objs in inserts:
             insert(plain, objs)
