@@ -90,7 +90,7 @@ def line_reads(run: list[str]) -> list[str]:
 LINE_READ = 'SELECT "id", "channel", "channel_key", "threading_key" FROM "interactions_interaction"'
 
 
-async def test_a_burst_of_arrivals_reads_the_line_twice_and_tells_the_last_one_their_place(
+async def test_a_burst_of_arrivals_reads_the_line_once_a_window_and_tells_the_last_their_place(
     center, monkeypatch
 ):
     """The first change to a line is told at once, the ones that follow within
@@ -100,7 +100,7 @@ async def test_a_burst_of_arrivals_reads_the_line_twice_and_tells_the_last_one_t
     from contactcenter.interactions.ingest import ingest
     from tests.factories import chat_message
 
-    monkeypatch.setattr(lines, "LINE_SECONDS", 2.0)  # the burst fits in one, however slow
+    monkeypatch.setattr(lines, "LINE_SECONDS", 2.0)  # a window a burst fits in
     first = await visitor_socket(visitor_id="first")
     last = await visitor_socket(visitor_id="last")
     await next_frame(first, "welcome")
@@ -113,7 +113,10 @@ async def test_a_burst_of_arrivals_reads_the_line_twice_and_tells_the_last_one_t
         await say(last, "and me")
         assert (await next_frame(last, "queue_position", skip=("tick",)))["position"] == 7
 
-    assert len(line_reads(run)) == 2  # the first arrival's, then the rest's together
+    # The first arrival's read, then the rest's together: one window, or two or three on a
+    # machine too busy to make seven arrivals in 2 s; each arrival read it once before.
+    arrivals = 7
+    assert 2 <= len(line_reads(run)) < arrivals
     assert await nothing_but_ticks(first, 0.3) == []  # the ones behind her: not news to her
     for socket in (first, last):
         await socket.disconnect()
