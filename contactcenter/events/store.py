@@ -166,15 +166,16 @@ _local = threading.local()
 @contextlib.contextmanager
 def retried_as_a_whole() -> Iterator[None]:
     """Appends inside run in a transaction that is retried from the top on any failure (a
-    command's), so they need no savepoint of their own, and an idempotency key found free
-    earlier in it need not be looked up again (if another transaction takes it meanwhile,
-    the unique index refuses the append and the retry finds it)."""
-    previous = getattr(_local, "retried_whole", False), getattr(_local, "free_keys", None)
-    _local.retried_whole, _local.free_keys = True, set()
+    command's), so they need no savepoint of their own, and an idempotency key needs no
+    look-up before the append: a taken one is refused by the unique index, which fails the
+    transaction, and the retry finds what took it (a command's own check, or a resend's
+    message already in the transcript)."""
+    previous = getattr(_local, "retried_whole", False)
+    _local.retried_whole = True
     try:
         yield
     finally:
-        _local.retried_whole, _local.free_keys = previous
+        _local.retried_whole = previous
 
 
 def append_batch(
@@ -193,8 +194,11 @@ def append_batch(
     for a in appends:
         if a.expected_version < 0:
             raise ValueError(f"expected_version must be 0 or more, not {a.expected_version}")
+    retried_whole = getattr(_local, "retried_whole", False)
     for a in appends:
-        if a.idempotency_key is not None and key_exists(a.idempotency_key):
+        # Outside a command the caller may catch the refusal and carry on in the same
+        # transaction, which a refused INSERT would have failed on PostgreSQL: look first.
+        if a.idempotency_key is not None and not retried_whole and key_exists(a.idempotency_key):
             raise DuplicateAppend(a.idempotency_key)
     when = occurred_at or clock.now()
     meta = {**context.current().as_metadata(), **(metadata or {})}
@@ -219,7 +223,7 @@ def append_batch(
             )
     # A savepoint lets a caller catch a failed append and carry on; inside a command, which
     # retries its whole transaction instead, it would only cost two round trips.
-    with transaction.atomic(savepoint=not getattr(_local, "retried_whole", False)):
+    with transaction.atomic(savepoint=not retried_whole):
         inserted = _insert(rows, appends)
         recorded = [
             RecordedEvent(
@@ -345,9 +349,6 @@ def _notify_on_commit(recorded: list[RecordedEvent]) -> None:
 
 
 def key_exists(idempotency_key: str) -> bool:
-    free_keys = getattr(_local, "free_keys", None)
-    if free_keys and idempotency_key in free_keys:
-        return False
     with _cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {TABLE} WHERE idempotency_key = %s", [idempotency_key])
         return cursor.fetchone() is not None
@@ -360,8 +361,6 @@ def find_key(idempotency_key: str) -> RecordedEvent | None:
             f"SELECT {COLUMNS} FROM {TABLE} WHERE idempotency_key = %s", [idempotency_key]
         )
         row = cursor.fetchone()
-    if row is None and (free_keys := getattr(_local, "free_keys", None)) is not None:
-        free_keys.add(idempotency_key)
     return _from_rows([row])[0] if row else None
 
 

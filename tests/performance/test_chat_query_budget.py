@@ -33,17 +33,19 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 # own included (its reads and appends, on psycopg cursors of its own: tests/statements.py).
 BUDGET = {
     "visitor connects": 5,
-    "first message": 19,  # with the queue's line, read to tell those waiting their place
+    "first message": 18,  # with the queue's line, read to tell those waiting their place
     "routing": 9,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 17,  # the transcript read once for the view and its matches
     "accept": 12,  # + the line it left, read again for those behind
     "accept's partial view": 4,
-    "a later message": 9,
+    "a later message": 8,
     "the visitor leaves": 6,
 }
 # The projections' writes of one append are one statement on PostgreSQL
 # (row_statements.write): a first message's eight, a later one's five. Loading an
-# interaction opens none of its sealed fields, so reads no data key (store.fold_stream).
+# interaction opens none of its sealed fields, so reads no data key (store.fold_stream). An
+# append in a command looks up no idempotency key first: the unique index refuses a taken one
+# (store.retried_as_a_whole).
 
 
 @contextlib.contextmanager
