@@ -14,6 +14,7 @@ Order and gaps (docs/events.md has the measurements behind this choice):
 
 import contextlib
 import dataclasses
+import functools
 import re
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -389,15 +390,25 @@ def fold_stream(
     are not decoded, and unless asked no sealed field is opened: an aggregate's rules decide
     from what happened, not from what a customer said, and opening every message of a
     conversation (its customer's data key read, each personal field decrypted) was most of
-    loading one, at every message (issue 18)."""
+    loading one, at every message (issue 18). The other events are not even fetched, but for
+    the last, which tells the head: a conversation's messages change no state, and fetching
+    them all made every message dearer than the one before."""
+    wanted = sorted(types)
     with _cursor() as cursor:
-        cursor.execute(
-            f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s ORDER BY version", [stream_id]
-        )
+        cursor.execute(_folding_sql(len(wanted)), [stream_id, *wanted, stream_id])
         rows = cursor.fetchall()
     head = rows[-1][3] if rows else 0  # (position, txid, stream_id, version, type, …)
     events = [_from_row(row) for row in rows if row[4] in types]
     return head, _opened(events) if opened else events
+
+
+@functools.cache
+def _folding_sql(types: int) -> str:
+    return (
+        f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s AND (type IN "
+        f"({', '.join(['%s'] * types)}) OR version = "
+        f"(SELECT MAX(version) FROM {TABLE} WHERE stream_id = %s)) ORDER BY version"
+    )
 
 
 def read_streams(stream_ids: Sequence[str]) -> list[RecordedEvent]:

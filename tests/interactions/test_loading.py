@@ -33,3 +33,30 @@ def test_a_loaded_interaction_is_the_one_its_whole_stream_folds_to():
     assert loaded.version == store.stream_version(stream_id(chat.interaction_id))
     assert loaded.state.value == "offered"
     assert not [sql for sql in run if "privacy_customerkey" in sql]  # nothing opened
+
+
+@pytest.mark.postgres
+def test_a_long_conversation_loads_without_fetching_its_messages(monkeypatch):
+    """Messages change no state: a conversation's hundredth message loaded all ninety-nine
+    before it (decoded by the driver, then passed over), a cost that grew with every line."""
+    import psycopg
+
+    chat = new_chat(visitor="v-long")
+    for n in range(30):
+        ingest(chat_message(visitor="v-long", text=f"and another thing, number {n}"))
+    fetched: list[int] = []
+    fetchall = psycopg.Cursor.fetchall
+
+    def counting(self):
+        rows = fetchall(self)
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(psycopg.Cursor, "fetchall", counting)
+    loaded = commands.load(chat.interaction_id)
+    monkeypatch.undo()
+
+    whole = Interaction.from_events(store.read_stream(stream_id(chat.interaction_id)))
+    assert loaded == whole
+    assert loaded.version == store.stream_version(stream_id(chat.interaction_id)) > 31
+    assert sum(fetched) < 6, fetched  # created, queued (or self-service), the head
