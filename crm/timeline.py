@@ -27,7 +27,6 @@ class TimelineInteraction:
     disposition: str = ""
     wrap_up_notes: str = ""
     csat: int | None = None
-    events: list[RecordedEvent] = field(default_factory=list)
 
 
 _STATE_AFTER = {
@@ -47,6 +46,14 @@ _STATE_AFTER = {
 }
 
 
+# What the timeline folds (`_fold`), besides each conversation's first message.
+FOLDED = frozenset(_STATE_AFTER) | {
+    "InteractionCreated",
+    "WrapUpCompleted",
+    "CsatRated",
+}
+
+
 def customer_ids(customer_id: str) -> list[str]:
     """The customer and everyone merged into it."""
 
@@ -61,17 +68,22 @@ def customer_ids(customer_id: str) -> list[str]:
 
 
 def customer_timeline(customer_id: str, limit: int = 50) -> list[TimelineInteraction]:
-    """Newest first. The projection only says which streams; their content is the log's."""
+    """Newest first. The projection says which streams and how many messages each has; the
+    rest is the log's, read without the messages but each conversation's first: the console
+    reads this at every offer, and opening every message of a regular's fifty conversations
+    cost more than a whole chat."""
     newest = row_statements.where(  # in SQL made once: the console reads it at every offer
         Interaction,
-        names=("id",),
+        names=("id", "message_count"),
         customer_id__in=customer_ids(customer_id),
         order_by=("-created_at",),
         limit=limit,
     )
-    ids = [pk for (pk,) in newest]
+    counts = dict(newest)
     by_id: dict[str, TimelineInteraction] = {}
-    for event in store.read_streams([stream_id(i) for i in ids]):
+    for event in store.read_streams(
+        [stream_id(i) for i in counts], types=FOLDED, first_of=("MessageReceived",)
+    ):
         data = event.data
         entry = by_id.get(data.get("interaction_id", ""))
         if event.type == "InteractionCreated":
@@ -81,10 +93,10 @@ def customer_timeline(customer_id: str, limit: int = 50) -> list[TimelineInterac
                 direction=data.get("direction", "inbound"),
                 started_at=event.occurred_at,
                 subject=data.get("subject", ""),
+                messages=counts[data["interaction_id"]],
             )
         if entry is None:
             continue
-        entry.events.append(event)
         _fold(entry, event)
     return sorted(by_id.values(), key=lambda t: t.started_at, reverse=True)
 
@@ -93,9 +105,8 @@ def _fold(entry: TimelineInteraction, event: RecordedEvent) -> None:
     data = event.data
     entry.state = _STATE_AFTER.get(event.type, entry.state)
     match event.type:
-        case "MessageReceived" | "MessageSent":
-            entry.messages += 1
-            if event.type == "MessageReceived" and not entry.summary:
+        case "MessageReceived":  # the conversation's first: only it is read
+            if not entry.summary:
                 entry.summary = " ".join((data.get("text") or data.get("subject") or "").split())[
                     :140
                 ]

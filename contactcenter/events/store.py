@@ -411,15 +411,30 @@ def _folding_sql(types: int) -> str:
     )
 
 
-def read_streams(stream_ids: Sequence[str]) -> list[RecordedEvent]:
-    """Every event of several streams, in log order (a customer's timeline, say)."""
+def read_streams(
+    stream_ids: Sequence[str], types: Collection[str] | None = None, first_of: Collection[str] = ()
+) -> list[RecordedEvent]:
+    """Every event of several streams, in log order (a customer's timeline, say); or only
+    those of `types` and each stream's first of `first_of`, the rest not even fetched."""
     if not stream_ids:
         return []
+    streams = ", ".join(["%s"] * len(stream_ids))
+    where, params = f"stream_id IN ({streams})", list(stream_ids)
+    if types is not None:
+        wanted, firsts = sorted(types), sorted(first_of)
+        where += f" AND (type IN ({', '.join(['%s'] * len(wanted)) or 'NULL'})"
+        params += wanted
+        if firsts:
+            where += (
+                f" OR (stream_id, version) IN (SELECT stream_id, MIN(version) FROM {TABLE} "
+                f"WHERE stream_id IN ({streams}) AND type IN ({', '.join(['%s'] * len(firsts))}) "
+                "GROUP BY stream_id)"
+            )
+            params += [*stream_ids, *firsts]
+        where += ")"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id IN "
-            f"({', '.join(['%s'] * len(stream_ids))}) ORDER BY txid, position",
-            list(stream_ids),
+            f"SELECT {COLUMNS} FROM {TABLE} WHERE {where} ORDER BY txid, position", params
         )
         return _from_rows(cursor.fetchall())
 

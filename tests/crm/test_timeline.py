@@ -1,0 +1,58 @@
+"""The customer's history the console shows at every offer it opens: what each past
+interaction was, told from the log without opening every message of every conversation."""
+
+import pytest
+
+from contactcenter.events import store
+from contactcenter.interactions import commands
+from contactcenter.interactions.domain import stream_id
+from contactcenter.interactions.ingest import ingest
+from crm.timeline import customer_timeline
+from tests import statements
+from tests.factories import chat_message, new_chat
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def a_customer_with_long_conversations(chats: int, lines: int) -> tuple[str, list[str]]:
+    ids = []
+    for c in range(chats):
+        chat = new_chat(visitor="v-regular", text=f"Question {c}", start_new=bool(c))
+        for n in range(lines):
+            ingest(chat_message(visitor="v-regular", text=f"line {n} of chat {c}"))
+        commands.send_message(chat.interaction_id, author="system", text="Answered.")
+        ids.append(chat.interaction_id)
+    return chat.customer_id, ids
+
+
+def test_each_past_conversation_is_told_with_its_first_words_and_how_many_messages():
+    customer_id, ids = a_customer_with_long_conversations(chats=3, lines=4)
+
+    timeline = customer_timeline(customer_id)
+
+    assert [t.interaction_id for t in timeline] == ids[::-1]  # newest first
+    assert [t.summary for t in timeline] == ["Question 2", "Question 1", "Question 0"]
+    assert [t.messages for t in timeline] == [6, 6, 6]  # the first, four lines, the answer
+    assert {t.channel for t in timeline} == {"webchat"}
+
+
+def test_the_timeline_opens_no_message_but_each_conversations_first(monkeypatch):
+    """Every message of the customer's last fifty conversations was read and decrypted at
+    every offer the console opened: a regular's offer cost more than a whole chat."""
+    customer_id, ids = a_customer_with_long_conversations(chats=4, lines=10)
+    assert len(store.read_streams([stream_id(i) for i in ids])) > 4 * 12
+    opened: list[str] = []
+    open_all = store.sealing.open_all
+
+    def counting(items):
+        opened.extend(type_ for type_, _ in items)
+        return open_all(items)
+
+    monkeypatch.setattr(store.sealing, "open_all", counting)
+    with statements.recorded() as run:
+        timeline = customer_timeline(customer_id)
+
+    assert [t.summary for t in timeline] == [f"Question {c}" for c in (3, 2, 1, 0)]
+    assert opened.count("MessageReceived") == 4
+    assert "MessageSent" not in opened
+    assert len(run) <= 4
