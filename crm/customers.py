@@ -3,6 +3,7 @@ loads the customer's aggregate, lets it decide, and appends (decide and append).
 
 import uuid
 
+from contactcenter import request_memo
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
 from contactcenter.events import row_statements
@@ -75,9 +76,16 @@ class CustomerStream(Aggregate):
 
 def find(identity: Identity) -> str | None:
     """The (surviving) customer this identity belongs to, if known."""
-    # By key in SQL made once: asked at every inbound message (row_statements, issue 18).
-    row = row_statements.get(ContactIdentity, identity.key)
-    return row.customer_id if row else None
+
+    def ask() -> str | None:
+        # By key in SQL made once: asked at every inbound message (row_statements, issue 18).
+        row = row_statements.get(ContactIdentity, identity.key)
+        return row.customer_id if row else None
+
+    # Once a request: a web chat's first message asks before its ingest (the name the visitor
+    # gave before) and in it. An answer gone stale meanwhile is refused by the identity's key
+    # when the command registers it again, and the retry asks afresh (commands forget).
+    return request_memo.asked("identity owner", identity.key, ask)
 
 
 @command
@@ -95,6 +103,7 @@ def identify(identity: Identity, *, name: str = "") -> tuple[str, bool]:
     shredding.new_customer(customer.key)
     aggregates.append(customer, customer.register(name, identity))
     customer_id = customer.key
+    request_memo.keep("identity owner", identity.key, customer_id)
     return customer_id, True
 
 
@@ -107,6 +116,7 @@ def add_identity(customer_id: str, identity: Identity) -> None:
         raise DomainError(f"{identity.key} belongs to another customer; merge them instead")
     customer = CustomerStream.load(customer_id)
     aggregates.append(customer, [customer.identity_added(identity)])
+    request_memo.keep("identity owner", identity.key, customer_id)
 
 
 @command
