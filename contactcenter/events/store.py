@@ -406,7 +406,7 @@ def fold_stream(
 def _folding_sql(types: int) -> str:
     return (
         f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s AND (type IN "
-        f"({', '.join(['%s'] * types)}) OR version = "
+        f"({', '.join(['%s'] * types) or 'NULL'}) OR version = "
         f"(SELECT MAX(version) FROM {TABLE} WHERE stream_id = %s)) ORDER BY version"
     )
 

@@ -60,3 +60,13 @@ def test_a_long_conversation_loads_without_fetching_its_messages(monkeypatch):
     assert loaded == whole
     assert loaded.version == store.stream_version(stream_id(chat.interaction_id)) > 31
     assert sum(fetched) < 6, fetched  # created, queued (or self-service), the head
+
+
+def test_a_stream_folded_for_nothing_still_tells_its_head():
+    chat = new_chat(visitor="v-head")
+    ingest(chat_message(visitor="v-head", text="still there?"))
+
+    head, events = store.fold_stream(stream_id(chat.interaction_id), set())
+
+    assert events == []
+    assert head == store.stream_version(stream_id(chat.interaction_id))
