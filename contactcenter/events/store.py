@@ -405,9 +405,8 @@ def fold_stream(
 @functools.cache
 def _folding_sql(types: int) -> str:
     return (
-        f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s AND (type IN "
-        f"({', '.join(['%s'] * types) or 'NULL'}) OR version = "
-        f"(SELECT MAX(version) FROM {TABLE} WHERE stream_id = %s)) ORDER BY version"
+        f"SELECT {COLUMNS} FROM {TABLE} WHERE stream_id = %s AND (type IN ({_marks(types)}) "
+        f"OR version = (SELECT MAX(version) FROM {TABLE} WHERE stream_id = %s)) ORDER BY version"
     )
 
 
@@ -418,25 +417,29 @@ def read_streams(
     those of `types` and each stream's first of `first_of`, the rest not even fetched."""
     if not stream_ids:
         return []
-    streams = ", ".join(["%s"] * len(stream_ids))
+    streams = _marks(len(stream_ids))
     where, params = f"stream_id IN ({streams})", list(stream_ids)
     if types is not None:
-        wanted, firsts = sorted(types), sorted(first_of)
-        where += f" AND (type IN ({', '.join(['%s'] * len(wanted)) or 'NULL'})"
-        params += wanted
-        if firsts:
-            where += (
+        chosen = f"type IN ({_marks(len(types))})"
+        params += sorted(types)
+        if first_of:
+            chosen += (
                 f" OR (stream_id, version) IN (SELECT stream_id, MIN(version) FROM {TABLE} "
-                f"WHERE stream_id IN ({streams}) AND type IN ({', '.join(['%s'] * len(firsts))}) "
+                f"WHERE stream_id IN ({streams}) AND type IN ({_marks(len(first_of))}) "
                 "GROUP BY stream_id)"
             )
-            params += [*stream_ids, *firsts]
-        where += ")"
+            params += [*stream_ids, *sorted(first_of)]
+        where += f" AND ({chosen})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {COLUMNS} FROM {TABLE} WHERE {where} ORDER BY txid, position", params
         )
         return _from_rows(cursor.fetchall())
+
+
+def _marks(count: int) -> str:
+    """`count` parameter marks for an IN list; NULL for none (an empty IN is no SQL)."""
+    return ", ".join(["%s"] * count) or "NULL"
 
 
 def read_all(
@@ -456,10 +459,10 @@ def read_all(
     """
     filters, params = [], []
     if types:
-        filters.append(f"type IN ({', '.join(['%s'] * len(types))})")
+        filters.append(f"type IN ({_marks(len(types))})")
         params.extend(types)
     if stream_ids:
-        filters.append(f"stream_id IN ({', '.join(['%s'] * len(stream_ids))})")
+        filters.append(f"stream_id IN ({_marks(len(stream_ids))})")
         params.extend(stream_ids)
     extra = "".join(f" AND {f}" for f in filters)
     with _cursor() as cursor:
