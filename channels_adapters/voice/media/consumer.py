@@ -11,7 +11,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from twilio.request_validator import RequestValidator
 
 from channels_adapters.twilio.models import TwilioChannel
-from channels_adapters.voice.media import codec, legs, protocol, room_controls, tokens
+from channels_adapters.voice.media import codec, legs, protocol, room_controls, stack, tokens
 from channels_adapters.voice.media.mixing import CUSTOMER
 from channels_adapters.voice.media.recording import Recorder
 from channels_adapters.voice.media.room import ROOMS, Leg, room
@@ -98,6 +98,7 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         except tokens.BadToken as error:
             await self.refuse(REFUSED, str(error))
             return
+        await stack.loaded()  # before the first frame is decoded: off the loop, once
         self.leg = Leg(start.stream_sid, CUSTOMER, self.deliver)
         self.recorder = Recorder(self.interaction_id, start.call_sid, start.stream_sid)
         recorded, announcement = await _actor(legs.recording_policy)(self.interaction_id)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, JsonResponse
 
-from channels_adapters.voice.media import legs, mixing
+from channels_adapters.voice.media import legs, mixing, stack
 from channels_adapters.voice.media.room import room
 from channels_adapters.voice.media.views import MAX_SDP, as_actor
 from contactcenter import strict_json
@@ -78,8 +78,7 @@ async def supervise(request: HttpRequest, interaction_id: str) -> JsonResponse:
     call_room = room(interaction_id)
     leg_id = f"supervisor-{user.pk}-{uuid.uuid4().hex[:8]}"
     call_room.state.supervision[leg_id] = mode
-    from channels_adapters.voice.media.webrtc import Peer
-
+    Peer = await stack.peer_class()
     peer = Peer(call_room, leg_id, mixing.SUPERVISOR, ended)
     SUPERVISORS[key] = peer
     answer = await peer.answer(body["sdp"])

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 
-from channels_adapters.voice.media import legs
+from channels_adapters.voice.media import legs, stack
 from channels_adapters.voice.media.mixing import AGENT
 from channels_adapters.voice.media.room import room
 from contactcenter import strict_json
@@ -120,8 +120,7 @@ async def _join(interaction_id: str, agent_id: int, sdp: str) -> str:
             if consult_over:  # the colleague left: the customer is back with the agent
                 peer.room.state.consulting = False
 
-    from channels_adapters.voice.media.webrtc import Peer
-
+    Peer = await stack.peer_class()
     peer = Peer(room(interaction_id), f"agent-{agent_id}-{uuid.uuid4().hex[:8]}", AGENT, ended)
     peer.on_connected = connected
     PEERS[key] = peer

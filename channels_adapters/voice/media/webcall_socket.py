@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 from django.conf import settings
 
 from channels_adapters import base
-from channels_adapters.voice.media import legs, room_controls, tones, webcall
+from channels_adapters.voice.media import legs, room_controls, stack, tones, webcall
 from channels_adapters.voice.media.mixing import AGENT, CUSTOMER
 from channels_adapters.voice.media.recording import Recorder
 from channels_adapters.voice.media.room import ROOMS, room
@@ -167,8 +167,7 @@ class WebCallConsumer(JsonFramesConsumer):
         await self.channel_layer.group_add(
             groups.call_media(call.interaction_id), self.channel_name
         )
-        from channels_adapters.voice.media.webrtc import Peer
-
+        Peer = await stack.peer_class()
         self.peer = Peer(call_room, leg_id, CUSTOMER, self.leg_ended)
         self.peer.on_connected = self.audio_connected
         try:
