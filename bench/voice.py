@@ -1,7 +1,9 @@
 """Voice on the platform's own media path: concurrent bridged, recorded calls per server process.
 
-Each step starts the platform (`manage.py serve`, one process: web, sockets, media, router) on
-the benchmark's database and puts N calls through it as they really come: Twilio's signed
+Each step starts the platform on the benchmark's database as production runs it
+(docs/deploy.md): the server (`manage.py serve --no-workers`: web, sockets, media) and a worker
+process beside it (`manage.py run_workers`: router, projections, outbox…), and puts N calls
+through it as they really come: Twilio's signed
 voice webhook rings each call in, the router offers it to a softphone agent, the agent accepts
 (Twilio's REST API, a stand-in on 127.0.0.1, is told the <Connect><Stream> TwiML), and then
 the caller's audio arrives as a Twilio Media Stream (bench/voice_lines.py speaks the documented
@@ -63,6 +65,9 @@ CALLS = tuple(
 SECONDS = float(os.environ.get("BENCH_VOICE_SECONDS", "5" if QUICK else "15"))
 WARMUP = float(os.environ.get("BENCH_VOICE_WARMUP", "3"))
 ALL_STEPS = bool(os.environ.get("BENCH_VOICE_ALL_STEPS"))
+# "apart" (production, docs/deploy.md): the background loops in a worker process of their own;
+# "inside": the embedded `serve` of `make run`, every loop a thread of the media's process.
+WORKERS = os.environ.get("BENCH_VOICE_WORKERS", "apart")
 LOST_LIMIT = 0.01
 BUSY = 0.9  # of one core: a process past this is saturated
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,7 +266,18 @@ def own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def start_server(url: str, media_root: str) -> tuple[subprocess.Popen, str]:
+@dataclass
+class Platform:
+    server: subprocess.Popen
+    base: str
+    workers: subprocess.Popen | None  # None: the loops run inside the server (WORKERS)
+
+    @property
+    def processes(self) -> list[subprocess.Popen]:
+        return [self.server] + ([self.workers] if self.workers else [])
+
+
+def start_platform(url: str, media_root: str) -> Platform:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -275,21 +291,35 @@ def start_server(url: str, media_root: str) -> tuple[subprocess.Popen, str]:
     }
     (ROOT / "var").mkdir(exist_ok=True)
     log = (ROOT / "var" / "bench-voice-server.log").open("a")
+    apart = WORKERS == "apart"
+    serve = [sys.executable, "manage.py", "serve", "--port", str(port), "--smtp-port", "0"]
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--smtp-port", "0"],
+        serve + (["--no-workers"] if apart else []),
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    workers = None
+    if apart:
+        workers = subprocess.Popen(
+            [sys.executable, "manage.py", "run_workers", "--name", "voice-bench"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    platform = Platform(server, base, workers)
     deadline = time.monotonic() + 90
     while True:
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                return server, base
+                return platform
         except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
+            ended = any(p.poll() is not None for p in platform.processes)
+            if ended or time.monotonic() > deadline:
+                for process in platform.processes:
+                    process.kill()
                 raise RuntimeError("the server did not start: var/bench-voice-server.log") from None
             time.sleep(0.3)
 
@@ -324,6 +354,8 @@ class Figures:
     floor: list[float] | None = None  # one-way (half the echo's round trip), seconds
     floor_lost: float = 0.0
     floor_cores: float = 0.0
+    workers_cores: float = 0.0  # the worker process's, over the window (WORKERS apart)
+    workers_idle: float = 0.0
 
     @property
     def latencies(self) -> list[float]:
@@ -339,15 +371,16 @@ async def connected(agents: list[Agent], timeout: float = 60) -> None:
         await asyncio.sleep(0.1)
 
 
-def idle_cores(pid: int, seconds: float = 3.0) -> float:
-    """What the server's process uses with no call (its router, projections, outbox loops)."""
+def idle_cores(pids: list[int], seconds: float = 3.0) -> list[float]:
+    """What each process uses with no call (background loops, wherever they run)."""
     time.sleep(1.0)  # the start's own work done
-    before = cpu_seconds(pid)
+    before = [cpu_seconds(pid) for pid in pids]
     time.sleep(seconds)
-    return (cpu_seconds(pid) - before) / seconds
+    return [(cpu_seconds(pid) - cpu) / seconds for pid, cpu in zip(pids, before, strict=True)]
 
 
-async def converse(base: str, plans: list[dict], cookies: dict[int, str], server_pid: int):
+async def converse(base: str, plans: list[dict], cookies: dict[int, str], pids: list[int]):
+    """The calls talk; CPU is read of each of `pids` (the server first) over the window."""
     callers = [Caller(p["url"], signed(p["url"], {}), p["sid"], ACCOUNT) for p in plans]
     await asyncio.gather(*(c.dial(p["parameters"]) for c, p in zip(callers, plans, strict=True)))
     agents = [Agent() for _ in plans]
@@ -363,9 +396,10 @@ async def converse(base: str, plans: list[dict], cookies: dict[int, str], server
     until = time.perf_counter() + WARMUP + SECONDS + 1.5
     talking = [asyncio.ensure_future(c.talk(until)) for c in callers]
     await asyncio.sleep(WARMUP)
-    began, server0, client0 = time.perf_counter(), cpu_seconds(server_pid), own_cpu_seconds()
+    began, cpu0, client0 = time.perf_counter(), [cpu_seconds(p) for p in pids], own_cpu_seconds()
     await asyncio.sleep(SECONDS)
-    ended, server1, client1 = time.perf_counter(), cpu_seconds(server_pid), own_cpu_seconds()
+    ended, cpu1, client1 = time.perf_counter(), [cpu_seconds(p) for p in pids], own_cpu_seconds()
+    cores = [(after - before) / (ended - began) for before, after in zip(cpu0, cpu1, strict=True)]
     await asyncio.gather(*talking)
     window = (began, ended)
     to_agent = [hearing(c.ear, a.ear, window) for c, a in zip(callers, agents, strict=True)]
@@ -381,8 +415,9 @@ async def converse(base: str, plans: list[dict], cookies: dict[int, str], server
         lost=sum(h.lost for h in heard) / max(1, sum(h.expected for h in heard)),
         to_agent=[x for h in to_agent for x in h.latencies],
         to_caller=[x for h in to_caller for x in h.latencies],
-        server_cores=(server1 - server0) / (ended - began),
+        server_cores=cores[0],
         idle_cores=0.0,
+        workers_cores=sum(cores[1:]),
         client_cores=(client1 - client0) / (ended - began),
     )
 
@@ -424,14 +459,15 @@ async def echo_floor(calls: int) -> tuple[list[float], float, float]:
 
 def measure(url: str, api: TwilioApi, calls: int, tag: str) -> Figures:
     with tempfile.TemporaryDirectory(prefix="voice-bench-") as media_root:
-        server, base = start_server(url, media_root)
+        platform = start_platform(url, media_root)
+        base, pids = platform.base, [p.pid for p in platform.processes]
         cookies: dict[int, str] = {}
         try:
             cookies = prepare_center(base, api.url, calls, tag)
-            idle = idle_cores(server.pid)
+            idle = idle_cores(pids)
             plans = put_through(base, api, calls)
-            figures = asyncio.run(converse(base, plans, cookies, server.pid))
-            figures.idle_cores = idle
+            figures = asyncio.run(converse(base, plans, cookies, pids))
+            figures.idle_cores, figures.workers_idle = idle[0], sum(idle[1:])
             for plan in plans:
                 webhook(base, "/hooks/twilio/voice/status/", call_form(plan["sid"], "completed"))
             deadline = time.monotonic() + 20
@@ -441,7 +477,8 @@ def measure(url: str, api: TwilioApi, calls: int, tag: str) -> Figures:
                     break
                 time.sleep(0.2)
         finally:
-            stop(server)
+            for process in platform.processes:
+                stop(process)
             retire_agents(cookies)
     figures.floor, figures.floor_lost, figures.floor_cores = asyncio.run(echo_floor(calls))
     return figures
@@ -464,6 +501,12 @@ def per_call(f: Figures) -> float:
     return max(0.0, f.server_cores - f.idle_cores) / f.calls
 
 
+def workers_per_call(f: Figures) -> float:
+    """Of a core, what one call costs the worker process beside the server (its router,
+    projections and outbox following the call's events), beyond its idle loops."""
+    return max(0.0, f.workers_cores - f.workers_idle) / f.calls
+
+
 def calls_per_core(f: Figures) -> int:
     """Calls one server process could carry with a whole core (less its idle loops)."""
     return int((1 - f.idle_cores) / per_call(f)) if per_call(f) > 0 else 0
@@ -481,6 +524,7 @@ def row(f: Figures) -> list:
         f"{f.server_cores * 100:.0f}",
         f"{per_call(f) * 100:.1f}",
         f"{calls_per_core(f)}",
+        f"{workers_per_call(f) * 100:.1f}",
         f"{f.floor_cores / f.calls * 100:.1f}",
         f"{f.client_cores * 100:.0f}",
     ]
@@ -526,6 +570,9 @@ def summary(steps: list[Figures]) -> tuple[str, bool]:
 
 
 def main() -> int:
+    if WORKERS not in ("apart", "inside"):
+        print(f"BENCH_VOICE_WORKERS is apart or inside, not {WORKERS!r}")
+        return 2
     url = harness.prepare_database()
     if url is None:
         return 1
@@ -534,6 +581,8 @@ def main() -> int:
     print(f"machine: {harness.machine()}")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"steps: {', '.join(map(str, CALLS))} calls; {WARMUP:g} s warm-up, {SECONDS:g} s each")
+    loops = "a worker process apart" if WORKERS == "apart" else "threads of the server"
+    print(f"background loops: {loops} (BENCH_VOICE_WORKERS={WORKERS})")
     api = TwilioApi()
     tag = uuid.uuid4().hex[:8]
     steps: list[Figures] = []
@@ -566,6 +615,7 @@ def main() -> int:
                 "server CPU %",
                 "% per call",
                 "calls/core",
+                "workers % per call",
                 "floor % per leg",
                 "generator %",
             ],
