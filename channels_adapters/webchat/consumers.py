@@ -52,8 +52,7 @@ class VisitorConsumer(JsonFramesConsumer):
         self.ip = (self.scope.get("client") or ["?"])[0]
         await self.channel_layer.group_add(self.group, self.channel_name)
         _open_sockets[self.group] += 1
-        await database_sync_to_async(visitors.returned)(self.visitor)
-        await self.send_welcome()
+        await self.send_welcome(arriving=True)
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "group"):
@@ -64,8 +63,13 @@ class VisitorConsumer(JsonFramesConsumer):
             _open_sockets.pop(self.group, None)
             await database_sync_to_async(visitors.left)(self.visitor, self.chat.grace_seconds)
 
-    async def send_welcome(self) -> None:
-        welcome = await database_sync_to_async(visitors.welcome)(self.visitor)
+    async def send_welcome(self, *, arriving: bool = False) -> None:
+        """The welcome frame; `arriving`: as the socket opens, which brings back a visitor who
+        was away (`visitors.arrived`)."""
+        if arriving:
+            welcome = await database_sync_to_async(visitors.arrived)(self.visitor, self.chat)
+        else:
+            welcome = await database_sync_to_async(visitors.welcome)(self.visitor)
         self.conversation = welcome["conversation"]
         self.waiting = (self.conversation or {}).get("state") in visitors.WAITING
         self.place = (self.conversation or {}).get("queue")

@@ -63,7 +63,12 @@ def is_open(chat: WebChatChannel) -> bool:
 
 
 def welcome(visitor: Visitor) -> dict[str, Any]:
-    chat = channel(visitor.channel_key)
+    return _welcome(visitor, channel(visitor.channel_key), current_interaction(visitor))
+
+
+def _welcome(
+    visitor: Visitor, chat: WebChatChannel | None, interaction: Interaction | None
+) -> dict[str, Any]:
     if chat is None:
         raise DomainError(f"no web chat channel {visitor.channel_key!r}")
     return {
@@ -87,12 +92,13 @@ def welcome(visitor: Visitor) -> dict[str, Any]:
             ],
             "attachments": limits(),
         },
-        "conversation": conversation(visitor),
+        "conversation": conversation(visitor, interaction),
     }
 
 
-def conversation(visitor: Visitor) -> dict[str, Any] | None:
-    interaction = current_interaction(visitor)
+def conversation(visitor: Visitor, interaction: Interaction | None) -> dict[str, Any] | None:
+    """The visitor's current conversation (`interaction`, read by the caller) as the widget
+    shows it."""
     if interaction is None:
         return None
     entries = [
@@ -304,6 +310,17 @@ def left(visitor: Visitor, grace_seconds: int) -> None:
     grace_until = clock.now() + timedelta(seconds=grace_seconds)
     with acting_as("customer"):
         interactions.decide_and_append(interaction.id, lambda i: i.customer_left(grace_until))
+
+
+def arrived(visitor: Visitor, chat: WebChatChannel) -> dict[str, Any]:
+    """A visitor's socket opened on `chat` (read as it opened): back from away if they were
+    (`returned`), then the welcome, in one call. The welcome reuses the channel and, unless
+    the visitor came back, the conversation the check for away read."""
+    interaction = current_interaction(visitor)
+    if interaction is not None and interaction.customer_away:
+        returned(visitor)
+        interaction = current_interaction(visitor)
+    return _welcome(visitor, chat, interaction)
 
 
 @command
