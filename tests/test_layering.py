@@ -3,13 +3,13 @@ the pure modules â€” the domain's decisions, matching, flows, Erlang, scoring â€
 interpreter with no Django settings at all."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests import fresh_interpreter
 from tests.pure import DECISIONS
 
 pytestmark = pytest.mark.slow  # starts processes: not in make test-fast
@@ -24,10 +24,7 @@ def test_the_import_contracts_hold():
 
 
 def without_settings(code: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    return fresh_interpreter.run(code, settings=False)
 
 
 @pytest.mark.parametrize("module", DECISIONS)
@@ -60,12 +57,6 @@ def test_a_process_that_carries_no_call_never_loads_the_media_stack():
         "from django.core import checks; checks.run_checks();"
         "print(sorted({'aiortc', 'av'} & set(sys.modules)))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", started],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "contactcenter.settings"},
-        capture_output=True,
-        text=True,
-    )
+    done = fresh_interpreter.run(started)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"

@@ -30,7 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests import pure
+from tests import fresh_interpreter, pure
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("contactcenter", "channels_adapters", "routing", "crm", "outbound", "wfm", "bench", "tests")
@@ -49,14 +49,7 @@ print(json.dumps([list(sys.modules), [app.name for app in apps.get_app_configs()
 def libraries() -> list[str]:
     """The modules a server loads that are neither ours nor an installed app's, in the order
     it loaded them."""
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "contactcenter.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    probe = fresh_interpreter.run(PROBE, check=True)
     modules, apps = json.loads(probe.stdout.splitlines()[-1])
     ignored = (*OURS, *NEVER, *apps)
     return [m for m in modules if not any(m == p or m.startswith(p + ".") for p in ignored)]

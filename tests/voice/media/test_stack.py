@@ -3,16 +3,12 @@ in a thread, not on the event loop that carries the calls already up (`stack.loa
 a fresh interpreter: in this one the stack is long since loaded."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # starts a process
+from tests import fresh_interpreter
 
-ROOT = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.slow  # starts a process
 
 FIRST_LEG = """
 import asyncio, json, sys, threading
@@ -49,13 +45,7 @@ print(json.dumps({
 
 
 def test_the_first_leg_loads_the_media_stack_off_the_event_loop():
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_LEG],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "contactcenter.settings"},
-        capture_output=True,
-        text=True,
-    )
+    done = fresh_interpreter.run(FIRST_LEG)
     assert done.returncode == 0, done.stderr[-2000:]
     first = json.loads(done.stdout.strip().splitlines()[-1])
     assert set(first["imported_in"]) == {"aiortc", "av"}
