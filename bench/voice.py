@@ -2,13 +2,14 @@
 
 Each step starts the platform on the benchmark's database as production runs it
 (docs/deploy.md): the server (`manage.py serve --no-workers`: web, sockets, media) and a worker
-process beside it (`manage.py run_workers`: router, projections, outbox…), and puts N calls
-through it as they really come: Twilio's signed
-voice webhook rings each call in, the router offers it to a softphone agent, the agent accepts
-(Twilio's REST API, a stand-in on 127.0.0.1, is told the <Connect><Stream> TwiML), and then
-the caller's audio arrives as a Twilio Media Stream (bench/voice_lines.py speaks the documented
-protocol) while the agent's is WebRTC from an aiortc peer posting its offer with the agent's
-session. Every call is recorded (the queue has no recording policy: the default records).
+process beside it (`manage.py run_workers`: router, projections, outbox…;
+BENCH_VOICE_WORKERS=inside: the embedded `serve`, every loop a thread of the server). It puts
+N calls through it as they really come: Twilio's signed voice webhook rings each call in, the
+router offers it to a softphone agent, the agent accepts (Twilio's REST API, a stand-in on
+127.0.0.1, is told the <Connect><Stream> TwiML), and then the caller's audio arrives as a
+Twilio Media Stream (bench/voice_lines.py speaks the documented protocol) while the agent's is
+WebRTC from an aiortc peer posting its offer with the agent's session. Every call is recorded
+(the queue has no recording policy: the default records).
 
 Both ends say a carrier tone with a loud marker frame every half second; from what the other
 end hears come the one-way latency (marker out -> marker heard) and the lost frames (gaps in

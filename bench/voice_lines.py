@@ -209,7 +209,8 @@ def _track_class():
         own. Given frames, aiortc's sender resamples each to 48 kHz stereo and encodes it in a
         thread of the executor: with fifteen agents this process used 81 % of a core instead
         of 46, and the frames it sent late, which the room skipped, counted as the platform's
-        lost frames (docs/benchmarks.md, *Voice, the load generator's own cost*)."""
+        lost frames (docs/benchmarks.md, *Voice, the media's process apart and a lighter
+        load generator*)."""
 
         kind = "audio"
 

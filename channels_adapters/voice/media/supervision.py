@@ -75,10 +75,10 @@ async def supervise(request: HttpRequest, interaction_id: str) -> JsonResponse:
             interaction_id, user.pk, reason
         )
 
+    Peer = await stack.peer_class()  # loaded off the loop before a room may be made
     call_room = room(interaction_id)
     leg_id = f"supervisor-{user.pk}-{uuid.uuid4().hex[:8]}"
     call_room.state.supervision[leg_id] = mode
-    Peer = await stack.peer_class()
     peer = Peer(call_room, leg_id, mixing.SUPERVISOR, ended)
     SUPERVISORS[key] = peer
     answer = await peer.answer(body["sdp"])

@@ -157,6 +157,7 @@ class WebCallConsumer(JsonFramesConsumer):
             )
             return
         chat_key, visitor_id = self.visitor
+        Peer = await stack.peer_class()  # loaded off the loop before the call's room is made
         self.call, self.heard_up_to = await _as_customer(webcall.start)(chat_key, visitor_id)
         call = self.call
         self.began, self.connected_at = time.monotonic(), None
@@ -167,7 +168,6 @@ class WebCallConsumer(JsonFramesConsumer):
         await self.channel_layer.group_add(
             groups.call_media(call.interaction_id), self.channel_name
         )
-        Peer = await stack.peer_class()
         self.peer = Peer(call_room, leg_id, CUSTOMER, self.leg_ended)
         self.peer.on_connected = self.audio_connected
         try:
