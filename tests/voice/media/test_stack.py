@@ -1,6 +1,7 @@
-"""A process's first leg loads the media stack (aiortc, PyAV, the μ-law tables, the hold music)
-in a thread, not on the event loop that carries the calls already up (`stack.loaded`). Run in
-a fresh interpreter: in this one the stack is long since loaded."""
+"""A process's first legs load the media stack (PyAV, the μ-law tables, the hold music; aiortc
+for a browser's leg) in a thread, not on the event loop that carries the calls already up
+(`stack.loaded`, `stack.peer_class`). Run in a fresh interpreter: in this one the stack is long
+since loaded."""
 
 import json
 
@@ -28,14 +29,17 @@ sys.addaudithook(note)
 from channels_adapters.voice.media import codec, music, stack
 
 
-async def first_leg():
-    peer = await stack.peer_class()
-    return threading.current_thread().name, peer.__name__
+async def first_legs():
+    await stack.loaded()  # a phone caller's
+    codecs_only = "aiortc" not in sys.modules
+    peer = await stack.peer_class()  # a browser's
+    return threading.current_thread().name, codecs_only, peer.__name__
 
 
-loop_thread, peer = asyncio.run(first_leg())
+loop_thread, codecs_only, peer = asyncio.run(first_legs())
 print(json.dumps({
     "loop": loop_thread,
+    "codecs_only": codecs_only,
     "imported_in": imported_in,
     "peer": peer,
     "mulaw_tables": codec._mulaw_tables.cache_info().currsize,
@@ -44,12 +48,13 @@ print(json.dumps({
 """
 
 
-def test_the_first_leg_loads_the_media_stack_off_the_event_loop():
+def test_the_first_legs_load_the_media_stack_off_the_event_loop():
     done = fresh_interpreter.run(FIRST_LEG)
     assert done.returncode == 0, done.stderr[-2000:]
     first = json.loads(done.stdout.strip().splitlines()[-1])
     assert set(first["imported_in"]) == {"aiortc", "av"}
     assert first["loop"] not in first["imported_in"].values()
+    assert first["codecs_only"]  # a phone caller's leg has no use for aiortc
     assert first["peer"] == "Peer"
     # What a first frame and a first room would otherwise make on the loop, made already.
     assert first["mulaw_tables"] == 1 and first["hold_music"] == 1
