@@ -20,7 +20,7 @@ from channels_adapters.voice.models import WEB, Call, Callback
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
-from contactcenter.events import row_statements, store
+from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.domain import State
 from contactcenter.interactions.models import Interaction as InteractionRow
@@ -36,14 +36,14 @@ def on_offer_accepted(events: list[RecordedEvent]) -> None:
     accepted = {e.data["interaction_id"] for e in events if e.type == "OfferAccepted"}
     if not accepted:
         return
-    # Only calls have a caller to bridge: one look at the interactions' channel spares every
-    # accepted chat the two queries of calls and callbacks (issue 18).
+    # Only calls have a caller to bridge: the interactions' channel, as the accept's
+    # projection left the row, spares every accepted chat the two queries of calls and
+    # callbacks, and a read of its own (issue 18).
     try:
         calls = {
-            pk
-            for (pk,) in row_statements.where(
-                InteractionRow, names=("id",), pk__in=sorted(accepted), channel="voice"
-            )
+            row.id
+            for row in store.as_committed(InteractionRow, sorted(accepted))
+            if row.channel == "voice"
         }
     except Exception:
         log.exception("could not tell calls among accepted interactions %s", sorted(accepted))

@@ -16,7 +16,7 @@ from channels_adapters.base import Capabilities, DeliveryResult, OutboundMessage
 from channels_adapters.webchat import lines
 from channels_adapters.webchat import visitor as visitors
 from contactcenter import groups
-from contactcenter.events import row_statements
+from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.models import Interaction
 
@@ -62,7 +62,7 @@ def visitor_frames(events: list[RecordedEvent]) -> dict[str, list[dict[str, Any]
         for e in events
         if e.type in NEEDS_ROW or e.data["interaction_id"] not in _visitor_groups
     }
-    rows = {row.id: row for row in row_statements.by_keys(Interaction, sorted(wanted))}
+    rows = {row.id: row for row in store.as_committed(Interaction, sorted(wanted))}
     with _remembering:  # commits push from many threads
         for row in rows.values():
             _remember(row)

@@ -152,6 +152,14 @@ class Rows:
             self._deleted[model].add(pk)
         self._dirty[model].pop(pk, None)
 
+    def held(self) -> dict[type[Model], dict[Any, Model]]:
+        """Every row this unit of work holds, by model and key (the rows known missing
+        left out)."""
+        return {
+            model: {pk: obj for pk, obj in cache.items() if obj is not None}
+            for model, cache in self._cache.items()
+        }
+
     def cached(self, model: type[Model]) -> Iterable[Model]:
         """Rows of `model` this unit of work holds (all of them, when authoritative)."""
         return [obj for obj in self._cache[model].values() if obj is not None]
@@ -375,8 +383,9 @@ def get(name: str) -> Projector:
 
 def apply_inline(
     events: list[RecordedEvent], prefetch: dict[type[Model], Sequence[Any]] | None = None
-) -> None:
-    """Run the inline projectors for `events`, in the caller's (appending) transaction."""
+) -> dict[type[Model], dict[Any, Model]]:
+    """Run the inline projectors for `events`, in the caller's (appending) transaction; the
+    rows they read (locked) and wrote, as they left them."""
     discover()
     rows = Rows(lock=True)
     for model, pks in (prefetch or {}).items():
@@ -394,6 +403,7 @@ def apply_inline(
                 touched = True
     if touched:
         rows.flush()
+    return rows.held()
 
 
 def catch_up(projector: Projector, batch: int | None = None) -> int:

@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import re
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -27,11 +27,12 @@ import orjson
 import psycopg
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from contactcenter import clock
-from contactcenter.events import context, sealing
+from contactcenter.events import context, row_statements, sealing
 from contactcenter.events.types import DomainEvent, current_version, upcast
 
 TABLE = "event_log"
@@ -127,6 +128,18 @@ def on_committed(callback: Callable[[list[RecordedEvent]], None]) -> None:
 def on_append(hook: Callable[[list[RecordedEvent]], None]) -> None:
     if hook not in _in_transaction:
         _in_transaction.append(hook)
+
+
+def as_committed[M: Model](model: type[M], pks: Iterable[Any]) -> list[M]:
+    """For a subscriber (`on_committed`): the rows with these keys as the append it is told
+    of left them. Those its inline projections read or wrote come from memory: they read
+    them locked, so the commit left them so. The rest are read. An accepted offer's push and
+    the voice bridge both wanted the interaction's row, two reads the projection had just
+    made (issue 18)."""
+    held = (getattr(_local, "held", None) or {}).get(model, {})
+    wanted = list(dict.fromkeys(pks))
+    found = [held[pk] for pk in wanted if pk in held]
+    return found + row_statements.by_keys(model, [pk for pk in wanted if pk not in held])
 
 
 @dataclass(frozen=True)
@@ -249,10 +262,10 @@ def append_batch(
         # Imported here: projections import this module.
         from contactcenter.events import projections
 
-        projections.apply_inline(recorded, prefetch=prefetch)
+        held = projections.apply_inline(recorded, prefetch=prefetch)
         for hook in _in_transaction:
             hook(recorded)
-        _notify_on_commit(recorded)
+        _notify_on_commit(recorded, held)
     return recorded
 
 
@@ -338,13 +351,17 @@ def _cursor() -> Iterator[Any]:
         yield cursor
 
 
-def _notify_on_commit(recorded: list[RecordedEvent]) -> None:
+def _notify_on_commit(recorded: list[RecordedEvent], held: dict[type[Model], dict]) -> None:
     if not _after_commit:
         return
 
     def notify() -> None:
-        for callback in list(_after_commit):
-            callback(recorded)
+        _local.held = held  # for `as_committed`, while the subscribers run
+        try:
+            for callback in list(_after_commit):
+                callback(recorded)
+        finally:
+            _local.held = None
 
     transaction.on_commit(notify, robust=True)
 

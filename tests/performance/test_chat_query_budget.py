@@ -33,19 +33,21 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 # own included (its reads and appends, on psycopg cursors of its own: tests/statements.py).
 BUDGET = {
     "visitor connects": 3,  # the channel, the thread key, the topics
-    "first message": 17,  # with the queue's line, read to tell those waiting their place
+    "first message": 16,  # with the queue's line, read to tell those waiting their place
     "routing": 9,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 17,  # the transcript read once for the view and its matches
-    "accept": 12,  # + the line it left, read again for those behind
+    "accept": 10,  # + the line it left, read again for those behind
     "accept's partial view": 4,
     "a later message": 8,
-    "the visitor leaves": 6,
+    "the visitor leaves": 5,  # the thread key, then the interaction's stream
 }
 # The projections' writes of one append are one statement on PostgreSQL
 # (row_statements.write): a first message's eight, a later one's five. Loading an
 # interaction opens none of its sealed fields, so reads no data key (store.fold_stream). An
 # append in a command looks up no idempotency key first: the unique index refuses a taken one
-# (store.retried_as_a_whole).
+# (store.retried_as_a_whole). What is pushed after a commit reads the rows the append's
+# projections held from memory (store.as_committed): the visitor's push and the voice bridge
+# read no interaction row.
 
 
 @contextlib.contextmanager
