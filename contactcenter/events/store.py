@@ -192,6 +192,19 @@ def retried_as_a_whole() -> Iterator[None]:
         _local.retried_whole = previous
 
 
+def retried_whole() -> bool:
+    """Inside `retried_as_a_whole`: a refused append fails the transaction, and the command
+    comes back to its decision."""
+    return getattr(_local, "retried_whole", False)
+
+
+def refused_before(idempotency_key: str | None) -> bool:
+    """Whether the last append this thread saw refused was refused for this key: inside a
+    command, whose retry comes back to the decision that made the append, a look-up it
+    skipped the first time (`retried_as_a_whole`) is then worth making."""
+    return idempotency_key is not None and getattr(_local, "refused", None) == idempotency_key
+
+
 def append_batch(
     appends: Sequence[Append],
     *,
@@ -286,6 +299,8 @@ def _insert(rows: list[tuple], appends: Sequence[Append]) -> list[tuple[int, int
             refusal = _refusal(error, appends)
             if refusal is error:
                 raise
+            if isinstance(refusal, DuplicateAppend):
+                _local.refused = refusal.key
             raise refusal from error
         returned = cursor.fetchall()
     by_key = {(row[0], row[1]): row[2:] for row in returned}

@@ -22,10 +22,10 @@ from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
 from contactcenter.events import row_statements, store
+from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
-from contactcenter.interactions.commands import folded
-from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State
+from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State, stream_id
 from contactcenter.interactions.models import ThreadKey, TranscriptEntry
 from crm import customers
 from crm.identities import normalise
@@ -146,7 +146,7 @@ def ingest(message: InboundMessage) -> IngestResult:
     now = clock.now()
     received = _message_event(message, identity.address)
 
-    current = _current_interaction(message)
+    current, created = _current_interaction(message)
     previous_id = ""
     if current is not None and not message.start_new:
         try:
@@ -159,7 +159,9 @@ def ingest(message: InboundMessage) -> IngestResult:
             log.info("%s; starting a new one", late)
             previous_id = current.id
         else:
-            if message.id_from_sender and _received(current.id, message.external_id):
+            if _maybe_resent(message, current, created) and _received(
+                current.id, message.external_id
+            ):
                 return _duplicate(current.id, message)  # a resend, into the same conversation
             reopened = isinstance(events[0], ev.InteractionReopened)
             if reopened:
@@ -212,6 +214,26 @@ def ingest(message: InboundMessage) -> IngestResult:
     )
 
 
+def _maybe_resent(message: InboundMessage, current: Interaction, created: RecordedEvent) -> bool:
+    """Whether a sender's own id may name a message the conversation has already, so that
+    its transcript is worth a look (a statement every message paid before, issue 18):
+    - the conversation's first message: it started the conversation under the key
+      `after:<previous>`, which its first event (`created`) holds;
+    - a later one, appended under `key_within(current.id)`: the unique index refuses it
+      again, and the command's retry comes here with that key refused.
+    """
+    if not message.id_from_sender or not message.external_id:
+        return False
+    if not store.retried_whole():  # a caller that cannot come back after a refusal: look
+        return True
+    if store.refused_before(message.key_within(current.id)):
+        return True
+    if created.type != "InteractionCreated":  # not the stream's start: look, to be sure
+        return True
+    previous = created.data.get("previous_interaction_id", "")
+    return created.idempotency_key == message.key_within(f"after:{previous}")
+
+
 def _received(interaction_id: str, external_id: str) -> str:
     """The id of the message with this external id the interaction already has, if any."""
     if not external_id:
@@ -244,7 +266,10 @@ def _reopen_window(message: InboundMessage) -> int:
     return settings.REOPEN_WINDOW_SECONDS
 
 
-def _current_interaction(message: InboundMessage) -> Interaction | None:
+def _current_interaction(
+    message: InboundMessage,
+) -> tuple[Interaction | None, RecordedEvent | None]:
+    """The interaction the message joins, if any, and the first event of its stream."""
     interaction_id = message.interaction_id
     if not interaction_id and message.threading_key:
         thread = row_statements.get(
@@ -252,9 +277,12 @@ def _current_interaction(message: InboundMessage) -> Interaction | None:
         )
         interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
-        return None
-    interaction = folded(interaction_id)
-    return interaction if interaction.state is not None else None
+        return None, None
+    head, events = store.fold_stream(stream_id(interaction_id), Interaction.FOLDS)
+    interaction = Interaction.from_events(events, head)
+    if interaction.state is None:
+        return None, None
+    return interaction, events[0]
 
 
 def _message_event(message: InboundMessage, sender: str) -> ev.MessageReceived:

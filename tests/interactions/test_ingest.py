@@ -13,6 +13,7 @@ from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from crm.identities import InvalidIdentity
 from crm.models import ContactIdentity, Customer
+from tests import statements
 from tests.factories import chat_message, email_message
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +149,28 @@ def test_a_redelivered_first_message_answers_with_the_message_it_started_with():
     again = ingest(message)
 
     assert again.duplicate and again.message_id == first.message_id != ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resent_message_is_caught_without_a_look_at_the_transcript_first():
+    """As a server runs it, in a command of its own: a later message's resend is refused by
+    the unique index and the retry answers it; a first message's by the key that started
+    the conversation. A new message costs no look at the transcript."""
+    own_id = dict(visitor="v-107", id_from_sender=True)
+    first = ingest(chat_message(external_id="c1", **own_id))
+    later = ingest(chat_message(text="More", external_id="c2", **own_id))
+
+    with statements.recorded() as new_message:
+        ingest(chat_message(text="And more", external_id="c3", **own_id))
+    first_again = ingest(chat_message(external_id="c1", **own_id))
+    later_again = ingest(chat_message(text="More", external_id="c2", **own_id))
+
+    looks = [s for s in new_message if s.startswith("SELECT") and "transcriptentry" in s]
+    assert looks == []
+    assert first_again.duplicate and first_again.message_id == first.message_id
+    assert later_again.duplicate and later_again.message_id == later.message_id
+    texts = TranscriptEntry.objects.filter(interaction_id=first.interaction_id)
+    assert sorted(e.text for e in texts) == ["And more", "Hello, I need help", "More"]
 
 
 @override_settings(REOPEN_WINDOW_SECONDS=3600)
