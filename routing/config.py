@@ -55,6 +55,9 @@ class QueueConfig:
     holidays: frozenset[date] = frozenset()
     timezone: str = "UTC"
     screen_pop_url: str = ""
+    # The scripts linked to the queue (contactcenter.scripts), active or not: the console
+    # asks at every offer and answer, and most queues have none.
+    script_ids: tuple[int, ...] = ()
 
     def is_open(self, at: datetime) -> bool:
         if self.hours is None:
@@ -202,6 +205,7 @@ def load(generation: int | None = None) -> Snapshot:
         "dispositions",
         "calendar__hours",
         "calendar__holidays",
+        "scripts",
     ):
         calendar = queue.calendar
         queues[queue.pk] = QueueConfig(
@@ -240,6 +244,7 @@ def load(generation: int | None = None) -> Snapshot:
             else frozenset(h.date for h in calendar.holidays.all()),
             timezone=calendar.timezone if calendar else "UTC",
             screen_pop_url=queue.screen_pop_url,
+            script_ids=tuple(sorted(script.pk for script in queue.scripts.all())),
         )
     supervisors = set(
         User.objects.filter(groups__name=SUPERVISORS).values_list("pk", flat=True)

@@ -2,24 +2,23 @@
 agent's steps appended to the interaction's stream, and what wrap-up and QA ask of it."""
 
 from contactcenter.commands import command
-from contactcenter.events import row_statements, store
+from contactcenter.events import store
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError, Interaction, stream_id
 from contactcenter.scripts import guide
 from contactcenter.scripts.events import ScriptStepDone
 from contactcenter.scripts.models import Script
+from routing import config
 
 
 def script_of(queue_id: int | None) -> Script | None:
-    if queue_id is None:
-        return None
     # The console asks at every offer and answer, and most queues have no script: which
-    # scripts the queue has is one statement made once (row_statements.where).
-    linked = row_statements.where(Script.queues.through, names=("script_id",), queue_id=queue_id)
-    if not linked:
+    # scripts a queue has is in the routing configuration's snapshot, read no more.
+    queue = config.queue(queue_id)
+    if queue is None or not queue.script_ids:
         return None
     return (
-        Script.objects.filter(pk__in=[pk for (pk,) in linked], active=True)
+        Script.objects.filter(pk__in=queue.script_ids, active=True)
         .prefetch_related("steps")
         .order_by("name")
         .first()

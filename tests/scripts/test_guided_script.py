@@ -121,3 +121,25 @@ def test_qa_scores_script_adherence_automatically(client, held_chat):
     (_, [(_, points, _)]) = page.context["criteria"][0]
     assert points == 3  # round(2 / 3 * 4)
     assert '<option value="3" selected>' in page.text
+
+
+def test_a_script_linked_or_unlinked_in_admin_shows_or_goes_at_once():
+    """Which scripts a queue has is in the routing configuration's snapshot (the console
+    asks at every offer and answer): a link made or undone, or a script deleted, is a change
+    of the configuration."""
+    from contactcenter.scripts.commands import script_of
+
+    queue = a_queue("Billing")
+    script = Script.objects.create(name="Refunds")
+    ScriptStep.objects.create(script=script, step_id="greet", text="Greet", position=0)
+    assert script_of(queue.pk) is None
+
+    script.queues.add(queue)
+    assert script_of(queue.pk) == script
+
+    script.queues.remove(queue)
+    assert script_of(queue.pk) is None
+
+    script.queues.add(queue)
+    script.delete()
+    assert script_of(queue.pk) is None
