@@ -99,7 +99,7 @@ def identify(identity: Identity, *, name: str = "") -> tuple[str, bool]:
     existing = find(identity)
     if existing:
         return existing, False
-    customer = CustomerStream.load(str(uuid.uuid4()))
+    customer = CustomerStream(str(uuid.uuid4()))  # a stream no one has written: at 0, unread
     shredding.new_customer(customer.key)
     aggregates.append(customer, customer.register(name, identity))
     customer_id = customer.key
