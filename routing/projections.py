@@ -140,9 +140,7 @@ class TimerProjector(Projector):
             rows.changed(timer)
 
     def _clear(self, rows: Rows, kind: str, interaction_id: str) -> None:
-        timer = rows.get(Timer, f"{kind}:{interaction_id}")
-        if timer is not None:
-            rows.delete(timer)
+        rows.discard(Timer, f"{kind}:{interaction_id}")
 
     def on_OfferCreated(self, e: ie.OfferCreated, r: RecordedEvent, rows: Rows):
         self._set(rows, "offer_timeout", e.interaction_id, e.expires_at, offer_id=e.offer_id)
@@ -174,9 +172,7 @@ class TimerProjector(Projector):
 
     def _answered(self, e, r: RecordedEvent, rows: Rows) -> None:
         # An answered chat whose visitor left is not abandoned: the agent sees them go.
-        kinds = ("offer_timeout", "overflow", "abandon")
-        rows.prefetch(Timer, [f"{kind}:{e.interaction_id}" for kind in kinds])  # one query
-        for kind in kinds:
+        for kind in ("offer_timeout", "overflow", "abandon"):
             self._clear(rows, kind, e.interaction_id)
 
     on_OfferAccepted = _answered

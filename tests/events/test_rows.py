@@ -41,3 +41,29 @@ def test_a_row_deleted_and_added_back_replaces_the_stored_one():
     rows.flush()
 
     assert list(KpiWatermark.objects.values_list("name", "at_ms")) == [("w", 7)]
+
+
+def test_a_row_discarded_unread_is_deleted_with_one_statement(django_assert_num_queries):
+    KpiWatermark.objects.create(name="there", at_ms=1)
+    rows = Rows(lock=True)
+
+    with django_assert_num_queries(1):  # the DELETE, no read before it
+        rows.discard(KpiWatermark, "there")
+        rows.discard(KpiWatermark, "never was")
+        assert rows.get(KpiWatermark, "there") is None
+        rows.flush()
+
+    assert not KpiWatermark.objects.exists()
+
+
+def test_a_row_discarded_unread_and_added_again_is_the_new_one():
+    KpiWatermark.objects.create(name="there", at_ms=1)
+    rows = Rows(lock=True)
+    rows.discard(KpiWatermark, "there")
+    rows.add(KpiWatermark(name="there", at_ms=2))
+    rows.discard(KpiWatermark, "missing")
+    rows.add(KpiWatermark(name="missing", at_ms=3))
+
+    rows.flush()
+
+    assert dict(KpiWatermark.objects.values_list("name", "at_ms")) == {"there": 2, "missing": 3}
