@@ -102,14 +102,15 @@ def _assign(now: datetime | None = None) -> tuple[int, bool]:
             decision=assignment.decision,
         )
         offers_made.append((interaction, events))
-    # One statement for the round's offers, and one read per projection table.
+    # One statement for the round's offers, and one read per projection table but the
+    # interactions': their rows were claimed locked above.
     aggregates.append_many(
         offers_made,
         prefetch={
-            InteractionRow: [a.interaction_id for a in assignments],
             AgentState: sorted({a.agent_id for a in assignments}),
             Timer: [f"offer_timeout:{a.interaction_id}" for a in assignments],
         },
+        held=[by_id[a.interaction_id] for a in assignments],
     )
     return len(assignments), more
 

@@ -61,6 +61,10 @@ class Rows:
         cache[pk] = obj
         return obj
 
+    def hold(self, obj: Model) -> None:
+        """A row read locked in this transaction already, taken as it is (not read again)."""
+        self._cache[type(obj)][obj.pk] = obj
+
     def prefetch(self, model: type[Model], pks: Iterable[Any]) -> None:
         """Read (and lock) many rows in a query or a few; the ones missing are known to be
         missing. A no-op when the rows in memory are all there is (a rebuild)."""
@@ -401,12 +405,17 @@ def get(name: str) -> Projector:
 
 
 def apply_inline(
-    events: list[RecordedEvent], prefetch: dict[type[Model], Sequence[Any]] | None = None
+    events: list[RecordedEvent],
+    prefetch: dict[type[Model], Sequence[Any]] | None = None,
+    held: Sequence[Model] = (),
 ) -> dict[type[Model], dict[Any, Model]]:
     """Run the inline projectors for `events`, in the caller's (appending) transaction; the
-    rows they read (locked) and wrote, as they left them."""
+    rows they read (locked) and wrote, as they left them. `held`: rows the transaction has
+    read locked already, which the projectors take as they are."""
     discover()
     rows = Rows(lock=True)
+    for obj in held:
+        rows.hold(obj)
     for model, pks in (prefetch or {}).items():
         rows.prefetch(model, pks)
     touched = False

@@ -211,10 +211,12 @@ def append_batch(
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
     prefetch: dict[type, Sequence[Any]] | None = None,
+    held: Sequence[Model] = (),
 ) -> list[RecordedEvent]:
     """`append` to several streams in one statement, all or nothing (a router's round of
     offers, say). `prefetch` names projection rows the events will touch, by model and
-    primary key, so the inline projections read them in one query per model."""
+    primary key, so the inline projections read them in one query per model; `held` gives
+    rows the caller read locked in this transaction, which they take as they are."""
     appends = [a for a in appends if a.events]
     if not appends:
         return []
@@ -275,7 +277,7 @@ def append_batch(
         # Imported here: projections import this module.
         from contactcenter.events import projections
 
-        held = projections.apply_inline(recorded, prefetch=prefetch)
+        held = projections.apply_inline(recorded, prefetch=prefetch, held=held)
         for hook in _in_transaction:
             hook(recorded)
         _notify_on_commit(recorded, held)

@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 BUDGET = {
     "visitor connects": 3,  # the channel, the thread key, the topics
     "first message": 15,  # with the queue's line, read to tell those waiting their place
-    "routing": 9,  # the agents claimed, then read whole those changed since the last round
+    "routing": 8,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 16,  # the transcript read once for the view and its matches
     "accept": 9,  # + the line it left, read again for those behind; timers deleted unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
