@@ -67,11 +67,14 @@ def customer_ids(customer_id: str) -> list[str]:
     return list(request_memo.asked("merged customers", customer_id, ask))
 
 
-def customer_timeline(customer_id: str, limit: int = 50) -> list[TimelineInteraction]:
-    """Newest first. The projection says which streams and how many messages each has; the
-    rest is the log's, read without the messages but each conversation's first: the console
-    reads this at every offer, and opening every message of a regular's fifty conversations
-    cost more than a whole chat."""
+def customer_timeline(
+    customer_id: str, limit: int = 50, exclude: str | None = None
+) -> list[TimelineInteraction]:
+    """Newest first, of the `limit` newest but `exclude` (the conversation on screen). The
+    projection says which streams and how many messages each has; the rest is the log's,
+    read without the messages but each conversation's first: the console reads this at every
+    offer, and opening every message of a regular's fifty conversations cost more than a
+    whole chat. A first contact's only conversation is the one excluded: no log is read."""
     newest = row_statements.where(  # in SQL made once: the console reads it at every offer
         Interaction,
         names=("id", "message_count"),
@@ -79,7 +82,7 @@ def customer_timeline(customer_id: str, limit: int = 50) -> list[TimelineInterac
         order_by=("-created_at",),
         limit=limit,
     )
-    counts = dict(newest)
+    counts = {pk: count for pk, count in newest if pk != exclude}
     by_id: dict[str, TimelineInteraction] = {}
     for event in store.read_streams(
         [stream_id(i) for i in counts], types=FOLDED, first_of=("MessageReceived",)

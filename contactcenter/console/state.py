@@ -324,8 +324,7 @@ def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, An
             "notes": t.wrap_up_notes,
             "csat": t.csat,
         }
-        for t in customer_timeline(customer_id)
-        if t.interaction_id != exclude
+        for t in customer_timeline(customer_id, exclude=exclude)
     ]
     return {
         "id": customer.id,

@@ -56,3 +56,16 @@ def test_the_timeline_opens_no_message_but_each_conversations_first(monkeypatch)
     assert opened.count("MessageReceived") == 4
     assert "MessageSent" not in opened
     assert len(run) <= 4
+
+
+def test_the_conversation_on_screen_is_left_out_and_a_first_contacts_reads_no_log():
+    customer_id, ids = a_customer_with_long_conversations(chats=2, lines=0)
+
+    others = customer_timeline(customer_id, exclude=ids[1])
+    first_contact = new_chat(visitor="v-first-time", text="Hello")
+    with statements.recorded() as run:
+        nothing = customer_timeline(first_contact.customer_id, exclude=first_contact.interaction_id)
+
+    assert [t.interaction_id for t in others] == [ids[0]]
+    assert nothing == []
+    assert not [sql for sql in run if "event_log" in sql]
