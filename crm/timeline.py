@@ -140,6 +140,14 @@ class ProfileChange:
 
 
 _PROFILE_FIELDS = {"name": "Name", "company": "Company", "language": "Language"}
+# The events that are changes; the others (a registration, an identity) only say what a
+# change replaced.
+_CHANGES = {
+    "CustomerProfileUpdated",
+    "CustomerLabelled",
+    "CustomerUnlabelled",
+    "CustomerAttributeSet",
+}
 
 
 def profile_changes(customer_id: str, limit: int = 50) -> list[ProfileChange]:
@@ -150,7 +158,10 @@ def profile_changes(customer_id: str, limit: int = 50) -> list[ProfileChange]:
     changes: list[ProfileChange] = []
     last: tuple | None = None
     streams = [f"customer-{i}" for i in customer_ids(customer_id)]
-    for event in store.read_streams(streams):
+    events = store.read_streams(streams, opened=False)
+    if not any(event.type in _CHANGES for event in events):
+        return []  # registered, identities added, never edited: nothing to open
+    for event in store.open_sealed(events):
         data, was = event.data, profile.setdefault(event.stream_id, {})
         what: list[str] = []
         match event.type:

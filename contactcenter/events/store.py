@@ -445,10 +445,15 @@ def _folding_sql(types: int) -> str:
 
 
 def read_streams(
-    stream_ids: Sequence[str], types: Collection[str] | None = None, first_of: Collection[str] = ()
+    stream_ids: Sequence[str],
+    types: Collection[str] | None = None,
+    first_of: Collection[str] = (),
+    *,
+    opened: bool = True,
 ) -> list[RecordedEvent]:
     """Every event of several streams, in log order (a customer's timeline, say); or only
-    those of `types` and each stream's first of `first_of`, the rest not even fetched."""
+    those of `types` and each stream's first of `first_of`, the rest not even fetched.
+    Unless `opened`, their sealed fields stay sealed (`open_sealed` opens them later)."""
     if not stream_ids:
         return []
     streams = _marks(len(stream_ids))
@@ -468,7 +473,14 @@ def read_streams(
         cursor.execute(
             f"SELECT {COLUMNS} FROM {TABLE} WHERE {where} ORDER BY txid, position", params
         )
-        return _from_rows(cursor.fetchall())
+        rows = cursor.fetchall()
+    return _from_rows(rows) if opened else [_from_row(row) for row in rows]
+
+
+def open_sealed(events: list[RecordedEvent]) -> list[RecordedEvent]:
+    """Events read unopened, with their sealed fields open as every reader of the log sees
+    them (the customers' data keys read once for all)."""
+    return _opened(events)
 
 
 def _marks(count: int) -> str:

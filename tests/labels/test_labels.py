@@ -20,6 +20,7 @@ from contactcenter.labels import current
 from contactcenter.labels.models import AttributeDefinition, LabelDefinition
 from crm.timeline import profile_changes
 from routing import config
+from tests import statements
 from tests.browser.inbox_world import a_chat, support_center
 from tests.routing.builders import a_queue, an_agent
 
@@ -106,6 +107,9 @@ def test_an_agent_outside_the_queue_cannot_label_or_edit(center):
 def test_profile_edits_say_who_changed_what(center):
     customer_id = Interaction.objects.get(pk=center["chat"]).customer_id
     agent = console(center["agent1"])
+    with statements.recorded() as never_edited:  # at every offer the console opens
+        assert profile_changes(customer_id) == []
+    assert not [sql for sql in never_edited if "privacy_customerkey" in sql]  # nothing opened
     assert customer_actions.edit_profile(
         agent, customer_id, {"name": "Vera Visitor", "company": "Acme"}
     ) == ["company"]  # the name was already so

@@ -35,7 +35,7 @@ BUDGET = {
     "visitor connects": 3,  # the channel, the thread key, the topics
     "first message": 15,  # with the queue's line, read to tell those waiting their place
     "routing": 8,  # the agents claimed, then read whole those changed since the last round
-    "the console opens the offer": 15,  # the transcript read once for the view and its matches
+    "the console opens the offer": 14,  # the transcript read once for the view and its matches
     "accept": 9,  # + the line it left, read again for those behind; timers deleted unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
     "a later message": 7,  # no look for a resend: the unique index refuses one
