@@ -110,7 +110,7 @@ def _assign(now: datetime | None = None) -> tuple[int, bool]:
             AgentState: sorted({a.agent_id for a in assignments}),
             Timer: [f"offer_timeout:{a.interaction_id}" for a in assignments],
         },
-        held=[by_id[a.interaction_id] for a in assignments],
+        held={InteractionRow: {a.interaction_id: by_id[a.interaction_id] for a in assignments}},
     )
     return len(assignments), more
 

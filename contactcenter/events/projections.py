@@ -61,9 +61,12 @@ class Rows:
         cache[pk] = obj
         return obj
 
-    def hold(self, obj: Model) -> None:
-        """A row read locked in this transaction already, taken as it is (not read again)."""
-        self._cache[type(obj)][obj.pk] = obj
+    def hold(self, model: type[Model], pk: Any, obj: Model | None) -> None:
+        """A row this transaction has read already (None: it found none), taken as it is
+        rather than read again. Read unlocked, it is as safe as read locked in a REPEATABLE
+        READ transaction (a command's): a row another writer changed since is refused when
+        written, and the command retries."""
+        self._cache[model][pk] = obj
 
     def prefetch(self, model: type[Model], pks: Iterable[Any]) -> None:
         """Read (and lock) many rows in a query or a few; the ones missing are known to be
@@ -407,15 +410,17 @@ def get(name: str) -> Projector:
 def apply_inline(
     events: list[RecordedEvent],
     prefetch: dict[type[Model], Sequence[Any]] | None = None,
-    held: Sequence[Model] = (),
+    held: dict[type[Model], dict[Any, Model | None]] | None = None,
 ) -> dict[type[Model], dict[Any, Model]]:
     """Run the inline projectors for `events`, in the caller's (appending) transaction; the
     rows they read (locked) and wrote, as they left them. `held`: rows the transaction has
-    read locked already, which the projectors take as they are."""
+    read already, by model and key (None: there is none), which the projectors take as
+    they are."""
     discover()
     rows = Rows(lock=True)
-    for obj in held:
-        rows.hold(obj)
+    for model, objs in (held or {}).items():
+        for pk, obj in objs.items():
+            rows.hold(model, pk, obj)
     for model, pks in (prefetch or {}).items():
         rows.prefetch(model, pks)
     touched = False

@@ -160,6 +160,7 @@ def append(
     *,
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
+    held: dict[type[Model], dict[Any, Model | None]] | None = None,
 ) -> list[RecordedEvent]:
     """Append `events` to `stream_id`, whose last version must be `expected_version` (0: new).
 
@@ -171,6 +172,7 @@ def append(
         [Append(stream_id, events, expected_version, idempotency_key)],
         occurred_at=occurred_at,
         metadata=metadata,
+        held=held,
     )
 
 
@@ -211,12 +213,13 @@ def append_batch(
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
     prefetch: dict[type, Sequence[Any]] | None = None,
-    held: Sequence[Model] = (),
+    held: dict[type[Model], dict[Any, Model | None]] | None = None,
 ) -> list[RecordedEvent]:
     """`append` to several streams in one statement, all or nothing (a router's round of
     offers, say). `prefetch` names projection rows the events will touch, by model and
     primary key, so the inline projections read them in one query per model; `held` gives
-    rows the caller read locked in this transaction, which they take as they are."""
+    rows the caller has read in this transaction, by model and key (None: there is none),
+    which they take as they are."""
     appends = [a for a in appends if a.events]
     if not appends:
         return []

@@ -146,7 +146,7 @@ def ingest(message: InboundMessage) -> IngestResult:
     now = clock.now()
     received = _message_event(message, identity.address)
 
-    current, created = _current_interaction(message)
+    current, created, threads = _current_interaction(message)
     previous_id = ""
     if current is not None and not message.start_new:
         try:
@@ -200,11 +200,13 @@ def ingest(message: InboundMessage) -> IngestResult:
     events.append(_for(received, interaction_id))
     events += _admit(Interaction(), events, message)
     # Two copies of a first message at once (two tabs resending it) share this key: the
-    # second waits, retries, and finds the first in the interaction it started.
+    # second waits, retries, and finds the first in the interaction it started. The thread
+    # key read above is the row the projection points at the new interaction.
     aggregates.append(
         Interaction(id=interaction_id),
         events,
         idempotency_key=message.key_within(f"after:{previous_id}"),
+        held=threads,
     )
     return IngestResult(
         customer_id=customer_id,
@@ -268,21 +270,22 @@ def _reopen_window(message: InboundMessage) -> int:
 
 def _current_interaction(
     message: InboundMessage,
-) -> tuple[Interaction | None, RecordedEvent | None]:
-    """The interaction the message joins, if any, and the first event of its stream."""
-    interaction_id = message.interaction_id
+) -> tuple[Interaction | None, RecordedEvent | None, dict]:
+    """The interaction the message joins, if any, and the first event of its stream; and
+    the thread key's row where it was read (None: there is none), by model and key."""
+    interaction_id, threads = message.interaction_id, {}
     if not interaction_id and message.threading_key:
-        thread = row_statements.get(
-            ThreadKey, ThreadKey.make(message.channel, message.channel_key, message.threading_key)
-        )
+        key = ThreadKey.make(message.channel, message.channel_key, message.threading_key)
+        thread = row_statements.get(ThreadKey, key)
+        threads = {ThreadKey: {key: thread}}
         interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
-        return None, None
+        return None, None, threads
     head, events = store.fold_stream(stream_id(interaction_id), Interaction.FOLDS)
     interaction = Interaction.from_events(events, head)
     if interaction.state is None:
-        return None, None
-    return interaction, events[0]
+        return None, None, threads
+    return interaction, events[0], threads
 
 
 def _message_event(message: InboundMessage, sender: str) -> ev.MessageReceived:

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 # own included (its reads and appends, on psycopg cursors of its own: tests/statements.py).
 BUDGET = {
     "visitor connects": 3,  # the channel, the thread key, the topics
-    "first message": 15,  # with the queue's line, read to tell those waiting their place
+    "first message": 14,  # with the queue's line, read to tell those waiting their place
     "routing": 8,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 14,  # the transcript read once for the view and its matches
     "accept": 9,  # + the line it left, read again for those behind; timers deleted unread
