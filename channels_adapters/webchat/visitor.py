@@ -51,17 +51,9 @@ def channel(key: str) -> WebChatChannel | None:
 
 
 def current_interaction(visitor: Visitor) -> Interaction | None:
-    interaction_id = current_interaction_id(visitor)
-    return row_statements.get(Interaction, interaction_id) if interaction_id else None
-
-
-def current_interaction_id(visitor: Visitor) -> str | None:
-    """The visitor's conversation, by its thread key alone: a command that loads the
-    interaction's stream needs no read of its row first."""
-    thread = row_statements.get(
-        ThreadKey, ThreadKey.make("webchat", visitor.channel_key, visitor.visitor_id)
-    )
-    return thread.interaction_id if thread else None
+    """The visitor's conversation: its thread key and the row it leads to, in one read."""
+    key = ThreadKey.make("webchat", visitor.channel_key, visitor.visitor_id)
+    return row_statements.referenced(ThreadKey, key, "interaction_id", Interaction)[1]
 
 
 def is_open(chat: WebChatChannel) -> bool:
@@ -311,12 +303,12 @@ def rate(visitor: Visitor, rating: int, comment: str) -> None:
 
 @command
 def left(visitor: Visitor, grace_seconds: int) -> None:
-    interaction_id = current_interaction_id(visitor)
-    if interaction_id is None:
+    row = current_interaction(visitor)  # read in this command: the projection writes it
+    if row is None:
         return
     grace_until = clock.now() + timedelta(seconds=grace_seconds)
     with acting_as("customer"):
-        interactions.decide_and_append(interaction_id, lambda i: i.customer_left(grace_until))
+        interactions.decide_and_append(row.id, lambda i: i.customer_left(grace_until), row=row)
 
 
 def arrived(visitor: Visitor, chat: WebChatChannel) -> dict[str, Any]:

@@ -156,6 +156,48 @@ def where(
     return [model.from_db(connection.alias, columns.attnames, row) for row in found]
 
 
+def referenced[B: Model, M: Model](
+    by: type[B], pk: Any, field: str, model: type[M]
+) -> tuple[B | None, M | None]:
+    """`by`'s row with key `pk`, and the row of `model` its `field` names, in one statement
+    (None for either that is not there): a thread key and the conversation it leads to, read
+    at every message as two statements before (issue 18)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    ref, target = _all_columns(by), _all_columns(model)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _referenced_sql(by, field, model), [by._meta.pk.get_db_prep_value(pk, connection)]
+        )
+        found = cursor.fetchall()
+    if not found:
+        return None, None
+    width = len(ref.fields)
+    [ref_values] = _read(by, ref, [found[0][:width]], connection)
+    ref_row = by.from_db(connection.alias, ref.attnames, ref_values)
+    if found[0][width + target.attnames.index(model._meta.pk.attname)] is None:
+        return ref_row, None  # the LEFT JOIN found no row: its key is NULL
+    [values] = _read(model, target, [found[0][width:]], connection)
+    return ref_row, model.from_db(connection.alias, target.attnames, values)
+
+
+def _all_columns(model: type[Model]) -> "_Columns":
+    return _columns(model, tuple(f.attname for f in model._meta.concrete_fields))
+
+
+@cache
+def _referenced_sql(by: type[Model], field: str, model: type[Model]) -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    ref, target = quote(by._meta.db_table), quote(model._meta.db_table)
+    columns = [f"{ref}.{quote(f.column)}" for f in by._meta.concrete_fields]
+    columns += [f"{target}.{quote(f.column)}" for f in model._meta.concrete_fields]
+    joined = quote(by._meta.get_field(field).column)
+    return (
+        f"SELECT {', '.join(columns)} FROM {ref} LEFT JOIN {target} ON "
+        f"{target}.{quote(model._meta.pk.column)} = {ref}.{joined} "
+        f"WHERE {ref}.{quote(by._meta.pk.column)} = %s"
+    )
+
+
 def _select(
     model: type[Model],
     select: str,

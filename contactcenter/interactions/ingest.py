@@ -26,6 +26,7 @@ from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
 from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State, stream_id
+from contactcenter.interactions.models import Interaction as InteractionRow
 from contactcenter.interactions.models import ThreadKey, TranscriptEntry
 from crm import customers
 from crm.identities import normalise
@@ -146,7 +147,7 @@ def ingest(message: InboundMessage) -> IngestResult:
     now = clock.now()
     received = _message_event(message, identity.address)
 
-    current, created, threads = _current_interaction(message)
+    current, created, held = _current_interaction(message)
     previous_id = ""
     if current is not None and not message.start_new:
         try:
@@ -168,7 +169,9 @@ def ingest(message: InboundMessage) -> IngestResult:
                 events += _admit(current, events, message)
             elif current.state is State.SELF_SERVICE and not message.automated:
                 events += _admit(current, events, message, _self_service)
-            aggregates.append(current, events, idempotency_key=message.key_within(current.id))
+            aggregates.append(
+                current, events, idempotency_key=message.key_within(current.id), held=held
+            )
             return IngestResult(
                 customer_id=customer_id or current.customer_id,
                 interaction_id=current.id,
@@ -206,7 +209,7 @@ def ingest(message: InboundMessage) -> IngestResult:
         Interaction(id=interaction_id),
         events,
         idempotency_key=message.key_within(f"after:{previous_id}"),
-        held=threads,
+        held=held,
     )
     return IngestResult(
         customer_id=customer_id,
@@ -271,21 +274,24 @@ def _reopen_window(message: InboundMessage) -> int:
 def _current_interaction(
     message: InboundMessage,
 ) -> tuple[Interaction | None, RecordedEvent | None, dict]:
-    """The interaction the message joins, if any, and the first event of its stream; and
-    the thread key's row where it was read (None: there is none), by model and key."""
-    interaction_id, threads = message.interaction_id, {}
+    """The interaction the message joins, if any, and the first event of its stream; and the
+    rows read to find it (the thread key's, None if there is none, and the interaction's),
+    by model and key, for the projection to write without reading them again."""
+    interaction_id, held = message.interaction_id, {}
     if not interaction_id and message.threading_key:
         key = ThreadKey.make(message.channel, message.channel_key, message.threading_key)
-        thread = row_statements.get(ThreadKey, key)
-        threads = {ThreadKey: {key: thread}}
+        thread, row = row_statements.referenced(ThreadKey, key, "interaction_id", InteractionRow)
+        held = {ThreadKey: {key: thread}}
+        if row is not None:
+            held[InteractionRow] = {row.id: row}
         interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
-        return None, None, threads
+        return None, None, held
     head, events = store.fold_stream(stream_id(interaction_id), Interaction.FOLDS)
     interaction = Interaction.from_events(events, head)
     if interaction.state is None:
-        return None, None, threads
-    return interaction, events[0], threads
+        return None, None, held
+    return interaction, events[0], held
 
 
 def _message_event(message: InboundMessage, sender: str) -> ev.MessageReceived:

@@ -11,7 +11,7 @@ from django.db.models.signals import post_save
 from contactcenter.events import row_statements
 from contactcenter.events.models import ProjectionCheckpoint
 from contactcenter.events.projections import Rows
-from contactcenter.interactions.models import Interaction, TranscriptEntry
+from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
 from tests import statements
 from tests.factories import new_chat
 
@@ -332,3 +332,22 @@ def test_remembered_rows_are_read_whole_again_only_once_written_since():
         (2, 1, 2) if postgresql else (1, 1, 1)
     )
     assert "FOR UPDATE" in unchanged[0] or not postgresql
+
+
+def test_a_thread_key_and_the_conversation_it_leads_to_are_read_in_one_statement():
+    chat = new_chat(visitor="v-referenced")
+    key = ThreadKey.make("webchat", "demo", "v-referenced")
+    ThreadKey.objects.create(key="webchat:demo:v-dangling", interaction_id="gone")
+
+    with statements.recorded() as run:
+        thread, row = row_statements.referenced(ThreadKey, key, "interaction_id", Interaction)
+        dangling = row_statements.referenced(
+            ThreadKey, "webchat:demo:v-dangling", "interaction_id", Interaction
+        )
+        missing = row_statements.referenced(ThreadKey, "nobody", "interaction_id", Interaction)
+
+    assert len(run) == 3
+    assert fields(thread) == fields(ThreadKey.objects.get(pk=key))
+    assert fields(row) == fields(Interaction.objects.get(pk=chat.interaction_id))
+    assert dangling[0].interaction_id == "gone" and dangling[1] is None
+    assert missing == (None, None)

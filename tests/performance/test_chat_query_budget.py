@@ -38,8 +38,8 @@ BUDGET = {
     "the console opens the offer": 14,  # the transcript read once for the view and its matches
     "accept": 9,  # + the line it left, read again for those behind; timers deleted unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
-    "a later message": 7,  # no look for a resend: the unique index refuses one
-    "the visitor leaves": 5,  # the thread key, then the interaction's stream
+    "a later message": 6,  # no look for a resend; the thread key and its row in one read
+    "the visitor leaves": 4,  # the thread key and its row in one read, the stream
 }
 # The projections' writes of one append are one statement on PostgreSQL
 # (row_statements.write): a first message's eight, a later one's five. Loading an
