@@ -10,6 +10,7 @@ from contactcenter.events import aggregate as aggregates
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError, Interaction
+from contactcenter.interactions.models import Interaction as InteractionRow
 from routing import config, presence
 from routing.config import QueueConfig
 from routing.models import AgentState
@@ -68,8 +69,11 @@ def enqueue(interaction_id: str, queue_id: int, reason: str = "arrived") -> None
 
 
 @command
-def accept_offer(interaction_id: str, offer_id: str, agent_id: int) -> None:
-    interactions.decide_and_append(interaction_id, lambda i: i.accept(offer_id, agent_id))
+def accept_offer(
+    interaction_id: str, offer_id: str, agent_id: int, row: InteractionRow | None = None
+) -> None:
+    """`row`: the interaction's, read in this transaction already (the actions layer's check)."""
+    interactions.decide_and_append(interaction_id, lambda i: i.accept(offer_id, agent_id), row=row)
 
 
 @command

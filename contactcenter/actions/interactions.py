@@ -8,6 +8,7 @@ from django.utils import timezone
 from contactcenter import groups
 from contactcenter.actions import rules
 from contactcenter.actions.actor import Actor, Forbidden
+from contactcenter.commands import command
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import DomainError, InvalidTransition, State, require_length
 from contactcenter.interactions.models import TranscriptEntry
@@ -98,11 +99,14 @@ def typing_audience(actor: Actor, interaction_id: str) -> list[str]:
     return [groups.visitor(row.channel_key, row.threading_key)]
 
 
+@command
 def accept(actor: Actor, interaction_id: str, offer_id: str = "") -> None:
+    """The check and the accept are one transaction: the row the check read is the one the
+    projection writes, not read again (at every offer an agent takes, issue 18)."""
     row = rules.visible(actor, interaction_id)
     offer_id = rules.offered_to(actor, row, offer_id)
     with actor.acting(actor.as_agent):
-        offers.accept_offer(interaction_id, offer_id, actor.id)
+        offers.accept_offer(interaction_id, offer_id, actor.id, row=row)
 
 
 def reject(actor: Actor, interaction_id: str, offer_id: str = "", reason: str = "") -> None:

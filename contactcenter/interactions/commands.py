@@ -5,7 +5,6 @@ Moving an interaction through routing (offers, transfer, end, wrap-up, abandon) 
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
@@ -21,6 +20,7 @@ from contactcenter.interactions.domain import (
     require_length,
     stream_id,
 )
+from contactcenter.interactions.models import Interaction as InteractionRow
 
 
 def load(interaction_id: str) -> Interaction:
@@ -70,13 +70,13 @@ def decide_and_append(
     decide: Callable[[Interaction], list[DomainEvent]],
     *,
     idempotency_key: str | None = None,
-    row: Any = None,
+    row: InteractionRow | None = None,
 ) -> list[RecordedEvent]:
     """The one shape of every interaction command (call it inside a @command). `row`: the
     interaction's row, if the command read it already in its transaction (the projection
     writes it without reading it again)."""
     interaction = load(interaction_id)
-    held = {type(row): {row.pk: row}} if row is not None else None
+    held = {InteractionRow: {row.pk: row}} if row is not None else None
     return aggregates.append(
         interaction, decide(interaction), idempotency_key=idempotency_key, held=held
     )

@@ -36,7 +36,7 @@ BUDGET = {
     "first message": 14,  # with the queue's line, read to tell those waiting their place
     "routing": 8,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 14,  # the transcript read once for the view and its matches
-    "accept": 9,  # + the line it left, read again for those behind; timers deleted unread
+    "accept": 8,  # + the line it left, for those behind; the row the check read; timers unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
     "a later message": 6,  # no look for a resend; the thread key and its row in one read
     "the visitor leaves": 4,  # the thread key and its row in one read, the stream
