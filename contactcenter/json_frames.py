@@ -7,10 +7,8 @@ the socket stays open for the next one.
 """
 
 import contextlib
-import json
 import logging
 
-import orjson
 from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
@@ -33,16 +31,6 @@ def frame_id(value) -> int:
 
 
 class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
-    @classmethod
-    async def encode_json(cls, content) -> str:
-        """Every frame out (a push, a view, an ack), by orjson: Channels' `json.dumps` was a
-        few percent of a chat's server CPU (issue 18's profile), the console's view of an
-        offer the most. A value orjson refuses (an integer beyond 64 bits) goes the old way."""
-        try:
-            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS).decode()
-        except orjson.JSONEncodeError:
-            return json.dumps(content)
-
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
         if text_data is None:
             await self.malformed("frames are JSON text; a binary frame is not read")
