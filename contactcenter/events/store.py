@@ -132,8 +132,10 @@ def on_append(hook: Callable[[list[RecordedEvent]], None]) -> None:
 
 def as_committed[M: Model](model: type[M], pks: Iterable[Any]) -> list[M]:
     """For a subscriber (`on_committed`): the rows with these keys as the append it is told
-    of left them. Those its inline projections read or wrote come from memory: they read
-    them locked, so the commit left them so. The rest are read. An accepted offer's push and
+    of left them. Those its inline projections wrote come from memory (a row written in the
+    transaction is as its commit left it), as do the others they held. The rest are read.
+    Interaction rows, the ones asked for, are written by every event of theirs. An accepted
+    offer's push and
     the voice bridge both wanted the interaction's row, two reads the projection had just
     made (issue 18)."""
     held = (getattr(_local, "held", None) or {}).get(model, {})
