@@ -135,9 +135,8 @@ def as_committed[M: Model](model: type[M], pks: Iterable[Any]) -> list[M]:
     of left them. Those its inline projections wrote come from memory (a row written in the
     transaction is as its commit left it), as do the others they held. The rest are read.
     Interaction rows, the ones asked for, are written by every event of theirs. An accepted
-    offer's push and
-    the voice bridge both wanted the interaction's row, two reads the projection had just
-    made (issue 18)."""
+    offer's push and the voice bridge both wanted the interaction's row, two reads the
+    projection had just made (issue 18)."""
     held = (getattr(_local, "held", None) or {}).get(model, {})
     wanted = list(dict.fromkeys(pks))
     found = [held[pk] for pk in wanted if pk in held]
