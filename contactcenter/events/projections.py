@@ -163,13 +163,9 @@ class Rows:
             self._deleted[model].add(pk)
         self._dirty[model].pop(pk, None)
 
-    def held(self) -> dict[type[Model], dict[Any, Model]]:
-        """Every row this unit of work holds, by model and key (the rows known missing
-        left out)."""
-        return {
-            model: {pk: obj for pk, obj in cache.items() if obj is not None}
-            for model, cache in self._cache.items()
-        }
+    def holding(self, model: type[Model], pk: Any) -> Model | None:
+        """The row of `model` with this key, if this unit of work holds it (no read)."""
+        return self._cache.get(model, {}).get(pk)
 
     def discard(self, model: type[Model], pk: Any) -> None:
         """Delete the row with this key, if there is one, without reading it: a DELETE at the
@@ -411,11 +407,11 @@ def apply_inline(
     events: list[RecordedEvent],
     prefetch: dict[type[Model], Sequence[Any]] | None = None,
     held: dict[type[Model], dict[Any, Model | None]] | None = None,
-) -> dict[type[Model], dict[Any, Model]]:
+) -> Rows:
     """Run the inline projectors for `events`, in the caller's (appending) transaction; the
-    rows they read (locked) and wrote, as they left them. `held`: rows the transaction has
-    read already, by model and key (None: there is none), which the projectors take as
-    they are."""
+    unit of work holding the rows they read and wrote, as they left them. `held`: rows the
+    transaction has read already, by model and key (None: there is none), which the
+    projectors take as they are."""
     discover()
     rows = Rows(lock=True)
     for model, objs in (held or {}).items():
@@ -436,7 +432,7 @@ def apply_inline(
                 touched = True
     if touched:
         rows.flush()
-    return rows.held()
+    return rows
 
 
 def catch_up(projector: Projector, batch: int | None = None) -> int:

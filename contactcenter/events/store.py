@@ -137,10 +137,11 @@ def as_committed[M: Model](model: type[M], pks: Iterable[Any]) -> list[M]:
     Interaction rows, the ones asked for, are written by every event of theirs. An accepted
     offer's push and the voice bridge both wanted the interaction's row, two reads the
     projection had just made (issue 18)."""
-    held = (getattr(_local, "held", None) or {}).get(model, {})
+    rows = getattr(_local, "held", None)
     wanted = list(dict.fromkeys(pks))
-    found = [held[pk] for pk in wanted if pk in held]
-    return found + row_statements.by_keys(model, [pk for pk in wanted if pk not in held])
+    held = {pk: rows.holding(model, pk) for pk in wanted} if rows is not None else {}
+    found = [row for row in held.values() if row is not None]
+    return found + row_statements.by_keys(model, [pk for pk in wanted if held.get(pk) is None])
 
 
 @dataclass(frozen=True)
@@ -281,10 +282,10 @@ def append_batch(
         # Imported here: projections import this module.
         from contactcenter.events import projections
 
-        held = projections.apply_inline(recorded, prefetch=prefetch, held=held)
+        rows = projections.apply_inline(recorded, prefetch=prefetch, held=held)
         for hook in _in_transaction:
             hook(recorded)
-        _notify_on_commit(recorded, held)
+        _notify_on_commit(recorded, rows)
     return recorded
 
 
@@ -372,12 +373,13 @@ def _cursor() -> Iterator[Any]:
         yield cursor
 
 
-def _notify_on_commit(recorded: list[RecordedEvent], held: dict[type[Model], dict]) -> None:
+def _notify_on_commit(recorded: list[RecordedEvent], rows: Any) -> None:
+    """`rows`: the inline projections' unit of work (projections.Rows), for `as_committed`."""
     if not _after_commit:
         return
 
     def notify() -> None:
-        _local.held = held  # for `as_committed`, while the subscribers run
+        _local.held = rows  # for `as_committed`, while the subscribers run
         try:
             for callback in list(_after_commit):
                 callback(recorded)

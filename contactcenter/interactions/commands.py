@@ -32,8 +32,14 @@ def load(interaction_id: str) -> Interaction:
 
 def folded(interaction_id: str) -> Interaction:
     """The interaction as its stream's events fold it (its state None if there is none)."""
+    return folded_with_start(interaction_id)[0]
+
+
+def folded_with_start(interaction_id: str) -> tuple[Interaction, RecordedEvent | None]:
+    """`folded`, and the first event of the stream (with the idempotency key it was
+    appended under), None if there is none."""
     head, events = store.fold_stream(stream_id(interaction_id), Interaction.FOLDS)
-    return Interaction.from_events(events, head)
+    return Interaction.from_events(events, head), (events[0] if events else None)
 
 
 def from_row(row) -> Interaction:

@@ -25,7 +25,8 @@ from contactcenter.events import row_statements, store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
-from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State, stream_id
+from contactcenter.interactions.commands import folded_with_start
+from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State
 from contactcenter.interactions.models import Interaction as InteractionRow
 from contactcenter.interactions.models import ThreadKey, TranscriptEntry
 from crm import customers
@@ -287,11 +288,10 @@ def _current_interaction(
         interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
         return None, None, held
-    head, events = store.fold_stream(stream_id(interaction_id), Interaction.FOLDS)
-    interaction = Interaction.from_events(events, head)
+    interaction, created = folded_with_start(interaction_id)
     if interaction.state is None:
         return None, None, held
-    return interaction, events[0], held
+    return interaction, created, held
 
 
 def _message_event(message: InboundMessage, sender: str) -> ev.MessageReceived:
