@@ -63,12 +63,24 @@ class Health:
 class Loop(threading.Thread):
     """Calls `step()` until stopped; waits `idle` seconds (or until woken) after a round that
     did nothing. `idle` may be a function (the router asks the database when its next timer
-    is due); it runs inside the error handler like the step."""
+    is due); it runs inside the error handler like the step.
 
-    def __init__(self, name: str, step: Callable[[], int], idle: float | Callable[[], float] = 1.0):
+    A round that did something is followed by another at once, for a step that does a batch
+    at a time; a step that goes on by itself until its work is done (the router) says
+    `again_at_once=False`, and waits after every round."""
+
+    def __init__(
+        self,
+        name: str,
+        step: Callable[[], int],
+        idle: float | Callable[[], float] = 1.0,
+        *,
+        again_at_once: bool = True,
+    ):
         super().__init__(name=name, daemon=True)
         self.step = step
         self._idle = idle
+        self.again_at_once = again_at_once
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._started_at = timezone.now()
@@ -115,7 +127,7 @@ class Loop(threading.Thread):
         try:
             close_old_connections()
             done = self.step()
-            pause = 0.0 if done else max(0.0, self.idle)
+            pause = 0.0 if done and self.again_at_once else max(0.0, self.idle)
         except Exception as error:
             return self._failed(error, started)
         finally:

@@ -478,3 +478,25 @@ def test_messages_from_a_full_realtime_queue_are_turned_away_politely():
         "All our agents are busy"
         in store.read_stream(stream_id(second.interaction_id))[-2].data["text"]
     )
+
+
+def test_an_arrival_costs_the_router_one_round_not_a_second_empty_one(monkeypatch):
+    """Issue 18: after a round that made its offers, the loop went round again at once, and
+    found nothing: a transaction and three reads more for every arrival. `route_once` goes on
+    by itself while a queue had more than a round takes; what is due next is what the loop
+    waits for, and a commit of new routable work wakes it."""
+    queue = a_queue(offer_timeout_seconds=20)
+    an_agent(queue)
+    chat = new_chat()
+    # The round is run in the test's transaction, whose connection a round may not close.
+    monkeypatch.setattr("contactcenter.workers.loop.close_old_connections", lambda: None)
+    subscribers = list(store._after_commit)
+    loop = router.router_loop("router-under-test")  # not started: its rounds are run here
+    try:
+        pause = loop._round()
+    finally:
+        store._after_commit[:] = subscribers
+
+    assert offered_to(chat.interaction_id) is not None
+    # The offer's timer is what comes next: not a round at once, and not beyond the timer.
+    assert 0 < pause <= router.MAX_IDLE_SECONDS
