@@ -185,15 +185,16 @@ def _database() -> dict:
     elif db["ENGINE"] == "django.db.backends.postgresql":
         # Under ASGI, psycopg's pool rather than CONN_MAX_AGE (DESIGN.md).
         if env_bool("DATABASE_POOL", True):
-            from psycopg_pool import ConnectionPool
+            from contactcenter.pooled_connections import check_on_checkout
 
             db["OPTIONS"] = {
                 "pool": {
                     "min_size": 1,
                     "max_size": env_int("DATABASE_POOL_SIZE", 20),
                     # A pooled connection may have died with a database restart: checked on
-                    # checkout (one empty round trip), so a request never gets a dead one.
-                    "check": ConnectionPool.check_connection,
+                    # checkout, so a request never gets a dead one; by its socket, and by an
+                    # empty round trip only where the socket has something to say.
+                    "check": check_on_checkout,
                     # How long a request waits for a connection before it is told 503.
                     "timeout": env_float("DATABASE_POOL_TIMEOUT", 5.0),
                     # psycopg retries a failed connect with doubling pauses for this long;

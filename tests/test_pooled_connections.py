@@ -1,0 +1,75 @@
+"""A pooled connection is checked on checkout without a round trip, unless its socket says
+something happened to it (contactcenter/pooled_connections.py)."""
+
+import time
+
+import psycopg
+import pytest
+from django.db import connection
+
+from contactcenter.pooled_connections import check_on_checkout
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def connect(**options) -> psycopg.Connection:
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return psycopg.connect(**params, **options)
+
+
+def last_statement_of(pid: int) -> str:
+    with connect(autocommit=True) as other:
+        return other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[
+            0
+        ]
+
+
+def test_a_live_idle_connection_passes_without_a_round_trip():
+    """The empty query psycopg's own check sends was a round trip at every socket's call."""
+    with connect(autocommit=True) as conn:
+        conn.execute("SELECT 'the last thing this connection was asked'")
+
+        check_on_checkout(conn)
+
+        assert last_statement_of(conn.info.backend_pid) == (
+            "SELECT 'the last thing this connection was asked'"
+        )
+
+
+def test_a_connection_whose_backend_was_ended_is_refused():
+    """As a database restart ends every backend: the pool must not hand the connection out."""
+    with connect(autocommit=True) as conn, connect(autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [conn.info.backend_pid])
+        deadline = time.monotonic() + 10
+        while last_backend_alive(admin, conn.info.backend_pid):
+            assert time.monotonic() < deadline, "the backend did not end"
+            time.sleep(0.02)
+
+        with pytest.raises(psycopg.OperationalError):
+            check_on_checkout(conn)
+
+
+def last_backend_alive(admin: psycopg.Connection, pid: int) -> bool:
+    return bool(admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone())
+
+
+def test_a_closed_connection_is_refused():
+    conn = connect(autocommit=True)
+    conn.close()
+
+    with pytest.raises(psycopg.OperationalError):
+        check_on_checkout(conn)
+
+
+def test_a_connection_with_something_to_read_gets_the_round_trip_and_passes_if_alive():
+    """A notification waiting on the socket is not a death: the empty query reads it."""
+    with connect(autocommit=True) as conn, connect(autocommit=True) as other:
+        conn.execute("LISTEN pooled_connection_check")
+        other.execute("NOTIFY pooled_connection_check")
+        time.sleep(0.2)  # the notification reaches the socket
+
+        check_on_checkout(conn)
+
+        assert last_statement_of(conn.info.backend_pid) == ""
