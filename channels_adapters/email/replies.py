@@ -11,17 +11,23 @@ from django.utils.html import escape
 
 from channels_adapters.email.addresses import display, split_plus
 from channels_adapters.email.inboxes import our_addresses
+from contactcenter.interactions.domain import SUBJECT_MAX_CHARS
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 
 REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|antw|vs|odp|r|ref|réf|rif)\s*(\[\d+\])?\s*:", re.I)
 
 
 def reply_subject(subject: str) -> str:
-    """`Order 1234` -> `Re: Order 1234`; a subject that already says it is a reply is kept."""
+    """`Order 1234` -> `Re: Order 1234`; a subject that already says it is a reply is kept.
+    One longer than a message's subject may be (a customer's may be, ours may not) is cut
+    to fit, with an ellipsis."""
     subject = " ".join((subject or "").split())
     if not subject:
         return "Re: your message"
-    return subject if REPLY_PREFIX.match(subject) else f"Re: {subject}"
+    reply = subject if REPLY_PREFIX.match(subject) else f"Re: {subject}"
+    if len(reply) > SUBJECT_MAX_CHARS:
+        reply = reply[: SUBJECT_MAX_CHARS - 1].rstrip() + "…"
+    return reply
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,19 @@ def test_reply_subjects_keep_the_customers_current_subject():
     assert reply_subject("") == "Re: your message"
 
 
+def test_a_reply_to_a_subject_too_long_for_a_message_is_cut_to_fit():
+    """Found by tests/email/test_malformed_mime.py (Hypothesis): an e-mail whose subject was
+    2,000 characters long was taken, and its auto-acknowledgement, "Re: " and that subject,
+    was refused by the interaction (a subject of at most SUBJECT_MAX_CHARS) inside the
+    intake: the message was neither stored nor refused with a reason."""
+    from contactcenter.interactions.domain import SUBJECT_MAX_CHARS
+
+    reply = reply_subject("a" * 2000)
+
+    assert len(reply) <= SUBJECT_MAX_CHARS
+    assert reply.startswith("Re: aaa")
+
+
 @pytest.fixture
 def inbox(db, settings, tmp_path):
     from channels_adapters.email.models import EmailChannel
