@@ -1,6 +1,7 @@
 """A pooled connection is checked on checkout without a round trip, unless its socket says
 something happened to it (contactcenter/pooled_connections.py)."""
 
+import select
 import time
 
 import psycopg
@@ -21,9 +22,15 @@ def connect(**options) -> psycopg.Connection:
 
 def last_statement_of(pid: int) -> str:
     with connect(autocommit=True) as other:
-        return other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[
-            0
-        ]
+        row = other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+    return row[0]
+
+
+def until_readable(conn: psycopg.Connection) -> None:
+    """Wait (up to 10 s) until the server has written something to `conn`'s socket."""
+    poller = select.poll()
+    poller.register(conn.pgconn.socket, select.POLLIN)
+    assert poller.poll(10_000), "nothing reached the socket"
 
 
 def test_a_live_idle_connection_passes_without_a_round_trip():
@@ -68,7 +75,7 @@ def test_a_connection_with_something_to_read_gets_the_round_trip_and_passes_if_a
     with connect(autocommit=True) as conn, connect(autocommit=True) as other:
         conn.execute("LISTEN pooled_connection_check")
         other.execute("NOTIFY pooled_connection_check")
-        time.sleep(0.2)  # the notification reaches the socket
+        until_readable(conn)
 
         check_on_checkout(conn)
 

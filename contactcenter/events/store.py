@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import psycopg
@@ -34,6 +34,9 @@ from django.utils.dateparse import parse_datetime
 from contactcenter import clock
 from contactcenter.events import context, row_statements, sealing
 from contactcenter.events.types import DomainEvent, current_version, upcast
+
+if TYPE_CHECKING:  # projections import this module
+    from contactcenter.events import projections
 
 TABLE = "event_log"
 COLUMNS = (
@@ -373,8 +376,8 @@ def _cursor() -> Iterator[Any]:
         yield cursor
 
 
-def _notify_on_commit(recorded: list[RecordedEvent], rows: Any) -> None:
-    """`rows`: the inline projections' unit of work (projections.Rows), for `as_committed`."""
+def _notify_on_commit(recorded: list[RecordedEvent], rows: "projections.Rows") -> None:
+    """`rows`: the inline projections' unit of work, for `as_committed`."""
     if not _after_commit:
         return
 
