@@ -84,6 +84,9 @@ def setup_center(url: str) -> list[str]:
         cursor.execute(
             "TRUNCATE routing_entrypoint, routing_agentprofile_queues, "
             "routing_agentskill, routing_agentprofile, routing_queue, "
+            # A run's Daphnes leave their console leases behind (they are stopped, not
+            # `serve`d): the next run's router would sweep them in its measured window.
+            "routing_console_socket, routing_console_server, "
             "webchat_webchattopic, webchat_webchatchannel, django_session CASCADE"
         )
     User.objects.filter(username__startswith="latency-agent").delete()

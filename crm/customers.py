@@ -2,6 +2,7 @@
 loads the customer's aggregate, lets it decide, and appends (decide and append)."""
 
 import uuid
+from dataclasses import dataclass
 
 from contactcenter import request_memo
 from contactcenter.commands import command
@@ -88,6 +89,36 @@ def find(identity: Identity) -> str | None:
     return request_memo.asked("identity owner", identity.key, ask)
 
 
+@dataclass(frozen=True)
+class Registration:
+    """A customer about to be registered, for the caller to append along with its own first
+    events in one statement (`aggregates.append_many`, this first): an inbound message's
+    interaction then finds the customer's new row in memory instead of reading it back."""
+
+    stream: CustomerStream
+    events: list[DomainEvent]
+    identity: Identity
+
+    @property
+    def customer_id(self) -> str:
+        return self.stream.key
+
+    def appended(self) -> None:
+        """Once appended: the rest of the request knows who the identity belongs to."""
+        request_memo.keep("identity owner", self.identity.key, self.customer_id)
+
+
+def find_or_register(identity: Identity, *, name: str = "") -> tuple[str, Registration | None]:
+    """The customer for `identity` and None; for an unknown identity, a new customer's id and
+    its registration, which the caller appends in its transaction (inside a command)."""
+    existing = find(identity)
+    if existing:
+        return existing, None
+    customer = CustomerStream(str(uuid.uuid4()))  # a stream no one has written: at 0, unread
+    shredding.new_customer(customer.key)
+    return customer.key, Registration(customer, customer.register(name, identity), identity)
+
+
 @command
 def identify(identity: Identity, *, name: str = "") -> tuple[str, bool]:
     """The customer for `identity`, registering a new one if it is unknown.
@@ -96,14 +127,11 @@ def identify(identity: Identity, *, name: str = "") -> tuple[str, bool]:
     make two customers: the identity's primary key refuses the second, whose command retries
     and then finds the first.
     """
-    existing = find(identity)
-    if existing:
-        return existing, False
-    customer = CustomerStream(str(uuid.uuid4()))  # a stream no one has written: at 0, unread
-    shredding.new_customer(customer.key)
-    aggregates.append(customer, customer.register(name, identity))
-    customer_id = customer.key
-    request_memo.keep("identity owner", identity.key, customer_id)
+    customer_id, registration = find_or_register(identity, name=name)
+    if registration is None:
+        return customer_id, False
+    aggregates.append(registration.stream, registration.events)
+    registration.appended()
     return customer_id, True
 
 

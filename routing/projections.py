@@ -120,6 +120,10 @@ class AgentStateProjector(Projector):
             self._drop_work(self._agent(e.agent_id, rows), e.interaction_id, r.occurred_at)
 
 
+# The timers an interaction can have, keyed `<kind>:<interaction id>`.
+KINDS = ("offer_timeout", "overflow", "wrap_up_end", "abandon", "flow_idle")
+
+
 @register
 class TimerProjector(Projector):
     """The router's to-do list with times, kept by the events that start and end each item."""
@@ -141,6 +145,12 @@ class TimerProjector(Projector):
 
     def _clear(self, rows: Rows, kind: str, interaction_id: str) -> None:
         rows.discard(Timer, f"{kind}:{interaction_id}")
+
+    def on_InteractionCreated(self, e: ie.InteractionCreated, r: RecordedEvent, rows: Rows):
+        # A new interaction has no timers: what its first events set or clear is known
+        # without a read or a DELETE (a first message queued cleared its overflow; issue 18).
+        for kind in KINDS:
+            rows.hold(Timer, f"{kind}:{e.interaction_id}", None)
 
     def on_OfferCreated(self, e: ie.OfferCreated, r: RecordedEvent, rows: Rows):
         self._set(rows, "offer_timeout", e.interaction_id, e.expires_at, offer_id=e.offer_id)
@@ -186,7 +196,7 @@ class TimerProjector(Projector):
         self._clear(rows, "wrap_up_end", e.interaction_id)
 
     def _ended(self, e, r: RecordedEvent, rows: Rows) -> None:
-        for kind in ("offer_timeout", "overflow", "wrap_up_end", "abandon", "flow_idle"):
+        for kind in KINDS:
             self._clear(rows, kind, e.interaction_id)
 
     on_InteractionClosed = _ended

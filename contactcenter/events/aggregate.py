@@ -15,7 +15,7 @@ banned-api refuses it elsewhere (pyproject.toml), so a hand-made expected versio
 creep back.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self
 
@@ -136,12 +136,16 @@ def decide_and_append[A: Aggregate](
 
 
 def append_many(
-    decisions: Sequence[tuple[Versioned, Sequence[DomainEvent]]], **options: Any
+    decisions: Sequence[tuple[Versioned, Sequence[DomainEvent]]],
+    *,
+    idempotency_keys: Mapping[str, str | None] | None = None,
+    **options: Any,
 ) -> list[RecordedEvent]:
     """Several aggregates' decisions in one statement, all or nothing (a router's round of
-    offers), each at the version its aggregate was loaded at."""
+    offers), each at the version its aggregate was loaded at; `idempotency_keys` by stream."""
+    keys = idempotency_keys or {}
     appends = [
-        store.Append(a.stream_id, [_stamped(e) for e in events], a.version)
+        store.Append(a.stream_id, [_stamped(e) for e in events], a.version, keys.get(a.stream_id))
         for a, events in decisions
     ]
     recorded = store.append_batch(appends, **options)

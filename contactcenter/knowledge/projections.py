@@ -110,6 +110,10 @@ class SentimentProjector(Projector):
     name = "sentiment"
     models = [MessageSentiment, ConversationSentiment]
 
+    def on_InteractionCreated(self, e: ie.InteractionCreated, r: RecordedEvent, rows: Rows):
+        # A new interaction has no mood yet: its first message makes one without a read.
+        rows.hold(ConversationSentiment, e.interaction_id, None)
+
     def on_MessageReceived(self, e: ie.MessageReceived, r: RecordedEvent, rows: Rows):
         # An erased or purged text (privacy) has no mood: it is scored as if never written.
         if e.automated or not e.text.strip() or e.text == ERASED:

@@ -33,10 +33,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 # own included (its reads and appends, on psycopg cursors of its own: tests/statements.py).
 BUDGET = {
     "visitor connects": 3,  # the channel, the thread key, the topics
-    "first message": 14,  # with the queue's line, read to tell those waiting their place
+    # With the queue's line, read to tell those waiting their place. A customer first heard
+    # from now is registered in the interaction's append (one INSERT, one write of rows; the
+    # customer's new row not read back), and a new interaction's timers and mood are known
+    # to be none (no DELETE, no read).
+    "first message": 8,
     "routing": 8,  # the agents claimed, then read whole those changed since the last round
     "the console opens the offer": 14,  # the transcript read once for the view and its matches
-    "accept": 8,  # + the line it left, for those behind; the row the check read; timers unread
+    "accept": 7,  # + the line it left, for those behind; the row the check read; timers unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
     "a later message": 6,  # no look for a resend; the thread key and its row in one read
     "the visitor leaves": 4,  # the thread key and its row in one read, the stream
