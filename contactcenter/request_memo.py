@@ -24,6 +24,11 @@ def one_request() -> Iterator[None]:
         _memo.reset(token)
 
 
+def active() -> bool:
+    """Whether answers are kept: inside a request or a socket's database call."""
+    return _memo.get() is not None
+
+
 def asked(kind: str, key: Any, compute: Callable[[], Any]) -> Any:
     """`compute()`, once per request for this kind of question about `key`."""
     memo = _memo.get()
@@ -39,6 +44,15 @@ def known(kind: str, key: Any) -> tuple[bool, Any]:
     if memo is None or (kind, key) not in memo:
         return False, None
     return True, memo[kind, key]
+
+
+def take(kind: str, key: Any) -> tuple[bool, Any]:
+    """`known`, once: an answer read ahead for one asker, who takes it (a later asker, say a
+    command after the view, asks afresh)."""
+    memo = _memo.get()
+    if memo is None or (kind, key) not in memo:
+        return False, None
+    return True, memo.pop((kind, key))
 
 
 def keep(kind: str, key: Any, value: Any) -> None:

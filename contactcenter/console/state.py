@@ -183,6 +183,10 @@ def interaction_view(
             "InteractionAssigned",
         },
     )
+    # The conversation's and the customer's labels and attributes, asked for below.
+    labelling.read_ahead(
+        ("conversation", row.id), *([("customer", row.customer_id)] if row.customer_id else [])
+    )
     wrap_up = latest.get("WrapUpStarted") if row.state == "wrap_up" else None
     offer = latest.get("OfferCreated") if row.state == "offered" else None
     view = {

@@ -16,8 +16,12 @@ from contactcenter.interactions.domain import DomainError, stream_id
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.kpis import by_label
 from contactcenter.kpis.figures import day_range
+from contactcenter.labels import commands as label_commands
 from contactcenter.labels import current
 from contactcenter.labels.models import AttributeDefinition, LabelDefinition
+from contactcenter.request_memo import one_request
+from crm import customers
+from crm.identities import normalise
 from crm.timeline import profile_changes
 from routing import config
 from tests import statements
@@ -175,3 +179,32 @@ def test_the_reports_count_conversations_by_label(center):
     boss.force_login(center["boss"])
     page = boss.get("/supervisor/reports/queue/").content.decode()
     assert "Conversations by label" in page and "VIP" in page
+
+
+def test_the_console_reads_a_conversations_and_its_customers_labels_ahead_in_one_statement(
+    center,
+):
+    """The view of an offer asks for both subjects' labels and attributes; read ahead, they
+    are what each read alone answers, a merged customer's included, and a later asker in the
+    same request (a command after the view) asks afresh."""
+    agent = console(center["agent1"])
+    chat = center["chat"]
+    customer_id = Interaction.objects.get(pk=chat).customer_id
+    label_actions.change_conversation(agent, chat, add=["refund"], attributes={"order": "7"})
+    label_actions.change_customer(agent, customer_id, add=["vip"], attributes={"tier": "gold"})
+    duplicate, _ = customers.identify(normalise("email", "vera.again@example.org"))
+    label_commands.change_customer(duplicate, attributes={"tier": "silver"})
+    customers.merge(duplicate, customer_id)  # the survivor's own tier wins
+    subjects = [("conversation", chat), ("customer", customer_id)]
+    alone = {s: (current.labels(*s), current.attributes(*s)) for s in subjects}
+    assert alone[subjects[1]] == (["vip"], {"tier": "gold"})
+
+    with one_request():
+        with statements.recorded() as ahead:
+            current.read_ahead(*subjects)
+        with statements.recorded() as after:
+            together = {s: (current.labels(*s), current.attributes(*s)) for s in subjects}
+        assert together == alone
+        assert len([sql for sql in ahead if "labels_" in sql]) == 1 and after == []
+        label_actions.change_conversation(agent, chat, remove=["refund"])
+        assert current.labels("conversation", chat) == []  # taken once: asked afresh

@@ -39,7 +39,9 @@ BUDGET = {
     # to be none (no DELETE, no read).
     "first message": 8,
     "routing": 8,  # the agents claimed, then read whole those changed since the last round
-    "the console opens the offer": 14,  # the transcript read once for the view and its matches
+    # The transcript read once for the view and its matches; the conversation's and the
+    # customer's labels and attributes in one read.
+    "the console opens the offer": 11,
     "accept": 7,  # + the line it left, for those behind; the row the check read; timers unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
     "a later message": 6,  # no look for a resend; the thread key and its row in one read
