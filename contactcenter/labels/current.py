@@ -2,6 +2,8 @@
 include those of the customers merged into it (read together, like its timeline). The
 console reads both of a conversation and of its customer at every offer: in SQL made once."""
 
+from functools import cache
+
 from django.db import connection
 
 from contactcenter import request_memo
@@ -51,19 +53,10 @@ def read_ahead(*subjects: tuple[str, str]) -> None:
     if not request_memo.active():
         return
     wanted = [(subject, _ids(subject, subject_id), subject_id) for subject, subject_id in subjects]
-    parts, params = [], []
-    for table, value in ((Labelled, "NULL"), (AttributeValue, _column(AttributeValue, "value"))):
-        name = _column(table, "label" if table is Labelled else "key")
-        for subject, ids, _ in wanted:
-            parts.append(
-                f"SELECT {len(parts)}, {_column(table, 'subject_id')}, {name}, {value}, "
-                f"{_column(table, 'id')} FROM {connection.ops.quote_name(table._meta.db_table)} "
-                f"WHERE {_column(table, 'subject')} = %s "
-                f"AND {_column(table, 'subject_id')} IN ({', '.join(['%s'] * len(ids))})"
-            )
-            params += [subject, *ids]
+    each = [value for subject, ids, _ in wanted for value in (subject, *ids)]
+    params = each + each  # the labels' parts, then the attributes'
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(_read_ahead_sql(tuple(len(ids) for _, ids, _ in wanted)), params)
         found = cursor.fetchall()
     for part, (subject, ids, subject_id) in enumerate(wanted):
         rows = sorted((row for row in found if row[0] == part), key=lambda row: row[4])
@@ -73,6 +66,23 @@ def read_ahead(*subjects: tuple[str, str]) -> None:
         )
         attrs = _attributes(ids, [(row[1], row[2], row[3]) for row in rows])
         request_memo.keep("attributes", (subject, subject_id), attrs)
+
+
+@cache
+def _read_ahead_sql(shape: tuple[int, ...]) -> str:
+    """For subjects of `shape` (how many ids each): each one's labels, then each one's
+    attributes, a part number first. Made once per shape."""
+    parts = []
+    for model, value in ((Labelled, "NULL"), (AttributeValue, _column(AttributeValue, "value"))):
+        name = _column(model, "label" if model is Labelled else "key")
+        for count in shape:
+            parts.append(
+                f"SELECT {len(parts)}, {_column(model, 'subject_id')}, {name}, {value}, "
+                f"{_column(model, 'id')} FROM {connection.ops.quote_name(model._meta.db_table)} "
+                f"WHERE {_column(model, 'subject')} = %s "
+                f"AND {_column(model, 'subject_id')} IN ({', '.join(['%s'] * count)})"
+            )
+    return " UNION ALL ".join(parts)
 
 
 def _column(model, name: str) -> str:
