@@ -1,6 +1,6 @@
 import os
 
-from django.core.asgi import get_asgi_application
+from contactcenter.request_thread import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
 django_asgi_app = get_asgi_application()

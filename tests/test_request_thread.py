@@ -1,0 +1,92 @@
+"""A request for a sync view crosses from the event loop to the request thread once for its
+middleware and view (contactcenter/request_thread.py), where Django's async handler crossed
+at each middleware; an async view still runs on the loop. Driven through the real ASGI
+application, as Daphne drives it, counting asgiref's crossings."""
+
+import json
+
+import pytest
+from asgiref import sync
+from asgiref.testing import ApplicationCommunicator
+
+from channels_adapters.webchat.models import WebChatChannel
+from contactcenter.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def request(method: str, path: str, body: bytes = b"") -> ApplicationCommunicator:
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    headers.append((b"content-length", str(len(body)).encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    return ApplicationCommunicator(application, scope)
+
+
+async def answer(communicator: ApplicationCommunicator, body: bytes = b"") -> tuple[int, bytes]:
+    await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
+    start = await communicator.receive_output(timeout=10)
+    assert start["type"] == "http.response.start", start
+    content = b""
+    while True:
+        part = await communicator.receive_output(timeout=10)
+        content += part.get("body", b"")
+        if not part.get("more_body"):
+            break
+    await communicator.wait(timeout=10)
+    return start["status"], content
+
+
+@pytest.fixture
+def crossings(monkeypatch):
+    """asgiref's crossings: sync code run on a thread for the loop ("thread: …"), and async
+    code run on the loop for that thread ("loop: …"), each a wake-up there and one back."""
+    calls: list[str] = []
+    to_thread, to_loop = sync.SyncToAsync.thread_handler, sync.AsyncToSync.main_wrap
+
+    def on_thread(self, loop, *args, **kwargs):
+        calls.append(f"thread: {getattr(self.func, '__qualname__', self.func)}")
+        return to_thread(self, loop, *args, **kwargs)
+
+    async def on_loop(self, *args, **kwargs):
+        calls.append(f"loop: {getattr(self.awaitable, '__qualname__', self.awaitable)}")
+        return await to_loop(self, *args, **kwargs)
+
+    monkeypatch.setattr(sync.SyncToAsync, "thread_handler", on_thread)
+    monkeypatch.setattr(sync.AsyncToSync, "main_wrap", on_loop)
+    return calls
+
+
+async def test_a_visitors_token_request_crosses_to_the_request_thread_once(crossings):
+    await WebChatChannel.objects.acreate(key="demo", name="Demo")
+    crossings.clear()
+    body = json.dumps({"channel": "demo"}).encode()
+    status, content = await answer(request("POST", "/widget/session/", body), body)
+    assert status == 200 and json.loads(content)["token"]
+    # The request's start (closing old connections), the middleware and the view together,
+    # and the response's close (the request's end). Django's async handler also crossed
+    # back to the loop after the middleware, then to the thread for the CSRF check and
+    # again for the view.
+    assert [call.split(":")[0] for call in crossings] == ["thread"] * 3, crossings
+
+
+async def test_a_page_no_url_matches_is_answered_as_before(crossings):
+    status, _ = await answer(request("GET", "/no-such-page/"))
+    assert status == 404
+
+
+async def test_an_async_view_runs_on_the_event_loop():
+    status, content = await answer(request("GET", "/healthz"))
+    assert status in (200, 503) and b"database" in content
