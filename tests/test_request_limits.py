@@ -10,7 +10,7 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.test import override_settings
 
-from contactcenter.asgi import application
+from tests.asgi_requests import http_request, http_response
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,36 +18,15 @@ MB = 1024 * 1024
 
 
 def http_post(path: str, content_length: int | None) -> ApplicationCommunicator:
-    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    headers = [(b"content-type", b"application/json")]
     if content_length is not None:
         headers.append((b"content-length", str(content_length).encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 8000),
-    }
-    return ApplicationCommunicator(application, scope)
+    return http_request("POST", path, headers)
 
 
 async def answer(request: ApplicationCommunicator) -> tuple[int, dict]:
-    start = await request.receive_output(timeout=5)
-    assert start["type"] == "http.response.start", start
-    body = b""
-    while True:
-        part = await request.receive_output(timeout=5)
-        body += part.get("body", b"")
-        if not part.get("more_body"):
-            break
-    return start["status"], json.loads(body)
+    status, body = await http_response(request)
+    return status, json.loads(body)
 
 
 async def nothing_more(request: ApplicationCommunicator) -> None:

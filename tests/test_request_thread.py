@@ -10,43 +10,21 @@ from asgiref import sync
 from asgiref.testing import ApplicationCommunicator
 
 from channels_adapters.webchat.models import WebChatChannel
-from contactcenter.asgi import application
+from tests.asgi_requests import http_request, http_response
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def request(method: str, path: str, body: bytes = b"") -> ApplicationCommunicator:
-    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
-    headers.append((b"content-length", str(len(body)).encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 8000),
-    }
-    return ApplicationCommunicator(application, scope)
+    headers = [(b"content-type", b"application/json")]
+    return http_request(method, path, [*headers, (b"content-length", str(len(body)).encode())])
 
 
 async def answer(communicator: ApplicationCommunicator, body: bytes = b"") -> tuple[int, bytes]:
     await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
-    start = await communicator.receive_output(timeout=10)
-    assert start["type"] == "http.response.start", start
-    content = b""
-    while True:
-        part = await communicator.receive_output(timeout=10)
-        content += part.get("body", b"")
-        if not part.get("more_body"):
-            break
+    answered = await http_response(communicator)
     await communicator.wait(timeout=10)
-    return start["status"], content
+    return answered
 
 
 @pytest.fixture
