@@ -60,7 +60,7 @@ async def test_a_visitors_token_request_crosses_to_the_request_thread_once(cross
     assert [call.split(":")[0] for call in crossings] == ["thread"] * 3, crossings
 
 
-async def test_a_page_no_url_matches_is_answered_as_before(crossings):
+async def test_a_page_no_url_matches_is_answered_as_before():
     status, _ = await answer(request("GET", "/no-such-page/"))
     assert status == 404
 

@@ -139,10 +139,11 @@ def ingest(message: InboundMessage) -> IngestResult:
         display_name=message.sender_name,
         region=settings.DEFAULT_PHONE_REGION,
     )
+    registration = None
     if message.automated:
         # A robot's message (a bounce, an auto-reply) may join a conversation but starts
         # none, and its sender is not registered as a customer for it.
-        customer_id, registration = customers.find(identity) or "", None
+        customer_id = customers.find(identity) or ""
     else:
         customer_id, registration = customers.find_or_register(identity)
     now = clock.now()

@@ -57,15 +57,14 @@ def read_ahead(*subjects: tuple[str, str]) -> None:
     params = each + each  # the labels' parts, then the attributes'
     with connection.cursor() as cursor:
         cursor.execute(_read_ahead_sql(tuple(len(ids) for _, ids, _ in wanted)), params)
-        found = cursor.fetchall()
+        by_part: dict[int, list[tuple]] = {part: [] for part in range(2 * len(wanted))}
+        for part, owner, name, value, _key in sorted(cursor.fetchall(), key=lambda r: r[4]):
+            by_part[part].append((owner, name, value))
     for part, (subject, ids, subject_id) in enumerate(wanted):
-        rows = sorted((row for row in found if row[0] == part), key=lambda row: row[4])
-        request_memo.keep("labels", (subject, subject_id), _labels(row[2] for row in rows))
-        rows = sorted(
-            (row for row in found if row[0] == part + len(wanted)), key=lambda row: row[4]
-        )
-        attrs = _attributes(ids, [(row[1], row[2], row[3]) for row in rows])
-        request_memo.keep("attributes", (subject, subject_id), attrs)
+        found = by_part[part]
+        request_memo.keep("labels", (subject, subject_id), _labels(name for _, name, _ in found))
+        found = by_part[part + len(wanted)]  # in key order, as `attributes` reads them
+        request_memo.keep("attributes", (subject, subject_id), _attributes(ids, found))
 
 
 @cache
