@@ -10,6 +10,7 @@ Each decision takes the current state and returns the events to append, or raise
 DomainError that names the command and the state. No I/O: the shell loads, decides, appends.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -69,6 +70,15 @@ class ReopenWindowPassed(DomainError):
 
 def stream_id(interaction_id: str) -> str:
     return f"interaction-{interaction_id}"
+
+
+def opening_key(idempotency_key: str | None) -> str:
+    """What an interaction's row keeps of the key its stream was started under: enough to
+    tell a resent first message by (ingest), without copying the sender's address, which
+    such keys hold, into another table. Blank: none."""
+    if not idempotency_key:
+        return ""
+    return hashlib.blake2b(idempotency_key.encode(), digest_size=16).hexdigest()
 
 
 @dataclass

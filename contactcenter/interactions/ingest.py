@@ -25,8 +25,14 @@ from contactcenter.events import row_statements, store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
-from contactcenter.interactions.commands import folded_with_start
-from contactcenter.interactions.domain import Interaction, ReopenWindowPassed, State
+from contactcenter.interactions.commands import folded_with_start, from_row
+from contactcenter.interactions.domain import (
+    ENDED,
+    Interaction,
+    ReopenWindowPassed,
+    State,
+    opening_key,
+)
 from contactcenter.interactions.models import Interaction as InteractionRow
 from contactcenter.interactions.models import ThreadKey, TranscriptEntry
 from crm import customers
@@ -149,7 +155,7 @@ def ingest(message: InboundMessage) -> IngestResult:
     now = clock.now()
     received = _message_event(message, identity.address)
 
-    current, created, held = _current_interaction(message)
+    current, opening, held = _current_interaction(message)
     previous_id = ""
     if current is not None and not message.start_new:
         try:
@@ -162,7 +168,7 @@ def ingest(message: InboundMessage) -> IngestResult:
             log.info("%s; starting a new one", late)
             previous_id = current.id
         else:
-            if _maybe_resent(message, current, created) and _received(
+            if _maybe_resent(message, current, opening) and _received(
                 current.id, message.external_id
             ):
                 return _duplicate(current.id, message)  # a resend, into the same conversation
@@ -220,11 +226,29 @@ def ingest(message: InboundMessage) -> IngestResult:
     )
 
 
-def _maybe_resent(message: InboundMessage, current: Interaction, created: RecordedEvent) -> bool:
+@dataclass(frozen=True)
+class Opening:
+    """How a conversation was started: the digest of the key its stream was started under
+    (domain.opening_key; blank if none, or if it was not started by InteractionCreated) and
+    the conversation it followed."""
+
+    key: str
+    previous_id: str
+
+    @classmethod
+    def of(cls, created: RecordedEvent) -> "Opening":
+        if created.type != "InteractionCreated":
+            return cls("", "")
+        return cls(
+            opening_key(created.idempotency_key), created.data.get("previous_interaction_id", "")
+        )
+
+
+def _maybe_resent(message: InboundMessage, current: Interaction, opening: Opening) -> bool:
     """Whether a sender's own id may name a message the conversation has already, so that
     its transcript is worth a look (a statement every message paid before, issue 18):
     - the conversation's first message: it started the conversation under the key
-      `after:<previous>`, which its first event (`created`) holds;
+      `after:<previous>`, which its `opening` holds;
     - a later one, appended under `key_within(current.id)`: the unique index refuses it
       again, and the command's retry comes here with that key refused.
     """
@@ -234,10 +258,9 @@ def _maybe_resent(message: InboundMessage, current: Interaction, created: Record
         return True
     if store.refused_before(message.key_within(current.id)):
         return True
-    if created.type != "InteractionCreated":  # not the stream's start: look, to be sure
+    if not opening.key:  # no key known for the stream's start: look, to be sure
         return True
-    previous = created.data.get("previous_interaction_id", "")
-    return created.idempotency_key == message.key_within(f"after:{previous}")
+    return opening.key == opening_key(message.key_within(f"after:{opening.previous_id}"))
 
 
 def _received(interaction_id: str, external_id: str) -> str:
@@ -274,11 +297,16 @@ def _reopen_window(message: InboundMessage) -> int:
 
 def _current_interaction(
     message: InboundMessage,
-) -> tuple[Interaction | None, RecordedEvent | None, dict]:
-    """The interaction the message joins, if any, and the first event of its stream; and the
-    rows read to find it (the thread key's, None if there is none, and the interaction's),
-    by model and key, for the projection to write without reading them again."""
-    interaction_id, held = message.interaction_id, {}
+) -> tuple[Interaction | None, Opening | None, dict]:
+    """The interaction the message joins, if any, and how it was started; and the rows read
+    to find it (the thread key's, None if there is none, and the interaction's), by model and
+    key, for the projection to write without reading them again.
+
+    A conversation still open is decided from its row, read with the thread key: a message
+    into it needs only its state and version (the row follows every event of the stream) and
+    how it was started. One that ended or is in self-service, where the message may reopen
+    it or go to its flow, is folded from its stream, whose decisions read more."""
+    interaction_id, held, row = message.interaction_id, {}, None
     if not interaction_id and message.threading_key:
         key = ThreadKey.make(message.channel, message.channel_key, message.threading_key)
         thread, row = row_statements.referenced(ThreadKey, key, "interaction_id", InteractionRow)
@@ -288,10 +316,16 @@ def _current_interaction(
         interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
         return None, None, held
+    if row is not None and State(row.state) not in DECIDED_FROM_THE_STREAM:
+        return from_row(row), Opening(row.opening_key, row.previous_interaction_id), held
     interaction, created = folded_with_start(interaction_id)
     if interaction.state is None:
         return None, None, held
-    return interaction, created, held
+    return interaction, Opening.of(created), held
+
+
+# The states whose decisions on a message read more than the row holds (reopening, a flow).
+DECIDED_FROM_THE_STREAM = ENDED | {State.SELF_SERVICE}
 
 
 def _append(

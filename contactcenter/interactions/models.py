@@ -14,6 +14,9 @@ class Interaction(models.Model):
     subject = models.CharField(max_length=500, blank=True)
     threading_key = models.CharField(max_length=300, blank=True)
     previous_interaction_id = models.CharField(max_length=36, blank=True)
+    # domain.opening_key of the key the stream was started under: a message into the open
+    # conversation is decided from this row, its stream unread (ingest).
+    opening_key = models.CharField(max_length=32, blank=True)
     queue_id = models.IntegerField(null=True, blank=True, db_index=True)
     priority = models.IntegerField(default=0)
     required_skills = models.JSONField(default=dict, blank=True)

@@ -7,6 +7,7 @@ from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import activity
 from contactcenter.interactions import events as ev
+from contactcenter.interactions.domain import opening_key
 from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
 from crm import events as crm_events
 
@@ -66,6 +67,7 @@ class InteractionProjector(Projector):
                 subject=e.subject[:500],
                 threading_key=e.threading_key,
                 previous_interaction_id=e.previous_interaction_id,
+                opening_key=opening_key(r.idempotency_key),
                 created_at=r.occurred_at,
             )
         )

@@ -173,6 +173,26 @@ def test_a_resent_message_is_caught_without_a_look_at_the_transcript_first():
     assert sorted(e.text for e in texts) == ["And more", "Hello, I need help", "More"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_message_into_an_open_conversation_is_decided_from_its_row_without_reading_its_log():
+    """The thread key's statement reads the conversation's row; while it is open, that row
+    is all a message needs (its state, its version, the key it was started under)."""
+    own_id = dict(visitor="v-108", id_from_sender=True)
+    first = ingest(chat_message(external_id="c1", **own_id))
+
+    with statements.recorded() as later:
+        second = ingest(chat_message(text="More", external_id="c2", **own_id))
+    first_again = ingest(chat_message(external_id="c1", **own_id))
+
+    reads_of_the_log = [s for s in later if s.startswith("SELECT") and "event_log" in s]
+    assert reads_of_the_log == []
+    assert second.interaction_id == first.interaction_id and not second.duplicate
+    assert first_again.duplicate and first_again.message_id == first.message_id
+    assert Interaction.objects.get(pk=first.interaction_id).version == store.stream_version(
+        stream_id(first.interaction_id)
+    )
+
+
 @override_settings(REOPEN_WINDOW_SECONDS=3600)
 def test_a_senders_own_message_id_reused_in_a_later_conversation_is_a_new_message():
     first = ingest(chat_message(visitor="v-106", external_id="c1", id_from_sender=True))

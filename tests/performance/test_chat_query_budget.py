@@ -44,7 +44,9 @@ BUDGET = {
     "the console opens the offer": 11,
     "accept": 7,  # + the line it left, for those behind; the row the check read; timers unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
-    "a later message": 6,  # no look for a resend; the thread key and its row in one read
+    # No look for a resend; the thread key and its row in one read, and a conversation still
+    # open decided from that row, its stream unread.
+    "a later message": 5,
     "the visitor leaves": 4,  # the thread key and its row in one read, the stream
 }
 # The projections' writes of one append are one statement on PostgreSQL
