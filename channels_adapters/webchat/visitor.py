@@ -307,8 +307,10 @@ def left(visitor: Visitor, grace_seconds: int) -> None:
     if row is None:
         return
     grace_until = clock.now() + timedelta(seconds=grace_seconds)
-    with acting_as("customer"):
-        interactions.decide_and_append(row.id, lambda i: i.customer_left(grace_until), row=row)
+    with acting_as("customer"):  # leaving reads its state and whether they were away
+        interactions.decide_and_append(
+            row.id, lambda i: i.customer_left(grace_until), row=row, row_suffices=True
+        )
 
 
 def arrived(visitor: Visitor, chat: WebChatChannel) -> dict[str, Any]:
@@ -327,8 +329,10 @@ def returned(visitor: Visitor) -> None:
     interaction = current_interaction(visitor)
     if interaction is None or not interaction.customer_away:
         return
-    with acting_as("customer"):
-        interactions.decide_and_append(interaction.id, lambda i: i.customer_returned())
+    with acting_as("customer"):  # coming back reads only whether they were away
+        interactions.decide_and_append(
+            interaction.id, lambda i: i.customer_returned(), row=interaction, row_suffices=True
+        )
 
 
 def require_current(visitor: Visitor) -> Interaction:

@@ -68,6 +68,8 @@ def from_row(row) -> Interaction:
         ended_at=row.ended_at,
         last_agent_id=row.last_agent_id,
         declined_by=set(row.declined_by),
+        customer_away=row.customer_away,
+        read_position=row.read_position,
     )
 
 
@@ -77,11 +79,13 @@ def decide_and_append(
     *,
     idempotency_key: str | None = None,
     row: InteractionRow | None = None,
+    row_suffices: bool = False,
 ) -> list[RecordedEvent]:
     """The one shape of every interaction command (call it inside a @command). `row`: the
     interaction's row, if the command read it already in its transaction (the projection
-    writes it without reading it again)."""
-    interaction = load(interaction_id)
+    writes it without reading it again). `row_suffices`: `decide` reads only what the row
+    holds (`from_row`), so the stream is not read."""
+    interaction = from_row(row) if row is not None and row_suffices else load(interaction_id)
     held = {InteractionRow: {row.pk: row}} if row is not None else None
     return aggregates.append(
         interaction, decide(interaction), idempotency_key=idempotency_key, held=held

@@ -2,6 +2,8 @@
 (Interaction.FOLDS), with what the customer said left sealed: the same aggregate, without
 reading the customer's data key or decrypting every message at every message (issue 18)."""
 
+import dataclasses
+
 import pytest
 
 from contactcenter.events import store
@@ -70,3 +72,62 @@ def test_a_stream_folded_for_nothing_still_tells_its_head():
 
     assert events == []
     assert head == store.stream_version(stream_id(chat.interaction_id))
+
+
+# What `commands.from_row` leaves out (the survey's rules read them from the stream): every
+# other field a decision made from the row (`row_suffices`, a message into an open
+# conversation) reads must be what the stream folds to.
+NOT_ON_THE_ROW = {"rated", "surveyed_at"}
+
+
+def test_an_interactions_row_holds_what_its_stream_folds_to_at_every_step():
+    from datetime import timedelta
+
+    from contactcenter import clock
+    from contactcenter.actions import Actor
+    from contactcenter.actions import interactions as actions
+    from contactcenter.commands import command
+    from contactcenter.interactions.models import Interaction as Row
+    from contactcenter.interactions.models import TranscriptEntry
+    from tests.routing.builders import a_queue, an_agent
+
+    queue = a_queue(name="Support", entry="webchat:*")
+    agent = an_agent(queue)
+    chat = new_chat(visitor="v-row")
+    interaction_id = chat.interaction_id
+
+    @command
+    def decide(choice) -> None:
+        commands.decide_and_append(interaction_id, choice)
+
+    def row_and_stream_agree(step: str) -> None:
+        from_row = commands.from_row(Row.objects.get(pk=interaction_id))
+        folded = commands.load(interaction_id)
+        differ = {
+            field.name: (getattr(from_row, field.name), getattr(folded, field.name))
+            for field in dataclasses.fields(Interaction)
+            if field.name not in NOT_ON_THE_ROW
+            and getattr(from_row, field.name) != getattr(folded, field.name)
+        }
+        assert not differ, (step, differ)
+
+    row_and_stream_agree("new")
+    router.route_once()
+    row_and_stream_agree("offered")
+    row = Row.objects.get(pk=interaction_id)
+    actions.accept(Actor.of(agent, "console"), interaction_id, row.offer_id)
+    row_and_stream_agree("accepted")
+    decide(lambda i: i.customer_left(clock.now() + timedelta(seconds=60)))
+    row_and_stream_agree("the customer left")
+    decide(lambda i: i.customer_returned())
+    row_and_stream_agree("the customer came back")
+    ingest(chat_message(visitor="v-row", text="still there?"))
+    message = TranscriptEntry.objects.filter(interaction_id=interaction_id).last()
+    commands.mark_read(
+        interaction_id, agent_id=agent.pk, message_id=message.id, message_position=message.position
+    )
+    row_and_stream_agree("read")
+    commands.close(interaction_id, "resolved")
+    row_and_stream_agree("closed")
+    ingest(chat_message(visitor="v-row", text="one more thing"))
+    row_and_stream_agree("reopened")

@@ -47,7 +47,7 @@ BUDGET = {
     # No look for a resend; the thread key and its row in one read, and a conversation still
     # open decided from that row, its stream unread.
     "a later message": 5,
-    "the visitor leaves": 4,  # the thread key and its row in one read, the stream
+    "the visitor leaves": 3,  # the thread key and its row in one read, decided from the row
 }
 # The projections' writes of one append are one statement on PostgreSQL
 # (row_statements.write): a first message's eight, a later one's five. Loading an
