@@ -327,6 +327,9 @@ class Projector:
     # Stream-id prefixes whose every event this projector sees, whatever app declared the type
     # (other apps' events on an interaction's stream still move its version): `on_any_event`.
     streams: ClassVar[tuple[str, ...]] = ()
+    # Rows an event of a type reads, by model and the field of its data that holds their key:
+    # a caller that reads them anyway before appending it passes them `held` (`rows_read`).
+    reads: ClassVar[dict[str, tuple[tuple[type[Model], str], ...]]] = {}
 
     def handled_types(self) -> set[str]:
         return {name[3:] for name in dir(self) if name.startswith("on_") and name[3].isupper()}
@@ -387,6 +390,19 @@ def discover() -> None:
     if not _discovered:
         autodiscover_modules("projections")
         _discovered = True
+
+
+def rows_read(event_type: str, key_field: str) -> tuple[type[Model], ...]:
+    """The models whose rows the inline projectors read for an event of `event_type`, keyed
+    by its data's `key_field` (Projector.reads): for a caller to read them with what it
+    reads anyway and pass them `held` (ingest reads a conversation's with its thread key)."""
+    discover()
+    return tuple(
+        model
+        for projector in _inline_by_type.get(event_type, ())
+        for model, field in projector.reads.get(event_type, ())
+        if field == key_field
+    )
 
 
 def all_projectors() -> dict[str, Projector]:

@@ -162,22 +162,36 @@ def referenced[B: Model, M: Model](
     """`by`'s row with key `pk`, and the row of `model` its `field` names, in one statement
     (None for either that is not there): a thread key and the conversation it leads to, read
     at every message as two statements before (issue 18)."""
+    ref_row, row, _ = referenced_with(by, pk, field, model)
+    return ref_row, row
+
+
+def referenced_with[B: Model, M: Model](
+    by: type[B], pk: Any, field: str, model: type[M], alongside: Sequence[type[Model]] = ()
+) -> tuple[B | None, M | None, dict[type[Model], Model | None]]:
+    """`referenced`, and the rows of the `alongside` models keyed as `model`'s is (by the
+    value `field` holds), in the same statement: what the projections of a message into the
+    conversation read (a later message read its mood in a statement of its own)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    ref, target = _all_columns(by), _all_columns(model)
+    parts = [_all_columns(m) for m in (by, model, *alongside)]
     with connection.cursor() as cursor:
         cursor.execute(
-            _referenced_sql(by, field, model), [by._meta.pk.get_db_prep_value(pk, connection)]
+            _referenced_sql(by, field, (model, *alongside)),
+            [by._meta.pk.get_db_prep_value(pk, connection)],
         )
         found = cursor.fetchall()
     if not found:
-        return None, None
-    width = len(ref.fields)
-    [ref_values] = _read(by, ref, [found[0][:width]], connection)
-    ref_row = by.from_db(connection.alias, ref.attnames, ref_values)
-    if found[0][width + target.attnames.index(model._meta.pk.attname)] is None:
-        return ref_row, None  # the LEFT JOIN found no row: its key is NULL
-    [values] = _read(model, target, [found[0][width:]], connection)
-    return ref_row, model.from_db(connection.alias, target.attnames, values)
+        return None, None, {}
+    rows, start = [], 0
+    for part_model, part in zip((by, model, *alongside), parts, strict=True):
+        values = found[0][start : start + len(part.fields)]
+        start += len(part.fields)
+        if values[part.attnames.index(part_model._meta.pk.attname)] is None:
+            rows.append(None)  # the LEFT JOIN found no row: its key is NULL
+            continue
+        [read] = _read(part_model, part, [values], connection)
+        rows.append(part_model.from_db(connection.alias, part.attnames, read))
+    return rows[0], rows[1], dict(zip(alongside, rows[2:], strict=True))
 
 
 def _all_columns(model: type[Model]) -> "_Columns":
@@ -185,15 +199,18 @@ def _all_columns(model: type[Model]) -> "_Columns":
 
 
 @cache
-def _referenced_sql(by: type[Model], field: str, model: type[Model]) -> str:
+def _referenced_sql(by: type[Model], field: str, models: tuple[type[Model], ...]) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    ref, target = quote(by._meta.db_table), quote(model._meta.db_table)
+    ref = quote(by._meta.db_table)
+    joined = f"{ref}.{quote(by._meta.get_field(field).column)}"
     columns = [f"{ref}.{quote(f.column)}" for f in by._meta.concrete_fields]
-    columns += [f"{target}.{quote(f.column)}" for f in model._meta.concrete_fields]
-    joined = quote(by._meta.get_field(field).column)
+    joins = []
+    for model in models:
+        target = quote(model._meta.db_table)
+        columns += [f"{target}.{quote(f.column)}" for f in model._meta.concrete_fields]
+        joins.append(f"LEFT JOIN {target} ON {target}.{quote(model._meta.pk.column)} = {joined}")
     return (
-        f"SELECT {', '.join(columns)} FROM {ref} LEFT JOIN {target} ON "
-        f"{target}.{quote(model._meta.pk.column)} = {ref}.{joined} "
+        f"SELECT {', '.join(columns)} FROM {ref} {' '.join(joins)} "
         f"WHERE {ref}.{quote(by._meta.pk.column)} = %s"
     )
 

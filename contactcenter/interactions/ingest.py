@@ -21,7 +21,7 @@ from django.conf import settings
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
-from contactcenter.events import row_statements, store
+from contactcenter.events import projections, row_statements, store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.events.types import DomainEvent
 from contactcenter.interactions import events as ev
@@ -309,10 +309,15 @@ def _current_interaction(
     interaction_id, held, row = message.interaction_id, {}, None
     if not interaction_id and message.threading_key:
         key = ThreadKey.make(message.channel, message.channel_key, message.threading_key)
-        thread, row = row_statements.referenced(ThreadKey, key, "interaction_id", InteractionRow)
+        # With the rows the message's projections read by the conversation (its mood).
+        alongside = projections.rows_read("MessageReceived", "interaction_id")
+        thread, row, read = row_statements.referenced_with(
+            ThreadKey, key, "interaction_id", InteractionRow, alongside
+        )
         held = {ThreadKey: {key: thread}}
         if row is not None:
             held[InteractionRow] = {row.id: row}
+            held.update({model: {row.id: read[model]} for model in alongside})
         interaction_id = thread.interaction_id if thread else None
     if not interaction_id:
         return None, None, held

@@ -109,6 +109,8 @@ class HelpVisitProjector(Projector):
 class SentimentProjector(Projector):
     name = "sentiment"
     models = [MessageSentiment, ConversationSentiment]
+    # A customer's message moves the conversation's mood: ingest reads it with the thread key.
+    reads = {"MessageReceived": ((ConversationSentiment, "interaction_id"),)}
 
     def on_InteractionCreated(self, e: ie.InteractionCreated, r: RecordedEvent, rows: Rows):
         # A new interaction has no mood yet: its first message makes one without a read.

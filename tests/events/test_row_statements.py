@@ -351,3 +351,34 @@ def test_a_thread_key_and_the_conversation_it_leads_to_are_read_in_one_statement
     assert fields(row) == fields(Interaction.objects.get(pk=chat.interaction_id))
     assert dangling[0].interaction_id == "gone" and dangling[1] is None
     assert missing == (None, None)
+
+
+def test_rows_keyed_as_the_conversation_come_in_the_same_statement_or_none_if_missing():
+    from contactcenter.knowledge.models import ConversationSentiment
+
+    chat = new_chat(visitor="v-alongside")
+    key = ThreadKey.make("webchat", "demo", "v-alongside")
+    ConversationSentiment.objects.filter(interaction_id=chat.interaction_id).delete()
+    quiet = new_chat(visitor="v-quiet")  # its mood gone, as for a conversation of files only
+    ConversationSentiment.objects.filter(interaction_id=quiet.interaction_id).delete()
+    chat = new_chat(visitor="v-alongside", text="This is terrible, nothing works")
+
+    with statements.recorded() as run:
+        thread, row, read = row_statements.referenced_with(
+            ThreadKey, key, "interaction_id", Interaction, [ConversationSentiment]
+        )
+        _, _, none_read = row_statements.referenced_with(
+            ThreadKey,
+            ThreadKey.make("webchat", "demo", "v-quiet"),
+            "interaction_id",
+            Interaction,
+            [ConversationSentiment],
+        )
+
+    assert len(run) == 2
+    assert thread.interaction_id == chat.interaction_id
+    assert fields(row) == fields(Interaction.objects.get(pk=chat.interaction_id))
+    mood = read[ConversationSentiment]
+    assert fields(mood) == fields(ConversationSentiment.objects.get(pk=chat.interaction_id))
+    assert mood.messages == 1 and mood.last < 0
+    assert none_read == {ConversationSentiment: None}

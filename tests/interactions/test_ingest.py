@@ -11,6 +11,7 @@ from contactcenter.interactions.commands import close
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction, TranscriptEntry
+from contactcenter.knowledge.models import ConversationSentiment
 from crm.identities import InvalidIdentity
 from crm.models import ContactIdentity, Customer
 from tests import statements
@@ -175,8 +176,9 @@ def test_a_resent_message_is_caught_without_a_look_at_the_transcript_first():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_message_into_an_open_conversation_is_decided_from_its_row_without_reading_its_log():
-    """The thread key's statement reads the conversation's row; while it is open, that row
-    is all a message needs (its state, its version, the key it was started under)."""
+    """The thread key's statement reads the conversation's row and its mood; while it is
+    open, that row is all a message needs (its state, its version, the key it was started
+    under)."""
     own_id = dict(visitor="v-108", id_from_sender=True)
     first = ingest(chat_message(external_id="c1", **own_id))
 
@@ -186,6 +188,10 @@ def test_a_message_into_an_open_conversation_is_decided_from_its_row_without_rea
 
     reads_of_the_log = [s for s in later if s.startswith("SELECT") and "event_log" in s]
     assert reads_of_the_log == []
+    # its mood read with the thread key, and moved on by the message
+    selects = [s for s in later if s.startswith("SELECT")]
+    assert [s for s in selects if "sentiment" in s and "threadkey" not in s] == []
+    assert ConversationSentiment.objects.get(pk=first.interaction_id).messages == 2
     assert second.interaction_id == first.interaction_id and not second.duplicate
     assert first_again.duplicate and first_again.message_id == first.message_id
     assert Interaction.objects.get(pk=first.interaction_id).version == store.stream_version(

@@ -44,9 +44,9 @@ BUDGET = {
     "the console opens the offer": 11,
     "accept": 7,  # + the line it left, for those behind; the row the check read; timers unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
-    # No look for a resend; the thread key and its row in one read, and a conversation still
-    # open decided from that row, its stream unread.
-    "a later message": 5,
+    # No look for a resend; the thread key, its row and the conversation's mood in one read,
+    # and a conversation still open decided from that row, its stream unread.
+    "a later message": 4,
     "the visitor leaves": 3,  # the thread key and its row in one read, decided from the row
 }
 # The projections' writes of one append are one statement on PostgreSQL
