@@ -89,6 +89,17 @@ def find(identity: Identity) -> str | None:
     return request_memo.asked("identity owner", identity.key, ask)
 
 
+def answered(identity: Identity) -> bool:
+    """Whether `find` has its answer for this request already (asked, or `read_with`)."""
+    return request_memo.known("identity owner", identity.key)[0]
+
+
+def read_with(identity: Identity, row: ContactIdentity | None) -> None:
+    """A caller read the identity's row along with rows of its own, in one statement (ingest,
+    with the conversation's thread key): `find` answers from it for the rest of the request."""
+    request_memo.keep("identity owner", identity.key, row.customer_id if row else None)
+
+
 @dataclass(frozen=True)
 class Registration:
     """A customer about to be registered, for the caller to append along with its own first

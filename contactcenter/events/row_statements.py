@@ -19,7 +19,7 @@ ordering and a limit, for the reads made at every message, offer or router round
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -167,31 +167,40 @@ def referenced[B: Model, M: Model](
 
 
 def referenced_with[B: Model, M: Model](
-    by: type[B], pk: Any, field: str, model: type[M], alongside: Sequence[type[Model]] = ()
+    by: type[B],
+    pk: Any,
+    field: str,
+    model: type[M],
+    alongside: Sequence[type[Model]] = (),
+    keyed: Mapping[type[Model], Any] | None = None,
 ) -> tuple[B | None, M | None, dict[type[Model], Model | None]]:
-    """`referenced`, and the rows of the `alongside` models keyed as `model`'s is (by the
-    value `field` holds), in the same statement: what the projections of a message into the
-    conversation read (a later message read its mood in a statement of its own)."""
+    """`referenced`, with in the same statement the rows of the `alongside` models keyed as
+    `model`'s is (by the value `field` holds) and of the `keyed` models by the keys given:
+    what a message into a conversation reads (its mood, who its sender is), each in a
+    statement of its own before. Rows not there are None."""
+    keyed = dict(keyed or {})
+    models = (by, model, *alongside, *keyed)
     connection = connections[DEFAULT_DB_ALIAS]
-    parts = [_all_columns(m) for m in (by, model, *alongside)]
     with connection.cursor() as cursor:
         cursor.execute(
-            _referenced_sql(by, field, (model, *alongside)),
-            [by._meta.pk.get_db_prep_value(pk, connection)],
+            _referenced_sql(by, field, (model, *alongside), tuple(keyed)),
+            [
+                m._meta.pk.get_db_prep_value(key, connection)
+                for m, key in ((by, pk), *keyed.items())
+            ],
         )
-        found = cursor.fetchall()
-    if not found:
-        return None, None, {}
+        [found] = cursor.fetchall()  # one row, whatever is missing
     rows, start = [], 0
-    for part_model, part in zip((by, model, *alongside), parts, strict=True):
-        values = found[0][start : start + len(part.fields)]
+    for part_model in models:
+        part = _all_columns(part_model)
+        values = found[start : start + len(part.fields)]
         start += len(part.fields)
         if values[part.attnames.index(part_model._meta.pk.attname)] is None:
             rows.append(None)  # the LEFT JOIN found no row: its key is NULL
             continue
         [read] = _read(part_model, part, [values], connection)
         rows.append(part_model.from_db(connection.alias, part.attnames, read))
-    return rows[0], rows[1], dict(zip(alongside, rows[2:], strict=True))
+    return rows[0], rows[1], dict(zip(models[2:], rows[2:], strict=True))
 
 
 def _all_columns(model: type[Model]) -> "_Columns":
@@ -199,20 +208,28 @@ def _all_columns(model: type[Model]) -> "_Columns":
 
 
 @cache
-def _referenced_sql(by: type[Model], field: str, models: tuple[type[Model], ...]) -> str:
+def _referenced_sql(
+    by: type[Model], field: str, models: tuple[type[Model], ...], keyed: tuple[type[Model], ...]
+) -> str:
+    """From a row of one, so that the statement answers one row whatever is missing."""
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    ref = quote(by._meta.db_table)
-    joined = f"{ref}.{quote(by._meta.get_field(field).column)}"
-    columns = [f"{ref}.{quote(f.column)}" for f in by._meta.concrete_fields]
-    joins = []
-    for model in models:
-        target = quote(model._meta.db_table)
-        columns += [f"{target}.{quote(f.column)}" for f in model._meta.concrete_fields]
-        joins.append(f"LEFT JOIN {target} ON {target}.{quote(model._meta.pk.column)} = {joined}")
-    return (
-        f"SELECT {', '.join(columns)} FROM {ref} {' '.join(joins)} "
-        f"WHERE {ref}.{quote(by._meta.pk.column)} = %s"
-    )
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def pk(model: type[Model]) -> str:
+        return f"{table(model)}.{quote(model._meta.pk.column)}"
+
+    joined = f"{table(by)}.{quote(by._meta.get_field(field).column)}"
+    joins = [f"LEFT JOIN {table(by)} ON {pk(by)} = %s"]
+    joins += [f"LEFT JOIN {table(m)} ON {pk(m)} = {joined}" for m in models]
+    joins += [f"LEFT JOIN {table(m)} ON {pk(m)} = %s" for m in keyed]
+    columns = [
+        f"{table(m)}.{quote(f.column)}"
+        for m in (by, *models, *keyed)
+        for f in m._meta.concrete_fields
+    ]
+    return f"SELECT {', '.join(columns)} FROM (SELECT 1) AS one {' '.join(joins)}"
 
 
 def _select(

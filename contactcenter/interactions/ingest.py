@@ -36,7 +36,8 @@ from contactcenter.interactions.domain import (
 from contactcenter.interactions.models import Interaction as InteractionRow
 from contactcenter.interactions.models import ThreadKey, TranscriptEntry
 from crm import customers
-from crm.identities import normalise
+from crm.identities import Identity, normalise
+from crm.models import ContactIdentity
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def ingest(message: InboundMessage) -> IngestResult:
         display_name=message.sender_name,
         region=settings.DEFAULT_PHONE_REGION,
     )
+    current, opening, held = _current_interaction(message, identity)
     registration = None
     if message.automated:
         # A robot's message (a bounce, an auto-reply) may join a conversation but starts
@@ -154,8 +156,6 @@ def ingest(message: InboundMessage) -> IngestResult:
         customer_id, registration = customers.find_or_register(identity)
     now = clock.now()
     received = _message_event(message, identity.address)
-
-    current, opening, held = _current_interaction(message)
     previous_id = ""
     if current is not None and not message.start_new:
         try:
@@ -296,11 +296,12 @@ def _reopen_window(message: InboundMessage) -> int:
 
 
 def _current_interaction(
-    message: InboundMessage,
+    message: InboundMessage, identity: Identity
 ) -> tuple[Interaction | None, Opening | None, dict]:
     """The interaction the message joins, if any, and how it was started; and the rows read
     to find it (the thread key's, None if there is none, and the interaction's), by model and
-    key, for the projection to write without reading them again.
+    key, for the projection to write without reading them again. The sender's identity is
+    read in the same statement, for `customers.find` to answer from.
 
     A conversation still open is decided from its row, read with the thread key: a message
     into it needs only its state and version (the row follows every event of the stream) and
@@ -309,11 +310,16 @@ def _current_interaction(
     interaction_id, held, row = message.interaction_id, {}, None
     if not interaction_id and message.threading_key:
         key = ThreadKey.make(message.channel, message.channel_key, message.threading_key)
-        # With the rows the message's projections read by the conversation (its mood).
+        # With the rows the message's projections read by the conversation (its mood), and
+        # the sender's identity, which `customers.find` then answers from (unless asked
+        # already in this request: a web chat's first message asks for the name it had).
         alongside = projections.rows_read("MessageReceived", "interaction_id")
+        keyed = {} if customers.answered(identity) else {ContactIdentity: identity.key}
         thread, row, read = row_statements.referenced_with(
-            ThreadKey, key, "interaction_id", InteractionRow, alongside
+            ThreadKey, key, "interaction_id", InteractionRow, alongside, keyed
         )
+        if ContactIdentity in read:
+            customers.read_with(identity, read[ContactIdentity])
         held = {ThreadKey: {key: thread}}
         if row is not None:
             held[InteractionRow] = {row.id: row}

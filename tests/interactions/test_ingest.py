@@ -199,6 +199,25 @@ def test_a_message_into_an_open_conversation_is_decided_from_its_row_without_rea
     )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_senders_identity_is_read_with_the_thread_key_in_a_socket_call_or_request():
+    """Who sent it and which conversation it joins: one statement, first contact or not."""
+    from contactcenter.request_memo import one_request
+
+    ingest(chat_message(visitor="v-warm"))  # the process knows its routing configuration
+    reads = []
+    for n, text in enumerate(("Hi", "More")):
+        with statements.recorded() as run, one_request():
+            result = ingest(
+                chat_message(visitor="v-109", text=text, external_id=f"c{n}", id_from_sender=True)
+            )
+        reads.append([s for s in run if s.startswith("SELECT")])
+
+    assert [len(selects) for selects in reads] == [1, 1]
+    assert all("crm_contactidentity" in s and "threadkey" in s for s, in reads)
+    assert Interaction.objects.get(pk=result.interaction_id).customer_id == result.customer_id
+
+
 @override_settings(REOPEN_WINDOW_SECONDS=3600)
 def test_a_senders_own_message_id_reused_in_a_later_conversation_is_a_new_message():
     first = ingest(chat_message(visitor="v-106", external_id="c1", id_from_sender=True))

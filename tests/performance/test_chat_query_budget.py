@@ -36,7 +36,8 @@ BUDGET = {
     # With the queue's line, read to tell those waiting their place. A customer first heard
     # from now is registered in the interaction's append (one INSERT, one write of rows; the
     # customer's new row not read back), and a new interaction's timers and mood are known
-    # to be none (no DELETE, no read).
+    # to be none (no DELETE, no read). The visitor's identity is read for the name they gave
+    # before, so the thread key's read does not read it again.
     "first message": 8,
     "routing": 8,  # the agents claimed, then read whole those changed since the last round
     # The transcript read once for the view and its matches; the conversation's and the
@@ -44,9 +45,10 @@ BUDGET = {
     "the console opens the offer": 11,
     "accept": 7,  # + the line it left, for those behind; the row the check read; timers unread
     "accept's partial view": 3,  # a queue without a script: its configuration says so
-    # No look for a resend; the thread key, its row and the conversation's mood in one read,
-    # and a conversation still open decided from that row, its stream unread.
-    "a later message": 4,
+    # No look for a resend; the thread key, its row, the conversation's mood and the sender's
+    # identity in one read, and a conversation still open decided from that row, its stream
+    # unread.
+    "a later message": 3,
     "the visitor leaves": 3,  # the thread key and its row in one read, decided from the row
 }
 # The projections' writes of one append are one statement on PostgreSQL
