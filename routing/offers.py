@@ -72,8 +72,11 @@ def enqueue(interaction_id: str, queue_id: int, reason: str = "arrived") -> None
 def accept_offer(
     interaction_id: str, offer_id: str, agent_id: int, row: InteractionRow | None = None
 ) -> None:
-    """`row`: the interaction's, read in this transaction already (the actions layer's check)."""
-    interactions.decide_and_append(interaction_id, lambda i: i.accept(offer_id, agent_id), row=row)
+    """`row`: the interaction's, read in this transaction already (the actions layer's check):
+    the accept is decided from it (the offer's id and agent, its state), the stream unread."""
+    interactions.decide_and_append(
+        interaction_id, lambda i: i.accept(offer_id, agent_id), row=row, row_suffices=True
+    )
 
 
 @command

@@ -43,7 +43,9 @@ BUDGET = {
     # The transcript read once for the view and its matches; the conversation's and the
     # customer's labels and attributes in one read.
     "the console opens the offer": 11,
-    "accept": 7,  # + the line it left, for those behind; the row the check read; timers unread
+    # + the line it left, for those behind; decided from the row the check read, the stream
+    # unread; timers unread
+    "accept": 6,
     "accept's partial view": 3,  # a queue without a script: its configuration says so
     # No look for a resend; the thread key, its row, the conversation's mood and the sender's
     # identity in one read, and a conversation still open decided from that row, its stream
