@@ -214,7 +214,7 @@ def test_a_senders_identity_is_read_with_the_thread_key_in_a_socket_call_or_requ
         reads.append([s for s in run if s.startswith("SELECT")])
 
     assert [len(selects) for selects in reads] == [1, 1]
-    assert all("crm_contactidentity" in s and "threadkey" in s for s, in reads)
+    assert all("crm_contactidentity" in s and "threadkey" in s for (s,) in reads)
     assert Interaction.objects.get(pk=result.interaction_id).customer_id == result.customer_id
 
 
