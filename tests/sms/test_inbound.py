@@ -125,3 +125,16 @@ def test_a_sender_that_is_not_a_phone_number_is_a_bad_request(client):
 
 def test_a_get_is_not_allowed(client):
     assert client.get(HOOK).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_senders_first_message_reads_who_they_are_with_the_thread_key(client):
+    post(client, HOOK, sms("warming up", sender="+1 555 123 0099"))  # caches, connections
+    from tests import statements
+
+    with statements.recorded() as run:
+        response = post(client, HOOK, sms("Is my order late?", sender="+1 555 123 0042"))
+
+    assert response.status_code == 200
+    identity_reads = [s for s in run if s.startswith("SELECT") and "crm_contactidentity" in s]
+    assert len(identity_reads) == 1 and "interactions_threadkey" in identity_reads[0]
