@@ -23,7 +23,7 @@ from contactcenter.interactions.ingest import Attachment, InboundMessage, Ingest
 from contactcenter.interactions.models import Interaction, ThreadKey, TranscriptEntry
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
-from crm.models import Customer
+from crm.models import ContactIdentity, Customer
 from routing import admission, config, waiting
 from routing.models import AgentProfile
 
@@ -272,8 +272,13 @@ def _remembered_name(visitor: Visitor, profile: Profile) -> str:
 def _known_name(visitor: Visitor) -> str:
     """A returning visitor (a reload, a closed and reopened widget) is who they said they
     were the first time: the pre-chat form's name stays with them, not their visitor id."""
-    customer_id = customers.find(normalise(IdentityKind.WEB, visitor.visitor_id))
-    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    identity = normalise(IdentityKind.WEB, visitor.visitor_id)
+    # The identity and the customer it names in one read; the message's ingest takes who the
+    # identity belongs to from it rather than reading it again (customers.read_with).
+    row, customer = row_statements.referenced(
+        ContactIdentity, identity.key, "customer_id", Customer
+    )
+    customers.read_with(identity, row)
     return customer.name if customer else ""
 
 

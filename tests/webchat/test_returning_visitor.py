@@ -87,3 +87,23 @@ async def test_an_email_of_a_known_customer_is_a_possible_match_the_agent_merges
     assert duplicate.merged_into_id == known
     await console.disconnect()
     await widget.disconnect()
+
+
+def test_a_returning_visitors_name_and_identity_are_read_in_one_statement(center):
+    """A reopened widget's first message looks up the name the visitor gave before: their
+    identity and the customer it names in one read, which the message's ingest then uses."""
+    from channels_adapters.webchat import tokens
+    from channels_adapters.webchat import visitor as visitors
+    from contactcenter.request_memo import one_request
+    from tests import statements
+
+    _, visitor = tokens.issue("demo", "returning-3")
+    visitors.send_message(visitor, "hello", "m1", visitors.Profile(name="Vera Visitor"))
+
+    with statements.recorded() as run, one_request():  # a new socket's first message
+        visitors.send_message(visitor, "me again", "m2", visitors.Profile())
+
+    reads = [s for s in run if s.startswith("SELECT") and ("crm_" in s)]
+    assert len(reads) == 1, reads
+    texts = TranscriptEntry.objects.filter(author_name="Vera Visitor").values_list("text")
+    assert sorted(t for (t,) in texts) == ["hello", "me again"]
