@@ -295,6 +295,10 @@ def _reopen_window(message: InboundMessage) -> int:
     return settings.REOPEN_WINDOW_SECONDS
 
 
+# The states whose decisions on a message read more than the row holds (reopening, a flow).
+DECIDED_FROM_THE_STREAM = ENDED | {State.SELF_SERVICE}
+
+
 def _current_interaction(
     message: InboundMessage, identity: Identity
 ) -> tuple[Interaction | None, Opening | None, dict]:
@@ -333,10 +337,6 @@ def _current_interaction(
     if interaction.state is None:
         return None, None, held
     return interaction, Opening.of(created), held
-
-
-# The states whose decisions on a message read more than the row holds (reopening, a flow).
-DECIDED_FROM_THE_STREAM = ENDED | {State.SELF_SERVICE}
 
 
 def _append(
