@@ -310,14 +310,17 @@ class Run:
 
 
 @contextmanager
-def serving(url: str, servers: int, app: str = "contactcenter.asgi:application", router=True):
-    """`servers` Daphne processes serving `app` (and the router): yields their ports and the
-    processes, the router last; stops them all at the end."""
+def serving(url: str, servers: int, relay: str = "", router=True):
+    """`servers` Daphne processes (and the router): yields their ports and the processes, the
+    router last; stops them all at the end. The platform's run as docs/deploy.md deploys
+    them, `manage.py serve --no-workers` (its WebSocket pings, its start); a `relay` app on
+    bare Daphne."""
     base = 20000 + os.getpid() % 10000 * 3
     ports = [base + i for i in range(servers)]
-    name = "daphne" if router else "relay"
     processes = [
-        start(url, f"{name}{i}", "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app)
+        start(url, f"relay{i}", "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), relay)
+        if relay
+        else start(url, f"daphne{i}", "manage.py", "serve", "--no-workers", "--port", str(port))
         for i, port in enumerate(ports)
     ]
     if router:
@@ -358,7 +361,7 @@ class Measured:
 def measure(url: str, servers: int, rate: int) -> Measured:
     """One rate: the bare relay's floor, then the platform (`servers` Daphne processes and a
     router) at the same arrivals."""
-    with serving(url, servers, "bench.relay_app:application", router=False) as (ports, _):
+    with serving(url, servers, relay="bench.relay_app:application", router=False) as (ports, _):
         floor = asyncio.run(chat_relay.drive(ports, rate, SECONDS))
     cookies = setup_center(url)
     with serving(url, servers) as (ports, processes):

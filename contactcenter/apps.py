@@ -6,7 +6,10 @@ class ContactCenterConfig(AppConfig):
     verbose_name = "Contact center"
 
     def ready(self) -> None:
-        from contactcenter import checks, push  # noqa: F401 - they register themselves
+        from channels.layers import get_channel_layer
+
+        from contactcenter import checks, push, startup  # noqa: F401 - push registers itself
         from contactcenter.events import projections
 
         projections.discover()
+        startup.load_at_start(get_channel_layer)

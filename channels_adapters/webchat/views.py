@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from channels_adapters.webchat import contrast, tokens, transcripts
+from channels_adapters.webchat import visitor as visitors
 from channels_adapters.webchat.models import WebChatChannel
 from contactcenter import strict_json
 from contactcenter.interactions.domain import DomainError
@@ -77,7 +78,7 @@ def session(request):
     except (ValueError, KeyError) as error:
         reason = str(error) if isinstance(error, strict_json.MalformedJson) else "no channel"
         return JsonResponse({"error": f"send JSON with the channel key: {reason}"}, status=400)
-    if not WebChatChannel.objects.filter(key=key).exists():
+    if visitors.channel(key) is None:
         return JsonResponse({"error": f"no web chat channel {key!r}"}, status=404)
     visitor_id = None
     if body.get("token"):

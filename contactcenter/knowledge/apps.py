@@ -8,8 +8,11 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from contactcenter import startup
         from contactcenter.events import store
-        from contactcenter.knowledge import search
+        from contactcenter.knowledge import search, sentiment
+
+        startup.load_at_start(sentiment.analyser)
 
         def article_changed(events) -> None:
             # This process searches the new text at once; others within a second.

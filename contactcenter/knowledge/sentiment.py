@@ -14,7 +14,9 @@ TURNED = -0.5  # the last message alone, or the mean of the last three, below th
 
 
 @cache
-def _analyser():
+def analyser():
+    """VADER with the service words: built once a process (its lexicon, 7 500 words), as the
+    process starts (contactcenter/startup.py)."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyser = SentimentIntensityAnalyzer()
@@ -40,7 +42,7 @@ def score(text: str) -> float:
     """VADER's compound score, -1 (most negative) .. 1."""
     if not text or not text.strip():
         return 0.0
-    return round(float(_analyser().polarity_scores(text[:5000])["compound"]), 4)
+    return round(float(analyser().polarity_scores(text[:5000])["compound"]), 4)
 
 
 def label(compound: float) -> str:
