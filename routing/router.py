@@ -38,8 +38,10 @@ log = logging.getLogger(__name__)
 
 ITEMS_PER_QUEUE = 50  # per round: the oldest, highest-priority waiting work of each queue
 TIMERS_PER_ROUND = 200
-# What the matcher needs of an available agent's state.
+# What the matcher needs of an available agent's state, then the rest of the row: the
+# offers' projection takes the rows of the agents offered work as the claim read them.
 CLAIMED = ("agent_id", "work", "softphone_on", "idle_since", "presence_since", "last_offer_at")
+CLAIMED += tuple(f.attname for f in AgentState._meta.concrete_fields if f.attname not in CLAIMED)
 _agent_states = row_statements.Remembered(AgentState, CLAIMED)
 MAX_IDLE_SECONDS = 1.0
 NOTIFY_CHANNEL = "routing"
@@ -83,7 +85,7 @@ def _assign(now: datetime | None = None) -> tuple[int, bool]:
         return 0, False
     per_queue = Counter(row.queue_id for row in rows)
     more = any(n >= ITEMS_PER_QUEUE for n in per_queue.values())
-    agents = _claim_agents(snapshot, rows)
+    agents, states = _claim_agents(snapshot, rows)
     if not agents:
         return 0, more
     known = _known_agents(rows, snapshot, now)
@@ -103,14 +105,15 @@ def _assign(now: datetime | None = None) -> tuple[int, bool]:
         )
         offers_made.append((interaction, events))
     # One statement for the round's offers, and one read per projection table but the
-    # interactions': their rows were claimed locked above.
+    # interactions' and the agents': their rows were claimed locked above.
+    offered = {a.agent_id for a in assignments}
     aggregates.append_many(
         offers_made,
-        prefetch={
-            AgentState: sorted({a.agent_id for a in assignments}),
-            Timer: [f"offer_timeout:{a.interaction_id}" for a in assignments],
+        prefetch={Timer: [f"offer_timeout:{a.interaction_id}" for a in assignments]},
+        held={
+            InteractionRow: {a.interaction_id: by_id[a.interaction_id] for a in assignments},
+            AgentState: _agent_states.instances(s for s in states if s[0] in offered),
         },
-        held={InteractionRow: {a.interaction_id: by_id[a.interaction_id] for a in assignments}},
     )
     return len(assignments), more
 
@@ -132,9 +135,11 @@ def _claim_waiting(queue_ids: list[int]) -> list[InteractionRow]:
     return rows
 
 
-def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list[Agent]:
+def _claim_agents(
+    snapshot: config.Snapshot, rows: list[InteractionRow]
+) -> tuple[list[Agent], list[tuple]]:
     """Lock the available agents who could take any of `rows`, and no others, so routers
-    working on other queues are not held up."""
+    working on other queues are not held up: them, and their states' rows (CLAIMED)."""
     queue_ids = {row.queue_id for row in rows}
     for queue_id in list(queue_ids):
         queue_ids |= {
@@ -158,7 +163,7 @@ def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list
         candidates, lock=True, skip_locked=True, presence="available", disconnected_since=None
     )
     agents = []
-    for agent_id, work, softphone_on, idle_since, presence_since, last_offer_at in states:
+    for agent_id, work, softphone_on, idle_since, presence_since, last_offer_at, *_ in states:
         profile = snapshot.agents[agent_id]
         agents.append(
             Agent(
@@ -177,7 +182,7 @@ def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list
                 is_supervisor=profile.is_supervisor,
             )
         )
-    return agents
+    return agents, states
 
 
 def _known_agents(

@@ -17,6 +17,7 @@ key, `values` for some fields of many rows, and `where`, a few of `filter()`'s l
 ordering and a limit, for the reads made at every message, offer or router round.
 """
 
+import copy
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -346,6 +347,25 @@ class Remembered:
             for key, version in heads
             if key in read_again or known.get(key, ("",))[0] == version
         ]
+
+    def instances(self, rows: Iterable[tuple]) -> dict[Any, Model]:
+        """Rows `values` gave, as model instances by key, for a transaction that read them
+        locked to take as they are (`Rows.hold`) rather than read them again. Every field of
+        the model must be among `names`. Copies: what is done to one (a JSON field changed
+        in place) leaves what is remembered as it was read."""
+        fields = self.model._meta.concrete_fields
+        at = {
+            name if name != "pk" else self.model._meta.pk.attname: i
+            for i, name in enumerate(self.names)
+        }
+        if missing := [f.attname for f in fields if f.attname not in at]:
+            raise ValueError(f"{self.model.__name__} rows without {', '.join(missing)}")
+        return {
+            row[0]: self.model.from_db(
+                DEFAULT_DB_ALIAS, None, [copy.deepcopy(row[at[f.attname]]) for f in fields]
+            )
+            for row in rows
+        }
 
 
 def _in(column: str, keys: list, connection) -> tuple[str, list]:

@@ -334,6 +334,30 @@ def test_remembered_rows_are_read_whole_again_only_once_written_since():
     assert "FOR UPDATE" in unchanged[0] or not postgresql
 
 
+def test_remembered_rows_held_as_models_are_copies_of_what_is_remembered():
+    """The router hands the rows of the agents it offers work to the offers' projection as
+    its claim read them (not read again); what the projection does to one, its work changed
+    in place, must leave what the claim remembers as read, for the round may be undone."""
+    from routing.models import AgentState
+
+    AgentState.objects.create(agent_id=7, presence="available", work={"chat": ["i-1"]})
+    names = tuple(f.attname for f in AgentState._meta.concrete_fields)  # the key first
+    remembered = row_statements.Remembered(AgentState, names)
+    read = remembered.values([7], lock=True)
+
+    held = remembered.instances(read)[7]
+
+    stored = AgentState.objects.get(pk=7)
+    assert not held._state.adding
+    assert {f.attname: getattr(held, f.attname) for f in AgentState._meta.concrete_fields} == {
+        f.attname: getattr(stored, f.attname) for f in AgentState._meta.concrete_fields
+    }
+    held.work["chat"].append("i-2")
+    assert remembered.values([7])[0][names.index("work")] == {"chat": ["i-1"]}
+    with pytest.raises(ValueError, match="without"):
+        row_statements.Remembered(AgentState, ("agent_id", "work")).instances(read)
+
+
 def test_a_thread_key_and_the_conversation_it_leads_to_are_read_in_one_statement():
     chat = new_chat(visitor="v-referenced")
     key = ThreadKey.make("webchat", "demo", "v-referenced")

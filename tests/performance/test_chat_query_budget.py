@@ -39,7 +39,9 @@ BUDGET = {
     # to be none (no DELETE, no read). The visitor's identity is read for the name they gave
     # before, so the thread key's read does not read it again.
     "first message": 8,
-    "routing": 8,  # the agents claimed, then read whole those changed since the last round
+    # The agents claimed, then read whole those changed since the last round: the offer's
+    # projection takes the agents' rows as the claim read them, not read again.
+    "routing": 7,
     # The transcript read once for the view and its matches; the conversation's and the
     # customer's labels and attributes in one read.
     "the console opens the offer": 11,
