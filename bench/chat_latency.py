@@ -5,11 +5,13 @@ slots each; BENCH_AGENTS overrides); new chats start at BENCH_RATES per second (
 up to 100 and beyond) for 10 s. For each chat we time (b) the first visitor message sent -> an
 offer for it arriving on an agent socket, and, once an agent has accepted, (a) a visitor
 message sent -> the agent's socket receiving it. We also read the server's CPU time (Daphne
-and router processes) from the agents being ready to the visitors gone, per chat.
+and router processes) from the servers having settled after the agents' connects to the
+visitors gone, per chat; and, measured before, what they use idle with the agents connected,
+which is part of it ("idle", in the line of each rate and in the summary).
 
 Each rate runs against each number of Daphne processes in BENCH_SERVERS (1 and one per core
-by default), the way Daphne is deployed (it is one asyncio loop, so one process uses one
-core); agents and visitors are spread over the processes as a load balancer would. One router
+by default), started as docs/deploy.md deploys them (`manage.py serve --no-workers`, one
+asyncio loop: one process uses one core); agents and visitors are spread over the processes as a load balancer would. One router
 process serves them. Before each, the same arrivals and messages go through a bare Channels
 relay (bench/relay_app.py, bench/chat_relay.py: Daphne and the same Redis pub/sub layer, no
 platform): the floor under (a). At the end, the chats a second each number of processes
@@ -146,6 +148,8 @@ class Run:
         self.messages = 0
         self.started: list[float] = []  # when each chat's first message went out
         self.router_cpu = 0.0  # s, of the server CPU drive() returns
+        self.idle_cpu = 0.0  # s a s, the servers' with the agents connected and no chat
+        self.window = 0.0  # s, drive()'s measured window
 
     def achieved_rate(self) -> float:
         """Chats actually started per second: the generator can fall behind its schedule."""
@@ -296,11 +300,18 @@ class Run:
         profiles taken over that window (--profile)."""
         agents = await self.connect_agents()
         names = [f"daphne{i}" for i in range(len(processes) - 1)] + ["router"]
+        # The window opens once the servers are done with the agents' logging in, and what
+        # they use idle meanwhile (pings, the router's loops) is measured to be told apart.
+        self.idle_cpu = sum(
+            await chat_phases.settled(lambda: [harness.cpu_seconds(p.pid) for p in processes])
+        )
         with chat_profile.recording(processes, names, tag) as profiles:
             before = [harness.cpu_seconds(p.pid) for p in processes]
+            started = time.perf_counter()
             await self.visit(rate)
             await asyncio.sleep(0.5)  # the last visitors' leaving
             after = [harness.cpu_seconds(p.pid) for p in processes]
+            self.window = time.perf_counter() - started
         self.router_cpu = after[-1] - before[-1]
         cpu = sum(after) - sum(before)
         for task in agents:
@@ -356,6 +367,11 @@ class Measured:
     @property
     def cpu_ms_per_chat(self) -> float:
         return self.cpu / max(1, self.chats) * 1000
+
+    @property
+    def idle_ms_per_chat(self) -> float:
+        """Of `cpu_ms_per_chat`, what the servers would have used over the window anyway."""
+        return self.run.idle_cpu * self.run.window / max(1, self.chats) * 1000
 
 
 def measure(url: str, servers: int, rate: int) -> Measured:
@@ -445,7 +461,9 @@ def main() -> int:
                 f"  {servers} Daphne, {rate} chats/s ({m.run.achieved_rate():.1f}/s achieved): "
                 f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor)[2]:.1f}), "
                 f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat "
-                f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f})",
+                f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f}; idle with the "
+                f"agents connected {m.idle_ms_per_chat:.1f}: "
+                f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s)",
                 flush=True,
             )
             if m.profiles:
@@ -468,6 +486,7 @@ def main() -> int:
             msg_p99_ms=percentiles(m.run.message_latency)[2],
             offer_p99_ms=percentiles(m.run.offer_latency)[2],
             cpu_ms_per_chat=m.cpu_ms_per_chat,
+            idle_ms_per_chat=m.idle_ms_per_chat,
             floor_p99_ms=percentiles(m.floor)[2],
         )
     )

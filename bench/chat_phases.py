@@ -28,6 +28,27 @@ QUIET_WINDOW = 0.3  # s: the servers are quiet when a window this long costs the
 QUIET_CPU = 0.02  # s of CPU or less beyond their idle rate
 
 
+async def settled(cpu) -> tuple[float, ...]:
+    """After the agents' connects: until the servers' CPU per second (`cpu()`, seconds by
+    group of processes) stops falling (at most 30 s), then their idle rate over 3 s, CPU
+    seconds a second by group. The consoles' first snapshots and presence are the agents'
+    logging in, once a shift, not any chat's."""
+    deadline, last, previous = time.monotonic() + 30, cpu(), float("inf")
+    while time.monotonic() < deadline:
+        await asyncio.sleep(1)
+        now = cpu()
+        spent, last = sum(now) - sum(last), now
+        if os.environ.get("BENCH_PHASE_TRACE"):
+            print(f"  settling: {spent * 1000:.0f} ms/s")
+        if (spent >= previous * 0.8 and spent < 0.2) or spent < 0.02:
+            break
+        previous = spent
+    before, started = cpu(), time.monotonic()
+    await asyncio.sleep(3)
+    seconds, after = time.monotonic() - started, cpu()
+    return tuple((a - b) / seconds for a, b in zip(after, before, strict=True))
+
+
 class Lockstep:
     def __init__(self, ports: list[int], cookies: list[str], daphnes: list, router):
         self.ports, self.cookies = ports, cookies
@@ -86,22 +107,7 @@ class Lockstep:
                 print(f"  phases: the server refused: {frame}")
 
     async def settle(self) -> None:
-        """After the agents' connects: until the servers' CPU per second stops falling (at
-        most 30 s), then their idle rate over 3 s."""
-        deadline, last, previous = time.monotonic() + 30, self.cpu(), float("inf")
-        while time.monotonic() < deadline:
-            await asyncio.sleep(1)
-            now = self.cpu()
-            spent, last = sum(now) - sum(last), now
-            if os.environ.get("BENCH_PHASE_TRACE"):
-                print(f"  settling: {spent * 1000:.0f} ms/s")
-            if (spent >= previous * 0.8 and spent < 0.2) or spent < 0.02:
-                break
-            previous = spent
-        before, started = self.cpu(), time.monotonic()
-        await asyncio.sleep(3)
-        seconds, after = time.monotonic() - started, self.cpu()
-        self.idle = ((after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds)
+        self.idle = await settled(self.cpu)
 
     async def quiet(self) -> None:
         """Until a window costs the servers no more than their idle rate (at most 10 s)."""
