@@ -221,7 +221,9 @@ def interaction_view(
         "attributes": labelling.attributes("conversation", row.id),
         "follow_up": follow_up_card(events) if row.state == "offered" else None,
         "customer": customer_panel(row.customer_id, exclude=row.id),
-        "self_service": self_service(row.id),
+        "self_service": self_service(
+            row.id, started=any(e.type == "SelfServiceStarted" for e in events)
+        ),
         "extras": channel_extras(row),
         "script": scripts.state(row.id, row.queue_id),
     }
@@ -248,10 +250,14 @@ def _screen_pop(row: Interaction, view: dict[str, Any]) -> dict[str, str] | None
     }
 
 
-def self_service(interaction_id: str) -> dict[str, Any] | None:
-    """The customer's way through the self-service flow: what they chose and typed."""
+def self_service(interaction_id: str, *, started: bool = True) -> dict[str, Any] | None:
+    """The customer's way through the self-service flow: what they chose and typed. Not
+    `started`: the conversation's stream has no SelfServiceStarted (the view's events say
+    so), so no session to read; most conversations never go through a flow."""
     from routing.flows.models import FlowSession
 
+    if not started:
+        return None
     session = row_statements.get(FlowSession, interaction_id)
     if session is None:
         return None
@@ -288,6 +294,7 @@ VIEW_EVENTS = frozenset(
         "FollowUpDue",
         "InteractionMonitored",
         "InteractionMonitoringEnded",
+        "SelfServiceStarted",  # whether there is a flow session to read (self_service)
     }
 )
 

@@ -43,8 +43,9 @@ BUDGET = {
     # projection takes the agents' rows as the claim read them, not read again.
     "routing": 7,
     # The transcript read once for the view and its matches; the conversation's and the
-    # customer's labels and attributes in one read.
-    "the console opens the offer": 11,
+    # customer's labels and attributes in one read; no self-service read for a conversation
+    # whose stream never started one.
+    "the console opens the offer": 10,
     # + the line it left, for those behind; decided from the row the check read, the stream
     # unread; timers unread
     "accept": 6,
