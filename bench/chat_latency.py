@@ -11,11 +11,12 @@ which is part of it ("idle", in the line of each rate and in the summary).
 
 Each rate runs against each number of Daphne processes in BENCH_SERVERS (1 and one per core
 by default), started as docs/deploy.md deploys them (`manage.py serve --no-workers`, one
-asyncio loop: one process uses one core); agents and visitors are spread over the processes as a load balancer would. One router
-process serves them. Before each, the same arrivals and messages go through a bare Channels
-relay (bench/relay_app.py, bench/chat_relay.py: Daphne and the same Redis pub/sub layer, no
-platform): the floor under (a). At the end, the chats a second each number of processes
-reached at the highest rate, and the one-line summary (CONTRACT.md).
+asyncio loop: one process uses one core); agents and visitors are spread over the processes
+as a load balancer would. One router process serves them. Before each, the same arrivals
+and messages go through a bare Channels relay (bench/relay_app.py, bench/chat_relay.py:
+Daphne and the same Redis pub/sub layer, no platform): the floor under (a). At the end, the
+chats a second each number of processes reached at the highest rate, and the one-line
+summary (CONTRACT.md).
 
 Targets (issue 18): at most 25 ms of server CPU per chat; at 20 chats/s (a) p99 <= 50 ms and
 (b) p99 <= 250 ms; at 5 chats/s (a) p99 within 2x of the bare relay's. The load generator
