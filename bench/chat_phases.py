@@ -21,6 +21,7 @@ import signal
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Sequence
 
 ONLY = "--phases" in sys.argv or os.environ.get("BENCH_PHASES") == "1"
 CHATS = int(os.environ.get("BENCH_PHASE_CHATS", 100))
@@ -28,7 +29,7 @@ QUIET_WINDOW = 0.3  # s: the servers are quiet when a window this long costs the
 QUIET_CPU = 0.02  # s of CPU or less beyond their idle rate
 
 
-async def settled(cpu) -> tuple[float, ...]:
+async def settled(cpu: Callable[[], Sequence[float]]) -> tuple[float, ...]:
     """After the agents' connects: until the servers' CPU per second (`cpu()`, seconds by
     group of processes) stops falling (at most 30 s), then their idle rate over 3 s, CPU
     seconds a second by group. The consoles' first snapshots and presence are the agents'

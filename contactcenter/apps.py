@@ -8,7 +8,7 @@ class ContactCenterConfig(AppConfig):
     def ready(self) -> None:
         from channels.layers import get_channel_layer
 
-        from contactcenter import checks, push, startup  # noqa: F401 - push registers itself
+        from contactcenter import checks, push, startup  # noqa: F401 - checks, push: on import
         from contactcenter.events import projections
 
         projections.discover()
