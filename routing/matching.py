@@ -7,8 +7,9 @@ its channel (a call blocks other work when the agent says so) and have not alrea
 item go by. The queue's strategy picks among them. A customer's known agent, or the agent an
 interaction was transferred to, is tried first.
 
-The same `Matcher` runs in the router (built afresh each round from the database) and in the
-simulator (kept for a whole run, fed arrivals and departures on a virtual clock).
+The same `Matcher` runs in the router (kept from round to round: each round gives it the
+agents whose rows changed and the work waiting) and in the simulator (kept for a whole run,
+fed arrivals and departures on a virtual clock).
 
 Cost: items wait in one heap per queue, and agents in a heap per (queue, channel, requirement)
 pool ordered by the strategy, with stale entries dropped lazily; so a decision costs O(log n)
@@ -27,6 +28,8 @@ EPOCH = datetime(1970, 1, 1).astimezone()
 RUNNERS_UP = 3
 # Items with requirements of their own that may fail in one queue before it is passed over.
 SPECIFIC_FAILURES_PER_QUEUE = 32
+# Pools a matcher keeps (one per requirement met so far) before it starts them afresh.
+MAX_POOLS = 256
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,9 @@ class Pool:
         self.requirement = requirement
         self.qualified: set[int] = set()
         self._heap: list[tuple[tuple, int, int]] = []
+        # agent id -> the version of its live entry: what a compaction keeps, in a pool kept
+        # from round to round (the router's), where stale entries would otherwise pile up.
+        self._live: dict[int, int] = {}
         for agent in agents:
             self.offer(agent)
 
@@ -181,24 +187,43 @@ class Pool:
     def offer(self, agent: Agent) -> None:
         """Take in an agent who is new or changed; the Matcher calls this on every change."""
         if not self.requirement.admits(agent):
-            self.qualified.discard(agent.agent_id)
+            self.forget(agent.agent_id)
             return
         self.qualified.add(agent.agent_id)
         if agent.has_room(self.requirement.channel):
             heapq.heappush(self._heap, (self.requirement.key(agent), agent.agent_id, agent.version))
+            self._live[agent.agent_id] = agent.version
+            if len(self._heap) > 2 * len(self._live) + 64:
+                self._compact()
+        else:
+            self._live.pop(agent.agent_id, None)
+
+    def forget(self, agent_id: int) -> None:
+        """An agent gone (not among the candidates any more), or no longer admitted."""
+        self.qualified.discard(agent_id)
+        self._live.pop(agent_id, None)
+
+    def _compact(self) -> None:
+        self._heap = [e for e in self._heap if self._live.get(e[1]) == e[2]]
+        heapq.heapify(self._heap)
 
     def best(self, agents: Mapping[int, Agent], item: WorkItem, count: int = 1) -> list[Agent]:
         """Up to `count` agents with room for `item`, best first; the pool keeps them.
 
         An entry older than its agent's last change is dropped (the change pushed a fresh
-        one), and so is an agent with no room: it comes back with the change that frees it.
+        one), and so is an agent gone or with no room: it comes back with the change that
+        frees it.
         """
         found: list[tuple] = []
         declined: list[tuple] = []
         while self._heap and len(found) < count:
             entry = heapq.heappop(self._heap)
-            agent = agents[entry[1]]
-            if entry[2] != agent.version or not agent.has_room(self.requirement.channel):
+            agent = agents.get(entry[1])
+            if (
+                agent is None
+                or entry[2] != agent.version
+                or not agent.has_room(self.requirement.channel)
+            ):
                 continue
             (declined if agent.agent_id in item.declined_by else found).append(entry)
         for entry in (*found, *declined):
@@ -230,12 +255,25 @@ class Matcher:
     def remove(self, interaction_id: str) -> None:
         self._live.pop(interaction_id, None)
 
+    def withdraw_all(self) -> None:
+        """No work waits any more: a matcher kept from round to round is given each round's
+        waiting work afresh (the router's), its agents and pools kept."""
+        self._items.clear()
+        self._live.clear()
+
     def set_agent(self, agent: Agent) -> None:
         """Add an agent or record a change to one (presence, load, skills)."""
         agent.version = next(self._sequence)
         self.agents[agent.agent_id] = agent
         for pool in self._pools.values():
             pool.offer(agent)
+
+    def remove_agent(self, agent_id: int) -> None:
+        """An agent no longer among the candidates at all (a router's claim did not find them
+        available, or another router holds them)."""
+        if self.agents.pop(agent_id, None) is not None:
+            for pool in self._pools.values():
+                pool.forget(agent_id)
 
     def waiting(self) -> int:
         return len(self._live)
@@ -350,6 +388,8 @@ class Matcher:
     def _pool(self, requirement: Requirement) -> Pool:
         pool = self._pools.get(requirement)
         if pool is None:
+            if len(self._pools) >= MAX_POOLS:  # a matcher kept for long: rebuilt as asked
+                self._pools.clear()
             pool = self._pools[requirement] = Pool(requirement, self.agents.values())
         return pool
 

@@ -8,6 +8,7 @@ another router, finds every one still due. docs/routing.md tells the whole story
 """
 
 import logging
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from contactcenter.workers.loop import Loop
 from contactcenter.workers.set_aside import SetAside
 from routing import config, offers, presence
 from routing.events import QueueHoursChanged
-from routing.matching import EPOCH, Agent, WorkItem, match
+from routing.matching import EPOCH, Agent, Assignment, Matcher, QueuePolicy, WorkItem
 from routing.models import AgentState, QueueState, Timer, load_of
 
 log = logging.getLogger(__name__)
@@ -85,13 +86,14 @@ def _assign(now: datetime | None = None) -> tuple[int, bool]:
         return 0, False
     per_queue = Counter(row.queue_id for row in rows)
     more = any(n >= ITEMS_PER_QUEUE for n in per_queue.values())
-    agents, states = _claim_agents(snapshot, rows)
-    if not agents:
+    states = _claim_agents(snapshot, rows)
+    if not states:
         return 0, more
     known = _known_agents(rows, snapshot, now)
-    items = [_item(row, known.get(row.id)) for row in rows]
+    assignments = _standing.match(
+        snapshot, policies, states, [_item(row, known.get(row.id)) for row in rows], now
+    )
     by_id = {row.id: row for row in rows}
-    assignments = match(items, agents, policies, now)
     offers_made = []
     for assignment in assignments:
         row = by_id[assignment.interaction_id]
@@ -135,11 +137,9 @@ def _claim_waiting(queue_ids: list[int]) -> list[InteractionRow]:
     return rows
 
 
-def _claim_agents(
-    snapshot: config.Snapshot, rows: list[InteractionRow]
-) -> tuple[list[Agent], list[tuple]]:
+def _claim_agents(snapshot: config.Snapshot, rows: list[InteractionRow]) -> list[tuple]:
     """Lock the available agents who could take any of `rows`, and no others, so routers
-    working on other queues are not held up: them, and their states' rows (CLAIMED)."""
+    working on other queues are not held up: their states' rows (CLAIMED), by key."""
     queue_ids = {row.queue_id for row in rows}
     for queue_id in list(queue_ids):
         queue_ids |= {
@@ -159,30 +159,84 @@ def _claim_agents(
     # compiling this query for a couple of hundred candidates was a third of the router's
     # CPU per arrival, then a model per row most of what was left, then decoding every
     # agent's work at every arrival though an arrival changes one agent's.
-    states = _agent_states.values(
+    return _agent_states.values(
         candidates, lock=True, skip_locked=True, presence="available", disconnected_since=None
     )
-    agents = []
-    for agent_id, work, softphone_on, idle_since, presence_since, last_offer_at, *_ in states:
-        profile = snapshot.agents[agent_id]
-        agents.append(
-            Agent(
-                agent_id=agent_id,
-                name=profile.name,
-                skills=profile.skills,
-                capacity=presence.capacity_now(
-                    profile.capacity, profile.voice_endpoint, softphone_on
-                ),
-                load=load_of(work),
-                queues=profile.queues,
-                idle_since=idle_since or presence_since or EPOCH,
-                last_offer_at=last_offer_at,
-                voice_blocks_other_work=profile.voice_blocks_other_work,
-                exclusive=snapshot.exclusive,
-                is_supervisor=profile.is_supervisor,
-            )
-        )
-    return agents, states
+
+
+def _agent(snapshot: config.Snapshot, state: tuple) -> Agent:
+    """The matcher's agent from their claimed state's row and their configuration."""
+    agent_id, work, softphone_on, idle_since, presence_since, last_offer_at, *_ = state
+    profile = snapshot.agents[agent_id]
+    return Agent(
+        agent_id=agent_id,
+        name=profile.name,
+        skills=profile.skills,
+        capacity=presence.capacity_now(profile.capacity, profile.voice_endpoint, softphone_on),
+        load=load_of(work),
+        queues=profile.queues,
+        idle_since=idle_since or presence_since or EPOCH,
+        last_offer_at=last_offer_at,
+        voice_blocks_other_work=profile.voice_blocks_other_work,
+        exclusive=snapshot.exclusive,
+        is_supervisor=profile.is_supervisor,
+    )
+
+
+class _Standing(threading.local):
+    """This thread's matcher, kept from round to round with its agents and their pools: a
+    round gives it only the agents whose rows moved since (Remembered gives the same row
+    while its version stands) and drops those not claimed this time. Building every
+    candidate and every pool afresh was most of a round's CPU at one arrival among a couple
+    of hundred agents, and grew with them (issue 18). Per thread: routers may share a
+    process."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        self.snapshot: config.Snapshot | None = None
+        self.matcher = Matcher({})
+        self.rows: dict[int, tuple] = {}  # agent id -> the claimed row its agent was built from
+
+    def match(
+        self,
+        snapshot: config.Snapshot,
+        policies: dict[int, QueuePolicy],
+        states: list[tuple],
+        items: list[WorkItem],
+        now: datetime,
+    ) -> list[Assignment]:
+        if self.snapshot is not snapshot:  # new configuration: skills, capacities, queues
+            self.forget()
+            self.snapshot = snapshot
+        matcher, rows = self.matcher, self.rows
+        matcher.queues = policies
+        matcher.withdraw_all()
+        claimed = set()
+        for state in states:
+            claimed.add(state[0])
+            if rows.get(state[0]) is not state:
+                rows[state[0]] = state
+                matcher.set_agent(_agent(snapshot, state))
+        for agent_id in [a for a in matcher.agents if a not in claimed]:
+            rows.pop(agent_id, None)
+            matcher.remove_agent(agent_id)
+        try:
+            for item in items:
+                matcher.add(item)
+            assignments = matcher.assign(now)
+        except BaseException:
+            self.forget()  # half-decided: nothing kept is to be trusted
+            raise
+        # An offered agent's load is the matcher's guess until the offer commits (or rolls
+        # back): built again from their row at the next round.
+        for assignment in assignments:
+            rows.pop(assignment.agent_id, None)
+        return assignments
+
+
+_standing = _Standing()
 
 
 def _known_agents(
@@ -269,8 +323,10 @@ def fire_due_timers(now: datetime | None = None) -> int:
 
 
 def forget() -> None:
-    """Try every timer again at the next round (tests start from a clean router)."""
+    """Try every timer again at the next round, and match from nothing known (tests start
+    from a clean router)."""
     _failed_timers.forget()
+    _standing.forget()
 
 
 @command

@@ -2,6 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from routing.matching import Agent, Matcher, OverflowRule, QueuePolicy, WorkItem, match
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -246,3 +249,87 @@ def test_a_kept_matcher_takes_new_work_and_freed_agents():
 
     assert pairs(matcher.assign(NOW)) == [("i3", 7)]
     assert matcher.waiting() == 0
+
+
+def test_an_agent_removed_from_a_kept_matcher_is_neither_chosen_nor_counted():
+    matcher = Matcher(policies(), [agent(7, idle_minutes=9), agent(8, idle_minutes=1)])
+    matcher.add(item(1))
+    assert pairs(matcher.assign(NOW)) == [("i1", 7)]
+
+    matcher.remove_agent(7)  # another router holds them, or they went away
+    matcher.withdraw_all()
+    matcher.add(item(2))
+    [offer] = matcher.assign(NOW)
+    assert (offer.agent_id, offer.decision["qualified"]) == (8, 1)
+
+
+def test_a_matcher_kept_for_long_keeps_its_pools_small():
+    matcher = Matcher(policies(), [agent(n) for n in range(1, 11)])
+    matcher.add(item(0))
+    matcher.assign(NOW)  # its pool is made
+    for minute in range(5_000):  # agents' idle times move, as their rows do
+        matcher.set_agent(agent(1 + minute % 10, idle_minutes=minute % 60))
+    [pool] = matcher._pools.values()
+    assert len(pool._heap) <= 2 * 10 + 64
+
+
+# One agent's row in a round: None when the claim did not find them, else what the matcher
+# reads of it (their load, how long idle, their queues).
+ROW = st.none() | st.tuples(
+    st.integers(0, 3), st.integers(0, 30), st.sampled_from([(SUPPORT,), (BILLING,), (1, 2)])
+)
+ROUND = st.tuples(
+    st.lists(ROW, min_size=6, max_size=6),
+    st.lists(
+        st.tuples(
+            st.sampled_from([SUPPORT, BILLING]),
+            st.sampled_from(["webchat", "voice"]),
+            st.integers(0, 2),  # priority
+            st.frozensets(st.integers(1, 6), max_size=2),  # who let it go by
+        ),
+        max_size=6,
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    strategy=st.sampled_from(["longest_idle", "least_occupied", "round_robin"]),
+    rounds=st.lists(ROUND, min_size=1, max_size=8),
+)
+def test_a_matcher_kept_from_round_to_round_decides_as_one_built_afresh(strategy, rounds):
+    """As the router keeps its matcher (routing/router.py): each round it is given the
+    agents whose rows moved (and again those it offered work, whose load it guessed), loses
+    those not claimed, and is handed the round's waiting work."""
+    pols = policies(strategy)
+    kept = Matcher(pols)
+    given_rows: dict[int, tuple] = {}
+    for n, (rows, work) in enumerate(rounds):
+        claimed = {i + 1: r for i, r in enumerate(rows) if r is not None}
+
+        def built(agent_id, claimed=claimed):
+            load, idle, queues = claimed[agent_id]
+            return agent(agent_id, queues=queues, load={"webchat": load}, idle_minutes=idle)
+
+        for agent_id, found in claimed.items():
+            if given_rows.get(agent_id) != found:
+                given_rows[agent_id] = found
+                kept.set_agent(built(agent_id))
+        for agent_id in [a for a in kept.agents if a not in claimed]:
+            given_rows.pop(agent_id, None)
+            kept.remove_agent(agent_id)
+        items = [
+            item(f"{n}-{k}", queue=q, channel=c, priority=p, waited=k, declined_by=d)
+            for k, (q, c, p, d) in enumerate(work)
+        ]
+        kept.withdraw_all()
+        for each in items:
+            kept.add(each)
+        decided = kept.assign(NOW)
+        afresh = match(items, [built(a) for a in claimed], pols, NOW)
+
+        assert [(a.interaction_id, a.agent_id, a.decision) for a in decided] == [
+            (a.interaction_id, a.agent_id, a.decision) for a in afresh
+        ]
+        for offer in decided:
+            given_rows.pop(offer.agent_id, None)

@@ -3,11 +3,13 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.db import DatabaseError, connection
 
 from contactcenter import clock
 from contactcenter.events import store
 from contactcenter.interactions.domain import DomainError, stream_id
 from contactcenter.interactions.models import Interaction
+from contactcenter.privacy import owner_connection
 from routing import offers, presence, router
 from routing.models import AgentState, BusinessCalendar, OpeningHours, QueueState, Timer
 from tests.factories import new_chat
@@ -500,3 +502,62 @@ def test_an_arrival_costs_the_router_one_round_not_a_second_empty_one(monkeypatc
     assert offered_to(chat.interaction_id) is not None
     # The offer's timer is what comes next: not a round at once, and not beyond the timer.
     assert 0 < pause <= router.MAX_IDLE_SECONDS
+
+
+@pytest.mark.postgres
+def test_a_round_builds_again_only_the_agents_whose_rows_moved():
+    """Issue 18: every round built each candidate agent and their pools afresh, most of a
+    round's CPU at one arrival among a couple of hundred agents. The matcher is kept from
+    round to round; the next arrival's round builds again only the agent offered the last
+    one (their row moved), and still offers it to the next agent by the strategy."""
+    queue = a_queue()
+    for _ in range(6):
+        an_agent(queue)
+    first = new_chat()
+    router.route_once()
+    kept = dict(router._standing.matcher.agents)
+
+    second = new_chat()
+    router.route_once()
+
+    now = router._standing.matcher.agents
+    assert set(now) == set(kept)
+    assert {a for a in now if now[a] is not kept[a]} == {offered_to(first.interaction_id)}
+    assert offered_to(second.interaction_id) not in (None, offered_to(first.interaction_id))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_offer_that_did_not_commit_leaves_the_agent_as_their_row_says():
+    """The kept matcher counts an offer on the agent before the offer commits; when the
+    round fails after deciding (here the database refuses the offer's timer), the agent's
+    row is as it was and so is their room: a one-chat agent is offered the chat once the
+    database takes it, not left full of an offer that never was."""
+    queue = a_queue()
+    alice = an_agent(queue, capacity_webchat=1)
+    chat = new_chat()
+    as_owner(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$",
+        "CREATE TRIGGER refuse BEFORE INSERT ON routing_timer "
+        "FOR EACH ROW EXECUTE FUNCTION refuse()",
+    )
+    try:
+        with pytest.raises(DatabaseError, match="refused for the test"):
+            router.route_once()
+    finally:
+        as_owner("DROP TRIGGER refuse ON routing_timer", "DROP FUNCTION refuse()")
+    assert offered_to(chat.interaction_id) is None
+
+    assert router.route_once() == 1
+    assert offered_to(chat.interaction_id) == alice.pk
+
+
+def as_owner(*statements: str) -> None:
+    """DDL, which the application's role may not run (DATABASE_OWNER_URL, as in CI)."""
+    if owner_connection.configured():
+        owner_connection.execute(connection.settings_dict["NAME"], statements)
+        return
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
