@@ -193,12 +193,19 @@ class Rows:
             return [(m, v) for m, v in changes.items() if v and (chosen is None or m in chosen)]
 
         self._merge_increments(chosen)
+        gone = []
         for model, pks in pending(self._deleted):
-            row_statements.delete(model, sorted(pks))
+            if self.bulk or pks & self._new[model].keys() or not row_statements.folds_delete(model):
+                # A key deleted unread and added back: the DELETE goes first, on its own.
+                row_statements.delete(model, sorted(pks))
+            else:
+                gone.append((model, sorted(pks)))
             pks.clear()
             self._discarded[model].clear()
-        if not self.bulk and self._write_plain(pending(self._new), pending(self._dirty)):
+        if not self.bulk and self._write_plain(pending(self._new), pending(self._dirty), gone):
             return
+        for model, pks in gone:
+            row_statements.delete(model, pks)
         for model, objs in pending(self._new):
             _insert(model, list(objs.values()), bulk=self.bulk)
             objs.clear()
@@ -216,15 +223,16 @@ class Rows:
             objs.clear()
 
     @staticmethod
-    def _write_plain(new: list, dirty: list) -> bool:
-        """The new and changed rows in one go (row_statements.write) where every model of
-        them is plain; False, writing nothing, where one is not."""
-        plains = {model: row_statements.Plain.of(model) for model, _ in new + dirty}
+    def _write_plain(new: list, dirty: list, gone: list) -> bool:
+        """The new and changed rows and the keys gone in one go (row_statements.write) where
+        every model of them is plain; False, writing nothing, where one is not."""
+        plains = {model: row_statements.Plain.of(model) for model, _ in new + dirty + gone}
         if None in plains.values():
             return False
         row_statements.write(
             [(plains[model], list(objs.values())) for model, objs in new],
             [(plains[model], list(objs.values())) for model, objs in dirty],
+            [(plains[model], pks) for model, pks in gone],
         )
         for _, objs in new + dirty:
             objs.clear()

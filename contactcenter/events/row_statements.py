@@ -457,26 +457,34 @@ MAX_WRITE_PARAMETERS = 4000
 def write(
     new: Sequence[tuple[Plain, Sequence[Model]]],
     changed: Sequence[tuple[Plain, Sequence[Model]]],
+    gone: Sequence[tuple[Plain, Sequence[Any]]] = (),
 ) -> None:
-    """INSERT the `new` rows and UPDATE the `changed` ones by primary key, table by table: on
-    PostgreSQL as one statement, each INSERT and UPDATE a data-modifying WITH query of it.
-    An inline append writes a few rows of a few tables (a message: its transcript line,
-    search document and sentiment, the interaction's row, the conversation's sentiment), and
-    each statement cost a round trip and the driver's and Django's handling of it, more than
-    PostgreSQL's work on the rows (issue 18). The rows are distinct (a row is new or changed,
-    not both), so the order the parts run in does not matter; a changed row that is not there
-    fails the whole statement, as `update` fails."""
+    """INSERT the `new` rows, UPDATE the `changed` ones and DELETE the `gone` keys (of models
+    `folds_delete` allows), table by table: on PostgreSQL as one statement, each INSERT,
+    UPDATE and DELETE a data-modifying WITH query of it. An inline append writes a few rows
+    of a few tables (a message: its transcript line, search document and sentiment, the
+    interaction's row, the conversation's sentiment; an accept: its timer gone too), and each
+    statement cost a round trip and the driver's and Django's handling of it, more than
+    PostgreSQL's work on the rows (issue 18). The rows are distinct (a row is new, changed or
+    gone, one of them; the caller deletes apart, first, a key it also adds), so the order the
+    parts run in does not matter; a changed row that is not there fails the whole statement,
+    as `update` fails."""
     connection = connections[DEFAULT_DB_ALIAS]
     inserts = [(plain, objs) for plain, objs in new if objs]
     updates = [(plain, obj) for plain, objs in changed for obj in objs]
-    parameters = sum(len(p.attnames) * len(objs) for p, objs in inserts) + sum(
-        len(p.attnames) for p, _ in updates
+    deletes = [(plain, keys) for plain, keys in gone if keys]
+    parameters = (
+        sum(len(p.attnames) * len(objs) for p, objs in inserts)
+        + sum(len(p.attnames) for p, _ in updates)
+        + len(deletes)
     )
     if (
         connection.vendor != "postgresql"
-        or len(inserts) + len(updates) < 2
+        or len(inserts) + len(updates) + len(deletes) < 2
         or parameters > MAX_WRITE_PARAMETERS
     ):
+        for plain, keys in deletes:
+            delete(plain.model, keys)
         for plain, objs in inserts:
             insert(plain, objs)
         for plain, objs in changed:
@@ -484,6 +492,12 @@ def write(
                 update(plain, objs)
         return
     parts, params = [], []
+    quote = connection.ops.quote_name
+    for n, (plain, keys) in enumerate(deletes):
+        meta = plain.model._meta
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        parts.append(f"d{n} AS (DELETE FROM {table} WHERE {pk} = ANY(%s))")
+        params.append([meta.pk.get_db_prep_value(key, connection) for key in keys])
     for n, (plain, objs) in enumerate(inserts):
         parts.append(f"i{n} AS ({plain.insert}{', '.join([plain.row] * len(objs))})")
         params += _insert_params(plain, objs, connection)
@@ -529,6 +543,13 @@ def _stored(objs: Iterable[Model], connection) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def folds_delete(model: type[Model]) -> bool:
+    """Whether a DELETE of `model`'s rows by key may be a part of `write`'s statement: a plain
+    model that the ORM would delete fast too (nobody listens, nothing cascades)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    return Plain.of(model) is not None and Collector(connection.alias).can_fast_delete(model)
 
 
 def delete(model: type[Model], pks: Sequence[Any]) -> None:

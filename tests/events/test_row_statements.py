@@ -132,6 +132,50 @@ def test_new_and_changed_rows_of_several_tables_go_in_one_statement_on_postgresq
     assert fields(TranscriptEntry.objects.get(pk="m-2")) == fields(a_line("m-2", text="and again"))
 
 
+def test_rows_deleted_unread_go_in_the_same_statement_as_the_rows_written():
+    """An accept writes the interaction's and the agent's rows and deletes the offer's timer:
+    the DELETE was a statement of its own before the write's one (issue 18). A key deleted
+    unread and added back in the same unit is deleted first, on its own, as before."""
+    chat = new_chat()
+    rows = Rows()
+    rows.add(a_line("m-1"))
+    rows.add(a_line("m-2"))
+    rows.add(a_line("m-3"))
+    rows.flush()
+
+    rows = Rows(lock=True)
+    interaction = rows.get(Interaction, chat.interaction_id)
+    interaction.subject = "charged twice"
+    rows.changed(interaction)
+    rows.discard(TranscriptEntry, "m-1")
+    rows.discard(TranscriptEntry, "never was")
+    rows.add(a_line("m-4"))
+    with statements.recorded() as run:
+        rows.flush()
+
+    assert len(run) == (1 if connection.vendor == "postgresql" else 3)
+    assert Interaction.objects.get(pk=chat.interaction_id).subject == "charged twice"
+    assert lines() == ["m-2", "m-3", "m-4"]
+
+    rows = Rows(lock=True)
+    rows.discard(TranscriptEntry, "m-2")
+    rows.add(a_line("m-2", text="written again"))
+    rows.discard(TranscriptEntry, "m-3")
+    interaction.subject = "refunded"
+    rows.changed(interaction)
+    with statements.recorded() as run:
+        rows.flush()
+
+    assert len(run) == (2 if connection.vendor == "postgresql" else 3)
+    assert TranscriptEntry.objects.get(pk="m-2").text == "written again"
+    assert lines() == ["m-2", "m-4"]
+    assert Interaction.objects.get(pk=chat.interaction_id).subject == "refunded"
+
+
+def lines() -> list[str]:
+    return sorted(TranscriptEntry.objects.filter(pk__startswith="m-").values_list("pk", flat=True))
+
+
 def test_a_row_gone_from_under_a_write_of_several_fails_it_all():
     line = a_line_gone_from_under_its_reader()
     rows = Rows()
@@ -275,7 +319,7 @@ def test_rows_deleted_by_key_are_gone_and_a_deletion_someone_hears_is_heard():
     rows.flush()
 
     row_statements.delete(TranscriptEntry, ["m-0", "m-1", "m-9"])
-    assert sorted(TranscriptEntry.objects.values_list("pk", flat=True)) == ["m-2", "m-3", "m-4"]
+    assert lines() == ["m-2", "m-3", "m-4"]
 
     heard = []
 

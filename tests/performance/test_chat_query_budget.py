@@ -47,8 +47,8 @@ BUDGET = {
     # whose stream never started one.
     "the console opens the offer": 10,
     # + the line it left, for those behind; decided from the row the check read, the stream
-    # unread; timers unread
-    "accept": 6,
+    # unread; timers unread, the offer's deleted in the statement that writes the rows
+    "accept": 5,
     "accept's partial view": 3,  # a queue without a script: its configuration says so
     # No look for a resend; the thread key, its row, the conversation's mood and the sender's
     # identity in one read, and a conversation still open decided from that row, its stream
