@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import Error as DatabaseFailure
-from django.db import connection
 
 from contactcenter import clock
 from contactcenter.commands import command
@@ -441,13 +440,6 @@ def wake_on_commit(loop: Loop) -> Callable[[list[RecordedEvent]], None]:
     return wake
 
 
-def notify_other_processes(events: list[RecordedEvent]) -> None:
-    """Inside the appending transaction: PostgreSQL tells listening routers at commit."""
-    if connection.vendor == "postgresql" and any(e.type in WAKE_TYPES for e in events):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
-
-
 def router_loop(name: str = "router") -> Loop:
     # route_once goes on while a queue had more waiting than a round takes, and fires the
     # timers due; after it, what is due next is what the loop waits for, and new routable
@@ -472,4 +464,5 @@ def router_service(name: str = "router", **options) -> Loop | None:
     return loop
 
 
-store.on_append(notify_other_processes)
+# PostgreSQL tells listening routers in other processes at the commit of routable work.
+store.notify_at_commit(NOTIFY_CHANNEL, lambda types: not types.isdisjoint(WAKE_TYPES))

@@ -5,10 +5,11 @@ arrive as PostgreSQL notifications, heard by one listener thread per process (st
 first long-poll), which bumps the same counter:
 - on the router's channel (`routing`), which routing already notifies for the events that
   move interactions and agents, so hearing it costs nothing more;
-- on our own channel (`event_feed`), notified by an `on_append` hook in every appending
-  transaction when EVENT_FEED_NOTIFY is on. Off by default: a NOTIFY takes a database-wide lock
-  held through commit, which would queue every writer behind every other (the lock-per-append
-  design docs/events.md rejects); readers instead re-check every second (views/feed.py).
+- on our own channel (`event_feed`), notified at the commit of every append (its INSERT asks
+  for it: `store.notify_at_commit`) when EVENT_FEED_NOTIFY is on. Off by default: a NOTIFY
+  takes a database-wide lock held through commit, which would queue every writer behind every
+  other (the lock-per-append design docs/events.md rejects); readers instead re-check every
+  second (views/feed.py).
 """
 
 import logging
@@ -50,15 +51,11 @@ def wait(seen: int, timeout: float) -> bool:
         return _changed.wait_for(lambda: _generation != seen, timeout=timeout)
 
 
-def notify_other_processes(events) -> None:
-    if connection.vendor == "postgresql" and getattr(settings, "EVENT_FEED_NOTIFY", False):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
-
-
 def install() -> None:
     store.on_committed(bump)
-    store.on_append(notify_other_processes)
+    store.notify_at_commit(
+        NOTIFY_CHANNEL, lambda types: getattr(settings, "EVENT_FEED_NOTIFY", False)
+    )
 
 
 def _ensure_listener() -> None:

@@ -123,6 +123,18 @@ _after_commit: list[Callable[[list[RecordedEvent]], None]] = []
 _in_transaction: list[Callable[[list[RecordedEvent]], None]] = []
 
 
+# Channels PostgreSQL tells its listeners of at the commit of an append with an event they
+# want (by the events' types): asked for in the append's own INSERT (pg_notify), where a
+# statement of its own after it was one more at every arrival for the routers (issue 18).
+_notices: dict[str, Callable[[frozenset[str]], bool]] = {}
+
+
+def notify_at_commit(channel: str, wanted: Callable[[frozenset[str]], bool]) -> None:
+    """On PostgreSQL, NOTIFY `channel` when an append whose events' types are `wanted`
+    commits (nothing, if it rolls back); elsewhere nothing listens."""
+    _notices[channel] = wanted
+
+
 def on_committed(callback: Callable[[list[RecordedEvent]], None]) -> None:
     if callback not in _after_commit:
         _after_commit.append(callback)
@@ -300,6 +312,14 @@ def _insert(rows: list[tuple], appends: Sequence[Append]) -> list[tuple[int, int
         "RETURNING stream_id, version, position, txid, recorded_at"
     )
     params = [value for row in rows for value in row]
+    if channels := _channels_told(rows):
+        # The notices ride on the INSERT: a CTE with a side effect is evaluated once, and
+        # this one is asked for by every row returned.
+        sql = (
+            "WITH told AS MATERIALIZED (SELECT pg_notify(channel, '') FROM "
+            f"unnest(%s::text[]) AS channel) {sql}, (SELECT count(*) FROM told)"
+        )
+        params = [channels, *params]
     with transaction.atomic(savepoint=False), _cursor() as cursor:
         try:
             cursor.execute(sql, params)
@@ -313,7 +333,7 @@ def _insert(rows: list[tuple], appends: Sequence[Append]) -> list[tuple[int, int
                 _local.refused = refusal.key
             raise refusal from error
         returned = cursor.fetchall()
-    by_key = {(row[0], row[1]): row[2:] for row in returned}
+    by_key = {(row[0], row[1]): row[2:5] for row in returned}
     return [_row_result(by_key[(row[0], row[1])]) for row in rows]
 
 
@@ -351,6 +371,14 @@ def _refusal(
         first = appends[0]
         return ConcurrencyError(first.stream_id, first.expected_version)
     return error
+
+
+def _channels_told(rows: list[tuple]) -> list[str]:
+    """The channels to notify at the commit of an append of these rows (notify_at_commit)."""
+    if not _notices or connection.vendor != "postgresql":
+        return []
+    types = frozenset(row[2] for row in rows)
+    return sorted(channel for channel, wanted in _notices.items() if wanted(types))
 
 
 def _row_result(row: tuple) -> tuple[int, int, datetime]:

@@ -109,3 +109,20 @@ def test_a_notification_from_another_process_wakes_long_polls(sam):
     woke.join(timeout=20)
 
     assert feed_wakeups.generation() != seen
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("notify", [True, False])
+def test_with_event_feed_notify_each_append_tells_other_processes_at_its_commit(settings, notify):
+    """EVENT_FEED_NOTIFY=1: the append's INSERT asks PostgreSQL to notify `event_feed` at
+    its commit (store.notify_at_commit); off, nothing is told, and readers look again."""
+    settings.EVENT_FEED_NOTIFY = notify
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other_process:
+        other_process.execute("LISTEN event_feed")
+        new_chat()
+        told = [n.channel for n in other_process.notifies(timeout=2, stop_after=1)]
+
+    assert told == (["event_feed"] if notify else [])

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, time, timedelta
 
+import psycopg
 import pytest
 from django.db import DatabaseError, connection
 
@@ -10,6 +11,7 @@ from contactcenter.events import store
 from contactcenter.interactions.domain import DomainError, stream_id
 from contactcenter.interactions.models import Interaction
 from contactcenter.privacy import owner_connection
+from crm import customers
 from routing import offers, presence, router
 from routing.models import AgentState, BusinessCalendar, OpeningHours, QueueState, Timer
 from tests.factories import new_chat
@@ -561,3 +563,25 @@ def as_owner(*statements: str) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_routable_work_committed_here_wakes_routers_listening_elsewhere():
+    """Routers in other processes hear of new routable work at its commit (NOTIFY routing),
+    asked for by the append's INSERT itself, not a statement more at every arrival (issue
+    18); work that moves no interaction toward an agent tells them nothing."""
+    queue = a_queue()
+    an_agent(queue)
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("LISTEN routing")
+        chat = new_chat()  # a new conversation, queued
+        told = [n.channel for n in other.notifies(timeout=5, stop_after=1)]
+        assert told == ["routing"]
+
+        customers.add_note(row(chat.interaction_id).customer_id, "called back", author="agent:1")
+        assert [n.channel for n in other.notifies(timeout=0.5)] == []
+    assert row(chat.interaction_id).state == "queued"
