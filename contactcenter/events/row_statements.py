@@ -28,7 +28,7 @@ from weakref import WeakKeyDictionary
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.models import NOT_PROVIDED, Model
+from django.db.models import NOT_PROVIDED, IntegerField, Model
 from django.db.models.deletion import Collector
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.composite import CompositePrimaryKey
@@ -258,8 +258,7 @@ def _select(
         if operator == "in":
             if not value:
                 return None
-            keys = [field.get_db_prep_value(v, connection) for v in value]
-            clause, keys = _in(column, keys, connection)
+            clause, keys = _in(column, _prepared(field, value, connection), connection)
             clauses.append(clause)
             params += keys
         elif value is None and operator == "=":
@@ -281,6 +280,16 @@ def _select(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _prepared(field, values: Iterable[Any], connection) -> list:
+    """Keys as the database takes them. Integers of an integer field are taken as they are:
+    the router's claim put two hundred agents' ids through the field one by one at every
+    arrival (issue 18)."""
+    values = list(values)
+    if isinstance(field, IntegerField) and all(type(v) is int for v in values):
+        return values
+    return [field.get_db_prep_value(v, connection) for v in values]
 
 
 def _read(model: type[Model], columns: "_Columns", found: list, connection) -> list:

@@ -245,6 +245,18 @@ def test_rows_by_key_and_field_values_come_in_key_order():
     assert row_statements.by_keys(AgentState, []) == []
 
 
+def test_keys_of_an_integer_field_read_the_same_rows_as_numbers_or_as_text():
+    """The router's ids go to the database as they are; anything else through the field."""
+    from routing.models import AgentState
+
+    AgentState.objects.bulk_create([AgentState(agent_id=n) for n in (1, 2, 3)])
+
+    as_numbers = row_statements.where(AgentState, names=("agent_id",), agent_id__in=[3, 1])
+    as_text = row_statements.where(AgentState, names=("agent_id",), agent_id__in=["3", 1])
+
+    assert sorted(as_numbers) == sorted(as_text) == [(1,), (3,)]
+
+
 def test_a_few_fields_of_many_rows_are_the_values_the_orm_reads():
     from routing.models import AgentState
 
