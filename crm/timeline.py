@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+
+from django.db import connection
 
 from contactcenter import request_memo
 from contactcenter.events import row_statements, store
@@ -58,6 +61,12 @@ def customer_ids(customer_id: str) -> list[str]:
     """The customer and everyone merged into it."""
 
     def ask() -> tuple[str, ...]:
+        if connection.vendor == "postgresql":
+            # With the customer's row, which the console's panel reads next: one statement
+            # at every offer the console opens, where there were two (issue 18).
+            row, merged = _with_merged(customer_id)
+            request_memo.keep("customer row", customer_id, row)
+            return (customer_id, *merged)
         merged = row_statements.where(
             Customer, names=("id",), merged_into_id=customer_id, order_by=("-created_at",)
         )
@@ -65,6 +74,36 @@ def customer_ids(customer_id: str) -> list[str]:
 
     # The console's customer panel asks four times (timeline, changes, labels, attributes).
     return list(request_memo.asked("merged customers", customer_id, ask))
+
+
+def customer_row(customer_id: str) -> Customer | None:
+    """The customer's row: as `customer_ids` read it in this request, if it did."""
+    found, row = request_memo.take("customer row", customer_id)
+    return row if found else row_statements.get(Customer, customer_id)
+
+
+def _with_merged(customer_id: str) -> tuple[Customer | None, list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_with_merged_sql(), [customer_id])
+        found = cursor.fetchone()
+    if found is None:
+        return None, []
+    *values, merged = found
+    attnames = [f.attname for f in Customer._meta.concrete_fields]
+    return Customer.from_db(connection.alias, attnames, values), list(merged)
+
+
+@cache
+def _with_merged_sql() -> str:
+    """The customer's row and the ids of those merged into it, newest first (PostgreSQL)."""
+    quote = connection.ops.quote_name
+    table, pk = quote(Customer._meta.db_table), quote(Customer._meta.pk.column)
+    columns = ", ".join(f"c.{quote(f.column)}" for f in Customer._meta.concrete_fields)
+    merged = (
+        f"ARRAY(SELECT m.{pk} FROM {table} m WHERE m.{quote('merged_into_id')} = c.{pk} "
+        f"ORDER BY m.{quote('created_at')} DESC)"
+    )
+    return f"SELECT {columns}, {merged} FROM {table} c WHERE c.{pk} = %s"
 
 
 def customer_timeline(

@@ -21,7 +21,7 @@ from contactcenter.scripts import commands as scripts
 from crm import customers
 from crm.identities import IdentityKind, InvalidIdentity, normalise
 from crm.models import ContactIdentity, Customer, CustomerNote
-from crm.timeline import customer_timeline, profile_changes
+from crm.timeline import customer_row, customer_timeline, profile_changes
 from routing import config
 from routing.models import AgentState, AwayReason
 
@@ -309,7 +309,7 @@ def _latest(events: list[RecordedEvent], types: set[str]) -> dict[str, RecordedE
 
 
 def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, Any]:
-    customer = row_statements.get(Customer, customer_id)
+    customer = customer_row(customer_id)
     if customer is None:
         return {
             "id": customer_id,

@@ -2,12 +2,16 @@
 interaction was, told from the log without opening every message of every conversation."""
 
 import pytest
+from django.db import connection
 
 from contactcenter.events import store
 from contactcenter.interactions import commands
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.ingest import ingest
-from crm.timeline import customer_timeline
+from contactcenter.request_memo import one_request
+from crm import customers
+from crm.models import Customer
+from crm.timeline import customer_ids, customer_row, customer_timeline
 from tests import statements
 from tests.factories import chat_message, new_chat
 
@@ -69,3 +73,26 @@ def test_the_conversation_on_screen_is_left_out_and_a_first_contacts_reads_no_lo
     assert [t.interaction_id for t in others] == [ids[0]]
     assert nothing == []
     assert not [sql for sql in run if "event_log" in sql]
+
+
+def test_a_customers_merged_ids_and_their_row_are_one_read_in_a_request():
+    """The console asks for the customer's merged ids (labels, timeline, changes) and then
+    for the customer's row (the panel): on PostgreSQL one statement answers both, where two
+    did at every offer it opened (issue 18)."""
+    survivor = new_chat(visitor="v-kept").customer_id
+    first = new_chat(visitor="v-first", start_new=True).customer_id
+    second = new_chat(visitor="v-second", start_new=True).customer_id
+    customers.merge(first, into_id=survivor)
+    customers.merge(second, into_id=survivor)
+
+    with statements.recorded() as run, one_request():
+        ids = customer_ids(survivor)
+        row = customer_row(survivor)
+        assert customer_ids(survivor) == ids
+
+    assert ids == [survivor, second, first]  # newest merged first
+    stored = Customer.objects.get(pk=survivor)
+    assert (row.pk, row.name, row.created_at) == (stored.pk, stored.name, stored.created_at)
+    assert len(run) == (1 if connection.vendor == "postgresql" else 2)
+    with one_request():
+        assert customer_row("nobody") is None and customer_ids("nobody") == ["nobody"]

@@ -45,8 +45,8 @@ BUDGET = {
     "routing": 7,
     # The transcript read once for the view and its matches; the conversation's and the
     # customer's labels and attributes in one read; no self-service read for a conversation
-    # whose stream never started one.
-    "the console opens the offer": 10,
+    # whose stream never started one; the customer's row with the ids merged into them.
+    "the console opens the offer": 9,
     # + the line it left, for those behind; decided from the row the check read, the stream
     # unread; timers unread, the offer's deleted in the statement that writes the rows
     "accept": 5,
