@@ -106,19 +106,30 @@ def test_an_update_of_a_row_that_is_gone_fails_as_the_orms_forced_update_does():
         rows.flush()
 
 
+def a_chat_with_lines(*keys: str):
+    chat = new_chat()
+    rows = Rows()
+    for key in keys:
+        rows.add(a_line(key))
+    rows.flush()
+    return chat
+
+
+def with_subject(rows: Rows, interaction_id: str, subject: str) -> Interaction:
+    interaction = rows.get(Interaction, interaction_id)
+    interaction.subject = subject
+    rows.changed(interaction)
+    return interaction
+
+
 def test_new_and_changed_rows_of_several_tables_go_in_one_statement_on_postgresql():
     """An inline append writes a few rows of a few tables (the transcript's line, the
     interaction's row, a sentiment row, …): on PostgreSQL one statement of data-modifying
     WITH queries, where each had a round trip of its own (issue 18)."""
-    chat = new_chat()
-    rows = Rows()
-    rows.add(a_line("m-1"))
-    rows.flush()
+    chat = a_chat_with_lines("m-1")
 
     rows = Rows(lock=True)
-    interaction = rows.get(Interaction, chat.interaction_id)
-    interaction.subject = "charged twice"
-    rows.changed(interaction)
+    with_subject(rows, chat.interaction_id, "charged twice")
     line = rows.get(TranscriptEntry, "m-1")
     line.delivery_status = "read"
     rows.changed(line)
@@ -136,17 +147,10 @@ def test_rows_deleted_unread_go_in_the_same_statement_as_the_rows_written():
     """An accept writes the interaction's and the agent's rows and deletes the offer's timer:
     the DELETE was a statement of its own before the write's one (issue 18). A key deleted
     unread and added back in the same unit is deleted first, on its own, as before."""
-    chat = new_chat()
-    rows = Rows()
-    rows.add(a_line("m-1"))
-    rows.add(a_line("m-2"))
-    rows.add(a_line("m-3"))
-    rows.flush()
+    chat = a_chat_with_lines("m-1", "m-2", "m-3")
 
     rows = Rows(lock=True)
-    interaction = rows.get(Interaction, chat.interaction_id)
-    interaction.subject = "charged twice"
-    rows.changed(interaction)
+    interaction = with_subject(rows, chat.interaction_id, "charged twice")
     rows.discard(TranscriptEntry, "m-1")
     rows.discard(TranscriptEntry, "never was")
     rows.add(a_line("m-4"))
