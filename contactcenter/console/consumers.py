@@ -102,20 +102,12 @@ class AgentConsumer(RequestConsumer):
         )
 
     async def on_accept(self, content):
-        interaction_id, offer_id = str(content["interaction_id"]), str(content["offer_id"])
+        # Check, then subscribe: a refused accept must leave the socket deaf to the chat.
+        interaction_id = str(content["interaction_id"])
+        await self.act(actions.accept, interaction_id, str(content["offer_id"]))
+        await self.watch(interaction_id)
         # The console opened the offer: it asks only for what the accept changed.
         partial = content.get("view") == "partial"
-        if interaction_id in self.watching:
-            # Opened before: the socket passed the check then and hears the chat already, so
-            # the accept and the view it asks for are one database call, not two (issue 18).
-            def accept_and_view(actor: Actor) -> dict:
-                actions.accept(actor, interaction_id, offer_id)
-                return state.interaction_view(interaction_id, self.user, partial=partial)
-
-            return {"interaction": await self.act(accept_and_view)}
-        # Check, then subscribe: a refused accept must leave the socket deaf to the chat.
-        await self.act(actions.accept, interaction_id, offer_id)
-        await self.watch(interaction_id)
         view = await database_sync_to_async(state.interaction_view)(
             interaction_id, self.user, partial=partial
         )

@@ -8,7 +8,6 @@ from channels.db import database_sync_to_async as sync_to_async
 from django.contrib.auth.models import User
 
 from channels_adapters.webchat.models import WebChatChannel
-from contactcenter import db_threads
 from contactcenter.console.models import CannedResponse
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction
@@ -419,38 +418,4 @@ async def test_a_frame_about_an_interaction_handed_off_gets_an_error_and_the_soc
         assert refused["code"] in ("forbidden", "refused") and refused["reason"], refused
 
     assert (await request(socket, "sync"))["type"] == "ack"  # the socket lives on
-    await socket.disconnect()
-
-
-async def test_accepting_an_offer_the_console_opened_is_one_database_call(center, monkeypatch):
-    """The console opens an offer's card (checked, then subscribed) before its agent accepts:
-    the accept and the view it asks for are then one database call on the socket's threads,
-    where they were two (issue 18). An accept of an offer never opened checks first, then
-    subscribes, as before (the other tests)."""
-    socket = await agent_socket(center["alice"])
-    await next_frame(socket, "snapshot")
-    interaction_id = await arrive("Where is my parcel?")
-    offer = await offered(socket, interaction_id)
-    opened = await request(socket, "open", interaction_id=interaction_id)
-    assert opened["type"] == "ack", opened
-    calls = []
-    handler = db_threads._OneRequest.thread_handler
-
-    def counted(self, *args, **kwargs):
-        calls.append(self.func.__name__)
-        return handler(self, *args, **kwargs)
-
-    monkeypatch.setattr(db_threads._OneRequest, "thread_handler", counted)
-
-    answer = await request(
-        socket,
-        "accept",
-        interaction_id=interaction_id,
-        offer_id=offer["data"]["offer_id"],
-        view="partial",
-    )
-
-    assert answer["type"] == "ack", answer
-    assert answer["interaction"]["state"] == "active"
-    assert len(calls) == 1, calls
     await socket.disconnect()
