@@ -557,10 +557,7 @@ def test_an_offer_that_did_not_commit_leaves_the_agent_as_their_row_says():
 
 def as_owner(*statements: str) -> None:
     """DDL, which the application's role may not run (DATABASE_OWNER_URL, as in CI)."""
-    if owner_connection.configured():
-        owner_connection.execute(connection.settings_dict["NAME"], statements)
-        return
-    with connection.cursor() as cursor:
+    with owner_connection.as_owner(connection), connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
 
