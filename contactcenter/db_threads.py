@@ -9,6 +9,7 @@ the calls mostly wait on the database, and asyncio's default executor (CPU count
 queues them behind each other long before the database is busy.
 """
 
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import DatabaseSyncToAsync
@@ -28,16 +29,22 @@ def executor() -> ThreadPoolExecutor:
     return _executor
 
 
-class _OneRequest(DatabaseSyncToAsync):
-    """Each call is one request for what request_memo keeps."""
-
-    def thread_handler(self, loop, *args, **kwargs):
-        with one_request():
-            return super().thread_handler(loop, *args, **kwargs)
-
-
 def in_thread(function):
-    return _OneRequest(function, thread_sensitive=False, executor=executor())
+    """`function` as a coroutine run on the pool, each call one request for what
+    request_memo keeps."""
+    return DatabaseSyncToAsync(_one_request(function), thread_sensitive=False, executor=executor())
+
+
+def _one_request(function):
+    # Inside the function, not around asgiref's thread handler: the handler runs the
+    # function in a copy of the caller's context, where a memo the handler's own context
+    # held was not seen, and every socket call asked its questions again (issue 18).
+    @functools.wraps(function)
+    def as_one_request(*args, **kwargs):
+        with one_request():
+            return function(*args, **kwargs)
+
+    return as_one_request
 
 
 def shutdown() -> None:

@@ -8,6 +8,7 @@ import contextlib
 import uuid
 
 import pytest
+from channels.db import database_sync_to_async as sync_to_async
 
 from channels_adapters.webchat import lines, tokens
 from channels_adapters.webchat import visitor as visitors
@@ -22,6 +23,7 @@ from contactcenter.request_memo import one_request
 from routing import router, waiting
 from tests import statements
 from tests.routing.builders import a_queue, an_agent
+from tests.sockets import agent_socket, next_frame, visitor_socket
 
 # The budget is PostgreSQL's, where the servers run: on SQLite (the embedded default) the
 # event store and the locks take other statements, and this failed `make test` without
@@ -121,3 +123,46 @@ def test_a_web_chat_stays_within_its_statement_budget():
     for phase, run in over.items():
         print(phase, run)
     assert not over, over
+
+
+async def test_over_the_sockets_a_chat_costs_what_its_budget_says():
+    """The socket's database calls are requests too (db_threads.in_thread): what the budget
+    above counts inside one request, the servers spend over the sockets, where the answers a
+    request keeps were once lost, and each later message read the visitor's identity and the
+    customer again, and the console's opening read who was merged into the customer four
+    times."""
+    queue = await sync_to_async(a_queue)(name="Support", entry="webchat:*")
+    await WebChatChannel.objects.acreate(key="demo", name="Demo", messages_per_minute=100)
+    agent = await sync_to_async(an_agent)(queue)
+    visitor = await visitor_socket()
+    await next_frame(visitor, "welcome")
+    await say(visitor, "hello")
+    await sync_to_async(router.route_once)()
+    row = await Interaction.objects.aget(state="offered")
+    console = await agent_socket(agent)
+    await next_frame(console, "snapshot")
+    assert await sync_to_async(lines.quiet)()
+
+    with statements.recorded() as later_message:
+        await say(visitor, "more")
+    with statements.recorded() as check:
+        await sync_to_async(_in_one_request)(state.viewable, agent, row.id)
+    with statements.recorded() as opening:
+        await console.send_json_to({"type": "open", "interaction_id": row.id})
+        await next_frame(console, "interaction")
+    await visitor.disconnect()
+    await console.disconnect()
+
+    assert len(later_message) == BUDGET["a later message"], later_message
+    assert len(opening) <= len(check) + BUDGET["the console opens the offer"], opening
+
+
+async def say(socket, text: str) -> dict:
+    ref = uuid.uuid4().hex
+    await socket.send_json_to({"type": "message", "text": text, "client_message_id": ref})
+    return await next_frame(socket, "ack", client_message_id=ref)
+
+
+def _in_one_request(function, *args):
+    with one_request():
+        return function(*args)
