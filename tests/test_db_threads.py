@@ -2,7 +2,12 @@
 and the visitor's message ask the same small questions from several places, and answer them
 once a call (contactcenter/db_threads.py)."""
 
+import pytest
+
 from contactcenter import db_threads, request_memo
+
+# The call closes the thread's old connections around it, as every socket call does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def test_a_sockets_database_call_keeps_its_answers_for_that_call_alone():
