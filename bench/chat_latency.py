@@ -25,6 +25,8 @@ shares the machine's cores with the servers, PostgreSQL and Redis.
     --profile (or BENCH_PROFILE=1): py-spy on each server process over each rate's window,
         var/profiles/chat-<process>-<servers>x<rate>.txt, summarised by phase of a chat
         (bench/chat_profile.py); then the phase-by-phase CPU below.
+    BENCH_STATEMENTS=1: the statements PostgreSQL ran over each rate's window, per chat
+        (bench/chat_statements.py; needs pg_stat_statements preloaded).
     --phases (or BENCH_PHASES=1): only the phase-by-phase CPU per chat (bench/chat_phases.py:
         BENCH_PHASE_CHATS chats in lockstep, one phase at a time).
 
@@ -44,7 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import chat_phases, chat_profile, chat_relay, harness
+from bench import chat_phases, chat_profile, chat_relay, chat_statements, harness
 from contactcenter.privacy.database_roles import owner_flush_statements
 
 RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
@@ -136,9 +138,11 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
 
 
 class Run:
-    def __init__(self, ports: list[int], cookies: list[str]):
+    def __init__(self, ports: list[int], cookies: list[str], database: str = ""):
         self.ports = ports
         self.cookies = cookies
+        self.database = database  # its URL, to count statements on (BENCH_STATEMENTS=1)
+        self.statements = chat_statements.Counted(unavailable="not measured")
         self.offer_sent: dict[str, float] = {}  # interaction -> first message time
         self.offer_seen: dict[str, float] = {}  # interaction -> offer arrival, if first
         self.offer_latency: list[float] = []
@@ -298,7 +302,8 @@ class Run:
     async def drive(self, rate: int, processes: list, tag: str) -> tuple[float, dict]:
         """Agents connect, then visitors arrive at `rate`; returns the server CPU seconds
         the visitors cost (from the agents being ready to the visitors gone) and the
-        profiles taken over that window (--profile)."""
+        profiles taken over that window (--profile); the statements the database ran over it
+        are in `self.statements` (BENCH_STATEMENTS=1)."""
         agents = await self.connect_agents()
         names = [f"daphne{i}" for i in range(len(processes) - 1)] + ["router"]
         # The window opens once the servers are done with the agents' logging in, and what
@@ -306,7 +311,10 @@ class Run:
         self.idle_cpu = sum(
             await chat_phases.settled(lambda: [harness.cpu_seconds(p.pid) for p in processes])
         )
-        with chat_profile.recording(processes, names, tag) as profiles:
+        with (
+            chat_profile.recording(processes, names, tag) as profiles,
+            chat_statements.counting(self.database, tag) as self.statements,
+        ):
             before = [harness.cpu_seconds(p.pid) for p in processes]
             started = time.perf_counter()
             await self.visit(rate)
@@ -382,7 +390,7 @@ def measure(url: str, servers: int, rate: int) -> Measured:
         floor = asyncio.run(chat_relay.drive(ports, rate, SECONDS))
     cookies = setup_center(url)
     with serving(url, servers) as (ports, processes):
-        run = Run(ports, cookies)
+        run = Run(ports, cookies, url)
         cpu, profiles = asyncio.run(run.drive(rate, processes, f"{servers}x{rate}"))
     return Measured(run, cpu, floor, profiles)
 
@@ -467,6 +475,10 @@ def main() -> int:
                 f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s)",
                 flush=True,
             )
+            if chat_statements.ON:
+                print(m.run.statements.summary(m.chats), flush=True)
+                if path := chat_statements.write(m.run.statements, m.chats, f"{servers}x{rate}"):
+                    print(f"  statements: {path.relative_to(ROOT)}", flush=True)
             if m.profiles:
                 print(chat_profile.report(m.profiles, m.cpu_ms_per_chat), flush=True)
     print()
