@@ -4,7 +4,10 @@ by inclusive samples. On made-up stacks shaped like py-spy's (outermost frame fi
 
 from bench.chat_profile import by_package, by_phase, package, shares, top_functions
 
-THREAD = "_bootstrap (threading.py:1032);run (concurrent/futures/thread.py:59)"
+THREAD = (
+    "_bootstrap (threading.py:1032);run (concurrent/futures/thread.py:59);"
+    "_one_request.<locals>.as_one_request (contactcenter/db_threads.py:44)"
+)
 COMMAND = "command.<locals>.run (contactcenter/commands.py:88)"
 LOOP = "_run_once (asyncio/base_events.py:2040);websocket (contactcenter/asgi.py:51)"
 STACKS = [
