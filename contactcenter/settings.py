@@ -44,6 +44,9 @@ def _persistent_secret_key() -> str:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key()
+# Keys SECRET_KEY replaced, whitespace-separated: what they signed (sessions, tokens) and the
+# privacy KEK derived from them (contactcenter/privacy/kek.py) still open (docs/privacy.md).
+SECRET_KEY_FALLBACKS = os.environ.get("SECRET_KEY_FALLBACKS", "").split()
 # Unset, `manage.py serve` makes it http://HOST:PORT where it listens (contactcenter/public_url.py)
 PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
 
@@ -511,6 +514,9 @@ DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 # Crypto-shredding (docs/privacy.md): the key-encryption key, base64 of 32 random bytes (unset: one
 # derived from SECRET_KEY), and the class that wraps data keys with it (a KMS client, say).
 PRIVACY_KEK = os.environ.get("PRIVACY_KEK", "")
+# KEKs PRIVACY_KEK replaced (comma-separated): they still unwrap the data keys made before
+# it, until `manage.py rewrap_data_keys` has wrapped every one under PRIVACY_KEK.
+PRIVACY_KEK_FALLBACKS = env_list("PRIVACY_KEK_FALLBACKS", "")
 PRIVACY_KEY_WRAPPER = os.environ.get(
     "PRIVACY_KEY_WRAPPER", "contactcenter.privacy.kek.LocalKeyWrapper"
 )

@@ -122,6 +122,13 @@ def is_erased(customer_id: str) -> bool:
     return CustomerKey.objects.filter(key_id=customer_id, erased_at__isnull=False).exists()
 
 
+def forget() -> None:
+    """Drop every key this process remembers (tests that rotate the KEK; a server learns a
+    new one by restarting)."""
+    _write_keys.clear()
+    _unwrapped.clear()
+
+
 def forget_keys(key_ids: list[str]) -> None:
     """Keys just destroyed here: write nothing more under them in this process."""
     for key_id in key_ids:
