@@ -57,10 +57,17 @@ def by_token(recipients: list[str], inboxes: list[str]) -> Thread | None:
     for address in recipients:
         base, tag = split_plus(address)
         if tag and base in inboxes:
-            interaction_id = read_token(tag, settings.SECRET_KEY)
+            # Signed under SECRET_KEY, or under a key it replaced (a reply to an older mail).
+            interaction_id = next(
+                filter(None, (read_token(tag, secret) for secret in _secrets())), None
+            )
             if interaction_id and Interaction.objects.filter(pk=interaction_id).exists():
                 return Thread(interaction_id, "reply-token")
     return None
+
+
+def _secrets() -> list[str]:
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
 
 
 def find_sent(message_ids: list[str]) -> MessageRef | None:

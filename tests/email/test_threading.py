@@ -5,6 +5,8 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 from contactcenter import clock, outbox
 from contactcenter.interactions import commands as interactions
@@ -134,6 +136,22 @@ def test_a_reply_stripped_of_thread_headers_is_threaded_by_the_reply_token(liste
     send(listener, reply, to=[token_address])
 
     assert Interaction.objects.count() == 1
+    entry = TranscriptEntry.objects.filter(kind="inbound").last()
+    assert entry.channel_data["threaded_by"] == "reply-token"
+    assert entry.interaction_id == interaction.id
+
+
+def test_a_reply_token_signed_before_the_secret_key_was_rotated_still_threads(listener, thread):
+    interaction, ack = thread
+    token_address = ack["Reply-To"].addresses[0].addr_spec
+    reply = mail(subject="Invoice", text="Any news?", to=token_address)
+
+    rotated = override_settings(
+        SECRET_KEY="the new secret key", SECRET_KEY_FALLBACKS=[settings.SECRET_KEY]
+    )
+    with rotated:
+        send(listener, reply, to=[token_address])
+
     entry = TranscriptEntry.objects.filter(kind="inbound").last()
     assert entry.channel_data["threaded_by"] == "reply-token"
     assert entry.interaction_id == interaction.id
