@@ -10,9 +10,13 @@ from contactcenter.supervisor.consumers import SupervisorConsumer
 
 websocket_urlpatterns = [
     path("ws/agent/", AgentConsumer.as_asgi()),
-    path("ws/webchat/", VisitorConsumer.as_asgi()),
     path("ws/webcall/", WebCallConsumer.as_asgi()),
     path("ws/supervisor/", SupervisorConsumer.as_asgi()),
+]
+
+# A widget visitor's socket: a signed token says who they are; no session, no user.
+visitor_websocket_urlpatterns = [
+    path("ws/webchat/", VisitorConsumer.as_asgi()),
 ]
 
 # Sockets a provider opens (no browser Origin, no session): each authenticates itself.

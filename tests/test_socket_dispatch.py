@@ -75,3 +75,26 @@ async def test_a_push_to_a_socket_that_has_just_closed_is_no_error_in_the_log(ca
 
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
     assert "Traceback" not in caplog.text
+
+
+async def test_a_visitors_socket_opens_without_a_hop_to_look_up_a_user(monkeypatch):
+    """A widget visitor has a token, not a session: their socket skips the session and user
+    middleware, whose lookup of a user no one logged in as was a hop to a thread of its own
+    at every connect (and their socket never reads either)."""
+    from asgiref import sync
+
+    await WebChatChannel.objects.acreate(key="demo", name="Demo")
+    crossings: list[str] = []
+    to_thread = sync.SyncToAsync.thread_handler
+
+    def on_thread(self, loop, *args, **kwargs):
+        crossings.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return to_thread(self, loop, *args, **kwargs)
+
+    monkeypatch.setattr(sync.SyncToAsync, "thread_handler", on_thread)
+    socket = await visitor_socket()
+    await next_frame(socket, "welcome")
+    await socket.disconnect()
+
+    # The channel, then the welcome: no `get_user` before them.
+    assert crossings[:2] == ["channel", "arrived"], crossings
