@@ -21,6 +21,10 @@ from contactcenter import request_memo
 from contactcenter.events import store
 from contactcenter.events.store import ConcurrencyError, DuplicateAppend
 
+# Jitter from a generator of its own: a background thread drawing from the `random` module
+# changes what a seeded run (a test, a simulation) draws meanwhile.
+_jitter = random.Random()
+
 log = logging.getLogger(__name__)
 
 # How long a command keeps retrying a conflict before the caller hears of it, and the
@@ -69,7 +73,7 @@ def retry_budget() -> float:
 
 def pause_before(attempt: int) -> float:
     """A random pause before attempt `attempt` + 1 (full jitter, capped)."""
-    return random.uniform(0, min(LONGEST_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2**attempt))
+    return _jitter.uniform(0, min(LONGEST_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2**attempt))
 
 
 def command[**P, R](fn: Callable[P, R]) -> Callable[P, R]:

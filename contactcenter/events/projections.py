@@ -27,6 +27,10 @@ from contactcenter.events import row_statements, store
 from contactcenter.events.models import ProjectionCheckpoint
 from contactcenter.events.store import RecordedEvent
 
+# Jitter from a generator of its own: a background thread drawing from the `random` module
+# changes what a seeded run (a test, a simulation) draws meanwhile.
+_jitter = random.Random()
+
 
 class Rows:
     """The rows a projector reads and writes while applying events, keyed by primary key.
@@ -519,7 +523,7 @@ def rebuild(
         except OperationalError as error:
             if not _lock_refused(error) or time.monotonic() > deadline:
                 raise
-            time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
+            time.sleep(_jitter.uniform(0, min(2.0, 0.05 * 2**attempt)))
 
 
 def _lock_refused(error: OperationalError) -> bool:

@@ -22,6 +22,10 @@ from django.utils import timezone
 
 from contactcenter.outage import is_transient
 
+# Jitter from a generator of its own: a background thread drawing from the `random` module
+# changes what a seeded run (a test, a simulation) draws meanwhile.
+_jitter = random.Random()
+
 log = logging.getLogger(__name__)
 
 # Pauses between failing rounds: doubling from the first to the longest, with jitter so the
@@ -179,7 +183,7 @@ class Loop(threading.Thread):
         with contextlib.suppress(Exception):
             connection.close()
         cap = min(LONGEST_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (self._failures - 1))
-        return random.uniform(cap / 2, cap)
+        return _jitter.uniform(cap / 2, cap)
 
     def health(self) -> Health:
         now = time.monotonic()

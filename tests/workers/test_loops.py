@@ -1,6 +1,7 @@
 """Background loops survive whatever a round throws at them, and say how they are doing."""
 
 import logging
+import random
 import threading
 import time
 
@@ -168,3 +169,16 @@ def test_a_loop_whose_thread_died_is_reported_beyond_recovery():
     finally:
         supervisor.stop()
     assert supervisor.fatal == "doomed is no longer running"
+
+
+def test_backoffs_and_retry_pauses_leave_the_global_random_module_alone():
+    """A loop's backoff and a retried command's pause draw their jitter from generators of
+    their own. Drawn from the `random` module in a background thread, they changed what a
+    test seeding it drew meanwhile (Hypothesis warned of "the `random` module inside
+    strategies" in full runs), or a simulation's seeded run."""
+    from contactcenter import commands
+
+    before = random.getstate()
+    assert Loop("failing", Flaky(failures=1))._round() > 0  # its backoff
+    assert commands.pause_before(3) >= 0
+    assert random.getstate() == before
