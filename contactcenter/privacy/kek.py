@@ -35,31 +35,25 @@ class KeyWrapper(Protocol):
 class LocalKeyWrapper:
     """AES-256-GCM under a KEK held in the settings; unwraps under the KEKs it replaced too."""
 
-    def __init__(self, kek: bytes | None = None, replaced: list[bytes] | None = None):
-        current, *before = [kek] if kek else configured_keks()
-        self._aead = AESGCM(current)
-        self._replaced = [AESGCM(old) for old in (before if replaced is None else replaced)]
+    def __init__(self, kek: bytes | None = None):
+        self._current, *self._replaced = [AESGCM(k) for k in ([kek] if kek else configured_keks())]
 
     def wrap(self, data_key: bytes, customer_id: str) -> bytes:
         nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, data_key, customer_id.encode())
+        return nonce + self._current.encrypt(nonce, data_key, customer_id.encode())
 
     def unwrap(self, wrapped: bytes, customer_id: str) -> bytes:
-        nonce, sealed, owner = wrapped[:12], wrapped[12:], customer_id.encode()
-        try:
-            return self._aead.decrypt(nonce, sealed, owner)
-        except InvalidTag:
-            for old in self._replaced:  # wrapped before a rotation
-                try:
-                    return old.decrypt(nonce, sealed, owner)
-                except InvalidTag:
-                    continue
-            raise
+        for aead in (self._current, *self._replaced):  # the replaced: wrapped before a rotation
+            try:
+                return aead.decrypt(wrapped[:12], wrapped[12:], customer_id.encode())
+            except InvalidTag:
+                continue
+        raise InvalidTag(f"no configured KEK unwraps the data key {customer_id}")
 
     def is_current(self, wrapped: bytes, customer_id: str) -> bool:
         """Whether `wrapped` is wrapped under the current KEK (rewrap_data_keys)."""
         try:
-            self._aead.decrypt(wrapped[:12], wrapped[12:], customer_id.encode())
+            self._current.decrypt(wrapped[:12], wrapped[12:], customer_id.encode())
         except InvalidTag:
             return False
         return True
@@ -76,10 +70,6 @@ def configured_keks() -> list[bytes]:
         if kek not in keks:
             keks.append(kek)
     return keks
-
-
-def configured_kek() -> bytes:
-    return configured_keks()[0]
 
 
 def _explicit() -> list[tuple[str, str]]:

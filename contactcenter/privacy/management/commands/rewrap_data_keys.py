@@ -2,8 +2,8 @@
 *_FALLBACKS): wrap every standing data key under the current KEK, so the old one may go.
 docs/privacy.md."""
 
+from cryptography.exceptions import InvalidTag
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from contactcenter.privacy import kek
 from contactcenter.privacy.models import CustomerKey
@@ -21,7 +21,7 @@ class Command(BaseCommand):
                 f"{type(wrapper).__name__} rotates its own keys: nothing to rewrap here"
             )
         standing = CustomerKey.objects.filter(erased_at__isnull=True).exclude(wrapped=b"")
-        total, rewrapped, current, unopenable = standing.count(), 0, 0, []
+        total, looked_at, rewrapped, current, unopenable = standing.count(), 0, 0, 0, []
         after = ""
         while True:
             batch = list(
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             if not batch:
                 break
             after = batch[-1][0]
+            looked_at += len(batch)
             for key_id, wrapped in batch:
                 wrapped = bytes(wrapped)
                 if wrapper.is_current(wrapped, key_id):
@@ -39,16 +40,14 @@ class Command(BaseCommand):
                     continue
                 try:
                     data_key = wrapper.unwrap(wrapped, key_id)
-                except Exception:
+                except InvalidTag:
                     unopenable.append(key_id)
                     continue
-                with transaction.atomic():
-                    # Only as it was read: a key erased meanwhile stays erased.
-                    rewrapped += CustomerKey.objects.filter(
-                        key_id=key_id, wrapped=wrapped, erased_at__isnull=True
-                    ).update(wrapped=wrapper.wrap(data_key, key_id))
-            done = rewrapped + current + len(unopenable)
-            self.stdout.write(f"{done} of {total} data keys looked at")
+                # Only as it was read: a key erased meanwhile stays erased.
+                rewrapped += CustomerKey.objects.filter(
+                    key_id=key_id, wrapped=wrapped, erased_at__isnull=True
+                ).update(wrapped=wrapper.wrap(data_key, key_id))
+            self.stdout.write(f"{looked_at} of {total} data keys looked at")
         self.stdout.write(f"rewrapped {rewrapped}; {current} were under the current KEK already")
         if unopenable:
             shown = ", ".join(unopenable[:10])
