@@ -47,6 +47,7 @@ RULES = [
     ("interaction_view", "console/state.py", "accept: the console's interaction view"),
     ("AgentConsumer.act.<locals>.as_actor", "console/consumers.py", "accept (agent action)"),
     ("AgentConsumer.on_accept", "console/consumers.py", "accept (agent action)"),
+    ("opened", "webchat/visitor.py", "visitor connect"),
     ("welcome", "webchat/visitor.py", "visitor connect"),
     ("channel", "webchat/visitor.py", "visitor connect"),
     ("returned", "webchat/visitor.py", "visitor connect"),

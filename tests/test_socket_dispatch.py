@@ -96,5 +96,7 @@ async def test_a_visitors_socket_opens_without_a_hop_to_look_up_a_user(monkeypat
     await next_frame(socket, "welcome")
     await socket.disconnect()
 
-    # The channel, then the welcome: no `get_user` before them.
-    assert crossings[:2] == ["channel", "arrived"], crossings
+    # The channel and the welcome in one trip: no `get_user` before it, and no trip for the
+    # channel alone (issue 18).
+    assert crossings[:1] == ["opened"], crossings
+    assert "channel" not in crossings and "arrived" not in crossings, crossings

@@ -32,44 +32,56 @@ WAITS_NO_MORE = {"agent_joined", "closed"}
 
 
 class VisitorConsumer(JsonFramesConsumer):
+    group: str | None = None  # the visitor's, while this socket is subscribed to it
+
     async def connect(self) -> None:
         push.bind_server_loop(asyncio.get_running_loop())
         query = parse_qs(self.scope.get("query_string", b"").decode())
         await self.accept()
         try:
-            self.visitor = tokens.verify((query.get("token") or [""])[0])
-            self.chat = await database_sync_to_async(visitors.channel)(self.visitor.channel_key)
-            if self.chat is None:
-                raise tokens.BadToken("the web chat channel no longer exists")
+            visitor = tokens.verify((query.get("token") or [""])[0])
         except tokens.BadToken as error:
-            await self.send_json({"type": "error", "code": "unauthorized", "reason": str(error)})
-            await self.close(code=4401)
+            await self.refuse(str(error))
             return
-        self.group = groups.visitor(self.visitor.channel_key, self.visitor.visitor_id)
+        # Subscribed and counted open before the welcome is read: no push falls between the
+        # two, and another tab of theirs closing meanwhile does not count them gone.
+        self.group = groups.visitor(visitor.channel_key, visitor.visitor_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        _open_sockets[self.group] += 1
+        opened = await database_sync_to_async(visitors.opened)(visitor)
+        if opened is None:
+            await self.let_go()
+            await self.refuse("the web chat channel no longer exists")
+            return
+        self.visitor, (self.chat, welcome) = visitor, opened
         self.profile = visitors.Profile()
         self.sent: deque = deque()
         self.last_typing = 0.0
         self.ip = (self.scope.get("client") or ["?"])[0]
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        _open_sockets[self.group] += 1
-        await self.send_welcome(arriving=True)
+        await self.welcome(welcome)
+
+    async def refuse(self, reason: str) -> None:
+        await self.send_json({"type": "error", "code": "unauthorized", "reason": reason})
+        await self.close(code=4401)
 
     async def disconnect(self, code: int) -> None:
-        if not hasattr(self, "group"):
-            return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        _open_sockets[self.group] -= 1
-        if _open_sockets[self.group] <= 0:
-            _open_sockets.pop(self.group, None)
+        # `chat` is missing where the opening failed (the database away): nobody arrived.
+        if self.group and await self.let_go() and hasattr(self, "chat"):
             await database_sync_to_async(visitors.left)(self.visitor, self.chat.grace_seconds)
 
-    async def send_welcome(self, *, arriving: bool = False) -> None:
-        """The welcome frame; `arriving`: as the socket opens, which brings back a visitor who
-        was away (`visitors.arrived`)."""
-        if arriving:
-            welcome = await database_sync_to_async(visitors.arrived)(self.visitor, self.chat)
-        else:
-            welcome = await database_sync_to_async(visitors.welcome)(self.visitor)
+    async def let_go(self) -> bool:
+        """Unsubscribe this socket and count it closed, once: whether it was the visitor's
+        last open one."""
+        group, self.group = self.group, None
+        await self.channel_layer.group_discard(group, self.channel_name)
+        _open_sockets[group] -= 1
+        if _open_sockets[group] > 0:
+            return False
+        del _open_sockets[group]
+        return True
+
+    async def welcome(self, welcome: dict) -> None:
+        """Send the welcome frame, and keep what it says of the conversation."""
         self.conversation = welcome["conversation"]
         self.waiting = (self.conversation or {}).get("state") in visitors.WAITING
         self.place = (self.conversation or {}).get("queue")
@@ -101,7 +113,7 @@ class VisitorConsumer(JsonFramesConsumer):
     # -- frames from the widget --------------------------------------------------------------
 
     async def on_hello(self, content) -> None:
-        await self.send_welcome()
+        await self.welcome(await database_sync_to_async(visitors.welcome)(self.visitor))
 
     on_resync = on_hello
 

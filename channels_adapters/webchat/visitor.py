@@ -318,6 +318,13 @@ def left(visitor: Visitor, grace_seconds: int) -> None:
         )
 
 
+def opened(visitor: Visitor) -> tuple[WebChatChannel, dict[str, Any]] | None:
+    """A visitor's socket opened: their channel, and `arrived` on it, in one trip to the
+    database (each trip is a thread's wake-up, issue 18); None if the channel is gone."""
+    chat = channel(visitor.channel_key)
+    return None if chat is None else (chat, arrived(visitor, chat))
+
+
 def arrived(visitor: Visitor, chat: WebChatChannel) -> dict[str, Any]:
     """A visitor's socket opened on `chat` (read as it opened): back from away if they were
     (`returned`), then the welcome, in one call. The welcome reuses the channel and, unless

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
+from channels.layers import get_channel_layer
 from django.core import mail
 
-from channels_adapters.webchat import tokens
+from channels_adapters.webchat import consumers, tokens
 from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
-from contactcenter import clock
+from contactcenter import clock, groups
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
@@ -114,6 +115,30 @@ async def test_a_tampered_or_expired_token_is_refused(center, monkeypatch):
     monkeypatch.setattr(tokens, "MAX_AGE_SECONDS", -1)
     socket = await visitor_socket(token)
     assert (await next_frame(socket, "error"))["reason"] == "the visitor token has expired"
+
+
+async def test_a_token_for_a_channel_deleted_since_is_refused_and_hears_nothing(center):
+    token, _ = tokens.issue("demo")
+    await sync_to_async(WebChatChannel.objects.filter(key="demo").delete)()
+    socket = await visitor_socket(token)
+    frame = await next_frame(socket, "error")
+    assert frame == {
+        "type": "error",
+        "code": "unauthorized",
+        "reason": "the web chat channel no longer exists",
+    }
+    assert (await socket.receive_output(timeout=5))["code"] == 4401
+    group = groups.visitor("demo", tokens.verify(token).visitor_id)
+    assert not subscribed(group)
+    assert group not in consumers._open_sockets
+
+
+def subscribed(group: str) -> bool:
+    layer = get_channel_layer()
+    if hasattr(layer, "_get_layer"):  # channels_redis's pub/sub layer names groups its way
+        loop_layer = layer._get_layer()
+        return bool(loop_layer.groups.get(loop_layer._get_group_channel_name(group)))
+    return bool(layer.groups.get(group))
 
 
 async def test_a_visitor_never_sees_another_visitors_conversation(center):
