@@ -77,21 +77,64 @@ async def test_a_push_to_a_socket_that_has_just_closed_is_no_error_in_the_log(ca
     assert "Traceback" not in caplog.text
 
 
-async def test_a_visitors_socket_opens_without_a_hop_to_look_up_a_user(monkeypatch):
-    """A widget visitor has a token, not a session: their socket skips the session and user
-    middleware, whose lookup of a user no one logged in as was a hop to a thread of its own
-    at every connect (and their socket never reads either)."""
+@pytest.fixture
+def crossings(monkeypatch) -> list[str]:
+    """The functions run on a thread from the event loop, in order: each crossing is a
+    thread's wake-up and the loop's, the dearest thing a socket does on the 2-core machine."""
     from asgiref import sync
 
-    await WebChatChannel.objects.acreate(key="demo", name="Demo")
-    crossings: list[str] = []
+    made: list[str] = []
     to_thread = sync.SyncToAsync.thread_handler
 
     def on_thread(self, loop, *args, **kwargs):
-        crossings.append(getattr(self.func, "__qualname__", repr(self.func)))
+        made.append(getattr(self.func, "__qualname__", repr(self.func)))
         return to_thread(self, loop, *args, **kwargs)
 
     monkeypatch.setattr(sync.SyncToAsync, "thread_handler", on_thread)
+    return made
+
+
+async def test_an_offer_opens_and_is_accepted_in_one_trip_to_the_database_each(crossings):
+    """The console subscribed to the chat when its offer was pushed: opening it (the check
+    and the view) and accepting it (the accept and what it changed) need no subscribing
+    between their reads, so each is one call of the database thread."""
+    queue = await sync_to_async(a_queue)(name="Support", entry="webchat:*")
+    await sync_to_async(WebChatChannel.objects.create)(key="demo", name="Demo")
+    agent = await sync_to_async(an_agent)(queue)
+    console = await agent_socket(agent)
+    await next_frame(console, "snapshot")
+    visitor = await visitor_socket()
+    await next_frame(visitor, "welcome")
+    await visitor.send_json_to({"type": "message", "text": "hello", "client_message_id": "m1"})
+    await next_frame(visitor, "ack", client_message_id="m1")
+    await sync_to_async(router.route_once)()
+    offer = (await event(console, "OfferCreated"))["data"]
+    interaction_id = offer["interaction_id"]
+
+    crossings.clear()
+    await console.send_json_to({"type": "open", "interaction_id": interaction_id})
+    view = (await next_frame(console, "interaction"))["interaction"]
+    assert view["id"] == interaction_id and view["messages"][0]["text"] == "hello"
+    assert len(crossings) == 1, crossings
+
+    crossings.clear()
+    accepted = await request(
+        console, "accept", interaction_id=interaction_id, offer_id=offer["offer_id"], view="partial"
+    )
+    assert accepted["type"] == "ack", accepted
+    assert accepted["interaction"]["partial"] and accepted["interaction"]["agent_id"] == agent.pk
+    assert len(crossings) == 1, crossings
+
+    await visitor.disconnect()
+    await console.disconnect()
+
+
+async def test_a_visitors_socket_opens_without_a_hop_to_look_up_a_user(crossings):
+    """A widget visitor has a token, not a session: their socket skips the session and user
+    middleware, whose lookup of a user no one logged in as was a hop to a thread of its own
+    at every connect (and their socket never reads either)."""
+    await WebChatChannel.objects.acreate(key="demo", name="Demo")
+    crossings.clear()
     socket = await visitor_socket()
     await next_frame(socket, "welcome")
     await socket.disconnect()

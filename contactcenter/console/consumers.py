@@ -102,15 +102,25 @@ class AgentConsumer(RequestConsumer):
         )
 
     async def on_accept(self, content):
-        # Check, then subscribe: a refused accept must leave the socket deaf to the chat.
-        interaction_id = str(content["interaction_id"])
-        await self.act(actions.accept, interaction_id, str(content["offer_id"]))
-        await self.watch(interaction_id)
+        interaction_id, offer_id = str(content["interaction_id"]), str(content["offer_id"])
         # The console opened the offer: it asks only for what the accept changed.
         partial = content.get("view") == "partial"
-        view = await database_sync_to_async(state.interaction_view)(
-            interaction_id, self.user, partial=partial
-        )
+        subscribed = interaction_id in self.watching  # since its offer was pushed here
+
+        def accept(actor):
+            actions.accept(actor, interaction_id, offer_id)
+            if subscribed:  # the view in the same trip to the database (issue 18)
+                return state.interaction_view(interaction_id, self.user, partial=partial)
+            return None
+
+        view = await self.act(accept)
+        if view is None:
+            # Accepted, then subscribed, then read: a refused accept left the socket deaf
+            # to the chat, and the view misses no push.
+            await self.watch(interaction_id)
+            view = await database_sync_to_async(state.interaction_view)(
+                interaction_id, self.user, partial=partial
+            )
         return {"interaction": view}
 
     async def on_reject(self, content):
@@ -123,10 +133,18 @@ class AgentConsumer(RequestConsumer):
 
     async def on_open(self, content):
         interaction_id = str(content["interaction_id"])
-        if not await database_sync_to_async(state.viewable)(self.user, interaction_id):
+        checked = interaction_id not in self.watching
+        if checked:
+            # Checked, then subscribed, then read: a refused socket stays deaf to the
+            # interaction, and the view misses no push.
+            if not await database_sync_to_async(state.viewable)(self.user, interaction_id):
+                raise Forbidden("that interaction is not in your queues")
+            await self.watch(interaction_id)
+        # Else subscribed already (its offer was pushed here): the check and the view in one
+        # trip to the database (issue 18).
+        view = await database_sync_to_async(state.opened)(self.user, interaction_id, checked)
+        if view is None:
             raise Forbidden("that interaction is not in your queues")
-        await self.watch(interaction_id)
-        view = await database_sync_to_async(state.interaction_view)(interaction_id, self.user)
         await self.send_json({"type": "interaction", "interaction": view})
 
     async def on_close_view(self, content):

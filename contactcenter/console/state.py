@@ -403,6 +403,14 @@ def viewable(user: AbstractBaseUser, interaction_id: str) -> bool:
     return can_open(user, interaction_id)
 
 
+def opened(user: AbstractBaseUser, interaction_id: str, checked: bool) -> dict[str, Any] | None:
+    """The view of an interaction `user` opens, or None where they may not open it
+    (`checked`: `viewable` said they may, a moment ago)."""
+    if not checked and not viewable(user, interaction_id):
+        return None
+    return interaction_view(interaction_id, user)
+
+
 def display_name(user: User) -> str:
     profile = config.current().agents.get(user.pk)
     return profile.name if profile else user.get_full_name() or user.get_username()
