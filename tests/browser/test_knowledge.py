@@ -69,6 +69,40 @@ def test_a_visitor_finds_the_answer_in_the_widget_before_chatting(
     )
 
 
+def test_an_opened_article_stays_open_when_the_search_typed_before_answers_late(
+    browser, host_page, center
+):
+    """The widget searches as one types (after a pause) and again when the form is sent: an
+    answer to the first that came after the visitor opened an article from the second's
+    results hid the article (seen as a failed click on "Yes" on a loaded machine)."""
+    visitor, widget = open_widget(browser, host_page)
+    held = []
+
+    def hold_searches_as_typed(route):
+        if "record=1" in route.request.url:  # the form sent
+            route.continue_()
+        else:
+            held.append(route)
+
+    visitor.context.route("**/help/api/search/**", hold_searches_as_typed)
+    widget.locator("#help-query").fill("when do I get my money back")
+    for _ in range(50):  # the search as typed goes out after a pause
+        if held:
+            break
+        visitor.wait_for_timeout(100)
+    assert held, "the widget searched as the visitor typed"
+    widget.locator("#help-form button[type=submit]").click()
+    widget.locator("#help-results button", has_text="When will I get my refund?").click()
+    expect(widget.locator("#help-title")).to_have_text("When will I get my refund?")
+
+    with visitor.expect_response(lambda response: "/help/api/search/" in response.url):
+        held[0].continue_()
+    visitor.wait_for_timeout(300)  # for the page to read that late answer
+    expect(widget.locator("#help-article")).to_be_visible()
+    widget.locator("#help-yes").click()
+    expect(widget.locator("#help-thanks")).to_have_text("Glad it helped!")
+
+
 def test_a_virtual_agent_answers_then_hands_off_and_the_agent_gets_assist(
     browser, platform, host_page, center, screenshot
 ):

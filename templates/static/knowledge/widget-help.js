@@ -15,6 +15,9 @@
   var used = false;     // searched or read in this visit
   var shown = null;     // the article open
   var typing = null;
+  // Searches asked (as typed, and the form sent, may both be on their way): only the last
+  // one's answer is shown, and none once an article is opened after it.
+  var asked = 0;
 
   function visit() {
     var id = store.getItem(visitKey);
@@ -46,7 +49,9 @@
     if (!q) { list.textContent = ""; return; }
     var params = { q: q, visit: visit(), channel: KEY };
     if (record) { params.record = "1"; used = true; }
+    var ask = ++asked;
     fetch("/help/api/search/?" + query(params)).then(function (r) { return r.json(); }).then(function (answer) {
+      if (ask !== asked) { return; }  // a later search or an opened article came since
       list.textContent = "";
       $("help-article").hidden = true;
       list.hidden = false;
@@ -72,6 +77,8 @@
 
   function read(id) {
     used = true;
+    asked++;
+    clearTimeout(typing);
     fetch("/help/api/articles/" + encodeURIComponent(id) + "/?" + query({ visit: visit(), channel: KEY }))
       .then(function (r) { return r.json(); }).then(function (article) {
         shown = article;
@@ -93,7 +100,11 @@
       "Sorry about that. Start a chat below and a colleague will help.";
   }
 
-  $("help-form").addEventListener("submit", function (event) { event.preventDefault(); search(true); });
+  $("help-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(typing);
+    search(true);
+  });
   $("help-query").addEventListener("input", function () {
     clearTimeout(typing);
     typing = setTimeout(function () { search(false); }, 300);
