@@ -1,20 +1,50 @@
-"""A request for a sync view goes to the request thread once, middleware and view together.
+"""A request for a sync view goes to a request thread once: its start, middleware and view, end.
 
-Django's ASGI handler builds its middleware chain for async views: with a sync-only
-middleware in it (ours), the chain runs on the request thread, comes back to the event loop
-to find the view, and goes to the thread again for the CSRF check and again for the view.
-On the 2-core machine each crossing costs a thread wake-up each way (docs/benchmarks.md,
-issue 18). Our views are sync but for a few (health, the softphone's media), so a request
-for a sync view runs Django's sync handler, chain and view, in one trip to the thread Django
-runs sync code on; a request for an async view, or for a path no URL matches, takes Django's
-own path as before.
+Django's ASGI handler crosses from the event loop to a thread for each part of a request:
+the `request_started` signal; the middleware chain, built for async views, which with a
+sync-only middleware in it (ours) comes back to the loop to find the view and goes to the
+thread again for the CSRF check and again for the view; and the response's close with
+`request_finished`. It also starts a thread for every request (a ThreadSensitiveContext's
+executor) and joins it after. On the 2-core machine each crossing costs a thread wake-up
+each way, and the start and join were a fifth of a visitor's token request
+(docs/benchmarks.md, issue 18).
+
+Our views are sync but for a few (health, the softphone's media). So a request for a sync
+view runs in one trip to a thread kept for requests: the start signal, Django's sync
+handler (chain and view), and for a response in one piece its close. `request_started` and
+`request_finished` close the database connection of the thread they run on, so they run on
+the view's. A streaming response is closed after it is sent. A request for an async view,
+or for a path no URL matches, takes Django's own path as before.
 """
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+
 from asgiref.sync import iscoroutinefunction, sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
-from django.http import HttpRequest, HttpResponseBase
-from django.urls import Resolver404, get_resolver
+from django.http import FileResponse, HttpResponseBase
+from django.urls import Resolver404, get_resolver, set_script_prefix
+
+_executor: ThreadPoolExecutor | None = None
+
+
+def executor() -> ThreadPoolExecutor:
+    """The request threads: as many as the database connections they would use."""
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(
+            max_workers=settings.DATABASE_THREADS, thread_name_prefix="request"
+        )
+    return _executor
+
+
+class RequestProcessed(Exception):
+    pass
 
 
 class OneTripASGIHandler(ASGIHandler):
@@ -23,12 +53,63 @@ class OneTripASGIHandler(ASGIHandler):
         self._sync = BaseHandler()
         self._sync.load_middleware(is_async=False)
 
-    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        if not _sync_view(request.path_info):
-            return await super().get_response_async(request)
-        # thread_sensitive: the one thread Django runs sync views on under ASGI, so
-        # connections and thread-locals are where they were.
-        return await sync_to_async(self._sync.get_response, thread_sensitive=True)(request)
+    async def handle(self, scope, receive, send) -> None:
+        """Django's `handle`, with the request's sync parts in one trip (`respond`)."""
+        if not _sync_view(_path_info(scope)):
+            return await super().handle(scope, receive, send)
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body_file):
+            set_script_prefix(get_script_prefix(scope))
+            # A task of its own, shielded: a client gone mid-request does not leave the
+            # response the thread is making unclosed (it is awaited below).
+            trip = asyncio.ensure_future(self.in_request_thread(self.respond)(scope, body_file))
+            response = None
+            try:
+                try:
+                    async with asyncio.TaskGroup() as tasks:
+                        tasks.create_task(self.listen_for_disconnect(receive))
+                        response = await asyncio.shield(trip)
+                        await self.send_response(response, send)
+                        raise RequestProcessed
+                except* (RequestProcessed, RequestAborted):
+                    pass
+            except BaseExceptionGroup as exception_group:
+                if len(exception_group.exceptions) == 1:
+                    raise exception_group.exceptions[0] from None
+                raise
+            if response is None:  # the client left first
+                response = await trip
+            if response.streaming:
+                await self.in_request_thread(response.close)()
+
+    def respond(self, scope, body_file) -> HttpResponseBase:
+        """On a request thread: the request from start to response, closed unless it streams
+        (its close is the request's end: `request_finished`)."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self._sync.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size  # as Django's handler sets it
+        if not response.streaming:
+            response.close()
+        return response
+
+    @staticmethod
+    def in_request_thread(function):
+        return sync_to_async(function, thread_sensitive=False, executor=executor())
+
+
+def _path_info(scope) -> str:
+    """The path the URLs resolve, as Django's ASGIRequest takes it from the scope."""
+    path, prefix = scope["path"], get_script_prefix(scope).rstrip("/")
+    if prefix and (path.startswith(prefix + "/") or path == prefix):
+        return path[len(prefix) :]
+    return path
 
 
 def _sync_view(path: str) -> bool:
