@@ -207,6 +207,11 @@ def _database() -> dict:
                 }
             }
         db["CONN_MAX_AGE"] = 0
+        # Parameters sent beside the statement, not quoted into it in Python: every statement
+        # cost 10-15 us less of the server's CPU (issue 18).
+        db.setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+            "DATABASE_SERVER_SIDE_BINDING", True
+        )
     test_name = os.environ.get("TEST_DATABASE_NAME")
     if not test_name and db["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not memory: end-to-end tests run the server as a separate process.
