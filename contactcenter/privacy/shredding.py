@@ -195,26 +195,29 @@ def bucket_id(customer_id: str, channel: str, kind: str, day: date) -> str:
 def write_key(key_id: str) -> bytes | None:
     """The data key `key_id` names, made on first use; None once destroyed (the customer
     erased, or the bucket purged)."""
-    if key_id in _write_keys:
-        return _write_keys[key_id]
-    pending = _pending().get(key_id)
-    if pending is not None and _still_open(pending[1]):
-        return pending[0]
+    known, data_key = _known(key_id)
+    if known:
+        return data_key
     from contactcenter.privacy.models import CustomerKey
 
-    customer_id, *bucket = key_id.split("/")
-    if bucket and write_key(customer_id) is None:
-        return _kept(key_id, None)  # an erased customer gets no new buckets
+    customer_id, bucket = _split(key_id)
     fresh = _fresh().get(customer_id)
     if fresh is not None and _still_open(fresh):
         # Nobody outside this transaction knows the customer yet, so none of their keys can
         # exist: made without looking (a new customer's first message looked four times).
-        data_key = envelope.new_data_key()
-        # At every new customer's first message: in SQL made once where the model allows.
+        # A bucket's key comes with the customer's own where that is not made yet: one
+        # INSERT, in SQL made once where the model allows, for both.
+        made = [key_id] if not bucket or _known(customer_id)[0] else [customer_id, key_id]
+        data_keys = {key: envelope.new_data_key() for key in made}
         row_statements.create(
-            CustomerKey, [CustomerKey(**_new_key(key_id, customer_id, bucket, data_key))]
+            CustomerKey,
+            [CustomerKey(**_new_key(key, *_split(key), data_keys[key])) for key in made],
         )
-        return _kept(key_id, data_key)
+        for key in made:
+            _kept(key, data_keys[key])
+        return data_keys[key_id]
+    if bucket and write_key(customer_id) is None:
+        return _kept(key_id, None)  # an erased customer gets no new buckets
     found = row_statements.where(CustomerKey, names=("wrapped", "erased_at"), pk=key_id)
     row = found[0] if found else None
     if row is None:
@@ -232,6 +235,22 @@ def write_key(key_id: str) -> bytes | None:
     if erased_at is not None or not wrapped:
         return _kept(key_id, None)
     return _kept(key_id, _unwrap(key_id, bytes(wrapped)))
+
+
+def _known(key_id: str) -> tuple[bool, bytes | None]:
+    """Whether this process (or the open transaction, which made or read it) knows the key
+    already, and the key (None if destroyed)."""
+    if key_id in _write_keys:
+        return True, _write_keys[key_id]
+    pending = _pending().get(key_id)
+    if pending is not None and _still_open(pending[1]):
+        return True, pending[0]
+    return False, None
+
+
+def _split(key_id: str) -> tuple[str, list[str]]:
+    customer_id, *bucket = key_id.split("/")
+    return customer_id, bucket
 
 
 def _new_key(key_id: str, customer_id: str, bucket: list[str], data_key: bytes) -> dict[str, Any]:

@@ -199,6 +199,35 @@ def test_a_new_customers_keys_are_made_without_looking_only_in_the_transaction_t
     assert [r["text"] for r in read_back] == ["my new address", "my new address"]
 
 
+def test_a_new_customers_first_bucket_key_is_made_with_their_own_in_one_statement():
+    """A new customer's first message seals under a bucket's key (the channel's messages of
+    the day), which needs the customer's own key first: both rows in one INSERT, where they
+    were two round trips at every new customer's first message (issue 18)."""
+    from datetime import date
+
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from contactcenter.privacy import shredding
+    from contactcenter.privacy.models import CustomerKey
+
+    bucket = shredding.bucket_id("c-one", "webchat", "messages", date(2026, 12, 5))
+    with transaction.atomic():
+        shredding.new_customer("c-one")
+        with CaptureQueriesContext(connection) as statements:
+            assert shredding.write_key(bucket) is not None
+            assert shredding.write_key("c-one") is not None  # known: made with the bucket's
+    assert [q["sql"].split()[0] for q in statements.captured_queries] == ["INSERT"]
+    made = CustomerKey.objects.filter(customer_id="c-one").values_list("key_id", flat=True)
+    assert sorted(made) == ["c-one", bucket]
+    note = {"customer_id": "c-one", "text": "my new address"}
+    with transaction.atomic():
+        sealed = shredding.seal("customer-c-one", "CustomerNoteAdded", note)
+    shredding.forget()  # read back as another process would
+    [read_back] = shredding.open_batch([("CustomerNoteAdded", sealed)])
+    assert read_back["text"] == "my new address"
+
+
 def test_an_erased_sms_conversation_still_costs_what_was_billed():
     """Twilio billed two segments for the customer's long text and one for the reply. The
     words are erased (the first text too, which opened the conversation); the segments are
