@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Q
 
-from contactcenter.access import can_open
+from contactcenter import access
 from contactcenter.console import screen_pop
 from contactcenter.console.models import CannedResponse
 from contactcenter.events import row_statements, store
@@ -135,13 +135,19 @@ def entry_view(entry: TranscriptEntry) -> dict[str, Any]:
 
 
 def interaction_view(
-    interaction_id: str, user: AbstractBaseUser, *, partial: bool = False
+    interaction_id: str,
+    user: AbstractBaseUser,
+    *,
+    partial: bool = False,
+    row: Interaction | None = None,
 ) -> dict[str, Any]:
     """The console's view of an interaction. `partial`: only what an accept changes in the
     view the console holds already (it opened the offer), marked `"partial": true` for it to
     merge: the rest -- the customer's panel, labels, self-service, the channel's extras, the
-    screen pop -- is the same before and after, and was most of the view's 25 queries."""
-    row = row_statements.get(Interaction, interaction_id)  # by key, in SQL made once
+    screen pop -- is the same before and after, and was most of the view's 25 queries.
+    `row`: the interaction's, read a moment ago in the same call (the check of access)."""
+    if row is None:
+        row = row_statements.get(Interaction, interaction_id)  # by key, in SQL made once
     if row is None:
         raise Interaction.DoesNotExist(f"no interaction {interaction_id}")
     supervisor = is_supervisor(user)
@@ -400,15 +406,17 @@ def follow_up_card(events: list[RecordedEvent]) -> dict[str, Any] | None:
 
 
 def viewable(user: AbstractBaseUser, interaction_id: str) -> bool:
-    return can_open(user, interaction_id)
+    return access.can_open(user, interaction_id)
 
 
 def opened(user: AbstractBaseUser, interaction_id: str, checked: bool) -> dict[str, Any] | None:
     """The view of an interaction `user` opens, or None where they may not open it
-    (`checked`: `viewable` said they may, a moment ago)."""
-    if not checked and not viewable(user, interaction_id):
-        return None
-    return interaction_view(interaction_id, user)
+    (`checked`: `viewable` said they may, a moment ago). Checked here, the view is made from
+    the row the check read."""
+    if checked:
+        return interaction_view(interaction_id, user)
+    row = access.opened(user, interaction_id)
+    return None if row is None else interaction_view(interaction_id, user, row=row)
 
 
 def display_name(user: User) -> str:
