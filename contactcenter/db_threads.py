@@ -17,16 +17,35 @@ from django.conf import settings
 
 from contactcenter.request_memo import one_request
 
-_executor: ThreadPoolExecutor | None = None
+
+class Threads:
+    """A pool of DATABASE_THREADS threads named `name`_N, started on first use."""
+
+    started: list["Threads"] = []
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._executor: ThreadPoolExecutor | None = None
+
+    def executor(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=settings.DATABASE_THREADS, thread_name_prefix=self.name
+            )
+            Threads.started.append(self)
+        return self._executor
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+
+_sockets = Threads("database")
 
 
 def executor() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(
-            max_workers=settings.DATABASE_THREADS, thread_name_prefix="database"
-        )
-    return _executor
+    return _sockets.executor()
 
 
 def in_thread(function):
@@ -48,8 +67,7 @@ def _one_request(function):
 
 
 def shutdown() -> None:
-    """Stop the threads (their connections go with them); the next call starts new ones."""
-    global _executor
-    if _executor is not None:
-        _executor.shutdown(wait=True)
-        _executor = None
+    """Stop the threads of every pool (their connections go with them); the next call
+    starts new ones."""
+    while Threads.started:
+        Threads.started.pop().shutdown()

@@ -18,11 +18,9 @@ or for a path no URL matches, takes Django's own path as before.
 """
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
-from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -30,17 +28,11 @@ from django.core.handlers.base import BaseHandler
 from django.http import FileResponse, HttpResponseBase
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
-_executor: ThreadPoolExecutor | None = None
+from contactcenter import db_threads
 
-
-def executor() -> ThreadPoolExecutor:
-    """The request threads: as many as the database connections they would use."""
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(
-            max_workers=settings.DATABASE_THREADS, thread_name_prefix="request"
-        )
-    return _executor
+# As many as the database connections they would use; apart from the sockets' threads, so a
+# burst of requests does not hold up the sockets' calls.
+_requests = db_threads.Threads("request")
 
 
 class RequestProcessed(Exception):
@@ -101,7 +93,7 @@ class OneTripASGIHandler(ASGIHandler):
 
     @staticmethod
     def in_request_thread(function):
-        return sync_to_async(function, thread_sensitive=False, executor=executor())
+        return sync_to_async(function, thread_sensitive=False, executor=_requests.executor())
 
 
 def _path_info(scope) -> str:

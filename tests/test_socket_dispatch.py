@@ -27,7 +27,7 @@ def hops(monkeypatch) -> list[str]:
     return made
 
 
-async def test_frames_and_pushes_reach_their_handlers_without_a_hop_to_a_thread(hops):
+async def an_agent_and_a_visitor_connected():
     queue = await sync_to_async(a_queue)(name="Support", entry="webchat:*")
     await sync_to_async(WebChatChannel.objects.create)(key="demo", name="Demo")
     agent = await sync_to_async(an_agent)(queue)
@@ -35,6 +35,11 @@ async def test_frames_and_pushes_reach_their_handlers_without_a_hop_to_a_thread(
     await next_frame(console, "snapshot")
     visitor = await visitor_socket()
     await next_frame(visitor, "welcome")
+    return agent, console, visitor
+
+
+async def test_frames_and_pushes_reach_their_handlers_without_a_hop_to_a_thread(hops):
+    _, console, visitor = await an_agent_and_a_visitor_connected()
 
     message_id = uuid.uuid4().hex
     await visitor.send_json_to(
@@ -98,13 +103,7 @@ async def test_an_offer_opens_and_is_accepted_in_one_trip_to_the_database_each(c
     """The console subscribed to the chat when its offer was pushed: opening it (the check
     and the view) and accepting it (the accept and what it changed) need no subscribing
     between their reads, so each is one call of the database thread."""
-    queue = await sync_to_async(a_queue)(name="Support", entry="webchat:*")
-    await sync_to_async(WebChatChannel.objects.create)(key="demo", name="Demo")
-    agent = await sync_to_async(an_agent)(queue)
-    console = await agent_socket(agent)
-    await next_frame(console, "snapshot")
-    visitor = await visitor_socket()
-    await next_frame(visitor, "welcome")
+    agent, console, visitor = await an_agent_and_a_visitor_connected()
     await visitor.send_json_to({"type": "message", "text": "hello", "client_message_id": "m1"})
     await next_frame(visitor, "ack", client_message_id="m1")
     await sync_to_async(router.route_once)()
