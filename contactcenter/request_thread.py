@@ -13,8 +13,9 @@ Our views are sync but for a few (health, the softphone's media). So a request f
 view runs in one trip to a thread kept for requests: the start signal, Django's sync
 handler (chain and view), and for a response in one piece its close. `request_started` and
 `request_finished` close the database connection of the thread they run on, so they run on
-the view's. A streaming response is closed after it is sent. A request for an async view,
-or for a path no URL matches, takes Django's own path as before.
+the view's. A streaming response's body is read as it is sent, on Django's thread for the
+request, which closes it after: the view's connection is closed as the view returns. A
+request for an async view, or for a path no URL matches, takes Django's own path as before.
 """
 
 import asyncio
@@ -25,6 +26,7 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
+from django.db import connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
@@ -75,7 +77,9 @@ class OneTripASGIHandler(ASGIHandler):
             if response is None:  # the client left first
                 response = await trip
             if response.streaming:
-                await self.in_request_thread(response.close)()
+                # On the thread that read the body (Django's for this request), as Django
+                # closes it: `request_finished` closes that thread's connection.
+                await sync_to_async(response.close)()
 
     def respond(self, scope, body_file) -> HttpResponseBase:
         """On a request thread: the request from start to response, closed unless it streams
@@ -87,7 +91,11 @@ class OneTripASGIHandler(ASGIHandler):
             response._handler_class = self.__class__
             if isinstance(response, FileResponse):
                 response.block_size = self.chunk_size  # as Django's handler sets it
-        if not response.streaming:
+        if response.streaming:
+            # Its body is read as it is sent, on another thread with a connection of its own:
+            # the view's goes back to the pool now.
+            connections.close_all()
+        else:
             response.close()
         return response
 

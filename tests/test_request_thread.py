@@ -9,6 +9,10 @@ import threading
 import pytest
 from asgiref import sync
 from asgiref.testing import ApplicationCommunicator
+from django.db import connections
+from django.http import StreamingHttpResponse
+from django.test import override_settings
+from django.urls import path
 
 from channels_adapters.webchat.models import WebChatChannel
 from tests.asgi_requests import http_request, http_response
@@ -110,6 +114,42 @@ async def test_a_request_starts_and_ends_on_the_thread_its_view_ran_on():
     assert status == 200
     assert [name for name, _ in seen] == ["started", "finished"]
     assert seen[0][1] == seen[1][1] != threading.get_ident()
+
+
+# The database connections a streamed response's view and its body used (each thread has
+# its own), for the test below.
+used: dict[str, object] = {}
+
+
+def streamed(request):
+    used["view"] = connections["default"]
+    channels = WebChatChannel.objects.count()
+
+    def body():
+        used["body"] = connections["default"]  # read as it is sent, on a thread of Django's
+        yield f"{channels} channels, ".encode()
+        yield f"{WebChatChannel.objects.count()} still".encode()
+
+    return StreamingHttpResponse(body())
+
+
+urlpatterns = [path("streamed/", streamed)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+@pytest.mark.filterwarnings("ignore:StreamingHttpResponse must consume synchronous iterators")
+async def test_a_streamed_response_leaves_no_database_connection_open():
+    """A file download streams its body after the view returns, read on a thread of Django's
+    with a connection of its own: both the view's and the body's go back to the pool by the
+    end of the request. The response was closed on a request thread, whose connection is
+    neither, so the body's stayed open."""
+    used.clear()
+    await WebChatChannel.objects.acreate(key="demo", name="Demo")
+    status, content = await answer(request("GET", "/streamed/"))
+    assert (status, content) == (200, b"1 channels, 1 still")
+    assert used["view"] is not used["body"]
+    assert used["view"].connection is None, "the view's connection is still open"
+    assert used["body"].connection is None, "the body's connection is still open"
 
 
 async def test_a_page_no_url_matches_is_answered_as_before():
