@@ -7,7 +7,9 @@ offer for it arriving on an agent socket, and, once an agent has accepted, (a) a
 message sent -> the agent's socket receiving it. We also read the server's CPU time (Daphne
 and router processes) from the servers having settled after the agents' connects to the
 visitors gone, per chat; and, measured before, what they use idle with the agents connected,
-which is part of it ("idle", in the line of each rate and in the summary).
+which is part of it ("idle", in the line of each rate and in the summary). Beside it, the
+CPU PostgreSQL's backends spent on the bench's database over the same window, not part of
+the target (bench/database_cpu.py).
 
 Each rate runs against each number of Daphne processes in BENCH_SERVERS (1 and one per core
 by default), started as docs/deploy.md deploys them (`manage.py serve --no-workers`, one
@@ -46,7 +48,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import chat_phases, chat_profile, chat_relay, chat_statements, harness
+from bench import chat_phases, chat_profile, chat_relay, chat_statements, database_cpu, harness
 from contactcenter.privacy.database_roles import owner_flush_statements
 
 RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
@@ -153,6 +155,8 @@ class Run:
         self.messages = 0
         self.started: list[float] = []  # when each chat's first message went out
         self.router_cpu = 0.0  # s, of the server CPU drive() returns
+        self.database_cpu = 0.0  # s, PostgreSQL's backends' over the same window
+        self.database_unavailable = ""  # why database_cpu was not measured
         self.idle_cpu = 0.0  # s a s, the servers' with the agents connected and no chat
         self.window = 0.0  # s, drive()'s measured window
 
@@ -314,13 +318,17 @@ class Run:
         with (
             chat_profile.recording(processes, names, tag) as profiles,
             chat_statements.counting(self.database, tag) as self.statements,
+            database_cpu.Backends(self.database) as backends,
         ):
             before = [harness.cpu_seconds(p.pid) for p in processes]
+            database_before = backends.sample()
             started = time.perf_counter()
             await self.visit(rate)
             await asyncio.sleep(0.5)  # the last visitors' leaving
             after = [harness.cpu_seconds(p.pid) for p in processes]
+            self.database_cpu = database_cpu.spent(database_before, backends.sample())
             self.window = time.perf_counter() - started
+        self.database_unavailable = backends.unavailable
         self.router_cpu = after[-1] - before[-1]
         cpu = sum(after) - sum(before)
         for task in agents:
@@ -378,6 +386,10 @@ class Measured:
         return self.cpu / max(1, self.chats) * 1000
 
     @property
+    def database_ms_per_chat(self) -> float:
+        return self.run.database_cpu / max(1, self.chats) * 1000
+
+    @property
     def idle_ms_per_chat(self) -> float:
         """Of `cpu_ms_per_chat`, what the servers would have used over the window anyway."""
         return self.run.idle_cpu * self.run.window / max(1, self.chats) * 1000
@@ -408,12 +420,13 @@ def row(servers: int, rate: int, m: Measured) -> list:
         *(f"{x:.1f}" for x in b),
         f"{floor[2]:.1f}",
         f"{m.cpu_ms_per_chat:.1f}",
+        "-" if m.run.database_unavailable else f"{m.database_ms_per_chat:.1f}",
     ]
 
 
 HEADERS = ["Daphnes", "new chats", "achieved", "offers", "messages"]
 HEADERS += ["msg p50", "msg p95", "msg p99", "offer p50", "offer p95", "offer p99"]
-HEADERS += ["relay p99", "CPU ms/chat"]
+HEADERS += ["relay p99", "CPU ms/chat", "PostgreSQL ms/chat"]
 
 
 def throughput(results: dict[tuple[int, int], Measured]) -> str:
@@ -472,7 +485,12 @@ def main() -> int:
                 f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat "
                 f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f}; idle with the "
                 f"agents connected {m.idle_ms_per_chat:.1f}: "
-                f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s)",
+                f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s); "
+                + (
+                    f"PostgreSQL {m.database_ms_per_chat:.1f} ms/chat"
+                    if not m.run.database_unavailable
+                    else f"PostgreSQL's CPU not measured ({m.run.database_unavailable})"
+                ),
                 flush=True,
             )
             if chat_statements.ON:

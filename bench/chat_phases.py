@@ -11,7 +11,9 @@ For the first message the router is stopped (SIGSTOP) until every visitor has it
 Daphne side (ingest) and the router's (routing, the offer) are read apart; the pushes of the
 offers to the agents' sockets are the Daphne side of "routing + offer". With --profile,
 py-spy records each phase too (var/profiles/chat-<process>-phase<n>.txt) and the table is
-followed by each phase's top functions of ours.
+followed by each phase's top functions of ours. Beside each phase, PostgreSQL's CPU for the
+bench's database over it (bench/database_cpu.py), less its idle rate: not server CPU, not in
+the total the target is read from.
 """
 
 import asyncio
@@ -51,9 +53,12 @@ async def settled(cpu: Callable[[], Sequence[float]]) -> tuple[float, ...]:
 
 
 class Lockstep:
-    def __init__(self, ports: list[int], cookies: list[str], daphnes: list, router):
+    def __init__(self, ports: list[int], cookies: list[str], daphnes: list, router, backends):
         self.ports, self.cookies = ports, cookies
         self.daphnes, self.router = daphnes, router
+        self.backends = backends  # PostgreSQL's, of the bench's database
+        self.database_seen: dict[int, float] = {}
+        self.database_seconds = 0.0  # their CPU since the first sample
         self.offers: dict[str, tuple] = {}  # interaction -> (agent socket, offer id)
         self.accepted: set[str] = set()
         self.opened: set[str] = set()
@@ -62,16 +67,21 @@ class Lockstep:
         self.tokens: list[str] = []
         self.visitors: list = []
         self.listeners: list[asyncio.Task] = []
-        self.idle = (0.0, 0.0)  # CPU s per s, Daphnes and router, agents connected
-        self.rows: list[tuple[str, float, float]] = []  # phase, Daphne s, router s
+        self.idle = (0.0, 0.0, 0.0)  # CPU s per s, Daphnes, router, PostgreSQL; agents connected
+        self.rows: list[tuple[str, float, float, float]] = []  # phase, Daphne, router, PostgreSQL s
         self.profiles: dict[str, dict] = {}  # phase -> its profiles (--profile)
 
-    def cpu(self) -> tuple[float, float]:
-        from bench import harness
+    def cpu(self) -> tuple[float, float, float]:
+        """CPU seconds so far: the Daphnes', the router's, and PostgreSQL's for the bench."""
+        from bench import database_cpu, harness
 
+        sample = self.backends.sample()
+        self.database_seconds += database_cpu.spent(self.database_seen, sample)
+        self.database_seen = sample
         return (
             sum(harness.cpu_seconds(p.pid) for p in self.daphnes),
             harness.cpu_seconds(self.router.pid),
+            self.database_seconds,
         )
 
     async def agent(self, n: int, ready: list[int]) -> None:
@@ -135,9 +145,11 @@ class Lockstep:
                 await self.quiet()
             after, seconds = self.cpu(), time.monotonic() - started
         self.profiles[name] = paths
-        daphne = after[0] - before[0] - self.idle[0] * seconds
-        router = after[1] - before[1] - self.idle[1] * seconds
-        self.rows.append((name, max(0.0, daphne), max(0.0, router)))
+        daphne, router, database = (
+            max(0.0, a - b - idle * seconds)
+            for a, b, idle in zip(after, before, self.idle, strict=True)
+        )
+        self.rows.append((name, daphne, router, database))
 
     @staticmethod
     async def until(condition, what: str, timeout: float = 60) -> None:
@@ -255,37 +267,47 @@ def top_of_phase(paths: dict) -> str:
     return ", ".join(f"{name.split(' (')[0]} {100 * k / total:.0f}%" for name, k in top)
 
 
-def table(rows: list[tuple[str, float, float]], chats: int) -> str:
-    """Per phase: Daphne, router and total server CPU in ms per chat, and the share."""
+def table(rows: list[tuple[str, float, float, float]], chats: int, database: bool = True) -> str:
+    """Per phase: Daphne, router and total server CPU in ms per chat, and the share; then
+    PostgreSQL's ms per chat, apart (a dash where it was not measured)."""
     from bench import harness
 
-    total = sum(d + r for _, d, r in rows) or 1e-9
+    total = sum(d + r for _, d, r, _ in rows) or 1e-9
     ms = lambda seconds: f"{seconds / chats * 1000:.1f}"  # noqa: E731
     share = lambda seconds: f"{100 * seconds / total:.0f}%"  # noqa: E731
-    lines = [[name, ms(d), ms(r), ms(d + r), share(d + r)] for name, d, r in rows]
-    daphne, router = sum(d for _, d, _ in rows), sum(r for _, _, r in rows)
-    lines.append(["total", ms(daphne), ms(router), ms(total), "100%"])
-    return harness.table(["phase", "Daphne ms", "router ms", "ms/chat", "share"], lines)
+    apart = lambda seconds: ms(seconds) if database else "-"  # noqa: E731
+    lines = [[name, ms(d), ms(r), ms(d + r), share(d + r), apart(p)] for name, d, r, p in rows]
+    daphne, router = sum(row[1] for row in rows), sum(row[2] for row in rows)
+    postgres = sum(row[3] for row in rows)
+    lines.append(["total", ms(daphne), ms(router), ms(total), "100%", apart(postgres)])
+    headers = ["phase", "Daphne ms", "router ms", "ms/chat", "share", "PostgreSQL ms"]
+    return harness.table(headers, lines)
 
 
 def main(url: str) -> int:
-    from bench import chat_latency, harness
+    from bench import chat_latency, database_cpu, harness
 
     servers = max(chat_latency.SERVERS)
     cookies = chat_latency.setup_center(url)
-    with chat_latency.serving(url, servers) as (ports, processes):
-        lockstep = Lockstep(ports, cookies, processes[:-1], processes[-1])
+    with (
+        chat_latency.serving(url, servers) as (ports, processes),
+        database_cpu.Backends(url) as backends,
+    ):
+        lockstep = Lockstep(ports, cookies, processes[:-1], processes[-1], backends)
         asyncio.run(lockstep.drive(chat_latency.AGENTS))
     print(
         f"\nserver CPU per chat, phase by phase: {CHATS} chats in lockstep, {servers} Daphne, "
         f"{chat_latency.AGENTS} agents (idle with agents connected, taken off: Daphne "
-        f"{lockstep.idle[0] * 1000:.0f} ms/s, router {lockstep.idle[1] * 1000:.0f} ms/s)"
+        f"{lockstep.idle[0] * 1000:.0f} ms/s, router {lockstep.idle[1] * 1000:.0f} ms/s, "
+        f"PostgreSQL {lockstep.idle[2] * 1000:.0f} ms/s)"
     )
-    print(table(lockstep.rows, CHATS))
+    print(table(lockstep.rows, CHATS, database=not backends.unavailable))
+    if backends.unavailable:
+        print(f"  PostgreSQL's CPU not measured: {backends.unavailable}")
     for name, paths in lockstep.profiles.items():
         if paths:
             print(f"  {name}: {top_of_phase(paths)}")
-    total = sum(d + r for _, d, r in lockstep.rows) / CHATS * 1000
+    total = sum(d + r for _, d, r, _ in lockstep.rows) / CHATS * 1000
     print(f"  {harness.verdict(total <= 25)}  server CPU per chat <= 25 ms: {total:.1f} ms")
     if ONLY:
         print(harness.summary("chat_latency", servers=servers, phase_cpu_ms_per_chat=total))
