@@ -212,6 +212,11 @@ def _database() -> dict:
         db.setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
             "DATABASE_SERVER_SIDE_BINDING", True
         )
+        # A statement a connection has run this many times is prepared: parsed and planned
+        # once, not at every run (Django turns psycopg's preparing off for the sake of
+        # poolers that share sessions; ours is psycopg's own, a session each). Issue 18.
+        threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
+        db["OPTIONS"]["prepare_threshold"] = None if threshold in {"off", ""} else int(threshold)
     test_name = os.environ.get("TEST_DATABASE_NAME")
     if not test_name and db["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not memory: end-to-end tests run the server as a separate process.
