@@ -217,6 +217,10 @@ def _database() -> dict:
         # poolers that share sessions; ours is psycopg's own, a session each). Issue 18.
         threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
         db["OPTIONS"]["prepare_threshold"] = None if threshold in {"off", ""} else int(threshold)
+        if db["OPTIONS"]["server_side_binding"] and db["OPTIONS"]["prepare_threshold"] is not None:
+            from contactcenter.prepared_statements import PreparedStatementsCursor
+
+            db["OPTIONS"]["cursor_factory"] = PreparedStatementsCursor
     test_name = os.environ.get("TEST_DATABASE_NAME")
     if not test_name and db["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not memory: end-to-end tests run the server as a separate process.
