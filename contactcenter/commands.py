@@ -20,6 +20,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from contactcenter import request_memo
 from contactcenter.events import store
 from contactcenter.events.store import ConcurrencyError, DuplicateAppend
+from contactcenter.prepared_statements import is_stale_plan
 
 # Jitter from a generator of its own: a background thread drawing from the `random` module
 # changes what a seeded run (a test, a simulation) draws meanwhile.
@@ -43,6 +44,8 @@ def is_retryable(error: BaseException) -> bool:
     if isinstance(error, DatabaseError):
         cause = error.__cause__
         if getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            return True
+        if is_stale_plan(cause):  # the rollback made psycopg forget it: planned afresh
             return True
         return "database is locked" in str(error)
     return False

@@ -218,9 +218,9 @@ def _database() -> dict:
         threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
         db["OPTIONS"]["prepare_threshold"] = None if threshold in {"off", ""} else int(threshold)
         if db["OPTIONS"]["server_side_binding"] and db["OPTIONS"]["prepare_threshold"] is not None:
-            from contactcenter.prepared_statements import PreparedStatementsCursor
+            from contactcenter import prepared_statements
 
-            db["OPTIONS"]["cursor_factory"] = PreparedStatementsCursor
+            db["OPTIONS"]["cursor_factory"] = prepared_statements.cursor_factory()
     test_name = os.environ.get("TEST_DATABASE_NAME")
     if not test_name and db["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not memory: end-to-end tests run the server as a separate process.

@@ -61,3 +61,18 @@ def test_a_transaction_refused_for_it_leaves_the_next_one_planned_afresh(probe):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(READ, [1])
         assert cursor.fetchone() == (1, 7)
+
+
+def test_a_command_refused_for_a_stale_plan_is_tried_again_and_succeeds(probe):
+    from contactcenter.commands import command
+
+    @command
+    def read_the_probe():
+        with connection.cursor() as cursor:
+            cursor.execute(READ, [1])
+            return cursor.fetchone()
+
+    for _ in range(probe + 1):
+        read_the_probe()
+    migrate("ALTER TABLE prepared_probe ALTER COLUMN amount TYPE bigint")
+    assert read_the_probe() == (1, 7)
