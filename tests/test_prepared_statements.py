@@ -8,6 +8,7 @@ from django.db import NotSupportedError, connection, transaction
 
 from contactcenter import settings
 from contactcenter.privacy import owner_connection
+from tests.browser.conftest import database_url
 
 pytestmark = [pytest.mark.postgres]
 
@@ -16,12 +17,10 @@ READ = "SELECT id, amount FROM prepared_probe WHERE id = %s"
 
 def migrate(*statements: str) -> None:
     """`statements` on a connection of their own, as the owner, as a deploy's `migrate`."""
-    db = connection.settings_dict
     if owner_connection.configured():
-        owner_connection.execute(db["NAME"], statements)
+        owner_connection.execute(connection.settings_dict["NAME"], statements)
         return
-    args = {"dbname": db["NAME"], "user": db["USER"], "host": db["HOST"], "port": db["PORT"]}
-    with psycopg.connect(**{k: v for k, v in args.items() if v}, autocommit=True) as other:
+    with psycopg.connect(database_url(), autocommit=True) as other:
         for statement in statements:
             other.execute(statement)
 

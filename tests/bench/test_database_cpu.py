@@ -7,6 +7,7 @@ import pytest
 
 from bench import database_cpu
 from bench.database_cpu import Backends
+from tests.browser.conftest import database_url
 
 
 def test_a_backend_new_in_the_window_counts_whole_and_one_gone_counts_nothing():
@@ -24,10 +25,8 @@ def test_a_database_on_another_machine_is_not_sampled_and_says_so():
 @pytest.mark.postgres
 def test_the_cpu_a_backend_spends_on_a_statement_is_counted(transactional_db):
     import psycopg
-    from django.db import connection
 
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url()
     with Backends(url) as backends, psycopg.connect(url) as busy:
         pid = busy.info.backend_pid
         before = backends.sample()
