@@ -23,8 +23,11 @@ def supervised_agents(user: User) -> frozenset[int] | None:
         return None
     from routing.models import Team
 
-    members = Team.members.through.objects.filter(team__leads=user.pk)
-    return remembered("team", user.pk, lambda: frozenset(members.values_list("user_id", flat=True)))
+    def members() -> frozenset[int]:
+        team = Team.members.through.objects.filter(team__leads=user.pk)
+        return frozenset(team.values_list("user_id", flat=True))
+
+    return remembered("team", user.pk, members)
 
 
 def is_team_lead(user: User) -> bool:
@@ -85,13 +88,11 @@ ENDED = ("closed", "abandoned")
 def agent_queue_ids(user: User) -> set[int]:
     from routing.models import AgentProfile
 
-    # One query (asked on every search and inbox request): no profile, no queues.
-    memberships = AgentProfile.queues.through.objects.filter(agentprofile__user_id=user.pk)
-    return set(
-        remembered(
-            "queues", user.pk, lambda: frozenset(memberships.values_list("queue_id", flat=True))
-        )
-    )
+    def memberships() -> frozenset[int]:  # no profile, no queues
+        queues = AgentProfile.queues.through.objects.filter(agentprofile__user_id=user.pk)
+        return frozenset(queues.values_list("queue_id", flat=True))
+
+    return set(remembered("queues", user.pk, memberships))
 
 
 def visible_interactions(user: User) -> QuerySet[Interaction]:

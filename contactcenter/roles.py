@@ -2,7 +2,8 @@
 leads are whoever leads a team (routing.models.Team): contactcenter/access.py asks that."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,38 +21,68 @@ QA_SPECIALISTS = "qa specialists"
 
 # Who someone is (their groups, team, queues) is asked on every request and socket frame:
 # an agent's accept asked for their groups four times and their team twice, and each ORM
-# query costs about a millisecond of CPU. Answers are kept per process while a stamp stays
-# the same: routing's configuration generation (`remember_while`), which every change of
-# groups, teams, agent profiles and queue memberships bumps, so a role taken away counts
-# everywhere within seconds (at once in the process that changed it). Without a stamp,
-# answers are kept for one request or socket call (contactcenter/request_memo.py) only.
-_stamp: Callable[[], Any] | None = None
-_shared: dict[tuple[str, Any], Any] = {}
-_shared_stamp: list[Any] = [None]
+# query costs about a millisecond of CPU. So whoever provides them (routing, whose
+# configuration snapshot every change of groups, teams, agent profiles and queue memberships
+# bumps) reads everyone's at once into `People`, and a role taken away counts everywhere
+# within seconds (at once in the process that changed it). Answers People has no field for
+# are kept per process while the same People stands. Without a provider, answers are kept
+# for one request or socket call (contactcenter/request_memo.py) only.
+@dataclass(frozen=True, eq=False)
+class People:
+    """Who everyone is, read for all users at once: the groups of each user in any, the
+    members of the teams each team lead leads, and the queues of each agent profile (one
+    entry per profile, queues or none). A user of `users` who is not in one of them has none;
+    someone else is new since, and their answers are asked of the database."""
+
+    users: frozenset[Any] = frozenset()
+    groups: Mapping[Any, frozenset[str]] = field(default_factory=dict)
+    led: Mapping[Any, frozenset[Any]] = field(default_factory=dict)
+    queues: Mapping[Any, frozenset[int]] = field(default_factory=dict)
+
+    def answer(self, kind: str, user_id: Any) -> Any:
+        """The answer to `remembered`'s `kind` of question ("groups", "team", "queues"), or
+        _MISSING where People cannot tell."""
+        known = {"groups": self.groups, "team": self.led, "queues": self.queues}.get(kind)
+        if known is None or user_id not in self.users:
+            return _MISSING
+        return known.get(user_id, frozenset())
+
+    def has_agent_profile(self, user_id: Any) -> bool | None:
+        """None for someone new since."""
+        return user_id in self.queues if user_id in self.users else None
+
+
 _MISSING = object()
+_people: Callable[[], People] | None = None
+_shared: dict[tuple[str, Any], Any] = {}
+_shared_by: list[People | None] = [None]
 
 
-def remember_while(stamp: Callable[[], Any]) -> None:
-    global _stamp
-    _stamp = stamp
+def remember_while(people: Callable[[], People] | None) -> None:
+    """Take who everyone is from `people()`, which gives the same People while it holds."""
+    global _people
+    _people = people
 
 
 def remembered(kind: str, user_id: Any, compute: Callable[[], Any]) -> Any:
-    """`compute()`, once for this kind of answer about this user while it holds (above)."""
+    """This kind of answer about this user: from People, else `compute()` once while the same
+    People stands (above)."""
     found, value = request_memo.known(kind, user_id)
     if found:
         return value
-    if _stamp is not None:
-        stamp = _stamp()
-        if _shared_stamp[0] != stamp:
+    if _people is not None:
+        people = _people()
+        if _shared_by[0] is not people:
             _shared.clear()
-            _shared_stamp[0] = stamp
-        key = (kind, user_id)
-        value = _shared.get(key, _MISSING)
+            _shared_by[0] = people
+        value = people.answer(kind, user_id)
         if value is _MISSING:
-            value = compute()
-            if _shared_stamp[0] == stamp:  # not if a change came in while we asked
-                _shared[key] = value
+            key = (kind, user_id)
+            value = _shared.get(key, _MISSING)
+            if value is _MISSING:
+                value = compute()
+                if _shared_by[0] is people:  # not if a change came in while we asked
+                    _shared[key] = value
     else:
         value = compute()
     request_memo.keep(kind, user_id, value)
@@ -61,7 +92,7 @@ def remembered(kind: str, user_id: Any, compute: Callable[[], Any]) -> Any:
 def forget() -> None:
     """Drop what this process remembers of everyone (tests between databases)."""
     _shared.clear()
-    _shared_stamp[0] = None
+    _shared_by[0] = None
 
 
 def group_names(user: AbstractBaseUser) -> frozenset[str]:

@@ -61,14 +61,10 @@ class RoutingConfig(AppConfig):
             models.Team.leads.through,
         ):
             m2m_changed.connect(config.invalidate_on_change, sender=through, weak=False)
-        # Who someone is (groups, team, queues) is kept while the configuration's snapshot
-        # stands: every change of those bumps its generation, and a snapshot is read anew
-        # at least every MAX_AGE_SECONDS (changes behind the ORM's back).
-        roles.remember_while(lambda: _loaded(config.current()))
-
-
-def _loaded(snapshot) -> tuple[int, float]:
-    return snapshot.generation, snapshot.loaded_at
+        # Who someone is (groups, team, queues) is read with the configuration's snapshot:
+        # every change of those bumps its generation, and a snapshot is read anew at least
+        # every MAX_AGE_SECONDS (changes behind the ORM's back).
+        roles.remember_while(lambda: config.current().people)
 
 
 def _user_saved(sender, update_fields=None, **kwargs) -> None:
@@ -80,6 +76,10 @@ def _user_saved(sender, update_fields=None, **kwargs) -> None:
 
 
 def _has_agent_profile(user) -> bool:
+    from routing import config
     from routing.models import AgentProfile
 
-    return AgentProfile.objects.filter(user_id=user.pk).exists()
+    known = config.current().people.has_agent_profile(user.pk)
+    if known is None:  # made since the snapshot was read
+        return AgentProfile.objects.filter(user_id=user.pk).exists()
+    return known

@@ -11,6 +11,7 @@ CPU (issue 18's profile).
 
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,10 +21,11 @@ from django.contrib.auth.models import User
 from django.db.models import F
 
 from channels_adapters import base as channel_registry
+from contactcenter import roles
 from contactcenter.roles import SUPERVISORS
 from routing.calendars import calendar_open, next_change
 from routing.matching import OverflowRule, QueuePolicy
-from routing.models import AgentProfile, ConfigurationGeneration, EntryPoint, Queue
+from routing.models import AgentProfile, ConfigurationGeneration, EntryPoint, Queue, Team
 
 TTL_SECONDS = 2.0
 MAX_AGE_SECONDS = 60.0
@@ -114,6 +116,9 @@ class Snapshot:
     exclusive: frozenset[str] = frozenset()
     loaded_at: float = field(default_factory=time.monotonic)
     generation: int = 0
+    # Who everyone is (their groups, the teams they lead, their queues): contactcenter/roles.py
+    # asks it rather than a query per person.
+    people: roles.People = field(default_factory=roles.People)
 
 
 _lock = threading.Lock()
@@ -249,10 +254,11 @@ def load(generation: int | None = None) -> Snapshot:
     supervisors = set(
         User.objects.filter(groups__name=SUPERVISORS).values_list("pk", flat=True)
     ) | set(User.objects.filter(is_superuser=True).values_list("pk", flat=True))
-    agents = {}
+    agents, profiles = {}, {}
     for profile in AgentProfile.objects.select_related("user").prefetch_related(
         "skills__skill", "queues", "capacities"
     ):
+        profiles[profile.user_id] = frozenset(q.pk for q in profile.queues.all())
         if not profile.user.is_active:
             continue
         agents[profile.user_id] = AgentConfig(
@@ -260,7 +266,7 @@ def load(generation: int | None = None) -> Snapshot:
             name=profile.name,
             skills={s.skill.name: s.level for s in profile.skills.all()},
             capacity=profile.capacity(),
-            queues=frozenset(q.pk for q in profile.queues.all()),
+            queues=profiles[profile.user_id],
             voice_blocks_other_work=profile.voice_blocks_other_work,
             is_supervisor=profile.user_id in supervisors,
             avatar_url=profile.avatar_url,
@@ -282,4 +288,29 @@ def load(generation: int | None = None) -> Snapshot:
         exclusive=channel_registry.exclusive(),
         generation=generation,
         loaded_at=time.monotonic(),
+        people=_people(profiles),
+    )
+
+
+def _people(profiles: dict[int, frozenset[int]]) -> roles.People:
+    """Everyone's groups and teams, in a query each (their users first: someone made after
+    is asked of the database), with the agent profiles' queues read above."""
+    users = frozenset(User.objects.values_list("pk", flat=True))
+    groups: dict[int, set[str]] = defaultdict(set)
+    for user_id, name in User.groups.through.objects.values_list("user_id", "group__name"):
+        groups[user_id].add(name)
+    leads: dict[int, set[int]] = defaultdict(set)
+    members: dict[int, set[int]] = defaultdict(set)
+    for through, by_team in ((Team.leads.through, leads), (Team.members.through, members)):
+        for team_id, user_id in through.objects.values_list("team_id", "user_id"):
+            by_team[team_id].add(user_id)
+    led: dict[int, set[int]] = defaultdict(set)
+    for team_id, team_leads in leads.items():
+        for lead in team_leads:
+            led[lead] |= members[team_id]
+    return roles.People(
+        users=users,
+        groups={user_id: frozenset(names) for user_id, names in groups.items()},
+        led={lead: frozenset(team) for lead, team in led.items()},
+        queues=profiles,
     )

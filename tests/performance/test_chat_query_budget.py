@@ -14,7 +14,6 @@ from channels_adapters.webchat import lines, tokens
 from channels_adapters.webchat import visitor as visitors
 from channels_adapters.webchat.models import WebChatChannel
 from contactcenter import clock
-from contactcenter.access import agent_queue_ids
 from contactcenter.actions import Actor
 from contactcenter.actions import interactions as actions
 from contactcenter.console import state
@@ -30,9 +29,10 @@ from tests.sockets import agent_socket, next_frame, visitor_socket
 # DATABASE_URL.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
-# Statements per phase, in steady state (the routing configuration and who the agent is
-# already known to the process, as on a running server): every statement, the event store's
-# own included (its reads and appends, on psycopg cursors of its own: tests/statements.py).
+# Statements per phase, in steady state (the routing configuration, and with it who everyone
+# is, already read by the process, as on a running server; no agent's roles asked before):
+# every statement, the event store's own included (its reads and appends, on psycopg
+# cursors of its own: tests/statements.py).
 BUDGET = {
     "visitor connects": 3,  # the channel, the thread key, the topics
     # With the queue's line, read to tell those waiting their place. A customer first heard
@@ -84,10 +84,7 @@ def test_a_web_chat_stays_within_its_statement_budget():
     WebChatChannel.objects.create(key="demo", name="Demo", messages_per_minute=100)
     agents = [an_agent(queue) for _ in range(20)]
     _, warm = tokens.issue("demo", str(uuid.uuid4()))
-    visitors.welcome(warm)  # the process has read its configuration
-    for agent in agents:  # and knows its agents
-        Actor.of(agent, "console")
-        agent_queue_ids(agent)
+    visitors.welcome(warm)  # the process has read its configuration, everyone's roles with it
     waiting.recent_pace(queue.pk, clock.now())  # and its queue's pace, telling someone their place
 
     phases: dict[str, list[str]] = {}
@@ -155,9 +152,9 @@ async def test_over_the_sockets_a_chat_costs_what_its_budget_says():
 
     assert len(later_message) == BUDGET["a later message"], later_message
     # The console follows the offer (it was in its snapshot): the check and the view in one
-    # call, the interaction's row read once for both. The agent's queues the check read are
-    # known to the process since.
-    assert len(check) == 2, check
+    # call, the interaction's row read once for both. The agent's queues came with the
+    # routing configuration (roles.People), not a query of their own.
+    assert len(check) == 1, check
     assert len(opening) <= BUDGET["the console opens the offer"], opening
 
 

@@ -139,3 +139,86 @@ def test_a_role_changed_behind_the_orms_back_counts_within_the_maximum_age(clock
     assert is_supervisor(boss)  # as remembered
     clock[0] += config.MAX_AGE_SECONDS
     assert not is_supervisor(boss)
+
+
+def test_who_anyone_is_comes_with_the_snapshot_not_a_query_per_person(clock):
+    """An agent's first accept after the snapshot was read asked for their groups, the team
+    they lead and their queues, a query each (about a millisecond of CPU apiece), and the
+    snapshot is read anew at least once a minute: on a running server that was nearly every
+    agent's every accept (issue 18). The snapshot reads everyone's at once, and each answer
+    is the one the query for that person gives."""
+    from django.contrib.auth.models import Group, User
+
+    from contactcenter.access import agent_queue_ids, supervised_agents
+    from contactcenter.roles import (
+        AGENTS,
+        QA_SPECIALISTS,
+        SUPERVISORS,
+        group_names,
+        is_agent,
+        is_supervisor,
+    )
+    from routing.models import AgentProfile, Team
+
+    support, billing = a_queue(name="Support"), a_queue(name="Billing")
+    boss = an_agent(support, supervisor=True)
+    lead, member, other = an_agent(support), an_agent(support, billing), an_agent(billing)
+    Team.objects.create(name="Blue").leads.add(lead)
+    Team.objects.get(name="Blue").members.add(member, other)
+    Team.objects.create(name="Empty").leads.add(other)  # leads a team of no one
+    qa = User.objects.create_user("qa")
+    qa.groups.add(Group.objects.create(name=QA_SPECIALISTS))
+    nobody = User.objects.create_user("nobody")  # no group, no profile, no team
+    profile_only = User.objects.create_user("profile-only")  # an agent by profile alone
+    AgentProfile.objects.create(user=profile_only)
+    people = {
+        "boss": boss,
+        "lead": lead,
+        "member": member,
+        "other": other,
+        "qa": qa,
+        "nobody": nobody,
+        "profile-only": profile_only,
+    }
+
+    def asked_of_each():
+        return {
+            name: (
+                group_names(person),
+                is_supervisor(person),
+                is_agent(person),
+                supervised_agents(person),
+                agent_queue_ids(person),
+            )
+            for name, person in people.items()
+        }
+
+    def asked_of_the_database(person):  # what a query for that person gives
+        groups = frozenset(person.groups.values_list("name", flat=True))
+        supervisor = person.is_superuser or SUPERVISORS in groups
+        return (
+            groups,
+            supervisor,
+            supervisor or AGENTS in groups or AgentProfile.objects.filter(user=person).exists(),
+            None
+            if supervisor
+            else frozenset(
+                Team.members.through.objects.filter(team__leads=person).values_list(
+                    "user_id", flat=True
+                )
+            ),
+            set(
+                AgentProfile.queues.through.objects.filter(agentprofile__user=person).values_list(
+                    "queue_id", flat=True
+                )
+            ),
+        )
+
+    config.current()
+    with CaptureQueriesContext(connection) as queries:
+        answers = asked_of_each()
+    assert [q["sql"] for q in queries] == []
+    assert answers == {name: asked_of_the_database(person) for name, person in people.items()}
+    assert answers["lead"][3] == {member.pk, other.pk}
+    assert answers["other"][3] == frozenset() and answers["nobody"][2] is False
+    assert answers["profile-only"][2] is True and answers["member"][4] == {support.pk, billing.pk}
