@@ -58,7 +58,7 @@ _shared: dict[tuple[str, Any], Any] = {}
 _shared_by: list[People | None] = [None]
 
 
-def remember_while(people: Callable[[], People] | None) -> None:
+def take_people_from(people: Callable[[], People] | None) -> None:
     """Take who everyone is from `people()`, which gives the same People while it holds."""
     global _people
     _people = people

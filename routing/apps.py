@@ -64,7 +64,7 @@ class RoutingConfig(AppConfig):
         # Who someone is (groups, team, queues) is read with the configuration's snapshot:
         # every change of those bumps its generation, and a snapshot is read anew at least
         # every MAX_AGE_SECONDS (changes behind the ORM's back).
-        roles.remember_while(lambda: config.current().people)
+        roles.take_people_from(lambda: config.current().people)
 
 
 def _user_saved(sender, update_fields=None, **kwargs) -> None:

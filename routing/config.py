@@ -203,6 +203,9 @@ def invalidate_on_change(sender, **kwargs) -> None:
 def load(generation: int | None = None) -> Snapshot:
     # The number first: a change that commits while we read is then seen as one to read.
     generation = generation_now() if generation is None else generation
+    # Then who the users are: anyone made after is not in the snapshot's People, and is asked
+    # of the database, so no one new is taken for someone without roles.
+    users = frozenset(User.objects.values_list("pk", flat=True))
     queues = {}
     for queue in Queue.objects.prefetch_related(
         "required_skills__skill",
@@ -288,14 +291,13 @@ def load(generation: int | None = None) -> Snapshot:
         exclusive=channel_registry.exclusive(),
         generation=generation,
         loaded_at=time.monotonic(),
-        people=_people(profiles),
+        people=_people(users, profiles),
     )
 
 
-def _people(profiles: dict[int, frozenset[int]]) -> roles.People:
-    """Everyone's groups and teams, in a query each (their users first: someone made after
-    is asked of the database), with the agent profiles' queues read above."""
-    users = frozenset(User.objects.values_list("pk", flat=True))
+def _people(users: frozenset[int], profiles: dict[int, frozenset[int]]) -> roles.People:
+    """The users' groups and teams, in a query each, with the agent profiles' queues read
+    above."""
     groups: dict[int, set[str]] = defaultdict(set)
     for user_id, name in User.groups.through.objects.values_list("user_id", "group__name"):
         groups[user_id].add(name)
