@@ -77,6 +77,20 @@ def prepare_database(url: str | None = None) -> str | None:
     return url
 
 
+def vacuum() -> None:
+    """VACUUM ANALYZE the bench's database, from this process's connection (Django's, set
+    up on it). A run deletes what the last one made and makes it again (two hundred agents,
+    their profiles and states): where autovacuum is off, as on the CI machine's PostgreSQL,
+    the dead rows piled up run after run (auth_user held 8,800 beside its 200 live ones), and
+    a run measured after another paid for the one before: of two runs back to back, the
+    second cost more, whichever code it ran (docs/benchmarks.md, 2026-12-06). Tables this
+    role does not own are passed over, with PostgreSQL's warning."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def migrate() -> None:
     from django.core.management import call_command
 

@@ -1,0 +1,26 @@
+"""The bench's own plumbing (bench/harness.py)."""
+
+import pytest
+
+from bench import harness
+
+
+@pytest.mark.postgres
+def test_a_runs_dead_rows_are_vacuumed_away_before_the_next_run_measures(transactional_db):
+    """Where autovacuum is off (the CI machine's PostgreSQL), each chat bench run left the
+    rows it deleted behind, and the next run paid for them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE left_by_a_run (n integer, padding text)")
+        cursor.execute(
+            "INSERT INTO left_by_a_run SELECT n, repeat('x', 200) FROM generate_series(1, 2000) n"
+        )
+        cursor.execute("DELETE FROM left_by_a_run")
+        cursor.execute("SELECT pg_relation_size('left_by_a_run')")
+        assert cursor.fetchone()[0] > 0  # the dead rows' pages
+
+        harness.vacuum()
+
+        cursor.execute("SELECT pg_relation_size('left_by_a_run')")
+        assert cursor.fetchone()[0] == 0  # emptied, and given back
