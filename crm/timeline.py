@@ -11,7 +11,7 @@ from contactcenter.events import row_statements, store
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
-from crm.models import Customer
+from crm.models import ContactIdentity, Customer, CustomerNote
 
 
 @dataclass
@@ -62,10 +62,13 @@ def customer_ids(customer_id: str) -> list[str]:
 
     def ask() -> tuple[str, ...]:
         if connection.vendor == "postgresql":
-            # With the customer's row, which the console's panel reads next: one statement
-            # at every offer the console opens, where there were two (issue 18).
-            row, merged = _with_merged(customer_id)
+            # With the customer's row and the rest of the console's customer panel, which it
+            # reads next: one statement at every offer the console opens, where there were
+            # five (issue 18).
+            row, merged, ahead = _with_merged(customer_id)
             request_memo.keep("customer row", customer_id, row)
+            for kind, value in ahead.items():
+                request_memo.keep(kind, customer_id, value)
             return (customer_id, *merged)
         merged = row_statements.where(
             Customer, names=("id",), merged_into_id=customer_id, order_by=("-created_at",)
@@ -82,45 +85,115 @@ def customer_row(customer_id: str) -> Customer | None:
     return row if found else row_statements.get(Customer, customer_id)
 
 
-def _with_merged(customer_id: str) -> tuple[Customer | None, list[str]]:
+# How many of a customer's conversations and notes the panel shows, newest first.
+SHOWN = 50
+
+
+def identities(customer_id: str) -> list[tuple[str, str]]:
+    """The customer's (kind, address) pairs, in order: as `customer_ids` read them in this
+    request, if it did."""
+    found, pairs = request_memo.take("customer identities", customer_id)
+    if found:
+        return pairs
+    return row_statements.where(
+        ContactIdentity,
+        names=("kind", "address"),
+        customer_id=customer_id,
+        order_by=("kind", "address"),
+    )
+
+
+def notes(customer_id: str) -> list[tuple[str, str, str, datetime]]:
+    """The customer's SHOWN newest notes, (id, text, author's name, when): as `customer_ids`
+    read them in this request, if it did."""
+    found, rows = request_memo.take("customer notes", customer_id)
+    if found:
+        return rows
+    return row_statements.where(
+        CustomerNote,
+        names=("id", "text", "author_name", "created_at"),
+        customer_id=customer_id,
+        order_by=("-created_at",),
+        limit=SHOWN,
+    )
+
+
+def _with_merged(customer_id: str) -> tuple[Customer | None, list[str], dict[str, list]]:
+    """The customer's row, the ids merged into it, and what the console's panel reads next
+    (the memo's kinds: identities, notes, the newest conversations)."""
     with connection.cursor() as cursor:
         cursor.execute(_with_merged_sql(), [customer_id])
         found = cursor.fetchone()
     if found is None:
-        return None, []
-    *values, merged = found
+        return None, [], {}
+    *values, merged, pairs, written, newest = found
     attnames = [f.attname for f in Customer._meta.concrete_fields]
-    return Customer.from_db(connection.alias, attnames, values), list(merged)
+    return (
+        Customer.from_db(connection.alias, attnames, values),
+        list(merged),
+        {
+            "customer identities": [tuple(pair) for pair in pairs],
+            # JSON's timestamps are ISO 8601 (in the session's zone, UTC): read back exactly.
+            "customer notes": [
+                (pk, text, author, datetime.fromisoformat(at)) for pk, text, author, at in written
+            ],
+            "customer newest": [tuple(pair) for pair in newest],
+        },
+    )
 
 
 @cache
 def _with_merged_sql() -> str:
-    """The customer's row and the ids of those merged into it, newest first (PostgreSQL)."""
+    """The customer's row, the ids of those merged into it, newest first, and as arrays what
+    `identities`, `notes` and `customer_timeline` read (PostgreSQL)."""
     quote = connection.ops.quote_name
     table, pk = quote(Customer._meta.db_table), quote(Customer._meta.pk.column)
+    created = quote("created_at")
     columns = ", ".join(f"c.{quote(f.column)}" for f in Customer._meta.concrete_fields)
-    merged = (
-        f"ARRAY(SELECT m.{pk} FROM {table} m WHERE m.{quote('merged_into_id')} = c.{pk} "
-        f"ORDER BY m.{quote('created_at')} DESC)"
+    owner = quote("customer_id")
+    merged_ids = f"SELECT m.{pk} FROM {table} m WHERE m.{quote('merged_into_id')} = c.{pk}"
+    merged = f"ARRAY({merged_ids} ORDER BY m.{created} DESC)"
+    identity = quote(ContactIdentity._meta.db_table)
+    kind, address = quote("kind"), quote("address")
+    pairs = (
+        f"ARRAY(SELECT json_build_array(i.{kind}, i.{address}) FROM {identity} i "
+        f"WHERE i.{owner} = c.{pk} ORDER BY i.{kind}, i.{address})"
     )
-    return f"SELECT {columns}, {merged} FROM {table} c WHERE c.{pk} = %s"
+    note = quote(CustomerNote._meta.db_table)
+    written = (
+        f"ARRAY(SELECT json_build_array(n.{quote('id')}, n.{quote('text')}, "
+        f"n.{quote('author_name')}, n.{created}) FROM {note} n WHERE n.{owner} = c.{pk} "
+        f"ORDER BY n.{created} DESC LIMIT {SHOWN})"
+    )
+    interaction = quote(Interaction._meta.db_table)
+    newest = (
+        f"ARRAY(SELECT json_build_array(x.{quote('id')}, x.{quote('message_count')}) "
+        f"FROM {interaction} x WHERE x.{owner} = c.{pk} OR x.{owner} IN ({merged_ids}) "
+        f"ORDER BY x.{created} DESC LIMIT {SHOWN})"
+    )
+    return (
+        f"SELECT {columns}, {merged}, {pairs}, {written}, {newest} FROM {table} c WHERE c.{pk} = %s"
+    )
 
 
 def customer_timeline(
-    customer_id: str, limit: int = 50, exclude: str | None = None
+    customer_id: str, limit: int = SHOWN, exclude: str | None = None
 ) -> list[TimelineInteraction]:
     """Newest first, of the `limit` newest but `exclude` (the conversation on screen). The
     projection says which streams and how many messages each has; the rest is the log's,
     read without the messages but each conversation's first: the console reads this at every
     offer, and opening every message of a regular's fifty conversations cost more than a
     whole chat. A first contact's only conversation is the one excluded: no log is read."""
-    newest = row_statements.where(  # in SQL made once: the console reads it at every offer
-        Interaction,
-        names=("id", "message_count"),
-        customer_id__in=customer_ids(customer_id),
-        order_by=("-created_at",),
-        limit=limit,
-    )
+    ids = customer_ids(customer_id)
+    found, newest = request_memo.take("customer newest", customer_id)
+    if not found or limit != SHOWN:
+        newest = row_statements.where(  # in SQL made once: the console reads it at every offer
+            Interaction,
+            names=("id", "message_count"),
+            customer_id__in=ids,
+            order_by=("-created_at",),
+            limit=limit,
+        )
     counts = {pk: count for pk, count in newest if pk != exclude}
     by_id: dict[str, TimelineInteraction] = {}
     for event in store.read_streams(

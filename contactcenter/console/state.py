@@ -18,9 +18,9 @@ from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.labels import current as labelling
 from contactcenter.roles import is_supervisor
 from contactcenter.scripts import commands as scripts
-from crm import customers
+from crm import customers, timeline
 from crm.identities import IdentityKind, InvalidIdentity, normalise
-from crm.models import ContactIdentity, Customer, CustomerNote
+from crm.models import Customer
 from crm.timeline import customer_row, customer_timeline, profile_changes
 from routing import config
 from routing.models import AgentState, AwayReason
@@ -351,25 +351,13 @@ def customer_panel(customer_id: str, exclude: str | None = None) -> dict[str, An
         "email": customer.email,
         "phone": customer.phone,
         "since": customer.created_at.isoformat(),
-        # Read at every offer the console opens: in SQL made once (row_statements.where).
+        # Read at every offer the console opens: with the customer's row (crm.timeline).
         "identities": [
-            {"kind": kind, "address": address}
-            for kind, address in row_statements.where(
-                ContactIdentity,
-                names=("kind", "address"),
-                customer_id=customer.id,
-                order_by=("kind", "address"),
-            )
+            {"kind": kind, "address": address} for kind, address in timeline.identities(customer.id)
         ],
         "notes": [
             {"id": pk, "text": text, "author_name": author_name, "at": at.isoformat()}
-            for pk, text, author_name, at in row_statements.where(
-                CustomerNote,
-                names=("id", "text", "author_name", "created_at"),
-                customer_id=customer.id,
-                order_by=("-created_at",),
-                limit=50,
-            )
+            for pk, text, author_name, at in timeline.notes(customer.id)
         ],
         "history": history,
         "labels": labelling.labels("customer", customer.id),

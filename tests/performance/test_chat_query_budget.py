@@ -47,8 +47,9 @@ BUDGET = {
     "routing": 7,
     # The transcript read once for the view and its matches; the conversation's and the
     # customer's labels and attributes in one read; no self-service read for a conversation
-    # whose stream never started one; the customer's row with the ids merged into them.
-    "the console opens the offer": 9,
+    # whose stream never started one; the customer's row with the ids merged into them, their
+    # identities, notes and newest conversations (crm.timeline).
+    "the console opens the offer": 6,
     # + the line it left, for those behind; decided from the row the check read, the stream
     # unread; timers unread, the offer's deleted in the statement that writes the rows
     "accept": 5,
@@ -87,7 +88,7 @@ def counting(phases: dict, phase: str):
         with one_request():
             yield
         assert lines.quiet()  # a line it moved is read on a thread of its own, soon after
-    phases[phase] = run
+    phases[phase] = the_chats(run)
 
 
 def test_a_web_chat_stays_within_its_statement_budget():
@@ -161,12 +162,19 @@ async def test_over_the_sockets_a_chat_costs_what_its_budget_says():
     await visitor.disconnect()
     await console.disconnect()
 
+    later_message, check, opening = (the_chats(run) for run in (later_message, check, opening))
     assert len(later_message) == BUDGET["a later message"], later_message
     # The console follows the offer (it was in its snapshot): the check and the view in one
     # call, the interaction's row read once for both. The agent's queues came with the
     # routing configuration (roles.People), not a query of their own.
     assert len(check) == 1, check
     assert len(opening) <= BUDGET["the console opens the offer"], opening
+
+
+def the_chats(run: list[str]) -> list[str]:
+    """Less what a connection the pool opened meanwhile ran to set itself up (its time zone):
+    the pool's, not the chat's; under the whole suite's load it fell inside a count."""
+    return [sql for sql in run if not sql.startswith("SELECT set_config('TimeZone'")]
 
 
 async def say(socket, text: str) -> dict:
