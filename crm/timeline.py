@@ -166,9 +166,11 @@ def _with_merged_sql() -> str:
         f"ORDER BY n.{created} DESC LIMIT {SHOWN})"
     )
     interaction = quote(Interaction._meta.db_table)
+    # `= ANY` of one array, not `= c.id OR IN (…)`: with OR and a subquery PostgreSQL can
+    # use no index, and scanned every interaction at each offer opened.
     newest = (
         f"ARRAY(SELECT json_build_array(x.{quote('id')}, x.{quote('message_count')}) "
-        f"FROM {interaction} x WHERE x.{owner} = c.{pk} OR x.{owner} IN ({merged_ids}) "
+        f"FROM {interaction} x WHERE x.{owner} = ANY(ARRAY[c.{pk}] || ARRAY({merged_ids})) "
         f"ORDER BY x.{created} DESC LIMIT {SHOWN})"
     )
     return (

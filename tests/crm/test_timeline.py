@@ -2,7 +2,7 @@
 interaction was, told from the log without opening every message of every conversation."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from contactcenter.events import store
 from contactcenter.interactions import commands
@@ -140,3 +140,16 @@ def test_the_panels_identities_notes_and_conversations_come_with_the_customers_r
     panel_tables = ("crm_customer", "crm_contactidentity", "interactions_interaction")
     reads = [sql for sql in run if any(table in sql for table in panel_tables)]
     assert len(reads) == (1 if connection.vendor == "postgresql" else 4), reads
+
+
+@pytest.mark.postgres
+def test_the_panels_read_finds_a_customers_conversations_by_index_not_by_scanning_them_all():
+    """Read at every offer the console opens: a scan of every interaction there would cost
+    more with each conversation the contact center ever had."""
+    from crm.timeline import _with_merged_sql
+
+    with connection.cursor() as cursor, transaction.atomic():
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a scan only where no index can do
+        cursor.execute("EXPLAIN " + _with_merged_sql(), ["someone"])
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan
