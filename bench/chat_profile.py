@@ -89,7 +89,7 @@ FRAMEWORK = [
 # Frames every call of their kind passes through: ranked, they would top every table.
 WRAPPERS = {
     "command.<locals>.run",
-    "_one_request.<locals>.as_one_request",  # each socket call's (db_threads.in_thread)
+    "_one_call",  # each socket call's (db_threads.in_thread)
     "Loop.run",
     "Loop._round",
     "websocket",

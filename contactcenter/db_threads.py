@@ -9,11 +9,15 @@ the calls mostly wait on the database, and asyncio's default executor (CPU count
 queues them behind each other long before the database is busy.
 """
 
+import asyncio
+import contextvars
 import functools
+import os
 from concurrent.futures import ThreadPoolExecutor
 
-from channels.db import DatabaseSyncToAsync
+from asgiref.sync import SyncToAsync
 from django.conf import settings
+from django.db import close_old_connections
 
 from contactcenter.request_memo import one_request
 
@@ -49,21 +53,38 @@ def executor() -> ThreadPoolExecutor:
 
 
 def in_thread(function):
-    """`function` as a coroutine run on the pool, each call one request for what
-    request_memo keeps."""
-    return DatabaseSyncToAsync(_one_request(function), thread_sensitive=False, executor=executor())
+    """`function` as a coroutine run on the pool: one request for what request_memo keeps,
+    in a copy of the caller's context variables, with the thread's old database connections
+    closed around it (as Channels' `database_sync_to_async` closes them).
 
+    Not through asgiref's `SyncToAsync`, which Channels' is: it also copies the context
+    variables the function changed back to the caller, runs the call in a shielded task of
+    its own, and re-homes asgiref's Locals. That cost 40-70 µs of CPU a call on the 2-core
+    machine (a call that does nothing: 122-144 µs against 89 here), and a chat makes about a
+    dozen (docs/benchmarks.md, issue 18). Our functions change no context variable the caller
+    reads (the memo and the event context are set and reset inside), and a cancelled caller
+    abandons the call's result as it did under asgiref. What `async_to_sync` inside needs,
+    the caller's loop to run on (the in-memory channel layer lives there), is told as asgiref
+    tells it."""
 
-def _one_request(function):
-    # Inside the function, not around asgiref's thread handler: the handler runs the
-    # function in a copy of the caller's context, where a memo the handler's own context
-    # held was not seen, and every socket call asked its questions again (issue 18).
     @functools.wraps(function)
-    def as_one_request(*args, **kwargs):
+    async def call(*args, **kwargs):
+        loop = asyncio.get_running_loop()
+        run = functools.partial(_one_call, loop, function, args, kwargs)
+        return await loop.run_in_executor(executor(), contextvars.copy_context().run, run)
+
+    return call
+
+
+def _one_call(loop: asyncio.AbstractEventLoop, function, args, kwargs):
+    SyncToAsync.threadlocal.main_event_loop = loop
+    SyncToAsync.threadlocal.main_event_loop_pid = os.getpid()
+    close_old_connections()
+    try:
         with one_request():
             return function(*args, **kwargs)
-
-    return as_one_request
+    finally:
+        close_old_connections()
 
 
 def shutdown() -> None:

@@ -88,14 +88,22 @@ def crossings(monkeypatch) -> list[str]:
     thread's wake-up and the loop's, the dearest thing a socket does on the 2-core machine."""
     from asgiref import sync
 
+    from contactcenter import db_threads
+
     made: list[str] = []
     to_thread = sync.SyncToAsync.thread_handler
+    one_call = db_threads._one_call
 
     def on_thread(self, loop, *args, **kwargs):
         made.append(getattr(self.func, "__qualname__", repr(self.func)))
         return to_thread(self, loop, *args, **kwargs)
 
+    def our_call(loop, function, *args, **kwargs):  # the sockets' own (db_threads.in_thread)
+        made.append(getattr(function, "__qualname__", repr(function)))
+        return one_call(loop, function, *args, **kwargs)
+
     monkeypatch.setattr(sync.SyncToAsync, "thread_handler", on_thread)
+    monkeypatch.setattr(db_threads, "_one_call", our_call)
     return made
 
 

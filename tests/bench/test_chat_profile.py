@@ -6,7 +6,7 @@ from bench.chat_profile import by_package, by_phase, package, shares, top_functi
 
 THREAD = (
     "_bootstrap (threading.py:1032);run (concurrent/futures/thread.py:59);"
-    "_one_request.<locals>.as_one_request (contactcenter/db_threads.py:44)"
+    "_one_call (contactcenter/db_threads.py:86)"
 )
 COMMAND = "command.<locals>.run (contactcenter/commands.py:88)"
 LOOP = "_run_once (asyncio/base_events.py:2040);websocket (contactcenter/asgi.py:51)"
