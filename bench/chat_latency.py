@@ -338,14 +338,22 @@ class Run:
         return cpu, profiles
 
 
+def server_ports(servers: int, pid: int | None = None) -> list[int]:
+    """Ports for `servers` processes, by this process's id (two checkouts' runs apart), all
+    below 32768, where Linux's ephemeral ports begin (ip_local_port_range): a port of that
+    range was once taken by some process's outgoing connection as the run started, and the
+    run died with "Address already in use" and half its agents unconnected."""
+    base = 20000 + (os.getpid() if pid is None else pid) % 3000 * 4
+    return [base + i for i in range(servers)]
+
+
 @contextmanager
 def serving(url: str, servers: int, relay: str = "", router=True):
     """`servers` Daphne processes (and the router): yields their ports and the processes, the
     router last; stops them all at the end. The platform's run as docs/deploy.md deploys
     them, `manage.py serve --no-workers` (its WebSocket pings, its start); a `relay` app on
     bare Daphne."""
-    base = 20000 + os.getpid() % 10000 * 3
-    ports = [base + i for i in range(servers)]
+    ports = server_ports(servers)
     processes = [
         start(url, f"relay{i}", "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), relay)
         if relay
