@@ -57,15 +57,15 @@ FOLDED = frozenset(_STATE_AFTER) | {
 }
 
 
-def customer_ids(customer_id: str) -> list[str]:
-    """The customer and everyone merged into it."""
+def customer_ids(customer_id: str, *, panel: bool = False) -> list[str]:
+    """The customer and everyone merged into it. `panel`: the console's customer panel is
+    read next (the row, identities, notes, newest conversations): on PostgreSQL they come in
+    the same statement, one at every offer the console opens where there were five (issue
+    18). Others (an access check, an export) read only the row with the ids."""
 
     def ask() -> tuple[str, ...]:
         if connection.vendor == "postgresql":
-            # With the customer's row and the rest of the console's customer panel, which it
-            # reads next: one statement at every offer the console opens, where there were
-            # five (issue 18).
-            row, merged, ahead = _with_merged(customer_id)
+            row, merged, ahead = _with_merged(customer_id, panel)
             request_memo.keep("customer row", customer_id, row)
             for kind, value in ahead.items():
                 request_memo.keep(kind, customer_id, value)
@@ -118,18 +118,22 @@ def notes(customer_id: str) -> list[tuple[str, str, str, datetime]]:
     )
 
 
-def _with_merged(customer_id: str) -> tuple[Customer | None, list[str], dict[str, list]]:
-    """The customer's row, the ids merged into it, and what the console's panel reads next
-    (the memo's kinds: identities, notes, the newest conversations)."""
+def _with_merged(
+    customer_id: str, panel: bool
+) -> tuple[Customer | None, list[str], dict[str, list]]:
+    """The customer's row, the ids merged into it, and with `panel` what the console's panel
+    reads next (the memo's kinds: identities, notes, the newest conversations)."""
     with connection.cursor() as cursor:
-        cursor.execute(_with_merged_sql(), [customer_id])
+        cursor.execute(_with_merged_sql(panel), [customer_id])
         found = cursor.fetchone()
     if found is None:
         return None, [], {}
+    if not panel:
+        *values, merged = found
+        return _customer(values), list(merged), {}
     *values, merged, pairs, written, newest = found
-    attnames = [f.attname for f in Customer._meta.concrete_fields]
     return (
-        Customer.from_db(connection.alias, attnames, values),
+        _customer(values),
         list(merged),
         {
             "customer identities": [tuple(pair) for pair in pairs],
@@ -142,10 +146,15 @@ def _with_merged(customer_id: str) -> tuple[Customer | None, list[str], dict[str
     )
 
 
+def _customer(values: list) -> Customer:
+    attnames = [f.attname for f in Customer._meta.concrete_fields]
+    return Customer.from_db(connection.alias, attnames, values)
+
+
 @cache
-def _with_merged_sql() -> str:
-    """The customer's row, the ids of those merged into it, newest first, and as arrays what
-    `identities`, `notes` and `customer_timeline` read (PostgreSQL)."""
+def _with_merged_sql(panel: bool = True) -> str:
+    """The customer's row, the ids of those merged into it, newest first, and with `panel`
+    as arrays what `identities`, `notes` and `customer_timeline` read (PostgreSQL)."""
     quote = connection.ops.quote_name
     table, pk = quote(Customer._meta.db_table), quote(Customer._meta.pk.column)
     created = quote("created_at")
@@ -153,6 +162,8 @@ def _with_merged_sql() -> str:
     owner = quote("customer_id")
     merged_ids = f"SELECT m.{pk} FROM {table} m WHERE m.{quote('merged_into_id')} = c.{pk}"
     merged = f"ARRAY({merged_ids} ORDER BY m.{created} DESC)"
+    if not panel:
+        return f"SELECT {columns}, {merged} FROM {table} c WHERE c.{pk} = %s"
     identity = quote(ContactIdentity._meta.db_table)
     kind, address = quote("kind"), quote("address")
     pairs = (

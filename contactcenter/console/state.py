@@ -189,7 +189,10 @@ def interaction_view(
             "InteractionAssigned",
         },
     )
-    # The conversation's and the customer's labels and attributes, asked for below.
+    # The customer's panel, read with their row; then the conversation's and the customer's
+    # labels and attributes, asked for below.
+    if row.customer_id:
+        timeline.customer_ids(row.customer_id, panel=True)
     labelling.read_ahead(
         ("conversation", row.id), *([("customer", row.customer_id)] if row.customer_id else [])
     )

@@ -115,7 +115,7 @@ def test_the_panels_identities_notes_and_conversations_come_with_the_customers_r
 
     def panel():
         return (
-            customer_ids(survivor),
+            customer_ids(survivor, panel=True),
             identities(survivor),
             notes(survivor),
             [(t.interaction_id, t.messages, t.summary) for t in customer_timeline(survivor)],
@@ -153,3 +153,15 @@ def test_the_panels_read_finds_a_customers_conversations_by_index_not_by_scannin
         cursor.execute("EXPLAIN " + _with_merged_sql(), ["someone"])
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "Seq Scan" not in plan, plan
+
+
+def test_an_access_check_reads_the_customers_ids_without_the_panels_notes_and_history():
+    """The panel's read-ahead is the panel's: `can_see_customer` and an export ask for the
+    merged ids alone, and read no one's notes or fifty conversations for it."""
+    customer_id = new_chat(visitor="v-checked").customer_id
+    customers.add_note(customer_id, "Private", author="agent:1", author_name="Ann")
+
+    with statements.recorded() as run, one_request():
+        assert customer_ids(customer_id) == [customer_id]
+
+    assert not [sql for sql in run if "crm_customernote" in sql or "interactions_" in sql], run
