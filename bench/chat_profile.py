@@ -31,6 +31,9 @@ PROFILE = "--profile" in sys.argv or os.environ.get("BENCH_PROFILE") == "1"
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ROOT / "var" / "profiles"
 PY_SPY = Path(sys.executable).parent / "py-spy"
+# Samples a second: py-spy's own default is 100; a phase of a few milliseconds a chat needs
+# more to be told apart (BENCH_PROFILE_RATE=1000 for a closer look, at more overhead).
+RATE = os.environ.get("BENCH_PROFILE_RATE", "200")
 OURS = ("contactcenter", "routing", "channels_adapters", "crm", "outbound", "wfm")
 
 # (function's qualified name or "" for any, a piece of its file's path, phase): the first rule
@@ -190,7 +193,7 @@ def recording(processes: list[subprocess.Popen], names: list[str], tag: str):
     spies = []
     for process, name in zip(processes, names, strict=True):
         log = (PROFILES / f"chat-{name}-{tag}.log").open("w")
-        command = [str(PY_SPY), "record", "--pid", str(process.pid), "--rate", "200"]
+        command = [str(PY_SPY), "record", "--pid", str(process.pid), "--rate", RATE]
         command += ["--format", "raw", "--output", str(paths[name]), "--nonblocking", "--gil"]
         spies.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
     deadline = time.monotonic() + 15
