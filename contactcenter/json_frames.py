@@ -113,3 +113,11 @@ class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def websocket_disconnect(self, message) -> None:
+        """Channels' own, less the same hop to a thread at its end: a tenth of a visitor's
+        leaving (issue 18)."""
+        for group in self.groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        await self.disconnect(message["code"])
+        raise StopConsumer()

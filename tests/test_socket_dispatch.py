@@ -5,6 +5,7 @@ old database connections (a hundred consoles pushed to were a hundred hops: issu
 import uuid
 
 import channels.consumer
+import channels.generic.websocket
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 
@@ -24,6 +25,7 @@ def hops(monkeypatch) -> list[str]:
         made.append("aclose_old_connections")
 
     monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    monkeypatch.setattr(channels.generic.websocket, "aclose_old_connections", counted)
     return made
 
 
@@ -59,6 +61,18 @@ async def test_frames_and_pushes_reach_their_handlers_without_a_hop_to_a_thread(
     assert hops == []
     await visitor.disconnect()
     await console.disconnect()
+
+
+async def test_a_socket_that_closes_makes_no_hop_to_a_thread(hops):
+    """Channels' disconnect, too, went to a thread of its own to close that thread's old
+    database connections: a tenth of a visitor's leaving (issue 18). Our sockets' database
+    calls close theirs on the thread that made them."""
+    _, console, visitor = await an_agent_and_a_visitor_connected()
+
+    await visitor.disconnect()
+    await console.disconnect()
+
+    assert hops == []
 
 
 async def test_a_push_to_a_socket_that_has_just_closed_is_no_error_in_the_log(caplog):
