@@ -6,19 +6,53 @@ dropped the socket. Here every such frame is answered with the socket's own erro
 the socket stays open for the next one.
 """
 
+import asyncio
 import contextlib
+import functools
 import logging
 
 from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 
 from contactcenter.outage import RETRY_AFTER_SECONDS, is_transient
 from contactcenter.strict_json import INT_RANGE, MalformedJson, loads
 
 log = logging.getLogger(__name__)
+
+
+async def in_turn(sources, dispatch) -> None:
+    """Dispatch what each of `sources` (coroutine functions, each giving the next message)
+    brings, one message at a time, in the order they came; a source that fails ends it with
+    its error. Each source is read by a task of its own for as long as this runs: Channels'
+    `await_many_dispatch` makes a task for each message and waits on all sources with
+    `asyncio.wait` each time, 2.6 % of the servers' samples at 20 chats/s (issue 18)."""
+    inbox: asyncio.Queue = asyncio.Queue()
+
+    async def read(source) -> None:
+        try:
+            while True:
+                inbox.put_nowait((await source(), None))
+        except Exception as error:
+            inbox.put_nowait((None, error))
+
+    readers = [asyncio.ensure_future(read(source)) for source in sources]
+    try:
+        while True:
+            message, error = await inbox.get()
+            if error is not None:
+                raise error
+            await dispatch(message)
+    finally:
+        # As Channels' does: a channel layer's receive cancelled is its channel let go.
+        for reader in readers:
+            reader.cancel()
+        for reader in readers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
 
 
 def frame_id(value) -> int:
@@ -31,6 +65,20 @@ def frame_id(value) -> int:
 
 
 class JsonFramesConsumer(AsyncJsonWebsocketConsumer):
+    async def __call__(self, scope, receive, send) -> None:
+        """Channels' own start (the channel layer's channel for this socket, the send), then
+        its messages, from the client and the channel layer, each handled in turn
+        (`in_turn`)."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        sources = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            sources.append(functools.partial(self.channel_layer.receive, self.channel_name))
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await in_turn(sources, self.dispatch)
+
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
         if text_data is None:
             await self.malformed("frames are JSON text; a binary frame is not read")
