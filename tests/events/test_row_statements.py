@@ -3,6 +3,7 @@
 PostgreSQL and on SQLite alike."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -466,3 +467,98 @@ def test_rows_keyed_as_the_conversation_come_in_the_same_statement_or_none_if_mi
     assert fields(mood) == fields(ConversationSentiment.objects.get(pk=chat.interaction_id))
     assert mood.messages == 1 and mood.last < 0
     assert none_read == {ConversationSentiment: None}
+
+
+def samples() -> dict:
+    """Values of each type a field may send as it is."""
+    return {
+        str: ["", "my card was charged twice", "naïve, with a\nnewline and 'quotes'"],
+        int: [0, -5, 7, 2**40],
+        float: [0.0, -1.5, 3.25],
+        bool: [True, False],
+        uuid.UUID: [uuid.UUID(int=0), uuid.uuid4()],
+        datetime.date: [datetime.date(2026, 12, 6)],
+        row_statements.AWARE: [
+            datetime.datetime(2026, 12, 6, 5, 30, 0, 123456, tzinfo=datetime.UTC),
+            datetime.datetime(
+                2026,
+                12,
+                6,
+                11,
+                0,
+                tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30)),
+            ),
+        ],
+    }
+
+
+# Values of another type than the one a field sends as it is: Django's own methods take them.
+OTHERS = [1, "7", True, 2.5, datetime.datetime(2026, 12, 6, 5, 30), datetime.date(2026, 1, 2)]
+
+
+def written(value):
+    """A parameter as it is compared: psycopg's wrappers (JSON, bytes) by what they wrap."""
+    return getattr(value, "obj", value) if type(value).__module__.startswith("psycopg") else value
+
+
+def plain_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if row_statements.Plain.of(m) is not None]
+
+
+@pytest.mark.postgres
+def test_a_value_a_field_sends_as_it_is_is_what_djangos_own_methods_send(recwarn):
+    """Every plain model's every field: the value written is the one the field's `pre_save`
+    and `get_db_prep_save` give, whether it went through them or, being of the type the field
+    sends unchanged, around them (issue 18)."""
+    compared = 0
+    for model in plain_models():
+        for field, kind, wrap in row_statements.Plain.of(model).fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                continue  # its pre_save stamps the time: Django's either way
+            values = [None, *samples().get(kind, []), *OTHERS]
+            for value in values:
+                obj = model()
+                setattr(obj, field.attname, value)
+                for add in (True, False):
+                    try:
+                        django = field.get_db_prep_save(field.pre_save(obj, add), connection)
+                    except Exception:
+                        continue  # a value the field refuses: not written either way
+                    ours = row_statements._to_write(field, kind, wrap, obj, add, connection)
+                    assert type(ours) is type(django), (model, field.name, value)
+                    assert written(ours) == written(django), (model, field.name, value)
+                    compared += 1
+    assert compared > 1000
+    kinds = {
+        kind for model in plain_models() for _, kind, _ in row_statements.Plain.of(model).fields
+    }
+    assert {str, int, bool, datetime.date, row_statements.AWARE} <= kinds  # the fast path is taken
+
+
+@pytest.mark.postgres
+def test_an_interaction_written_by_key_asks_django_to_prepare_only_what_is_not_sent_as_it_is(
+    monkeypatch,
+):
+    from django.db.models import Field
+
+    chat = new_chat()
+    row = Rows(lock=True).get(Interaction, chat.interaction_id)
+    prepared = []
+    original = Field.get_db_prep_save
+
+    def counted(self, value, connection):
+        prepared.append(self.name)
+        return original(self, value, connection)
+
+    monkeypatch.setattr(Field, "get_db_prep_save", counted)
+    with transaction.atomic():
+        row.priority = 3
+        row_statements.update(row_statements.Plain.of(Interaction), [row])
+
+    json_fields = [
+        f.name for f in Interaction._meta.concrete_fields if f.get_internal_type() == "JSONField"
+    ]
+    assert sorted(set(prepared)) == sorted({*json_fields, "id"})
+    assert Interaction.objects.get(pk=chat.interaction_id).priority == 3
