@@ -436,6 +436,12 @@ def _in(column: str, keys: list, connection) -> tuple[str, list]:
     one shape whatever their number (`IN (%s, …)` with two hundred keys was parsed anew by
     psycopg each time); elsewhere a placeholder per key."""
     if connection.vendor == "postgresql":
+        if all(type(key) is int for key in keys):
+            # As an array's text, which PostgreSQL reads in C: psycopg sized and dumped a
+            # list of two hundred agents' ids element by element in Python, 130-160 µs at
+            # every router round (issue 18). bigint takes any integer column's keys, and
+            # its index still serves.
+            return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, keys)) + "}"]
         return f"{column} = ANY(%s)", [keys]
     return f"{column} IN ({', '.join(['%s'] * len(keys))})", keys
 
