@@ -26,7 +26,8 @@ shares the machine's cores with the servers, PostgreSQL and Redis.
 
     --profile (or BENCH_PROFILE=1): py-spy on each server process over each rate's window,
         var/profiles/chat-<process>-<servers>x<rate>.txt, summarised by phase of a chat
-        (bench/chat_profile.py); then the phase-by-phase CPU below.
+        (bench/chat_profile.py); then the phase-by-phase CPU below. BENCH_PROFILE_RATE
+        samples a second (200 unless set; 1000 tells a phase's small costs apart).
     BENCH_STATEMENTS=1: the statements PostgreSQL ran over each rate's window, per chat
         (bench/chat_statements.py; needs pg_stat_statements preloaded).
     --phases (or BENCH_PHASES=1): only the phase-by-phase CPU per chat (bench/chat_phases.py:
