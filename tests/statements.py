@@ -37,3 +37,9 @@ def recorded() -> Iterator[list[str]]:
     finally:
         db_utils.CursorWrapper._execute = wrapper_execute
         psycopg.Cursor.execute, psycopg.Cursor.executemany = execute, executemany
+
+
+def of_the_work(run: list[str]) -> list[str]:
+    """`run` less what a connection the pool opened meanwhile ran to set itself up (its time
+    zone): the pool's, not the work's; under the whole suite's load it falls inside a count."""
+    return [sql for sql in run if not sql.startswith("SELECT set_config('TimeZone'")]

@@ -17,6 +17,7 @@ key, `values` for some fields of many rows, and `where`, a few of `filter()`'s l
 ordering and a limit, for the reads made at every message, offer or router round.
 """
 
+import contextlib
 import copy
 import itertools
 import re
@@ -236,7 +237,7 @@ def referenced_with[B: Model, M: Model](
     keyed = dict(keyed or {})
     models = (by, model, *alongside, *keyed)
     connection = connections[DEFAULT_DB_ALIAS]
-    with connection.cursor() as cursor:
+    with _reading(connection) as cursor:
         cursor.execute(
             _referenced_sql(by, field, (model, *alongside), tuple(keyed)),
             [
@@ -331,9 +332,43 @@ def _select(
         sql += " FOR UPDATE"
         if skip_locked and connection.features.has_select_for_update_skip_locked:
             sql += " SKIP LOCKED"
-    with connection.cursor() as cursor:
+    with _reading(connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# psycopg connection -> the cursor its reads and writes here run on, kept from statement to
+# statement (a pooled connection outlives many requests).
+_read_cursors: WeakKeyDictionary = WeakKeyDictionary()
+_write_cursors: WeakKeyDictionary = WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def _reading(connection):
+    """A cursor for a read. On PostgreSQL the connection's own, kept: Django's cursor for
+    each statement (its checks, its wrapper, a new psycopg cursor with its adapters and a
+    cold cache of them) was 2 % of the servers' CPU at 20 chats/s (issue 18). The checks a
+    statement needs are made here as Django makes them (no statement in a transaction that
+    failed; database errors as Django's); the reads are not in Django's query log."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    cursor = _read_cursors.get(connection.connection)
+    if cursor is None or cursor.closed:
+        # Django's own making of it: the class that binds on the server, its time zone.
+        cursor = _read_cursors[connection.connection] = connection.create_cursor()
+    with connection.wrap_database_errors:
+        yield cursor
+
+
+def _raw_cursor(connection) -> psycopg.RawCursor:
+    cursor = _write_cursors.get(connection.connection)
+    if cursor is None or cursor.closed:
+        cursor = _write_cursors[connection.connection] = psycopg.RawCursor(connection.connection)
+    return cursor
 
 
 def _prepared(field, values: Iterable[Any], connection) -> list:
@@ -578,7 +613,9 @@ def write(
     # Bound on the server ($1, …): psycopg parses and caches a client-bound statement's text
     # only up to 50 parameters, and splitting this one anew at every append was a tenth of a
     # message's CPU; a statement of one shape is prepared after a few uses.
-    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = _raw_cursor(connection)
         cursor.execute(_numbered(f"WITH {', '.join(parts)} SELECT {counts}"), params)
         if updates and 0 in cursor.fetchone():
             raise DatabaseError(NOT_UPDATED)

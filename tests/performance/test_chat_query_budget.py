@@ -172,9 +172,8 @@ async def test_over_the_sockets_a_chat_costs_what_its_budget_says():
 
 
 def the_chats(run: list[str]) -> list[str]:
-    """Less what a connection the pool opened meanwhile ran to set itself up (its time zone):
-    the pool's, not the chat's; under the whole suite's load it fell inside a count."""
-    return [sql for sql in run if not sql.startswith("SELECT set_config('TimeZone'")]
+    """Less what a connection the pool opened meanwhile ran to set itself up."""
+    return statements.of_the_work(run)
 
 
 async def say(socket, text: str) -> dict:
