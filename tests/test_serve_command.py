@@ -74,3 +74,16 @@ def test_a_websocket_frame_sent_or_read_colours_no_debug_line_nobody_logs(monkey
         data_len=util.hlval(7),
         peer=util.hlval("tcp4:127.0.0.1:5555"),
     )
+
+
+def test_autobahns_timings_still_print_as_text_with_its_dumps_made_lazily():
+    """Its `Timings.__str__` returns `pformat(...)`, which the lazy dump replaced with an
+    object that is not a str: printing a connection's timings (autobahn's `trackTimings`)
+    raised TypeError. Found in review, not in a run: the option is off by default."""
+    from autobahn.websocket.protocol import Timings
+
+    serve.format_debug_lines_lazily()
+    timings = Timings()
+    timings.track("onOpen")
+
+    assert str(timings).startswith("{'onOpen': ")

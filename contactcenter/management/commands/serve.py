@@ -55,6 +55,8 @@ def format_debug_lines_lazily() -> None:
     from autobahn import util
 
     autobahn.websocket.protocol.pformat = _later(pprint.pformat)
+    # The one use of it that is no log line: a str must be a str.
+    autobahn.websocket.protocol.Timings.__str__ = lambda self: pprint.pformat(self._timings)
     for module in (autobahn.websocket.protocol, autobahn.twisted.websocket):
         module.hltype = _later(util.hltype)
         module.hlval = _later(util.hlval)
