@@ -38,6 +38,14 @@ class NotAllowed(Exception):
 class Listing:
     items: list[dict[str, Any]]
     unread: dict[str, int]  # view -> conversations with unread customer messages
+    # Of "mine", those in hand (not offers) with unread customer messages: what the console's
+    # title counts beside its offers, which would count an offered chat twice.
+    in_hand_unread: int = 0
+
+
+def in_hand(user: AbstractBaseUser) -> Q:
+    """The conversations `user` holds: active or in wrap-up."""
+    return Q(agent_id=user.pk, state__in=("active", "wrap_up"))
 
 
 def views_for(user: AbstractBaseUser) -> tuple[str, ...]:
@@ -49,10 +57,7 @@ def rows(user: AbstractBaseUser, view: str) -> QuerySet[Interaction]:
         raise NotAllowed(f"the {view} view is for supervisors")
     visible = visible_interactions(user)
     if view == "mine":
-        return visible.filter(
-            Q(agent_id=user.pk, state__in=("active", "wrap_up"))
-            | Q(offer_agent_id=user.pk, state="offered")
-        )
+        return visible.filter(in_hand(user) | Q(offer_agent_id=user.pk, state="offered"))
     if view == "queues":
         return visible.filter(state__in=WAITING, queue_id__in=agent_queue_ids(user))
     if view == "all":
@@ -99,7 +104,11 @@ def listing(user: AbstractBaseUser, filters: Filters) -> Listing:
     unread = unread_counts(user.pk, [i["id"] for i in items])
     for item in items:
         item["unread"] = unread.get(item["id"], 0)
-    return Listing(items, {v: _unread_in(user, v) for v in views_for(user)})
+    return Listing(
+        items,
+        {v: _unread_in(user, v) for v in views_for(user)},
+        _unread_among(user.pk, visible_interactions(user).filter(in_hand(user))),
+    )
 
 
 def _ordering(sort: str):
@@ -173,8 +182,12 @@ def unread_counts(agent_id: int, interaction_ids: list[str]) -> dict[str, int]:
 
 
 def _unread_in(user: AbstractBaseUser, view: str) -> int:
-    ids = list(rows(user, view).order_by("-created_at").values_list("id", flat=True)[:CANDIDATES])
-    return len(unread_counts(user.pk, ids))
+    return _unread_among(user.pk, rows(user, view))
+
+
+def _unread_among(agent_id: int, conversations: QuerySet[Interaction]) -> int:
+    ids = conversations.order_by("-created_at").values_list("id", flat=True)[:CANDIDATES]
+    return len(unread_counts(agent_id, list(ids)))
 
 
 class UnknownMessage(ValueError):

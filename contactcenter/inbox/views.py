@@ -95,6 +95,7 @@ def inbox(request: HttpRequest) -> JsonResponse:
             "view": wanted.view,
             "views": list(listing.views_for(request.user)),
             "unread": found.unread,
+            "in_hand_unread": found.in_hand_unread,
             "items": found.items,
         }
     )

@@ -53,6 +53,8 @@ def test_an_offer_rings_until_answered_with_the_agents_sound_and_a_notification(
 
     a_chat(text="Anyone there?", name="Rita Ring")
     expect(page.locator(".offer")).to_be_visible(timeout=15000)
+    # Once the inbox has it too (Mine, one unread): one chat, counted once.
+    expect(page.get_by_role("tab", name="Mine 1 unread")).to_be_visible(timeout=15000)
     expect(page).to_have_title("(1) Console — Contact center")
     # The card pulses, unless the agent's system asks for less motion (as the tests' browsers do).
     card = page.locator(".offer")

@@ -53,3 +53,25 @@ def test_a_follow_up_needs_an_ended_conversation_and_some_text(agent1):
     answer = client.post(url, json.dumps({"text": "hi"}), "application/json")
     assert answer.status_code == 409
     assert client.post("/console/inbox/conversations/nope/follow-up/").status_code == 404
+
+
+def test_an_offered_conversation_is_counted_once_for_the_tabs_title():
+    """The console's title counts offers and conversations in hand with unread messages. An
+    offered chat is in "Mine" with its unread first message too, and the title said (2) for
+    one chat whenever the inbox was read after the offer came (a browser test's rerun under
+    load)."""
+    from contactcenter.interactions.models import Interaction
+    from routing import router
+
+    _support, people = support_center(agent1=True)
+    client = Client()
+    client.force_login(people["agent1"])
+    held = a_chat(people["agent1"])  # in hand, its first message unread
+    offered = a_chat(text="Anyone there?")
+    router.route_once()
+    assert Interaction.objects.get(pk=offered).offer_agent_id == people["agent1"].pk
+
+    listing = client.get("/console/inbox/?view=mine").json()
+    assert {item["id"] for item in listing["items"]} == {held, offered}
+    assert listing["unread"]["mine"] == 2  # the view's badge: both, as before
+    assert listing["in_hand_unread"] == 1  # the title's: the held one; the offer counts itself

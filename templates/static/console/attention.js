@@ -1,5 +1,5 @@
 /* Getting the agent's attention (docs/inbox.md): the tab's title counts offers and
-   conversations with unread messages; an offer rings, again every few seconds, until it is
+   conversations in hand with unread messages (an offer's own unread message is the offer); an offer rings, again every few seconds, until it is
    answered (accepted, rejected, or gone), with the sound the agent chose (kept on the
    server); a desktop notification for each new offer when the agent allowed them and is
    looking elsewhere. */
@@ -43,7 +43,7 @@
 
   function update() {
     var offers = C.offers();
-    var unread = C.inbox && C.inbox.unreadMine ? C.inbox.unreadMine() : 0;
+    var unread = C.inbox && C.inbox.unreadInHand ? C.inbox.unreadInHand() : 0;
     var count = offers.length + unread;
     document.title = count ? "(" + count + ") " + TITLE : TITLE;
     if (offers.length && !ringing) {

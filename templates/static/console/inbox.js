@@ -35,6 +35,7 @@
       if (mine !== asked) { return; }
       inbox.views = data.views;
       inbox.unread = data.unread;
+      inbox.inHandUnread = data.in_hand_unread || 0;
       inbox.items = data.items;
       inbox.focus = Math.min(inbox.focus, Math.max(0, data.items.length - 1));
       renderViews();
@@ -340,7 +341,7 @@
   });
   document.addEventListener("visibilitychange", markActive);
   C.inbox = { refresh: refresh, open: openReader,
-              unreadMine: function () { return inbox.unread.mine || 0; } };
+              unreadInHand: function () { return inbox.inHandUnread || 0; } };
 
   refresh();
 })();
