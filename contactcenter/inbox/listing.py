@@ -43,11 +43,6 @@ class Listing:
     in_hand_unread: int = 0
 
 
-def in_hand(user: AbstractBaseUser) -> Q:
-    """The conversations `user` holds: active or in wrap-up."""
-    return Q(agent_id=user.pk, state__in=("active", "wrap_up"))
-
-
 def views_for(user: AbstractBaseUser) -> tuple[str, ...]:
     return VIEWS if is_supervisor(user) else tuple(v for v in VIEWS if v != "all")
 
@@ -57,7 +52,10 @@ def rows(user: AbstractBaseUser, view: str) -> QuerySet[Interaction]:
         raise NotAllowed(f"the {view} view is for supervisors")
     visible = visible_interactions(user)
     if view == "mine":
-        return visible.filter(in_hand(user) | Q(offer_agent_id=user.pk, state="offered"))
+        return visible.filter(
+            Q(agent_id=user.pk, state__in=("active", "wrap_up"))
+            | Q(offer_agent_id=user.pk, state="offered")
+        )
     if view == "queues":
         return visible.filter(state__in=WAITING, queue_id__in=agent_queue_ids(user))
     if view == "all":
@@ -104,10 +102,11 @@ def listing(user: AbstractBaseUser, filters: Filters) -> Listing:
     unread = unread_counts(user.pk, [i["id"] for i in items])
     for item in items:
         item["unread"] = unread.get(item["id"], 0)
+    mine, in_hand = _unread_in_mine(user)
     return Listing(
         items,
-        {v: _unread_in(user, v) for v in views_for(user)},
-        _unread_among(user.pk, visible_interactions(user).filter(in_hand(user))),
+        {v: mine if v == "mine" else _unread_in(user, v) for v in views_for(user)},
+        in_hand,
     )
 
 
@@ -182,12 +181,17 @@ def unread_counts(agent_id: int, interaction_ids: list[str]) -> dict[str, int]:
 
 
 def _unread_in(user: AbstractBaseUser, view: str) -> int:
-    return _unread_among(user.pk, rows(user, view))
+    ids = list(rows(user, view).order_by("-created_at").values_list("id", flat=True)[:CANDIDATES])
+    return len(unread_counts(user.pk, ids))
 
 
-def _unread_among(agent_id: int, conversations: QuerySet[Interaction]) -> int:
-    ids = conversations.order_by("-created_at").values_list("id", flat=True)[:CANDIDATES]
-    return len(unread_counts(agent_id, list(ids)))
+def _unread_in_mine(user: AbstractBaseUser) -> tuple[int, int]:
+    """Mine's conversations with unread messages, and of them those in hand (not offers),
+    from one read of the view."""
+    found = rows(user, "mine").order_by("-created_at").values_list("id", "state")[:CANDIDATES]
+    states = dict(found)
+    unread = unread_counts(user.pk, list(states))
+    return len(unread), sum(1 for interaction_id in unread if states[interaction_id] != "offered")
 
 
 class UnknownMessage(ValueError):
