@@ -356,18 +356,17 @@ def _reading(connection):
         return
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    cursor = _read_cursors.get(connection.connection)
-    if cursor is None or cursor.closed:
-        # Django's own making of it: the class that binds on the server, its time zone.
-        cursor = _read_cursors[connection.connection] = connection.create_cursor()
+    # Django's own making of it: the class that binds on the server, its time zone.
+    cursor = _kept(_read_cursors, connection, connection.create_cursor)
     with connection.wrap_database_errors:
         yield cursor
 
 
-def _raw_cursor(connection) -> psycopg.RawCursor:
-    cursor = _write_cursors.get(connection.connection)
+def _kept(cursors: WeakKeyDictionary, connection, make):
+    """The cursor `cursors` keeps for this connection, made by `make()` if it has none open."""
+    cursor = cursors.get(connection.connection)
     if cursor is None or cursor.closed:
-        cursor = _write_cursors[connection.connection] = psycopg.RawCursor(connection.connection)
+        cursor = cursors[connection.connection] = make()
     return cursor
 
 
@@ -615,7 +614,7 @@ def write(
     # message's CPU; a statement of one shape is prepared after a few uses.
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
-        cursor = _raw_cursor(connection)
+        cursor = _kept(_write_cursors, connection, lambda: psycopg.RawCursor(connection.connection))
         cursor.execute(_numbered(f"WITH {', '.join(parts)} SELECT {counts}"), params)
         if updates and 0 in cursor.fetchone():
             raise DatabaseError(NOT_UPDATED)
