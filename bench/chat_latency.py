@@ -16,7 +16,9 @@ by default), started as docs/deploy.md deploys them (`manage.py serve --no-worke
 asyncio loop: one process uses one core); agents and visitors are spread over the processes
 as a load balancer would. One router process serves them. Before each, the same arrivals
 and messages go through a bare Channels relay (bench/relay_app.py, bench/chat_relay.py:
-Daphne and the same Redis pub/sub layer, no platform): the floor under (a). At the end, the
+Daphne and the same Redis pub/sub layer, no platform): the floor under (a); then through the
+same relay committing each message to PostgreSQL before it relays it (a thread's trip and a
+transaction of one INSERT), the floor under any path that pushes only what is kept. At the end, the
 chats a second each number of processes reached at the highest rate, and the one-line
 summary (CONTRACT.md).
 
@@ -385,6 +387,7 @@ class Measured:
     run: Run
     cpu: float  # server seconds over the visitors' window
     floor: list[float]  # the bare relay's message latencies, s
+    kept: list[float] = field(default_factory=list)  # the committing relay's, s
     profiles: dict = field(default_factory=dict)
 
     @property
@@ -406,15 +409,17 @@ class Measured:
 
 
 def measure(url: str, servers: int, rate: int) -> Measured:
-    """One rate: the bare relay's floor, then the platform (`servers` Daphne processes and a
-    router) at the same arrivals."""
+    """One rate: the bare relay's floor, the same relay committing each message first, then
+    the platform (`servers` Daphne processes and a router) at the same arrivals."""
+    chat_relay.make_table(url)
     with serving(url, servers, relay="bench.relay_app:application", router=False) as (ports, _):
         floor = asyncio.run(chat_relay.drive(ports, rate, SECONDS))
+        kept = asyncio.run(chat_relay.drive(ports, rate, SECONDS, kind="kept"))
     cookies = setup_center(url)
     with serving(url, servers) as (ports, processes):
         run = Run(ports, cookies, url)
         cpu, profiles = asyncio.run(run.drive(rate, processes, f"{servers}x{rate}"))
-    return Measured(run, cpu, floor, profiles)
+    return Measured(run, cpu, floor, kept, profiles)
 
 
 def row(servers: int, rate: int, m: Measured) -> list:
@@ -429,6 +434,7 @@ def row(servers: int, rate: int, m: Measured) -> list:
         *(f"{x:.1f}" for x in a),
         *(f"{x:.1f}" for x in b),
         f"{floor[2]:.1f}",
+        f"{percentiles(m.kept)[2]:.1f}",
         f"{m.cpu_ms_per_chat:.1f}",
         "-" if m.run.database_unavailable else f"{m.database_ms_per_chat:.1f}",
     ]
@@ -436,7 +442,7 @@ def row(servers: int, rate: int, m: Measured) -> list:
 
 HEADERS = ["Daphnes", "new chats", "achieved", "offers", "messages"]
 HEADERS += ["msg p50", "msg p95", "msg p99", "offer p50", "offer p95", "offer p99"]
-HEADERS += ["relay p99", "CPU ms/chat", "PostgreSQL ms/chat"]
+HEADERS += ["relay p99", "kept relay p99", "CPU ms/chat", "PostgreSQL ms/chat"]
 
 
 def throughput(results: dict[tuple[int, int], Measured]) -> str:
@@ -473,6 +479,14 @@ def verdicts(results: dict[tuple[int, int], Measured]) -> list[bool]:
     print()
     for servers, label, ok, figure in checks:
         print(f"  {harness.verdict(ok)}  {label}, {servers} Daphne: {figure}")
+    if 5 in RATES:
+        for servers in SERVERS:
+            m = results[servers, 5]
+            f99, k99 = percentiles(m.floor)[2], percentiles(m.kept)[2]
+            print(
+                f"  (at 5 chats/s, {servers} Daphne, a relay that commits each message before "
+                f"it relays it: p99 {k99:.1f} ms, {k99 / f99:.1f}x the bare relay's)"
+            )
     return [ok for _, _, ok, _ in checks]
 
 
@@ -491,7 +505,8 @@ def main() -> int:
             a, b = percentiles(m.run.message_latency), percentiles(m.run.offer_latency)
             print(
                 f"  {servers} Daphne, {rate} chats/s ({m.run.achieved_rate():.1f}/s achieved): "
-                f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor)[2]:.1f}), "
+                f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor)[2]:.1f}, "
+                f"committing relay {percentiles(m.kept)[2]:.1f}), "
                 f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat "
                 f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f}; idle with the "
                 f"agents connected {m.idle_ms_per_chat:.1f}: "

@@ -2,19 +2,36 @@
 Redis pub/sub channel layer, the same arrivals (`rate` new pairs a second for SECONDS, each a
 "visitor" socket and an "agent" socket, the agent's on another process when there are two),
 the same messages (one first, then three 200 ms apart, the three timed) through
-bench/relay_app.py, which does nothing but relay them. What the platform adds is the rest."""
+bench/relay_app.py, which does nothing but relay them (`visitor`), or commits each to
+PostgreSQL first and then relays it (`kept`). What the platform adds is the rest."""
 
 import asyncio
 import time
 
+KEPT = "bench_relay_kept"  # the table the `kept` relay commits each message to
+KEPT_TABLE = (
+    f"CREATE TABLE IF NOT EXISTS {KEPT} (id bigserial PRIMARY KEY, chat text NOT NULL, "
+    "text text NOT NULL, kept_at timestamptz NOT NULL DEFAULT now())"
+)
 
-async def pair(ports: list[int], n: int, latencies: list[float]) -> None:
+
+def make_table(url: str) -> None:
+    """KEPT, empty, in the database at `url` (before the relay's processes start)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        if connection.execute("SELECT to_regclass(%s)", [KEPT]).fetchone() == (None,):
+            connection.execute(KEPT_TABLE)
+        connection.execute(f"TRUNCATE {KEPT}")
+
+
+async def pair(ports: list[int], n: int, latencies: list[float], kind: str = "visitor") -> None:
     import websockets
 
     agent_port, visitor_port = ports[n % len(ports)], ports[(n + 1) % len(ports)]
     async with (
         websockets.connect(f"ws://127.0.0.1:{agent_port}/relay/agent/{n}/") as agent,
-        websockets.connect(f"ws://127.0.0.1:{visitor_port}/relay/visitor/{n}/") as visitor,
+        websockets.connect(f"ws://127.0.0.1:{visitor_port}/relay/{kind}/{n}/") as visitor,
     ):
         await visitor.send(f"start {n}")
         await asyncio.wait_for(agent.recv(), 30)
@@ -26,7 +43,7 @@ async def pair(ports: list[int], n: int, latencies: list[float]) -> None:
             await asyncio.sleep(0.2)
 
 
-async def drive(ports: list[int], rate: int, seconds: int) -> list[float]:
+async def drive(ports: list[int], rate: int, seconds: int, kind: str = "visitor") -> list[float]:
     latencies: list[float] = []
     pairs = []
     started = time.perf_counter()
@@ -34,9 +51,9 @@ async def drive(ports: list[int], rate: int, seconds: int) -> list[float]:
         delay = started + n / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        pairs.append(asyncio.create_task(pair(ports, n, latencies)))
+        pairs.append(asyncio.create_task(pair(ports, n, latencies, kind)))
     results = await asyncio.gather(*pairs, return_exceptions=True)
     failures = [r for r in results if isinstance(r, Exception)]
     if failures:
-        print(f"  relay: {len(failures)} pairs failed, e.g. {failures[0]!r}")
+        print(f"  relay ({kind}): {len(failures)} pairs failed, e.g. {failures[0]!r}")
     return latencies
