@@ -5,8 +5,9 @@ the event it reflects, so a client that sees a gap (or reconnects) asks for a fr
 from the projections instead of trusting the stream (docs/websocket-protocol.md).
 
 Publishing happens in whatever thread committed: a request, a consumer's database thread, a
-router. The in-memory channel layer of the embedded server lives on the server's event loop,
-so frames from other threads are handed to that loop; Redis serves every loop and process.
+router. With Redis, such a thread publishes them itself (push_direct.py); the in-memory
+channel layer of the embedded server lives on the server's event loop, so frames from other
+threads are handed to that loop.
 """
 
 import asyncio
@@ -22,6 +23,7 @@ from channels.layers import get_channel_layer
 from contactcenter import groups
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
+from contactcenter.push_direct import direct
 
 log = logging.getLogger(__name__)
 
@@ -142,9 +144,12 @@ def send(messages: dict[str, dict[str, Any]]) -> None:
     """group_send each message, from whatever thread we are in, never raising: a lost push
     is recovered by the client's resync, a failed commit is not.
 
-    Messages are handed to a courier task on a long-lived loop that sends them in commit
-    order: for Redis, a loop on a thread of our own (a fresh loop per commit would open and
-    close connections each time); for the in-memory layer, the server's loop it lives on.
+    For Redis, a thread that runs no event loop (a socket's database thread, a router, a
+    request's thread: where commits are made) publishes them itself (`direct`). Otherwise,
+    or while that fails, they are handed to a courier task on a long-lived loop that sends
+    them in the order handed over: for Redis, a loop on a thread of our own (a fresh loop per
+    commit would open and close connections each time); for the in-memory layer, the
+    server's loop it lives on.
     """
     layer = get_channel_layer()
     if layer is None:
@@ -155,6 +160,8 @@ def send(messages: dict[str, dict[str, Any]]) -> None:
         except RuntimeError:
             running = None
         if not _is_in_memory(layer):
+            if running is None and direct.publish(layer, messages):
+                return
             # Redis: from a loop of our own, whose round trips do not wait their turn behind
             # every socket of a busy server loop.
             loop = _courier_loop()

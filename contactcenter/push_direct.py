@@ -1,0 +1,129 @@
+"""Pushes published by the thread that committed them, for channels_redis's pub/sub layer.
+
+A commit's pushes were handed to the push thread's event loop (push.send's courier), which
+woke that thread at every commit and put a hop between a visitor's message and the agent's
+socket: at 5 chats a second, a message took three times what a relay that commits it first
+and then publishes takes (docs/benchmarks.md, issue 18). A thread with no event loop of its
+own can wait for Redis as it waits for PostgreSQL, so it publishes its commit's pushes itself,
+in one pipelined round trip per shard, on connections of this module's (a blocking client
+with redis-py's parser, hiredis where installed, as the layer's).
+
+Named and encoded as the layer names and encodes them (its prefix, its shards by
+channels_redis's own hash, its serializer), so its subscribers cannot tell the difference
+(tests/test_push_direct.py subscribes through the layer). Redis going away must not hold a
+command up: a publish waits at most TIMEOUT_SECONDS, a broken connection is tried once more
+on a fresh one (Redis restarted), and a publish that fails hands its pushes to the courier,
+which retries, and sends the next ones that way for PAUSE_SECONDS.
+"""
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from typing import Any
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 0.5
+PAUSE_SECONDS = 5.0
+
+
+class _Publisher:
+    """The blocking clients for one pub/sub layer's shards, and its names."""
+
+    def __init__(self, layer, hosts: list[dict[str, Any]], prefix: str) -> None:
+        self.layer = layer
+        self.prefix = prefix
+        self.clients = [_client(host) for host in hosts]
+        self.paused_until = 0.0
+
+    def publish(self, messages: dict[str, dict[str, Any]]) -> None:
+        from channels_redis.utils import _consistent_hash
+
+        by_shard: dict[int, list[tuple[str, bytes]]] = defaultdict(list)
+        for group, message in messages.items():
+            name = f"{self.prefix}__group__{group}"
+            shard = _consistent_hash(name, len(self.clients))
+            by_shard[shard].append((name, self.layer.serialize(message)))
+        for shard, entries in by_shard.items():
+            pipe = self.clients[shard].pipeline(transaction=False)
+            for name, data in entries:
+                pipe.publish(name, data)
+            pipe.execute()
+
+
+def _client(host: dict[str, Any]) -> redis.Redis:
+    options = {
+        key: value
+        for key, value in host.items()
+        if key not in ("address", "socket_timeout", "socket_connect_timeout")
+    }
+    return redis.Redis.from_url(
+        host["address"],
+        socket_timeout=TIMEOUT_SECONDS,
+        socket_connect_timeout=TIMEOUT_SECONDS,
+        # A connection Redis dropped (a restart) fails its first command: once more, fresh.
+        retry=Retry(NoBackoff(), 1),
+        **options,
+    )
+
+
+class Direct:
+    """`publish(layer, messages)`: published from this thread, or False (nothing sent) where
+    it cannot be: a layer other than channels_redis's pub/sub on plain addresses, or a
+    publish that failed within the last PAUSE_SECONDS."""
+
+    def __init__(self) -> None:
+        self._publishers: dict[int, _Publisher | None] = {}
+        self._lock = threading.Lock()
+
+    def publish(self, layer, messages: dict[str, dict[str, Any]]) -> bool:
+        publisher = self._publisher(layer)
+        if publisher is None or time.monotonic() < publisher.paused_until:
+            return False
+        try:
+            publisher.publish(messages)
+        except Exception as error:
+            publisher.paused_until = time.monotonic() + PAUSE_SECONDS
+            log.warning("push: %s; the push thread sends them, and retries", error)
+            return False
+        return True
+
+    def _publisher(self, layer) -> _Publisher | None:
+        key = id(layer)
+        publisher = self._publishers.get(key, False)
+        if publisher is not False and (publisher is None or publisher.layer is layer):
+            return publisher
+        with self._lock:
+            publisher = self._publishers[key] = _made_for(layer)
+        return publisher
+
+    def forget(self) -> None:
+        """Close every client (tests that swap layers or restart Redis)."""
+        with self._lock:
+            for publisher in self._publishers.values():
+                for client in publisher.clients if publisher else ():
+                    client.close()
+            self._publishers.clear()
+
+
+def _made_for(layer) -> _Publisher | None:
+    try:
+        from channels_redis.pubsub import RedisPubSubChannelLayer
+        from channels_redis.utils import decode_hosts
+    except ImportError:
+        return None
+    if not isinstance(layer, RedisPubSubChannelLayer):
+        return None
+    options = layer._kwargs
+    hosts = decode_hosts(options.get("hosts"))
+    if not all("address" in host for host in hosts):  # a sentinel, say: the courier's way
+        return None
+    return _Publisher(layer, hosts, options.get("prefix", "asgi"))
+
+
+direct = Direct()

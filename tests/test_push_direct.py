@@ -1,0 +1,92 @@
+"""A commit's pushes go out from the thread that committed them (contactcenter/push_direct.py):
+through Redis to the layer's own subscribers, without the push thread's loop in between."""
+
+import asyncio
+import threading
+
+import pytest
+from channels.layers import get_channel_layer
+
+from contactcenter import push
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def courier_calls(monkeypatch) -> list[str]:
+    """Which threads handed pushes to the push thread's loop (the courier), spied on."""
+    calls: list[str] = []
+    courier_loop = push._courier_loop
+
+    def spied():
+        calls.append(threading.current_thread().name)
+        return courier_loop()
+
+    monkeypatch.setattr(push, "_courier_loop", spied)
+    return calls
+
+
+def in_a_thread(function, *args) -> None:
+    """`function` on a thread with no event loop, as a socket's database thread runs."""
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            function(*args)
+        except BaseException as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="database_0")
+    thread.start()
+    thread.join(10)
+    assert not failure, failure
+
+
+async def test_a_commit_on_a_thread_without_a_loop_is_published_by_that_thread(courier_calls):
+    layer = get_channel_layer()
+    console = await layer.new_channel("console.")
+    supervisor = await layer.new_channel("wallboard.")
+    await layer.group_add("agent.7", console)
+    await layer.group_add("supervisors", supervisor)
+
+    in_a_thread(
+        push.send,
+        {
+            "agent.7": {"type": "push.frames", "frames": [{"n": 1}]},
+            "supervisors": {"type": "push.frames", "frames": [{"n": 1}, {"n": 2}]},
+        },
+    )
+
+    assert (await asyncio.wait_for(layer.receive(console), 5))["frames"] == [{"n": 1}]
+    received = await asyncio.wait_for(layer.receive(supervisor), 5)
+    assert received == {"type": "push.frames", "frames": [{"n": 1}, {"n": 2}]}
+    assert courier_calls == []  # the push thread's loop was not woken
+
+
+async def test_a_push_sent_on_an_event_loop_still_goes_by_the_courier(courier_calls):
+    """A loop's thread must not wait for Redis: every socket of the process would wait."""
+    layer = get_channel_layer()
+    console = await layer.new_channel("console.")
+    await layer.group_add("agent.8", console)
+
+    push.send({"agent.8": {"type": "push.frames", "frames": [{"n": 3}]}})
+
+    assert (await asyncio.wait_for(layer.receive(console), 5))["frames"] == [{"n": 3}]
+    assert courier_calls == ["MainThread"]
+
+
+async def test_pushes_of_one_thread_arrive_in_the_order_it_sent_them():
+    layer = get_channel_layer()
+    console = await layer.new_channel("console.")
+    await layer.group_add("agent.9", console)
+
+    def commits() -> None:
+        for n in range(20):
+            push.send({"agent.9": {"type": "push.frames", "frames": [{"n": n}]}})
+
+    in_a_thread(commits)
+
+    received = [(await asyncio.wait_for(layer.receive(console), 5))["frames"][0]["n"]]
+    while len(received) < 20:
+        received.append((await asyncio.wait_for(layer.receive(console), 5))["frames"][0]["n"])
+    assert received == list(range(20))
