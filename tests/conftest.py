@@ -415,3 +415,23 @@ def graph():
     yield fake
     fake.server.shutdown()
     fake.server.server_close()
+
+
+@pytest.fixture
+def courier_calls(monkeypatch) -> list[str]:
+    """The names of the threads that handed pushes to the push thread's loop (the courier,
+    contactcenter/push.py) rather than publishing them themselves (push_direct.py), spied
+    on: the courier still sends them."""
+    import threading
+
+    from contactcenter import push
+
+    calls: list[str] = []
+    courier_loop = push._courier_loop
+
+    def spied():
+        calls.append(threading.current_thread().name)
+        return courier_loop()
+
+    monkeypatch.setattr(push, "_courier_loop", spied)
+    return calls

@@ -12,20 +12,6 @@ from contactcenter import push
 pytestmark = pytest.mark.redis
 
 
-@pytest.fixture
-def courier_calls(monkeypatch) -> list[str]:
-    """Which threads handed pushes to the push thread's loop (the courier), spied on."""
-    calls: list[str] = []
-    courier_loop = push._courier_loop
-
-    def spied():
-        calls.append(threading.current_thread().name)
-        return courier_loop()
-
-    monkeypatch.setattr(push, "_courier_loop", spied)
-    return calls
-
-
 def in_a_thread(function, *args) -> None:
     """`function` on a thread with no event loop, as a socket's database thread runs."""
     failure: list[BaseException] = []

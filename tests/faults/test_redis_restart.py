@@ -85,20 +85,12 @@ async def test_a_commit_s_push_from_a_database_thread_arrives_after_a_redis_rest
 
 
 async def test_while_redis_is_down_a_commit_hands_its_pushes_to_the_courier_and_goes_on(
-    redis, monkeypatch
+    redis, monkeypatch, courier_calls
 ):
     """A publish that fails costs the command one short wait at most: the courier, which
     retries, takes the pushes, and takes the next ones too until the pause is over; then the
     committing thread publishes again."""
     monkeypatch.setattr(push_direct, "PAUSE_SECONDS", 1.0)
-    handed: list[str] = []
-    courier_loop = push._courier_loop
-
-    def spied():
-        handed.append(threading.current_thread().name)
-        return courier_loop()
-
-    monkeypatch.setattr(push, "_courier_loop", spied)
     layer = get_channel_layer()
     channel = await layer.new_channel("console.")
     await layer.group_add("agent.1", channel)
@@ -106,12 +98,12 @@ async def test_while_redis_is_down_a_commit_hands_its_pushes_to_the_courier_and_
     redis.kill()
     committed({"agent.1": {"type": "push.frames", "frames": [{"n": 1}]}})
     committed({"agent.1": {"type": "push.frames", "frames": [{"n": 2}]}})
-    assert handed == ["database_0", "database_0"]
+    assert courier_calls == ["database_0", "database_0"]
     redis.start()
     await asyncio.sleep(2)  # the subscriber subscribes again; the pause is over
 
     committed({"agent.1": {"type": "push.frames", "frames": [{"n": 3}]}})
-    assert handed == ["database_0", "database_0"]  # published by the thread itself
+    assert courier_calls == ["database_0", "database_0"]  # published by the thread itself
     seen = []
     while 3 not in seen:  # those the courier got through after the restart come first
         seen += [frame["n"] for frame in (await received(layer, channel))["frames"]]
