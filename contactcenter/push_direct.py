@@ -2,11 +2,11 @@
 
 A commit's pushes were handed to the push thread's event loop (push.send's courier), which
 woke that thread at every commit and put a hop between a visitor's message and the agent's
-socket: at 5 chats a second, a message took three times what a relay that commits it first
-and then publishes takes (docs/benchmarks.md, issue 18). A thread with no event loop of its
-own can wait for Redis as it waits for PostgreSQL, so it publishes its commit's pushes itself,
-in one pipelined round trip per shard, on connections of this module's (a blocking client
-with redis-py's parser, hiredis where installed, as the layer's).
+socket: at 5 chats a second, a message's p99 was up to four times that of a relay that
+commits it first and then publishes it (docs/benchmarks.md, issue 18). A thread with no event
+loop of its own can wait for Redis as it waits for PostgreSQL, so it publishes its commit's
+pushes itself, in one pipelined round trip per shard, on connections of this module's (a
+blocking client with redis-py's parser, hiredis where installed, as the layer's).
 
 Named and encoded as the layer names and encodes them (its prefix, its shards by
 channels_redis's own hash, its serializer), so its subscribers cannot tell the difference
@@ -36,18 +36,19 @@ class _Publisher:
     """The blocking clients for one pub/sub layer's shards, and its names."""
 
     def __init__(self, layer, hosts: list[dict[str, Any]], prefix: str) -> None:
+        from channels_redis.utils import _consistent_hash
+
         self.layer = layer
         self.prefix = prefix
         self.clients = [_client(host) for host in hosts]
+        self.shard_of = _consistent_hash  # the layer's own: (name, number of shards) -> index
         self.paused_until = 0.0
 
     def publish(self, messages: dict[str, dict[str, Any]]) -> None:
-        from channels_redis.utils import _consistent_hash
-
         by_shard: dict[int, list[tuple[str, bytes]]] = defaultdict(list)
         for group, message in messages.items():
             name = f"{self.prefix}__group__{group}"
-            shard = _consistent_hash(name, len(self.clients))
+            shard = self.shard_of(name, len(self.clients))
             by_shard[shard].append((name, self.layer.serialize(message)))
         for shard, entries in by_shard.items():
             pipe = self.clients[shard].pipeline(transaction=False)
@@ -78,7 +79,8 @@ class Direct:
     publish that failed within the last PAUSE_SECONDS."""
 
     def __init__(self) -> None:
-        self._publishers: dict[int, _Publisher | None] = {}
+        # id(layer) -> the layer (held, so that its id is not another's) and its publisher
+        self._publishers: dict[int, tuple[Any, _Publisher | None]] = {}
         self._lock = threading.Lock()
 
     def publish(self, layer, messages: dict[str, dict[str, Any]]) -> bool:
@@ -94,18 +96,18 @@ class Direct:
         return True
 
     def _publisher(self, layer) -> _Publisher | None:
-        key = id(layer)
-        publisher = self._publishers.get(key, False)
-        if publisher is not False and (publisher is None or publisher.layer is layer):
-            return publisher
+        known = self._publishers.get(id(layer))
+        if known is not None and known[0] is layer:
+            return known[1]
         with self._lock:
-            publisher = self._publishers[key] = _made_for(layer)
+            publisher = _made_for(layer)
+            self._publishers[id(layer)] = (layer, publisher)
         return publisher
 
     def forget(self) -> None:
         """Close every client (tests that swap layers or restart Redis)."""
         with self._lock:
-            for publisher in self._publishers.values():
+            for _, publisher in self._publishers.values():
                 for client in publisher.clients if publisher else ():
                     client.close()
             self._publishers.clear()
