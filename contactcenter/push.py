@@ -23,7 +23,7 @@ from channels.layers import get_channel_layer
 from contactcenter import groups
 from contactcenter.events import store
 from contactcenter.events.store import RecordedEvent
-from contactcenter.push_direct import direct
+from contactcenter.push_direct import by_shard, direct
 
 log = logging.getLogger(__name__)
 
@@ -289,11 +289,9 @@ def _pipelined_publisher(layer):
 
     async def publish(items: list[tuple[str, dict[str, Any]]]) -> None:
         loop_layer = layer._get_layer()
-        by_shard = defaultdict(list)
-        for group, message in items:
-            name = loop_layer._get_group_channel_name(group)
-            by_shard[loop_layer._get_shard(name)].append((name, layer.serialize(message)))
-        for shard, entries in by_shard.items():
+        shards = loop_layer._shards
+        for index, entries in by_shard(layer, loop_layer.prefix, len(shards), items).items():
+            shard = shards[index]
             async with shard._lock:
                 shard._ensure_redis()
                 pipe = shard._redis.pipeline(transaction=False)

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import redis
@@ -32,25 +33,33 @@ TIMEOUT_SECONDS = 0.5
 PAUSE_SECONDS = 5.0
 
 
+def by_shard(
+    layer, prefix: str, shards: int, items: Iterable[tuple[str, dict[str, Any]]]
+) -> dict[int, list[tuple[str, bytes]]]:
+    """Messages by group as channels_redis's pub/sub layer publishes them: each under its
+    group's channel name, serialized by the layer, by the index of the shard its name hashes
+    to. The courier's publisher (push.py) and this module's both send what this gives."""
+    from channels_redis.utils import _consistent_hash
+
+    entries: dict[int, list[tuple[str, bytes]]] = defaultdict(list)
+    for group, message in items:
+        name = f"{prefix}__group__{group}"
+        entries[_consistent_hash(name, shards)].append((name, layer.serialize(message)))
+    return entries
+
+
 class _Publisher:
     """The blocking clients for one pub/sub layer's shards, and its names."""
 
     def __init__(self, layer, hosts: list[dict[str, Any]], prefix: str) -> None:
-        from channels_redis.utils import _consistent_hash
-
         self.layer = layer
         self.prefix = prefix
         self.clients = [_client(host) for host in hosts]
-        self.shard_of = _consistent_hash  # the layer's own: (name, number of shards) -> index
         self.paused_until = 0.0
 
     def publish(self, messages: dict[str, dict[str, Any]]) -> None:
-        by_shard: dict[int, list[tuple[str, bytes]]] = defaultdict(list)
-        for group, message in messages.items():
-            name = f"{self.prefix}__group__{group}"
-            shard = self.shard_of(name, len(self.clients))
-            by_shard[shard].append((name, self.layer.serialize(message)))
-        for shard, entries in by_shard.items():
+        sharded = by_shard(self.layer, self.prefix, len(self.clients), messages.items())
+        for shard, entries in sharded.items():
             pipe = self.clients[shard].pipeline(transaction=False)
             for name, data in entries:
                 pipe.publish(name, data)

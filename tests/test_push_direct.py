@@ -76,3 +76,30 @@ async def test_pushes_of_one_thread_arrive_in_the_order_it_sent_them():
     while len(received) < 20:
         received.append((await asyncio.wait_for(layer.receive(console), 5))["frames"][0]["n"])
     assert received == list(range(20))
+
+
+async def test_pushes_are_named_and_sharded_as_the_layer_itself_would():
+    """Both publishers (the thread's and the courier's) name and shard by `by_shard`: what
+    channels_redis's own layer does, for a layer of several shards too."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from contactcenter.push_direct import by_shard
+
+    layer = RedisPubSubChannelLayer(
+        hosts=["redis://127.0.0.1:1/0", "redis://127.0.0.1:2/0", "redis://127.0.0.1:3/0"],
+        prefix="cc",
+    )
+    own = layer._get_layer()  # nothing is connected before a command
+    groups = [f"interaction.{n}" for n in range(40)] + ["supervisors", "agent.7"]
+    message = {"type": "push.frames", "frames": [{"n": 1}]}
+
+    sharded = by_shard(layer, "cc", 3, [(group, message) for group in groups])
+
+    assert sorted(name for entries in sharded.values() for name, _ in entries) == sorted(
+        own._get_group_channel_name(group) for group in groups
+    )
+    for index, entries in sharded.items():
+        for name, data in entries:
+            assert own._get_shard(name) is own._shards[index]
+            assert layer.deserialize(data) == message
+    assert len(sharded) == 3  # forty-two names fall on every shard
