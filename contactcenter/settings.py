@@ -190,6 +190,8 @@ def _database() -> dict:
         if env_bool("DATABASE_POOL", True):
             from contactcenter.pooled_connections import check_on_checkout
 
+            # Django's backend with a pool that hands out the connection used last.
+            db["ENGINE"] = "contactcenter.postgresql"
             db["OPTIONS"] = {
                 "pool": {
                     "min_size": 1,

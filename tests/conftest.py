@@ -47,7 +47,7 @@ def pytest_configure(config):
     settings.FAST_PASSWORD_HASHING = True
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.postgresql":
+    if database["ENGINE"].endswith("postgresql"):
         database.setdefault("OPTIONS", {})["application_name"] = OWN_SESSIONS
 
 

@@ -1,5 +1,6 @@
-"""A pooled connection is checked on checkout without a round trip, unless its socket says
-something happened to it (contactcenter/pooled_connections.py)."""
+"""The pool hands out the connection it got back last, and a pooled connection is checked on
+checkout without a round trip, unless its socket says something happened to it
+(contactcenter/pooled_connections.py)."""
 
 import select
 import time
@@ -7,8 +8,9 @@ import time
 import psycopg
 import pytest
 from django.db import connection
+from psycopg_pool import PoolTimeout
 
-from contactcenter.pooled_connections import check_on_checkout
+from contactcenter.pooled_connections import RecentFirstPool, check_on_checkout
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -31,6 +33,39 @@ def until_readable(conn: psycopg.Connection) -> None:
     poller = select.poll()
     poller.register(conn.pgconn.socket, select.POLLIN)
     assert poller.poll(10_000), "nothing reached the socket"
+
+
+def test_the_pool_hands_out_the_connection_it_got_back_last():
+    """psycopg's own pool handed out the one that had waited longest: a server's calls went
+    round every connection in turn, every backend cold (issue 18)."""
+    pool = connection.pool
+    assert isinstance(pool, RecentFirstPool)
+    first, second = pool.getconn(), pool.getconn()
+    pool.putconn(first)
+    pool.putconn(second)
+
+    again = pool.getconn()
+    then = pool.getconn()
+
+    assert again is second
+    assert then is first
+    pool.putconn(then)
+    pool.putconn(again)
+
+
+def test_a_take_the_pool_refuses_leaves_its_order_as_it_was():
+    pool = connection.pool
+    first, second = pool.getconn(), pool.getconn()
+    pool.putconn(first)
+    pool.putconn(second)
+    before = list(pool._pool)
+
+    with pool._lock, pytest.raises(PoolTimeout):
+        pool._get_ready_connection(0.0)  # as getconn's wait when its time is up
+
+    assert list(pool._pool) == before
+    assert pool.getconn() is second
+    pool.putconn(second)
 
 
 def test_a_live_idle_connection_passes_without_a_round_trip():
