@@ -7,7 +7,7 @@ meeting a statement only once in `DATABASE_POOL_SIZE` times, so slow to reach th
 threshold. `RecentFirstPool` hands out the connection returned last, as SQLAlchemy's
 `pool_use_lifo` and node-postgres's pool do: a few connections do the work while the load
 allows, and the rest wait at the other end, where the pool's `max_idle` closes them (psycopg
-shrinks a pool from that end). At 20 chats a second PostgreSQL spent a quarter less CPU a
+shrinks a pool from that end). At 20 chats a second PostgreSQL spent about 30 % less CPU a
 chat (docs/benchmarks.md, issue 18).
 
 psycopg's own check (`ConnectionPool.check_connection`) sends an empty query at every
