@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 from django.utils.html import strip_tags
 
-from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
+from channels_adapters.webchat.configured import Topic, configured
+from channels_adapters.webchat.models import WebChatChannel
 from channels_adapters.webchat.tokens import Visitor
 from contactcenter import clock
 from contactcenter.attachments.files import SHOWN_INLINE, limits
@@ -45,9 +46,9 @@ class Profile:
 
 
 def channel(key: str) -> WebChatChannel | None:
-    # At every visitor's connect and token, so in SQL made once (row_statements.where).
-    found = row_statements.where(WebChatChannel, key=key, order_by=("pk",), limit=1)
-    return found[0] if found else None
+    """At every visitor's token and connect: kept with the configuration (configured.py)."""
+    found = configured(key)
+    return found.channel if found else None
 
 
 def current_interaction(visitor: Visitor) -> Interaction | None:
@@ -80,15 +81,7 @@ def _welcome(
             "ask_email": chat.ask_email,
             "open": is_open(chat),
             "offline_message": chat.offline_message,
-            "topics": [
-                {"id": pk, "label": label}
-                for pk, label in row_statements.where(
-                    WebChatTopic,
-                    names=("id", "label"),
-                    channel_id=chat.pk,
-                    order_by=tuple(WebChatTopic._meta.ordering),
-                )
-            ],
+            "topics": [{"id": t.id, "label": t.label} for t in _topics(chat)],
             "attachments": limits(),
         },
         "conversation": conversation(visitor, interaction),
@@ -282,10 +275,16 @@ def _known_name(visitor: Visitor) -> str:
     return customer.name if customer else ""
 
 
-def _topic(visitor: Visitor, topic_id: int | None) -> WebChatTopic | None:
+def _topics(chat: WebChatChannel) -> tuple[Topic, ...]:
+    found = configured(chat.key)
+    return found.topics if found else ()
+
+
+def _topic(visitor: Visitor, topic_id: int | None) -> Topic | None:
     if topic_id is None:
         return None
-    return WebChatTopic.objects.filter(pk=topic_id, channel__key=visitor.channel_key).first()
+    found = configured(visitor.channel_key)
+    return found.topic(topic_id) if found else None
 
 
 def _remember_email(customer_id: str, email: str) -> None:

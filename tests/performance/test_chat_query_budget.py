@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 # every statement, the event store's own included (its reads and appends, on psycopg
 # cursors of its own: tests/statements.py).
 BUDGET = {
-    "visitor connects": 3,  # the channel, the thread key, the topics
+    "visitor connects": 1,  # the thread key; the channel and its topics kept (configured.py)
     # With the queue's line, read to tell those waiting their place. A customer first heard
     # from now is registered in the interaction's append (one INSERT, one write of rows; the
     # customer's new row not read back), and a new interaction's timers and mood are known
