@@ -435,11 +435,13 @@ def apply_inline(
     events: list[RecordedEvent],
     prefetch: dict[type[Model], Sequence[Any]] | None = None,
     held: dict[type[Model], dict[Any, Model | None]] | None = None,
+    made: Sequence[Model] = (),
 ) -> Rows:
     """Run the inline projectors for `events`, in the caller's (appending) transaction; the
     unit of work holding the rows they read and wrote, as they left them. `held`: rows the
     transaction has read already, by model and key (None: there is none), which the
-    projectors take as they are."""
+    projectors take as they are. `made`: new rows the append brings (a new customer's data
+    keys, sealing.made_with_the_append), written with the projectors' own."""
     discover()
     rows = Rows(lock=True)
     for model, objs in (held or {}).items():
@@ -447,7 +449,9 @@ def apply_inline(
             rows.hold(model, pk, obj)
     for model, pks in (prefetch or {}).items():
         rows.prefetch(model, pks)
-    touched = False
+    for obj in made:
+        rows.add(obj)
+    touched = bool(made)
     for event in events:
         for projector in _inline_by_type.get(event.type, ()):
             projector.apply(event, rows)

@@ -8,7 +8,9 @@ privacy app), so the kernel knows no policy:
   opener takes a whole batch, so it can look up what it needs once per read.
 """
 
-from collections.abc import Callable, Sequence
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 # What a personal field reads once its customer's key is destroyed (docs/privacy.md).
@@ -42,6 +44,36 @@ def seal(stream_id: str, type_: str, data: Data) -> Data:
     for sealer in _sealers:
         data = sealer(stream_id, type_, data)
     return data
+
+
+# Rows a sealer makes for the append it seals (a new customer's data keys), where the append
+# takes them: written in the statement that writes the append's projection rows, not in an
+# INSERT each before it (two of a new web chat's first message, issue 18).
+_made = threading.local()
+
+
+@contextlib.contextmanager
+def rows_made_with_the_append() -> Iterator[list[Any]]:
+    """While sealing an append that writes its rows with its projections': the new rows the
+    sealers hand over (`made_with_the_append`), for the caller to write with them. Only where
+    a failed append fails the whole transaction: a key whose row a refusal left unwritten
+    must not outlive it (a savepoint would keep the key known, its row gone)."""
+    previous = getattr(_made, "rows", None)
+    _made.rows = rows = []
+    try:
+        yield rows
+    finally:
+        _made.rows = previous
+
+
+def made_with_the_append(objs: Sequence[Any]) -> bool:
+    """Hand new rows (unsaved model instances) to the append being sealed, which writes them
+    in its transaction; False where no append takes them: write them yourself."""
+    rows = getattr(_made, "rows", None)
+    if rows is None:
+        return False
+    rows.extend(objs)
+    return True
 
 
 def open_all(stored: Sequence[tuple[str, Data]]) -> list[Data]:

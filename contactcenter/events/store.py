@@ -254,22 +254,27 @@ def append_batch(
     meta_json = _dumps(meta)
     stored_when = connection.ops.adapt_datetimefield_value(when)
     rows, datas = [], []
-    for a in appends:
-        for offset, event in enumerate(a.events, start=1):
-            data = sealing.redact(event.type, event.to_data())
-            datas.append((event.type, data))
-            rows.append(
-                (
-                    a.stream_id,
-                    a.expected_version + offset,
-                    event.type,
-                    _dumps(sealing.seal(a.stream_id, event.type, data)),
-                    meta_json,
-                    stored_when,
-                    a.idempotency_key if offset == 1 else None,
-                    event.schema_version,
+    # Inside a command, rows the sealers make (a new customer's keys) are written with the
+    # projections' rows; elsewhere, by the sealers before the append's savepoint.
+    with (
+        sealing.rows_made_with_the_append() if retried_whole else contextlib.nullcontext([])
+    ) as made:
+        for a in appends:
+            for offset, event in enumerate(a.events, start=1):
+                data = sealing.redact(event.type, event.to_data())
+                datas.append((event.type, data))
+                rows.append(
+                    (
+                        a.stream_id,
+                        a.expected_version + offset,
+                        event.type,
+                        _dumps(sealing.seal(a.stream_id, event.type, data)),
+                        meta_json,
+                        stored_when,
+                        a.idempotency_key if offset == 1 else None,
+                        event.schema_version,
+                    )
                 )
-            )
     # A savepoint lets a caller catch a failed append and carry on; inside a command, which
     # retries its whole transaction instead, it would only cost two round trips.
     with transaction.atomic(savepoint=not retried_whole):
@@ -297,7 +302,7 @@ def append_batch(
         # Imported here: projections import this module.
         from contactcenter.events import projections
 
-        rows = projections.apply_inline(recorded, prefetch=prefetch, held=held)
+        rows = projections.apply_inline(recorded, prefetch=prefetch, held=held, made=made)
         for hook in _in_transaction:
             hook(recorded)
         _notify_on_commit(recorded, rows)

@@ -205,14 +205,15 @@ def write_key(key_id: str) -> bytes | None:
     if fresh is not None and _still_open(fresh):
         # Nobody outside this transaction knows the customer yet, so none of their keys can
         # exist: made without looking (a new customer's first message looked four times).
-        # A bucket's key comes with the customer's own where that is not made yet: one
-        # INSERT, in SQL made once where the model allows, for both.
+        # A bucket's key comes with the customer's own where that is not made yet. Inside a
+        # command their rows go with the append's projection rows, in the statement that
+        # writes those (two INSERTs of a new web chat's first message, issue 18); elsewhere
+        # one INSERT, in SQL made once where the model allows, for both.
         made = [key_id] if not bucket or _known(customer_id)[0] else [customer_id, key_id]
         data_keys = {key: envelope.new_data_key() for key in made}
-        row_statements.create(
-            CustomerKey,
-            [CustomerKey(**_new_key(key, *_split(key), data_keys[key])) for key in made],
-        )
+        rows = [CustomerKey(**_new_key(key, *_split(key), data_keys[key])) for key in made]
+        if not sealing.made_with_the_append(rows):
+            row_statements.create(CustomerKey, rows)
         for key in made:
             _kept(key, data_keys[key])
         return data_keys[key_id]

@@ -40,8 +40,10 @@ BUDGET = {
     # customer's new row not read back), and a new interaction's timers and mood are known
     # to be none (no DELETE, no read). The visitor's identity is read for the name they gave
     # before, so the thread key's read does not read it again. The routers in other processes
-    # are told of it by the event INSERT itself (its pg_notify), not a statement more.
-    "first message": 7,
+    # are told of it by the event INSERT itself (its pg_notify), not a statement more. The
+    # new customer's data keys are written with the projections' rows (sealing.py), not in
+    # INSERTs of their own.
+    "first message": 5,
     # The agents claimed, then read whole those changed since the last round: the offer's
     # projection takes the agents' rows as the claim read them, not read again.
     "routing": 7,

@@ -259,3 +259,64 @@ def test_an_erased_sms_conversation_still_costs_what_was_billed():
     call_command("rebuild_projections", verbosity=0)
 
     assert {k: v for k, v in snapshot().items() if k.startswith("kpis.")} == before
+
+
+def test_a_new_customers_keys_are_written_with_the_first_messages_rows():
+    """Inside a command the keys a new customer's first message needs (their own, and the
+    day's bucket for the text) go into the statement that writes the append's projection
+    rows: two INSERTs of their own before (issue 18). They are there after the commit, and
+    another process opens the text with them."""
+    from contactcenter.privacy import shredding
+    from contactcenter.privacy.models import CustomerKey
+    from tests import statements
+
+    with statements.recorded() as run:
+        result = ingest(chat_message("v-keys", "my card is on its way", external_id="k1"))
+    assert not [sql for sql in run if sql.startswith('INSERT INTO "privacy_customerkey"')]
+    made = sorted(CustomerKey.objects.filter(customer_id=result.customer_id).values_list("pk"))
+    assert len(made) == 2  # the customer's own key and the bucket of the day's texts
+    assert "my card is on its way" not in raw_rows()
+    shredding.forget()  # read back as another process would
+    [entry] = TranscriptEntry.objects.filter(interaction_id=result.interaction_id)
+    [event] = [
+        e
+        for e in store.read_stream(f"interaction-{result.interaction_id}")
+        if e.type == "MessageReceived"
+    ]
+    assert event.data["text"] == entry.text == "my card is on its way"
+
+
+def test_a_refused_append_leaves_no_key_behind_and_its_retry_makes_one_that_opens():
+    """The keys handed to an append are written only with it. Here the first try's append is
+    refused (the stream moved on, as when another writer got there first); the command's
+    retry makes the key again, writes it with its rows, and what it sealed opens."""
+    import uuid
+
+    from contactcenter.commands import command
+    from contactcenter.privacy import shredding
+    from contactcenter.privacy.models import CustomerKey
+    from crm.events import CustomerNoteAdded, CustomerRegistered
+
+    customer_id = str(uuid.uuid4())
+    stream = f"customer-{customer_id}"
+    store.append(stream, [CustomerRegistered(customer_id=customer_id)], 0)  # nothing sealed
+    assert not CustomerKey.objects.filter(customer_id=customer_id).exists()
+    tries = []
+
+    @command
+    def note() -> None:
+        tries.append(len(tries) + 1)
+        shredding.new_customer(customer_id)  # its keys made without looking
+        note = CustomerNoteAdded(
+            customer_id=customer_id, note_id="n1", author="agent", text="moved to Leeds"
+        )
+        store.append(stream, [note], 0 if len(tries) == 1 else 1)  # the first try: refused
+
+    note()
+
+    assert tries == [1, 2]
+    assert list(
+        CustomerKey.objects.filter(customer_id=customer_id).values_list("pk", flat=True)
+    ) == [customer_id]
+    shredding.forget()
+    assert store.read_stream(stream)[-1].data["text"] == "moved to Leeds"
