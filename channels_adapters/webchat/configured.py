@@ -71,9 +71,3 @@ def _read(key: str) -> Configured | None:
         order_by=tuple(WebChatTopic._meta.ordering),
     )
     return Configured(rows[0], tuple(Topic(*topic) for topic in topics))
-
-
-def forget() -> None:
-    """Read every channel again at its next use (tests that change rows behind the ORM)."""
-    with _lock:
-        _kept.clear()
