@@ -53,13 +53,15 @@ _made = threading.local()
 
 
 @contextlib.contextmanager
-def rows_made_with_the_append() -> Iterator[list[Any]]:
-    """While sealing an append that writes its rows with its projections': the new rows the
-    sealers hand over (`made_with_the_append`), for the caller to write with them. Only where
-    a failed append fails the whole transaction: a key whose row a refusal left unwritten
-    must not outlive it (a savepoint would keep the key known, its row gone)."""
+def rows_made_with_the_append(taken: bool) -> Iterator[list[Any]]:
+    """While sealing an append: the new rows the sealers hand over (`made_with_the_append`),
+    for the caller to write with its projections' rows. `taken` only where a failed append
+    fails the whole transaction (a command's): a key whose row a refusal left unwritten must
+    not outlive it, as a savepoint would let it. Otherwise none are taken, and the sealers
+    write their rows themselves."""
+    rows: list[Any] = []
     previous = getattr(_made, "rows", None)
-    _made.rows = rows = []
+    _made.rows = rows if taken else None
     try:
         yield rows
     finally:

@@ -256,9 +256,7 @@ def append_batch(
     rows, datas = [], []
     # Inside a command, rows the sealers make (a new customer's keys) are written with the
     # projections' rows; elsewhere, by the sealers before the append's savepoint.
-    with (
-        sealing.rows_made_with_the_append() if retried_whole else contextlib.nullcontext([])
-    ) as made:
+    with sealing.rows_made_with_the_append(taken=retried_whole) as made:
         for a in appends:
             for offset, event in enumerate(a.events, start=1):
                 data = sealing.redact(event.type, event.to_data())
