@@ -5,7 +5,9 @@ import multiprocessing
 import os
 import platform
 import queue
+import shlex
 import subprocess
+import sysconfig
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -108,9 +110,27 @@ def machine() -> str:
     except OSError:
         pass
     pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
-    return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {pg or 'PostgreSQL'}"
-    )
+    return f"{os.cpu_count()} cores ({cpu}), {interpreter()}, {pg or 'PostgreSQL'}"
+
+
+# How CPython was configured, where that decides much of how fast it runs our code: with
+# profile-guided and link-time optimisation, and with libpython a shared library or not. The
+# same version built two ways ran the servers' Python at different speeds (docs/deploy.md,
+# "The Python interpreter"), so a figure says which it was.
+BUILD_FLAGS = ("--enable-optimizations", "--with-lto", "--enable-shared")
+
+
+def interpreter() -> str:
+    configured = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    args = shlex.split(configured)
+    given = [f for f in BUILD_FLAGS if any(a == f or a.startswith(f + "=") for a in args)]
+    missing = [flag for flag in BUILD_FLAGS if flag not in given]
+    parts = []
+    if given:
+        parts.append("configured with " + ", ".join(given))
+    if missing:
+        parts.append("without " + ", ".join(missing))
+    return f"Python {platform.python_version()} ({'; '.join(parts)})"
 
 
 def run_processes(worker: Callable, args_for: list[tuple]) -> list:

@@ -1,5 +1,8 @@
 """The bench's own plumbing (bench/harness.py)."""
 
+import platform
+import sysconfig
+
 import pytest
 
 from bench import harness
@@ -24,3 +27,24 @@ def test_a_runs_dead_rows_are_vacuumed_away_before_the_next_run_measures(transac
 
         cursor.execute("SELECT pg_relation_size('left_by_a_run')")
         assert cursor.fetchone()[0] == 0  # emptied, and given back
+
+
+@pytest.mark.parametrize(
+    ("configured", "said"),
+    [
+        (
+            "'--prefix=/root/.pyenv/versions/3.13.0' '--enable-shared' 'LDFLAGS=-L/x'",
+            "configured with --enable-shared; without --enable-optimizations, --with-lto",
+        ),
+        (
+            "'--prefix=/opt/python' '--enable-optimizations' '--with-lto=full'",
+            "configured with --enable-optimizations, --with-lto; without --enable-shared",
+        ),
+        ("", "without --enable-optimizations, --with-lto, --enable-shared"),
+    ],
+)
+def test_a_figure_says_how_its_python_was_built(monkeypatch, configured, said):
+    """The same CPython built with and without PGO and LTO ran the servers at different
+    speeds (docs/deploy.md): the machine line says which ran."""
+    monkeypatch.setattr(sysconfig, "get_config_var", {"CONFIG_ARGS": configured}.get)
+    assert harness.interpreter() == f"Python {platform.python_version()} ({said})"
