@@ -124,7 +124,7 @@ def interpreter() -> str:
     configured = sysconfig.get_config_var("CONFIG_ARGS") or ""
     args = shlex.split(configured)
     given = [f for f in BUILD_FLAGS if any(a == f or a.startswith(f + "=") for a in args)]
-    missing = [flag for flag in BUILD_FLAGS if flag not in given]
+    missing = [f for f in BUILD_FLAGS if f not in given]
     parts = []
     if given:
         parts.append("configured with " + ", ".join(given))

@@ -641,7 +641,7 @@ def test_a_read_by_key_fails_as_djangos_reads_fail():
 def test_a_read_by_key_hashes_none_of_the_models_fields(monkeypatch):
     """Each read looks up how its columns' values are converted, by its columns. Compared by
     value, that lookup hashed every Django field read, 4 µs a read of an interaction: about
-    1 % of the servers' CPU at 20 chats/s (issue 18)."""
+    0.5 % of the servers' CPU at 20 chats/s (issue 18)."""
     from django.db.models import Field
 
     chat = new_chat()
