@@ -97,6 +97,19 @@ WRAPPERS = {
     "Loop._round",
     "websocket",
 }
+# Frames at the root of a whole process's stacks, which name no part of a chat: every stack of
+# a Daphne's event loop starts at manage.py, Django's command, `serve` and Daphne's server.
+# Only what runs under the last of them says where the time went: the loop's, Twisted's,
+# autobahn's, Redis's, or a rule's.
+ENTRY_POINTS = {
+    ("Command.handle", "management/commands/serve.py"),
+    ("Server.run", "daphne/server.py"),
+}
+# A stack that ends at the loop's call of a callback: the callback is C (a task's step, a
+# future's) and the coroutine it resumed was not read. py-spy --nonblocking reads a running
+# process, and a tenth of an event loop's samples come out so; `--native`, which stops the
+# process for each sample, finds the consumers' coroutines there.
+UNREAD = "asyncio callbacks (frames below not read)"
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>.*?)(?::\d+)?\)$")
 
 
@@ -137,10 +150,18 @@ def phase(frames: list[tuple[str, str]]) -> str:
     for name, path, label in RULES:
         if any(path in file and (not name or function == name) for function, file in frames):
             return label
-    ours = [file for _, file in frames if package(file) in OURS]
+    entries = [
+        n
+        for n, (function, file) in enumerate(frames)
+        if any(function == name and path in file for name, path in ENTRY_POINTS)
+    ]
+    inner = frames[entries[-1] + 1 :] if entries else frames  # what runs under the entry
+    ours = [file for _, file in inner if package(file) in OURS]
     if ours:
         return f"other of ours ({ours[-1].rsplit(':', 1)[0]})"
-    packages = [package(file) for _, file in reversed(frames)]
+    if frames and frames[-1][0] == "Handle._run" and frames[-1][1].endswith("asyncio/events.py"):
+        return UNREAD
+    packages = [package(file) for _, file in reversed(inner)]
     for name, label in FRAMEWORK:
         if name in packages:
             return label
