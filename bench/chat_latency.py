@@ -51,7 +51,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import chat_phases, chat_profile, chat_relay, chat_statements, database_cpu, harness
+from bench import (
+    chat_phases,
+    chat_profile,
+    chat_rebuild,
+    chat_relay,
+    chat_statements,
+    database_cpu,
+    harness,
+)
 from contactcenter.privacy.database_roles import owner_flush_statements
 
 RATES = tuple(int(r) for r in os.environ.get("BENCH_RATES", "5,20,50").split(","))
@@ -389,6 +397,7 @@ class Measured:
     floor: list[float]  # the bare relay's message latencies, s
     kept: list[float] = field(default_factory=list)  # the committing relay's, s
     profiles: dict = field(default_factory=dict)
+    rebuilt: chat_rebuild.Rebuilt | None = None  # the run's log replayed, against its rows
 
     @property
     def chats(self) -> int:
@@ -419,7 +428,7 @@ def measure(url: str, servers: int, rate: int) -> Measured:
     with serving(url, servers) as (ports, processes):
         run = Run(ports, cookies, url)
         cpu, profiles = asyncio.run(run.drive(rate, processes, f"{servers}x{rate}"))
-    return Measured(run, cpu, floor, kept, profiles)
+    return Measured(run, cpu, floor, kept, profiles, chat_rebuild.compare())
 
 
 def row(servers: int, rate: int, m: Measured) -> list:
@@ -476,6 +485,10 @@ def verdicts(results: dict[tuple[int, int], Measured]) -> list[bool]:
             f99 = percentiles(results[servers, 5].floor)[2]
             label = "message p99 <= 2x the bare relay's at 5 chats/s"
             checks.append((servers, label, a99 <= 2 * f99, f"{a99:.1f} vs {f99:.1f} ms"))
+        for rate in RATES:
+            if rebuilt := results[servers, rate].rebuilt:
+                label = f"the log of the run at {rate} chats/s rebuilds to its projections"
+                checks.append((servers, label, rebuilt.ok, str(rebuilt)))
     print()
     for servers, label, ok, figure in checks:
         print(f"  {harness.verdict(ok)}  {label}, {servers} Daphne: {figure}")

@@ -1,15 +1,15 @@
 """A rebuild from position 0 arrives at exactly the rows the live system wrote."""
 
+import io
 import uuid
 from datetime import time, timedelta
 
 import pytest
-from django.core.management import call_command
-from django.forms.models import model_to_dict
+from django.core.management import CommandError, call_command
 
 from contactcenter import clock
 from contactcenter.commands import command
-from contactcenter.events import projections
+from contactcenter.events import drift, projections
 from contactcenter.followups import schedule as follow_ups
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.ingest import Attachment, ingest
@@ -231,15 +231,8 @@ def follow_every_catch_up_projection() -> None:
             catch_up_fully(projector)
 
 
-def snapshot() -> dict[str, list[dict]]:
-    rows = {}
-    for projector in projections.all_projectors().values():
-        for model in projector.models:
-            rows[model._meta.label] = sorted(
-                (model_to_dict(obj) | {"pk": obj.pk} for obj in model.objects.all()),
-                key=lambda row: str(row["pk"]),
-            )
-    return rows
+def snapshot() -> drift.Rows:
+    return drift.rows(projections.all_projectors().values())
 
 
 def test_rebuilding_every_projection_reproduces_the_live_rows():
@@ -261,6 +254,36 @@ def test_rebuilding_one_projection_leaves_the_others_alone():
 
     call_command("rebuild_projections", "customers", verbosity=0)
 
+    assert snapshot() == live
+
+
+def test_a_rebuild_compared_with_the_live_rows_finds_no_drift():
+    scripted_workload()
+    follow_every_catch_up_projection()
+    out = io.StringIO()
+
+    call_command("rebuild_projections", "--compare", verbosity=0, stdout=out)
+
+    assert f"changed none of the {drift.counted(snapshot())} rows" in out.getvalue()
+
+
+def test_a_drifted_projection_is_named_and_put_back_as_the_log_says():
+    scripted_workload()
+    follow_every_catch_up_projection()
+    live = snapshot()
+    chat = Interaction.objects.filter(channel="webchat").earliest("created_at")
+    # A lost write and a write the log never had.
+    Interaction.objects.filter(pk=chat.pk).update(state="drifted")
+    entry = TranscriptEntry.objects.filter(interaction_id=chat.pk).latest("position")
+    TranscriptEntry.objects.filter(pk=entry.pk).delete()
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="the rebuild changed 2 of"):
+        call_command("rebuild_projections", "--compare", verbosity=0, stdout=out)
+
+    said = out.getvalue()
+    assert f"interactions.Interaction {chat.pk}: state 'drifted' -> '{chat.state}'" in said
+    assert f"interactions.TranscriptEntry {entry.pk}: only in the rebuild" in said
     assert snapshot() == live
 
 
