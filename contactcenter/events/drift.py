@@ -37,11 +37,17 @@ class Drift:
         if self.rebuilt is None:
             return f"{self.model} {self.pk}: only in the live rows"
         fields = [
-            f"{name} {self.live.get(name)!r} -> {self.rebuilt.get(name)!r}"
+            f"{name} {_short(self.live.get(name))} -> {_short(self.rebuilt.get(name))}"
             for name in sorted(self.live.keys() | self.rebuilt.keys())
             if self.live.get(name) != self.rebuilt.get(name)
         ]
         return f"{self.model} {self.pk}: " + "; ".join(fields)
+
+
+def _short(value: Any, most: int = 80) -> str:
+    """A value as the report shows it: a message's text or a JSON field cut short."""
+    shown = repr(value)
+    return shown if len(shown) <= most else shown[: most - 1] + "…"
 
 
 def _kept(model: type[Model]) -> list[str]:
