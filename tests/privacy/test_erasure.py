@@ -245,7 +245,7 @@ def test_an_erased_sms_conversation_still_costs_what_was_billed():
     interactions.send_message(texted.interaction_id, author="system", text="On it")
     follow_every_catch_up_projection()
     before = {k: v for k, v in snapshot().items() if k.startswith("kpis.")}
-    assert sum(r["unqueued_units"] for r in before["kpis.InteractionClock"]) == 3
+    assert sum(r["unqueued_units"] for r in before["kpis.InteractionClock"].values()) == 3
 
     customer_id = Interaction.objects.get(pk=texted.interaction_id).customer_id
     erase_customer(customer_id, requested_by="test")
