@@ -121,6 +121,6 @@ def test_the_servers_own_entry_point_names_no_phase():
 
 
 def test_a_callback_whose_frames_the_sampler_missed_is_named_so():
-    # py-spy --nonblocking reads a running process: a tenth of an event loop's samples end
+    # py-spy --nonblocking reads a running process: 1-11 % of a profile's samples ended
     # at the callback's call with the coroutine's frames below it unread.
     assert by_phase([f"{SERVE} 11"]) == {"asyncio callbacks (frames below not read)": 11}
