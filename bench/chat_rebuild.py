@@ -28,10 +28,10 @@ def compare() -> Rebuilt:
 
     from contactcenter.events import store
 
-    out = io.StringIO()
+    out, events = io.StringIO(), store.count()
     try:
         call_command("rebuild_projections", "--compare", verbosity=0, stdout=out)
     except CommandError as error:
         print(out.getvalue(), end="", flush=True)  # the rows that differed
-        return Rebuilt(False, store.count(), str(error))
-    return Rebuilt(True, store.count(), out.getvalue().strip().splitlines()[-1])
+        return Rebuilt(False, events, str(error))
+    return Rebuilt(True, events, out.getvalue().strip().splitlines()[-1])

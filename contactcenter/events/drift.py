@@ -54,10 +54,7 @@ def _kept(model: type[Model]) -> list[str]:
     return [
         field.attname
         for field in model._meta.concrete_fields
-        if not (
-            isinstance(field, DateField)
-            and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
-        )
+        if not (isinstance(field, DateField) and (field.auto_now or field.auto_now_add))
     ]
 
 
