@@ -10,6 +10,7 @@ message goes again after the lease: at least once, never silently lost.
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from channels_adapters import base
@@ -181,7 +182,7 @@ def run_once() -> int:
 def outbox_loop():
     from contactcenter.workers.loop import Loop
 
-    loop = Loop("outbox", run_once, idle=1.0)
+    loop = Loop("outbox", run_once, idle=1.0, gather=settings.WAKE_GATHER_SECONDS)
 
     def wake(events) -> None:
         if any(e.type == "MessageSent" for e in events):

@@ -444,7 +444,13 @@ def router_loop(name: str = "router") -> Loop:
     # route_once goes on while a queue had more waiting than a round takes, and fires the
     # timers due; after it, what is due next is what the loop waits for, and new routable
     # work wakes it. A second round at once found nothing, at every arrival (issue 18).
-    loop = Loop(name, route_once, idle=seconds_until_due, again_at_once=False)
+    loop = Loop(
+        name,
+        route_once,
+        idle=seconds_until_due,
+        again_at_once=False,
+        gather=settings.WAKE_GATHER_SECONDS,
+    )
     store.on_committed(wake_on_commit(loop))
     return loop
 

@@ -11,6 +11,8 @@ the widget and calls on the call (channels_adapters/voice/survey.py): neither is
 import logging
 import uuid
 
+from django.conf import settings
+
 from channels_adapters import base
 from contactcenter import clock
 from contactcenter.commands import command
@@ -82,7 +84,7 @@ def _survey(interaction: Interaction, channel: base.Channel) -> ev.MessageSent:
 def survey_loop():
     from contactcenter.workers.loop import Loop
 
-    loop = Loop("csat-surveys", run_once, idle=2.0)
+    loop = Loop("csat-surveys", run_once, idle=2.0, gather=settings.WAKE_GATHER_SECONDS)
 
     def wake(events) -> None:
         if any(e.type == "InteractionClosed" for e in events):

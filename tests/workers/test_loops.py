@@ -182,3 +182,65 @@ def test_backoffs_and_retry_pauses_leave_the_global_random_module_alone():
     assert Loop("failing", Flaky(failures=1))._round() > 0  # its backoff
     assert commands.pause_before(3) >= 0
     assert random.getstate() == before
+
+
+def test_a_burst_of_wake_ups_is_taken_in_one_round():
+    """Issue 18: the router was woken by each arrival's commit and ran a round for each, and a
+    round costs nearly the same for one offer as for ten (the claim of every agent who could
+    take the work). At twenty arrivals a second that was twenty rounds of one offer. Woken
+    within `gather` of its last round, a loop waits out the rest and takes the burst at once."""
+    rounds = []
+    loop = running(Loop("router-like", lambda: rounds.append(1) or 0, idle=60, gather=1.5))
+    try:
+        eventually(lambda: len(rounds) == 1)
+        for _ in range(5):  # five commits, one after another, each waking the loop
+            loop.wake()
+            time.sleep(0.02)
+        eventually(lambda: len(rounds) == 2)
+        time.sleep(0.2)
+        assert len(rounds) == 2  # one round for the five; none left over for a sixth
+    finally:
+        loop.stop()
+        loop.join(5)
+
+
+def test_a_loop_stopped_while_it_gathers_stops_without_waiting_it_out():
+    rounds = []
+    loop = running(Loop("gathering", lambda: rounds.append(1) or 0, idle=60, gather=600))
+    try:
+        eventually(lambda: len(rounds) == 1)
+        loop.wake()  # now waiting out the ten minutes
+    finally:
+        loop.stop()
+        loop.join(5)
+    assert not loop.is_alive()
+    assert len(rounds) == 1
+
+
+def test_the_loops_woken_by_commits_gather_them_as_configured():
+    from contactcenter import outbox
+    from contactcenter.csat import surveys
+    from contactcenter.events import store
+    from contactcenter.webhooks import delivery
+    from contactcenter.workers import follower
+    from routing import router
+
+    subscribers = list(store._after_commit)
+    try:
+        with override_settings(WAKE_GATHER_SECONDS=0.25):
+            loops = [
+                router.router_loop("router-under-test"),
+                delivery.webhook_loop(),
+                follower.projection_follower(),
+                surveys.survey_loop(),
+                outbox.outbox_loop(),
+            ]
+    finally:
+        store._after_commit[:] = subscribers
+    assert {loop.name: loop.gather for loop in loops} == {
+        "router-under-test": 0.25,
+        "webhooks": 0.25,
+        "projections": 0.25,
+        "csat-surveys": 0.25,
+        "outbox": 0.25,
+    }
