@@ -1,5 +1,6 @@
 """The router against the database: offers, timeouts, transfers, overflow, hours, wrap-up."""
 
+import time as time_module
 from datetime import UTC, datetime, time, timedelta
 
 import psycopg
@@ -8,6 +9,7 @@ from django.db import DatabaseError, connection
 
 from contactcenter import clock
 from contactcenter.events import store
+from contactcenter.events.models import Event
 from contactcenter.interactions.domain import DomainError, stream_id
 from contactcenter.interactions.models import Interaction
 from contactcenter.privacy import owner_connection
@@ -582,3 +584,40 @@ def test_routable_work_committed_here_wakes_routers_listening_elsewhere():
         customers.add_note(row(chat.interaction_id).customer_id, "called back", author="agent:1")
         assert [n.channel for n in other.notifies(timeout=0.5)] == []
     assert row(chat.interaction_id).state == "queued"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_arrivals_is_offered_in_one_round():
+    """Issue 18: each arrival's commit woke the router for a round of its own, and a round
+    costs nearly the same for one offer as for several (it claims every agent who could take
+    the work). Arrivals within the gathering time of the last round are routed together: one
+    round, one transaction, for the three of them."""
+    from django.test import override_settings
+
+    queue = a_queue()
+    for _ in range(3):
+        an_agent(queue)
+    subscribers = list(store._after_commit)
+    with override_settings(WAKE_GATHER_SECONDS=2.0):
+        loop = router.router_loop("router-under-test")
+    loop.start()
+    try:
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        while loop.health().rounds < 1 and datetime.now(UTC) < deadline:
+            time_module.sleep(0.01)
+        chats = [new_chat() for _ in range(3)]  # each commit wakes the router
+        while datetime.now(UTC) < deadline and not all(
+            offered_to(chat.interaction_id) for chat in chats
+        ):
+            time_module.sleep(0.02)
+    finally:
+        loop.stop()
+        loop.join(5)
+        store._after_commit[:] = subscribers
+
+    offers = Event.objects.filter(
+        type="OfferCreated", stream_id__in=[stream_id(chat.interaction_id) for chat in chats]
+    )
+    assert offers.count() == 3
+    assert len({offer.txid for offer in offers}) == 1
