@@ -396,10 +396,11 @@ WEBCHAT_MESSAGES_PER_IP_PER_MINUTE = env_int("WEBCHAT_MESSAGES_PER_IP_PER_MINUTE
 # makes /healthz answer 503; failing this long, its process exits non-zero to be restarted.
 WORKER_UNHEALTHY_SECONDS = env_float("WORKER_UNHEALTHY_SECONDS", 30.0)
 WORKER_GIVE_UP_SECONDS = env_float("WORKER_GIVE_UP_SECONDS", 300.0)
-# A loop woken by commits (the router, webhook deliveries, the catch-up projections) starts a
-# round at most this often: commits in between are taken together, so a busy center pays for
-# one claim of its agents per round rather than one per arrival (workers/loop.py). The most a
-# wake-up waits; after a quiet spell a round starts at once.
+# A loop woken by commits (the router, webhook deliveries, the catch-up projections, the
+# outbox, CSAT surveys) starts a round at most this often: commits in between are taken
+# together, so a busy center pays for one claim of its agents per round rather than one per
+# arrival (workers/loop.py). The most a wake-up waits; after a quiet spell a round starts at
+# once.
 WAKE_GATHER_SECONDS = env_float("WAKE_GATHER_SECONDS", 0.1)
 # Presence follows the console (routing/consoles.py): the server pings every socket this often
 # and drops one that has not answered for the timeout; an agent whose last console is gone gets

@@ -599,11 +599,11 @@ def test_a_burst_of_arrivals_is_offered_in_one_round():
     for _ in range(3):
         an_agent(queue)
     subscribers = list(store._after_commit)
-    with override_settings(WAKE_GATHER_SECONDS=2.0):
+    with override_settings(WAKE_GATHER_SECONDS=3.0):
         loop = router.router_loop("router-under-test")
     loop.start()
     try:
-        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        deadline = datetime.now(UTC) + timedelta(seconds=15)
         while loop.health().rounds < 1 and datetime.now(UTC) < deadline:
             time_module.sleep(0.01)
         chats = [new_chat() for _ in range(3)]  # each commit wakes the router
