@@ -56,6 +56,7 @@ from bench import (
     chat_profile,
     chat_rebuild,
     chat_relay,
+    chat_rounds,
     chat_statements,
     database_cpu,
     harness,
@@ -398,6 +399,7 @@ class Measured:
     kept: list[float] = field(default_factory=list)  # the committing relay's, s
     profiles: dict = field(default_factory=dict)
     rebuilt: chat_rebuild.Rebuilt | None = None  # the run's log replayed, against its rows
+    rounds: chat_rounds.Rounds | None = None  # the router's rounds that made the offers
 
     @property
     def chats(self) -> int:
@@ -428,7 +430,8 @@ def measure(url: str, servers: int, rate: int) -> Measured:
     with serving(url, servers) as (ports, processes):
         run = Run(ports, cookies, url)
         cpu, profiles = asyncio.run(run.drive(rate, processes, f"{servers}x{rate}"))
-    return Measured(run, cpu, floor, kept, profiles, chat_rebuild.compare())
+    rounds = chat_rounds.counted()
+    return Measured(run, cpu, floor, kept, profiles, chat_rebuild.compare(), rounds)
 
 
 def row(servers: int, rate: int, m: Measured) -> list:
@@ -521,7 +524,8 @@ def main() -> int:
                 f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor)[2]:.1f}, "
                 f"committing relay {percentiles(m.kept)[2]:.1f}), "
                 f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat "
-                f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f}; idle with the "
+                f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f}, {m.rounds}; "
+                "idle with the "
                 f"agents connected {m.idle_ms_per_chat:.1f}: "
                 f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s); "
                 + (
