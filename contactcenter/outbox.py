@@ -10,7 +10,6 @@ message goes again after the lease: at least once, never silently lost.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 
 from channels_adapters import base
@@ -180,13 +179,6 @@ def run_once() -> int:
 
 
 def outbox_loop():
-    from contactcenter.workers.loop import Loop
+    from contactcenter.workers.loop import Loop, woken_by_commits
 
-    loop = Loop("outbox", run_once, idle=1.0, gather=settings.WAKE_GATHER_SECONDS)
-
-    def wake(events) -> None:
-        if any(e.type == "MessageSent" for e in events):
-            loop.wake()
-
-    store.on_committed(wake)
-    return loop
+    return woken_by_commits(Loop("outbox", run_once, idle=1.0), {"MessageSent"})

@@ -23,11 +23,10 @@ from contactcenter.events import aggregate as aggregates
 from contactcenter.events import row_statements, store
 from contactcenter.events.aggregate import Aggregate
 from contactcenter.events.listen import listen
-from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions.commands import from_row
 from contactcenter.interactions.domain import DomainError
 from contactcenter.interactions.models import Interaction as InteractionRow
-from contactcenter.workers.loop import Loop
+from contactcenter.workers.loop import Loop, woken_by_commits
 from contactcenter.workers.set_aside import SetAside
 from routing import config, offers, presence
 from routing.events import QueueHoursChanged
@@ -432,27 +431,12 @@ def seconds_until_due(now: datetime | None = None) -> float:
     return max(0.0, min(waits))
 
 
-def wake_on_commit(loop: Loop) -> Callable[[list[RecordedEvent]], None]:
-    def wake(events: list[RecordedEvent]) -> None:
-        if any(e.type in WAKE_TYPES for e in events):
-            loop.wake()
-
-    return wake
-
-
 def router_loop(name: str = "router") -> Loop:
     # route_once goes on while a queue had more waiting than a round takes, and fires the
     # timers due; after it, what is due next is what the loop waits for, and new routable
     # work wakes it. A second round at once found nothing, at every arrival (issue 18).
-    loop = Loop(
-        name,
-        route_once,
-        idle=seconds_until_due,
-        again_at_once=False,
-        gather=settings.WAKE_GATHER_SECONDS,
-    )
-    store.on_committed(wake_on_commit(loop))
-    return loop
+    loop = Loop(name, route_once, idle=seconds_until_due, again_at_once=False)
+    return woken_by_commits(loop, WAKE_TYPES)
 
 
 def listen_for_wakeups(loop: Loop) -> None:

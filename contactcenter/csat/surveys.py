@@ -11,13 +11,10 @@ the widget and calls on the call (channels_adapters/voice/survey.py): neither is
 import logging
 import uuid
 
-from django.conf import settings
-
 from channels_adapters import base
 from contactcenter import clock
 from contactcenter.commands import command
 from contactcenter.csat import settings as csat
-from contactcenter.events import store
 from contactcenter.events.context import acting_as
 from contactcenter.events.follower import follow_named
 from contactcenter.interactions import commands as interactions
@@ -82,13 +79,6 @@ def _survey(interaction: Interaction, channel: base.Channel) -> ev.MessageSent:
 
 
 def survey_loop():
-    from contactcenter.workers.loop import Loop
+    from contactcenter.workers.loop import Loop, woken_by_commits
 
-    loop = Loop("csat-surveys", run_once, idle=2.0, gather=settings.WAKE_GATHER_SECONDS)
-
-    def wake(events) -> None:
-        if any(e.type == "InteractionClosed" for e in events):
-            loop.wake()
-
-    store.on_committed(wake)
-    return loop
+    return woken_by_commits(Loop("csat-surveys", run_once, idle=2.0), {"InteractionClosed"})

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import orjson
 import urllib3
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
@@ -203,8 +202,6 @@ def replay(subscription: WebhookSubscription, after_position: int) -> None:
 
 
 def webhook_loop():
-    from contactcenter.workers.loop import Loop
+    from contactcenter.workers.loop import Loop, woken_by_commits
 
-    loop = Loop("webhooks", run_once, idle=1.0, gather=settings.WAKE_GATHER_SECONDS)
-    store.on_committed(lambda events: loop.wake())
-    return loop
+    return woken_by_commits(Loop("webhooks", run_once, idle=1.0))

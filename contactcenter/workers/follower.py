@@ -1,12 +1,8 @@
 """The catch-up projections' loop: follows the log from each projection's checkpoint."""
 
-from django.conf import settings
-
-from contactcenter.events import projections, store
-from contactcenter.workers.loop import Loop
+from contactcenter.events import projections
+from contactcenter.workers.loop import Loop, woken_by_commits
 
 
 def projection_follower(idle: float = 1.0) -> Loop:
-    loop = Loop("projections", projections.catch_up_all, idle, gather=settings.WAKE_GATHER_SECONDS)
-    store.on_committed(lambda events: loop.wake())
-    return loop
+    return woken_by_commits(Loop("projections", projections.catch_up_all, idle))

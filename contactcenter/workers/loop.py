@@ -13,13 +13,15 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from contactcenter.events import store
 from contactcenter.outage import is_transient
 
 # Jitter from a generator of its own: a background thread drawing from the `random` module
@@ -215,3 +217,16 @@ class Loop(threading.Thread):
                 busy_for=now - self._round_started if self._round_started else 0.0,
                 last_error=self._last_error,
             )
+
+
+def woken_by_commits(loop: Loop, types: Collection[str] | None = None) -> Loop:
+    """`loop`, woken when this process commits events (of `types`, if given), and gathering
+    its wake-ups: a round at most every WAKE_GATHER_SECONDS while commits keep coming."""
+    loop.gather = settings.WAKE_GATHER_SECONDS
+
+    def wake(events: list[store.RecordedEvent]) -> None:
+        if types is None or any(e.type in types for e in events):
+            loop.wake()
+
+    store.on_committed(wake)
+    return loop

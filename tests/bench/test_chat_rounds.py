@@ -20,7 +20,8 @@ def test_offers_made_together_count_as_one_round():
         ingest(chat_message(visitor=f"w-{n}"))
     router.route_once()  # the three waiting, offered in one round
 
-    assert (chat_rounds.counted().offers, chat_rounds.counted().rounds) == (3, 1)
+    rounds = chat_rounds.counted()
+    assert (rounds.offers, rounds.rounds) == (3, 1)
 
     ingest(chat_message(visitor="w-3"))
     router.route_once()
