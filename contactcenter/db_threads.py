@@ -3,10 +3,20 @@
 Channels' `database_sync_to_async` runs every call on one shared thread, which serialises all
 database work of a server process: with hundreds of consoles connected, one slow snapshot
 holds every other socket up. Our consumers' calls are independent transactions, so they run
-on a pool of threads instead, each with its own connection (and old connections closed
-around each call, as Channels does). The pool is as large as the database connection pool:
-the calls mostly wait on the database, and asyncio's default executor (CPU count + 4 threads)
-queues them behind each other long before the database is busy.
+on threads of ours instead, each with its own connection (and old connections closed around
+each call, as Channels does), in two lanes of DATABASE_THREADS threads (2 unless set):
+
+- a socket's calls: a chat's messages, an offer opened and accepted, an agent's actions;
+- reads of a whole screen, a console's snapshot as it connects and a wallboard's: a hundred
+  consoles reconnecting after a deploy queue behind each other there, not a chat's
+  messages behind them.
+
+Two threads a lane, because a server process runs one event loop under one GIL: one core's
+worth of Python. Two calls in flight keep it busy while one of them waits on PostgreSQL.
+With twenty (the database pool's size, before), a burst of calls ran side by side and fought
+for the GIL and the cores: at 20 chats/s on the 2-core machine the servers spent more CPU a
+chat, PostgreSQL more, and a message's p99 was longer (docs/benchmarks.md, "Two database
+threads a server", issue 18). Calls beyond a lane's threads wait their turn, in order.
 """
 
 import asyncio
@@ -23,18 +33,20 @@ from contactcenter.request_memo import one_request
 
 
 class Threads:
-    """A pool of DATABASE_THREADS threads named `name`_N, started on first use."""
+    """A pool of threads named `name`_N, as many as the setting `size` says, started on
+    first use."""
 
     started: list["Threads"] = []
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, size: str) -> None:
         self.name = name
+        self.size = size
         self._executor: ThreadPoolExecutor | None = None
 
     def executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(
-                max_workers=settings.DATABASE_THREADS, thread_name_prefix=self.name
+                max_workers=getattr(settings, self.size), thread_name_prefix=self.name
             )
             Threads.started.append(self)
         return self._executor
@@ -45,15 +57,14 @@ class Threads:
             self._executor = None
 
 
-_sockets = Threads("database")
+LANES = {
+    "sockets": Threads("database", "DATABASE_THREADS"),
+    "screens": Threads("screens", "DATABASE_THREADS"),
+}
 
 
-def executor() -> ThreadPoolExecutor:
-    return _sockets.executor()
-
-
-def in_thread(function):
-    """`function` as a coroutine run on the pool: one request for what request_memo keeps,
+def in_thread(function, *, lane: str = "sockets"):
+    """`function` as a coroutine run in `lane`: one request for what request_memo keeps,
     in a copy of the caller's context variables, with the thread's old database connections
     closed around it (as Channels' `database_sync_to_async` closes them).
 
@@ -71,9 +82,15 @@ def in_thread(function):
     async def call(*args, **kwargs):
         loop = asyncio.get_running_loop()
         run = functools.partial(_one_call, loop, function, args, kwargs)
-        return await loop.run_in_executor(executor(), contextvars.copy_context().run, run)
+        return await loop.run_in_executor(pool.executor(), contextvars.copy_context().run, run)
 
+    pool = LANES[lane]
     return call
+
+
+def for_screens(function):
+    """`function`, a read of a whole screen, as a coroutine run in the screens' lane."""
+    return in_thread(function, lane="screens")
 
 
 def _one_call(loop: asyncio.AbstractEventLoop, function, args, kwargs):

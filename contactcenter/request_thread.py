@@ -34,7 +34,7 @@ from contactcenter import db_threads
 
 # As many as the database connections they would use; apart from the sockets' threads, so a
 # burst of requests does not hold up the sockets' calls.
-_requests = db_threads.Threads("request")
+_requests = db_threads.Threads("request", "REQUEST_THREADS")
 
 
 class RequestProcessed(Exception):

@@ -234,8 +234,15 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Threads a server process runs its sockets' database work on (contactcenter/db_threads.py).
-DATABASE_THREADS = env_int("DATABASE_THREADS", env_int("DATABASE_POOL_SIZE", 20))
+# Threads a server process runs its sockets' database work on (contactcenter/db_threads.py):
+# two keep its one core busy while a call waits on PostgreSQL; more fight for the GIL.
+DATABASE_THREADS = env_int("DATABASE_THREADS", 2)
+# Threads for HTTP requests' sync views (contactcenter/request_thread.py): as many as the
+# connections they may hold, since a view may wait long (the feed's long poll). Where only
+# DATABASE_THREADS is set, it sizes both, as it did before.
+REQUEST_THREADS = env_int(
+    "REQUEST_THREADS", env_int("DATABASE_THREADS", env_int("DATABASE_POOL_SIZE", 20))
+)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Everything the channel layer names in Redis starts with this: processes sharing a Redis share

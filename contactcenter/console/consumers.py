@@ -13,6 +13,7 @@ from contactcenter.actions import customers as customer_actions
 from contactcenter.actions import interactions as actions
 from contactcenter.actions import presence as presence_actions
 from contactcenter.console import replies, state
+from contactcenter.db_threads import for_screens
 from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import frame_id
@@ -73,7 +74,7 @@ class AgentConsumer(RequestConsumer):
             )
 
     async def send_snapshot(self) -> None:
-        snapshot = await database_sync_to_async(state.snapshot)(self.user)
+        snapshot = await for_screens(state.snapshot)(self.user)
         for item in snapshot["interactions"]:
             await self.watch(item["id"])
         await self.send_json(snapshot)

@@ -14,7 +14,7 @@ from contactcenter.access import may_supervise, supervised_agents
 from contactcenter.actions import Actor
 from contactcenter.actions import supervision as actions
 from contactcenter.console import state
-from contactcenter.db_threads import in_thread
+from contactcenter.db_threads import for_screens, in_thread
 from contactcenter.json_frames import frame_id
 from contactcenter.outage import is_transient
 from contactcenter.request_socket import RequestConsumer
@@ -58,7 +58,7 @@ class SupervisorConsumer(RequestConsumer):
         await self.stop_monitoring("left")
 
     async def send_board(self, opening: bool = False) -> None:
-        board = await in_thread(wallboard.board)(None, self.team, opening)
+        board = await for_screens(wallboard.board)(None, self.team, opening)
         encoded = json.dumps(board, sort_keys=True, default=str)
         comparable = json.dumps(
             {k: v for k, v in board.items() if k != "at"}, sort_keys=True, default=str
