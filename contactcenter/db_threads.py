@@ -78,13 +78,14 @@ def in_thread(function, *, lane: str = "sockets"):
     the caller's loop to run on (the in-memory channel layer lives there), is told as asgiref
     tells it."""
 
+    pool = LANES[lane]
+
     @functools.wraps(function)
     async def call(*args, **kwargs):
         loop = asyncio.get_running_loop()
         run = functools.partial(_one_call, loop, function, args, kwargs)
         return await loop.run_in_executor(pool.executor(), contextvars.copy_context().run, run)
 
-    pool = LANES[lane]
     return call
 
 
