@@ -76,13 +76,14 @@ async def test_a_burst_of_socket_calls_runs_two_at_a_time_in_the_order_made():
             started.append(n)
             running[0] += 1
             most[0] = max(most[0], running[0])
-        time.sleep(0.05)  # as a call waiting on the database
+        time.sleep(0.1)  # as a call waiting on the database
         with lock:
             running[0] -= 1
 
     await asyncio.gather(*(db_threads.in_thread(call)(n) for n in range(6)))
     assert most[0] == 2
-    assert started == list(range(6))
+    # Taken in the order made; two taken together may note their start either way round.
+    assert all(abs(started.index(n) - n) <= 1 for n in range(6)), started
 
 
 def test_requests_keep_threads_of_their_own_as_many_as_the_connections():
