@@ -57,16 +57,15 @@ class Threads:
             self._executor = None
 
 
-LANES = {
-    "sockets": Threads("database", "DATABASE_THREADS"),
-    "screens": Threads("screens", "DATABASE_THREADS"),
-}
+_sockets = Threads("database", "DATABASE_THREADS")
+_screens = Threads("screens", "DATABASE_THREADS")
 
 
-def in_thread(function, *, lane: str = "sockets"):
-    """`function` as a coroutine run in `lane`: one request for what request_memo keeps,
-    in a copy of the caller's context variables, with the thread's old database connections
-    closed around it (as Channels' `database_sync_to_async` closes them).
+def in_thread(function, *, lane: Threads = _sockets):
+    """`function` as a coroutine run in `lane` (a socket's calls unless told): one request
+    for what request_memo keeps, in a copy of the caller's context variables, with the
+    thread's old database connections closed around it (as Channels'
+    `database_sync_to_async` closes them).
 
     Not through asgiref's `SyncToAsync`, which Channels' is: it also copies the context
     variables the function changed back to the caller, runs the call in a shielded task of
@@ -78,20 +77,18 @@ def in_thread(function, *, lane: str = "sockets"):
     the caller's loop to run on (the in-memory channel layer lives there), is told as asgiref
     tells it."""
 
-    pool = LANES[lane]
-
     @functools.wraps(function)
     async def call(*args, **kwargs):
         loop = asyncio.get_running_loop()
         run = functools.partial(_one_call, loop, function, args, kwargs)
-        return await loop.run_in_executor(pool.executor(), contextvars.copy_context().run, run)
+        return await loop.run_in_executor(lane.executor(), contextvars.copy_context().run, run)
 
     return call
 
 
 def for_screens(function):
     """`function`, a read of a whole screen, as a coroutine run in the screens' lane."""
-    return in_thread(function, lane="screens")
+    return in_thread(function, lane=_screens)
 
 
 def _one_call(loop: asyncio.AbstractEventLoop, function, args, kwargs):
