@@ -222,7 +222,8 @@ class Run:
                 if frame["event"] == "OfferCreated":
                     self.offer_arrived(data["interaction_id"], now)
                     # As the console: it opens the offer (the offer card), and its accept asks
-                    # only for what the accept changed.
+                    # for no view (the offer's view held back no whisper): the accept's pushes
+                    # bring what it changed.
                     interaction = data["interaction_id"]
                     await ws.send(json.dumps({"type": "open", "interaction_id": interaction}))
                     await ws.send(
@@ -232,7 +233,7 @@ class Run:
                                 "ref": "a",
                                 "interaction_id": interaction,
                                 "offer_id": data["offer_id"],
-                                "view": "partial",
+                                "view": "none",
                             }
                         )
                     )

@@ -221,7 +221,7 @@ class Lockstep:
                 "ref": "a",
                 "interaction_id": interaction,
                 "offer_id": offer,
-                "view": "partial",  # as the console asks: it opened the offer
+                "view": "none",  # as the console asks: it opened the offer, no whisper held back
             }
             await ws.send(json.dumps(frame))
         await self.until(lambda: len(self.accepted) >= CHATS, "OfferAccepted")

@@ -47,6 +47,10 @@ _server_loop: asyncio.AbstractEventLoop | None = None
 # Audiences beyond agents and supervisors (the web chat widget registers its own).
 Audience = Callable[[list[RecordedEvent]], dict[str, list[dict[str, Any]]]]
 _audiences: list[Audience] = []
+# What a staff frame carries besides its event, where an app has more to say of it at once
+# (the console: an activity line's words, console/state.py).
+Detail = Callable[[RecordedEvent], dict[str, Any] | None]
+_details: list[Detail] = []
 _after_publish: list[Callable[[], None]] = []
 
 
@@ -59,6 +63,11 @@ def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
 def add_audience(audience: Audience) -> None:
     if audience not in _audiences:
         _audiences.append(audience)
+
+
+def add_detail(detail: Detail) -> None:
+    if detail not in _details:
+        _details.append(detail)
 
 
 def frame(event: RecordedEvent) -> dict[str, Any]:
@@ -79,6 +88,11 @@ def staff_frames(events: Iterable[RecordedEvent]) -> dict[str, list[dict[str, An
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         payload = frame(event)
+        for detail in _details:
+            try:
+                payload.update(detail(event) or {})
+            except Exception:  # the frame goes as it is; a client that needs more reads it
+                log.exception("a push detail failed")
         interaction_id = event.data.get("interaction_id")
         if interaction_id:
             by_group[groups.interaction(interaction_id)].append(payload)

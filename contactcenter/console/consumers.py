@@ -104,18 +104,22 @@ class AgentConsumer(RequestConsumer):
 
     async def on_accept(self, content):
         interaction_id, offer_id = str(content["interaction_id"]), str(content["offer_id"])
-        # The console opened the offer: it asks only for what the accept changed.
-        partial = content.get("view") == "partial"
+        # The console opened the offer: it asks only for what the accept changed ("partial"),
+        # or for nothing ("none") where the offer's view held back no whisper for the agent:
+        # the accept's events come as pushes, their activity lines with them.
+        wanted = content.get("view")
+        partial = wanted in ("partial", "none")
         subscribed = interaction_id in self.watching  # since its offer was pushed here
+        read_with_it = subscribed and wanted != "none"
 
         def accept(actor):
             actions.accept(actor, interaction_id, offer_id)
-            if subscribed:  # the view in the same trip to the database (issue 18)
+            if read_with_it:  # the view in the same trip to the database (issue 18)
                 return state.interaction_view(interaction_id, self.user, partial=partial)
             return None
 
         view = await self.act(accept)
-        if view is None:
+        if not subscribed:
             # Accepted, then subscribed, then read: a refused accept left the socket deaf
             # to the chat, and the view misses no push.
             await self.watch(interaction_id)

@@ -113,6 +113,17 @@ def name_of(kind: str, key: Any) -> str:
     return display_name(user) if user else ""
 
 
+def pushed_line(event: RecordedEvent) -> dict[str, Any] | None:
+    """What the push of an event that adds an activity line (joined, the customer left, …)
+    carries besides the event: the line, as a view shows it, taken from the row its append
+    wrote (no read). The console adds it where it used to read the whole view again for its
+    words after every such event (issue 18); a push without it still reads the view."""
+    if event.type not in activity.ACTIVITIES or not event.stream_id.startswith("interaction-"):
+        return None
+    entry = store.held(TranscriptEntry, f"activity:{event.position}")
+    return {"entry": entry_view(entry)} if entry is not None else None
+
+
 def entry_view(entry: TranscriptEntry) -> dict[str, Any]:
     text = entry.text
     if entry.kind == TranscriptEntry.Kind.ACTIVITY:
@@ -154,16 +165,17 @@ def interaction_view(
     queue = config.queue(row.queue_id)
     entries = row_statements.where(TranscriptEntry, interaction_id=row.id, order_by=("position",))
     # A whisper (a note for the agent) is for the agent handling it and supervisors.
-    visible = [
-        entry_view(e)
-        for e in entries
-        if not (
+    visible, withheld = [], 0
+    for e in entries:
+        if (
             e.kind == "note"
             and e.audience == "agent"
             and not supervisor
             and row.agent_id != user.pk
-        )
-    ]
+        ):
+            withheld += 1
+        else:
+            visible.append(entry_view(e))
     events = _view_events(row.id)
     if partial:
         return {
@@ -226,6 +238,9 @@ def interaction_view(
         if offer
         else None,
         "messages": visible,
+        # Whispers this view leaves out, the agent's once they handle it: a console that
+        # accepts the offer asks for them with the accept only where there are any.
+        "notes_withheld": withheld,
         "labels": labelling.labels("conversation", row.id),
         "attributes": labelling.attributes("conversation", row.id),
         "follow_up": follow_up_card(events) if row.state == "offered" else None,

@@ -159,6 +159,14 @@ def as_committed[M: Model](model: type[M], pks: Iterable[Any]) -> list[M]:
     return found + row_statements.by_keys(model, [pk for pk in wanted if held.get(pk) is None])
 
 
+def held[M: Model](model: type[M], pk: Any) -> M | None:
+    """For a subscriber (`on_committed`): the row with this key as the append it is told of
+    left it, if its inline projections held it; None otherwise, read from nowhere. What a
+    push may add from it (an activity line) a client that misses it reads instead."""
+    rows = getattr(_local, "held", None)
+    return rows.holding(model, pk) if rows is not None else None
+
+
 @dataclass(frozen=True)
 class Append:
     """One stream's part of a batch: `events` after `expected_version`."""

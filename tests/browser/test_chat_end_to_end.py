@@ -2,6 +2,7 @@
 transfers to a colleague, who wraps up; the visitor rates the chat. Markup anyone types is shown
 as text in both UIs, never run."""
 
+import json
 import re
 
 import pytest
@@ -45,8 +46,11 @@ def watched(page):
     return page
 
 
-def log_in(browser, platform, username, where="/console/", connected="connected"):
+def log_in(browser, platform, username, where="/console/", connected="connected", sent=None):
+    """`sent`: a list to keep the frames the page sends on its sockets in."""
     page = watched(browser.new_context().new_page())
+    if sent is not None:
+        page.on("websocket", lambda socket: socket.on("framesent", lambda f: sent.append(f)))
     page.goto(f"{platform}{where}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -63,7 +67,8 @@ def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
     browser, platform, host_page, center, screenshot
 ):
     POLICY_VIOLATIONS.clear()
-    agent1 = log_in(browser, platform, "agent1")
+    sent: list[str] = []
+    agent1 = log_in(browser, platform, "agent1", sent=sent)
     wallboard = log_in(browser, platform, "boss", "/supervisor/", "live")
     expect(waiting_on_the_wallboard(wallboard)).to_have_text("0")
     visitor = watched(browser.new_context().new_page())
@@ -96,6 +101,15 @@ def test_a_visitor_chats_is_transferred_wrapped_up_and_rates(
     widget.locator("#composer textarea").fill("My parcel is late")
     widget.locator("#composer textarea").press("Enter")
     expect(agent1.locator(".entry.inbound .body").last).to_have_text("My parcel is late")
+    # The joined line came with the accept's push: the console asked for no view with the
+    # accept, nor for the conversation again after it.
+    expect(agent1.locator(".entry.activity .line")).to_have_text(
+        ["Agent1 joined the conversation."]
+    )
+    asked = [json.loads(frame) for frame in sent]
+    accept = next(n for n, frame in enumerate(asked) if frame["type"] == "accept")
+    assert asked[accept]["view"] == "none"
+    assert [frame for frame in asked[accept:] if frame["type"] == "open"] == []
     agent1.check("#note-mode")
     agent1.fill("#reply", "customer seems upset")
     agent1.click("#send-button")

@@ -9,9 +9,11 @@ from django.contrib.auth.models import User
 
 from channels_adapters.webchat.models import WebChatChannel
 from contactcenter.console.models import CannedResponse
+from contactcenter.interactions.commands import add_note
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Interaction
 from routing import router
+from tests import statements
 from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
 from tests.sockets import agent_socket, event, next_frame, request, visitor_socket
@@ -212,6 +214,78 @@ async def test_an_agent_cannot_reply_on_a_chat_someone_else_handles(center):
     assert answer["code"] == "forbidden"
     await alice.disconnect()
     await bob.disconnect()
+
+
+async def test_an_accept_asking_for_no_view_is_told_the_rest_by_its_push(center):
+    """The console opened the offer; with no whisper held back from it, its accept asks for
+    no view, and reads no transcript: the accept's pushed event brings the joined line, which
+    the console used to read the whole view again for (issue 18)."""
+    interaction_id = await arrive()
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    await route()
+    offer = await offered(socket, interaction_id)
+    await socket.send_json_to({"type": "open", "interaction_id": interaction_id})
+    view = (await next_frame(socket, "interaction"))["interaction"]
+    assert view["notes_withheld"] == 0
+
+    with statements.recorded() as run:
+        await socket.send_json_to(
+            {
+                "type": "accept",
+                "ref": "a1",
+                "interaction_id": interaction_id,
+                "offer_id": offer["data"]["offer_id"],
+                "view": "none",
+            }
+        )
+        answer = pushed = None
+        while answer is None or pushed is None:  # the push may come first, or the answer
+            frame = await socket.receive_json_from(timeout=5)
+            if frame.get("ref") == "a1":
+                answer = frame
+            elif frame.get("event") == "OfferAccepted":
+                pushed = frame
+
+    assert answer["type"] == "ack" and answer["interaction"] is None, answer
+    assert not [sql for sql in run if 'FROM "interactions_transcriptentry"' in sql], run
+    line = pushed["entry"]
+    assert (line["id"], line["kind"]) == (f"activity:{pushed['position']}", "activity")
+    assert line["text"].endswith("joined the conversation."), line
+    # The line is the view's own, word for word.
+    await socket.send_json_to({"type": "open", "interaction_id": interaction_id})
+    opened = await next_frame(socket, "interaction")
+    assert line in opened["interaction"]["messages"]
+    await socket.disconnect()
+
+
+async def test_a_whisper_held_back_from_the_offer_is_the_agents_once_they_accept(center):
+    """A supervisor's whisper is for the agent handling the chat: the agent it is only
+    offered to sees it counted, not read, and the console asks for it with the accept."""
+    interaction_id = await arrive()
+    await sync_to_async(add_note)(
+        interaction_id, "VIP: offer the refund", author="boss", audience="agent"
+    )
+    socket = await agent_socket(center["alice"])
+    await next_frame(socket, "snapshot")
+    await route()
+    offer = await offered(socket, interaction_id)
+    await socket.send_json_to({"type": "open", "interaction_id": interaction_id})
+    view = (await next_frame(socket, "interaction"))["interaction"]
+    assert view["notes_withheld"] == 1
+    assert "VIP: offer the refund" not in str(view["messages"])
+
+    answer = await request(
+        socket,
+        "accept",
+        interaction_id=interaction_id,
+        offer_id=offer["data"]["offer_id"],
+        view="partial",
+    )
+
+    notes = [m["text"] for m in answer["interaction"]["messages"] if m["kind"] == "note"]
+    assert notes == ["VIP: offer the refund"]
+    await socket.disconnect()
 
 
 async def test_transfer_to_a_colleague_moves_the_conversation(center):

@@ -161,7 +161,7 @@
     reduce(view, frame);
     renderAll();
     emit("event", frame);
-    if (ACTIVITY[frame.event]) { refreshSoon(id); }
+    if (ACTIVITY[frame.event] && !(frame.entry && LINE_ONLY[frame.event])) { refreshSoon(id); }
   }
 
   // Events that add an activity line (joined, transferred, …): its words are the server's
@@ -172,6 +172,10 @@
                    CustomerLeft: 1, CustomerReturned: 1, WrapUpStarted: 1, InteractionClosed: 1,
                    ConversationLabelled: 1, ConversationUnlabelled: 1, ConversationAttributeSet: 1,
                    FollowUpDue: 1, ScriptStepDone: 1 };
+  // Of those, the events whose push says all the view would (reduce), once it brings its line
+  // (`entry`): asking for the view again after every accept and every visitor leaving was a
+  // view's worth of reads for one line (issue 18).
+  var LINE_ONLY = { OfferAccepted: 1, CustomerLeft: 1, CustomerReturned: 1 };
   var refreshing = {};
   function refreshSoon(id) {
     clearTimeout(refreshing[id]);
@@ -191,6 +195,8 @@
     // follows on from that version. It is there already: shown once.
     var entry = ENTRIES[frame.event] && (data.message_id || data.note_id);
     if (entry && view.messages.some(function (m) { return m.id === entry; })) { return; }
+    var line = frame.entry;  // an activity line, as the view shows it
+    if (line && !view.messages.some(function (m) { return m.id === line.id; })) { view.messages.push(line); }
     switch (frame.event) {
       case "MessageReceived":
         view.messages.push({ id: data.message_id, kind: "inbound", author: "customer", author_name: data.sender_name || data.sender,
@@ -223,7 +229,8 @@
         break;
       case "OfferAccepted":
       case "InteractionAssigned":
-        view.state = "active"; view.agent_id = data.agent_id; view.offer = null;
+        view.state = "active"; view.agent_id = data.agent_id; view.offer = null; view.follow_up = null;
+        view.answered_at = view.answered_at || frame.occurred_at;
         if (data.agent_id === me.id && !state.active) { state.active = view.id; }
         break;
       case "OfferRejected": case "OfferTimedOut": case "OfferRescinded":
@@ -736,12 +743,19 @@
   // -- actions ---------------------------------------------------------------------------------
   function acceptOffer(view) {
     var asked = ++chosen;
-    // Only what the accept changed comes back; the rest of the view is the offer's.
-    request("accept", { interaction_id: view.id, offer_id: view.offer.offer_id, view: "partial" }, function (error, frame) {
+    // The rest of the view is the offer's. What the accept changed comes as its pushed events,
+    // the joined line with them; only whispers the offer's view held back (the agent handling
+    // it may read them) are asked for with it, as what the accept changed.
+    var wanted = view.notes_withheld ? "partial" : "none";
+    request("accept", { interaction_id: view.id, offer_id: view.offer.offer_id, view: wanted }, function (error, frame) {
       if (error) { return; }
       var known = state.interactions[view.id];
       if (!known) { request("open", { interaction_id: view.id }); return; }
-      putInteraction(Object.assign({}, known, frame.interaction, { partial: undefined }));
+      if (frame.interaction) {
+        putInteraction(Object.assign({}, known, frame.interaction, { partial: undefined }));
+      } else if (known.state === "offered") {  // accepted; its push, on its way, says the rest
+        known.state = "active"; known.agent_id = me.id; known.offer = null;
+      }
       if (asked === chosen) { state.active = view.id; renderAll(); $("reply").focus(); }
     });
   }
