@@ -175,7 +175,7 @@
   // Of those, the events whose push says all the view would (reduce), once it brings its line
   // (`entry`): asking for the view again after every accept and every visitor leaving was a
   // view's worth of reads for one line (issue 18).
-  var LINE_ONLY = { OfferAccepted: 1, CustomerLeft: 1, CustomerReturned: 1 };
+  var LINE_ONLY = { OfferAccepted: 1, CustomerLeft: 1, CustomerReturned: 1, WrapUpStarted: 1, InteractionClosed: 1 };
   var refreshing = {};
   function refreshSoon(id) {
     clearTimeout(refreshing[id]);
