@@ -55,7 +55,10 @@ BUDGET = {
     # + the line it left, for those behind; decided from the row the check read, the stream
     # unread; timers unread, the offer's deleted in the statement that writes the rows
     "accept": 5,
-    "accept's partial view": 3,  # a queue without a script: its configuration says so
+    # Asked for with the accept only where the offer's view held back whispers for the agent
+    # (notes_withheld); else the accept's pushes bring what it changed, none read. A queue
+    # without a script: its configuration says so.
+    "accept's partial view": 3,
     # No look for a resend; the thread key, its row, the conversation's mood and the sender's
     # identity in one read, and a conversation still open decided from that row, its stream
     # unread.
