@@ -130,3 +130,32 @@ def test_a_change_elsewhere_on_the_wallboard_leaves_a_row_and_its_link_in_place(
     assert handle.evaluate("node => node.isConnected")
     link.click()
     expect(wallboard.locator("#monitor")).to_be_visible()
+
+
+def test_whispers_on_an_offered_chat_are_the_agents_once_they_accept(browser, floor):
+    """A supervisor's whisper is for the agent handling the chat, not on its offer card. The
+    console that accepts asks for those the offer held back with the accept: one made before
+    the chat was offered (the offer's view counted it), and one made while the offer showed
+    (its push counted it)."""
+    from contactcenter.actions import Actor
+    from contactcenter.actions.supervision import whisper
+
+    boss = Actor.of(User.objects.get(username="boss"), "console")
+    presence.set_presence(User.objects.get(username="agent1").pk, "offline")
+    agent = log_in(browser, floor, "agent1")
+    before = ingest(chat_message(text="Where is my parcel?")).interaction_id
+    whisper(boss, before, "A long-standing customer")
+    agent.select_option("#presence", "available:")
+    agent.locator(".offer button.accept").click(timeout=15000)
+    expect(agent.locator(".entry.inbound .body").first).to_have_text("Where is my parcel?")
+    expect(agent.locator(".entry.note .body")).to_have_text(["A long-standing customer"])
+
+    during = ingest(chat_message(text="My order never came")).interaction_id
+    offer = agent.locator(".offer")
+    expect(offer).to_be_visible(timeout=15000)  # drawn from the offer's view
+    whisper(boss, during, "Offer the refund")
+    agent.wait_for_timeout(500)  # its push is in
+    offer.locator("button.accept").click()
+
+    expect(agent.locator(".entry.inbound .body").first).to_have_text("My order never came")
+    expect(agent.locator(".entry.note .body")).to_have_text(["Offer the refund"])

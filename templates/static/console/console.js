@@ -209,7 +209,10 @@
                              delivery_status: "pending", at: frame.occurred_at });
         break;
       case "InternalNoteAdded":
-        if (data.audience === "agent" && view.agent_id !== me.id && !me.is_supervisor) { break; }
+        if (data.audience === "agent" && view.agent_id !== me.id && !me.is_supervisor) {
+          view.notes_withheld = (view.notes_withheld || 0) + 1;  // theirs once they accept it
+          break;
+        }
         view.messages.push({ id: data.note_id, kind: "note", author: data.author, author_name: data.author_name,
                              text: data.text, audience: data.audience, at: frame.occurred_at });
         break;
