@@ -95,6 +95,23 @@ def agent_queue_ids(user: User) -> set[int]:
     return set(remembered("queues", user.pk, memberships))
 
 
+def reads_whispers(user: AbstractBaseUser, agent_id: int | None) -> bool:
+    """A supervisor's whisper (a note of audience "agent") is for the agent handling the
+    conversation (`agent_id`) and supervisors: not for a colleague who may open it, nor for
+    an agent it is only offered to, who reads it once they take it."""
+    return is_supervisor(user) or (agent_id is not None and agent_id == user.pk)
+
+
+def is_whisper(event_type: str, data: dict) -> bool:
+    return event_type == "InternalNoteAdded" and data.get("audience") == "agent"
+
+
+def whisper_unread(data: dict) -> dict:
+    """A whisper's event data for one who may not read it: that there is one, not what it
+    says (a console counts it, to ask for it once its agent takes the chat)."""
+    return {key: data[key] for key in ("interaction_id", "note_id", "audience") if key in data}
+
+
 def visible_interactions(user: User) -> QuerySet[Interaction]:
     if not user.is_authenticated:
         return Interaction.objects.none()

@@ -11,3 +11,4 @@ class ConsoleConfig(AppConfig):
         from contactcenter.console import state
 
         push.add_detail(state.pushed_line)
+        push.add_detail(state.whisper_for)

@@ -7,7 +7,7 @@ loop. Frames are documented in docs/websocket-protocol.md."""
 import asyncio
 from collections import deque
 
-from contactcenter import groups, push
+from contactcenter import access, groups, push
 from contactcenter.actions import Actor, Forbidden
 from contactcenter.actions import customers as customer_actions
 from contactcenter.actions import interactions as actions
@@ -18,7 +18,7 @@ from contactcenter.db_threads import in_thread as database_sync_to_async
 from contactcenter.interactions.domain import DomainError
 from contactcenter.json_frames import frame_id
 from contactcenter.request_socket import RequestConsumer
-from contactcenter.roles import is_agent
+from contactcenter.roles import is_agent, is_supervisor
 from routing import consoles
 
 # Events after which an agent no longer holds the interaction, and after which nobody does.
@@ -36,7 +36,8 @@ class AgentConsumer(RequestConsumer):
         if not self.user or not self.user.is_authenticated:
             await self.reject("log in first")
             return
-        if not await database_sync_to_async(is_agent)(self.user):
+        agent, self.supervisor = await database_sync_to_async(_roles)(self.user)
+        if not agent:
             await self.reject("this account is not an agent")
             return
         self.watching: set[str] = set()
@@ -236,7 +237,15 @@ class AgentConsumer(RequestConsumer):
                 continue  # came through both our own group and the interaction's
             self.forwarded.append(position)
             await self.follow(frame)
-            await self.send_json(frame)
+            await self.send_json(frame if self._may_read(frame) else _without_text(frame))
+
+    def _may_read(self, frame) -> bool:
+        """A supervisor's whisper is for the agent handling the conversation (its push says
+        who: `for_agent`, console/state.py) and supervisors. Any console watching the
+        conversation is pushed it: one it is only offered to, a colleague's who opened it."""
+        if not access.is_whisper(frame.get("event", ""), frame["data"]):
+            return True
+        return self.supervisor or frame.get("for_agent") == self.user.pk
 
     async def follow(self, frame) -> None:
         """Keep the interaction subscriptions in step with what this agent holds."""
@@ -249,6 +258,18 @@ class AgentConsumer(RequestConsumer):
             await self.watch(interaction_id)
         elif (frame["event"] in LET_GO and mine) or frame["event"] in ENDED:
             await self.unwatch(interaction_id)
+
+
+def _roles(user) -> tuple[bool, bool]:
+    """Whether the user is an agent, and a supervisor: one trip to a thread for both."""
+    return is_agent(user), is_supervisor(user)
+
+
+def _without_text(frame: dict) -> dict:
+    """A whisper's push for a console not to read it. A copy: the frames of one push are
+    shared by every socket of this process it reaches."""
+    kept = {key: value for key, value in frame.items() if key != "for_agent"}
+    return {**kept, "data": access.whisper_unread(frame["data"])}
 
 
 def _int(value) -> int | None:

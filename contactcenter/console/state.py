@@ -124,6 +124,16 @@ def pushed_line(event: RecordedEvent) -> dict[str, Any] | None:
     return {"entry": entry_view(entry)} if entry is not None else None
 
 
+def whisper_for(event: RecordedEvent) -> dict[str, Any] | None:
+    """What the push of a supervisor's whisper carries besides the event: who handles the
+    conversation (`for_agent`, None while nobody does), from the row its append wrote. A
+    console that is not theirs gets the push without its text (console/consumers.py)."""
+    if not access.is_whisper(event.type, event.data):
+        return None
+    row = store.held(Interaction, event.data.get("interaction_id"))
+    return {"for_agent": row.agent_id if row is not None else None}
+
+
 def entry_view(entry: TranscriptEntry) -> dict[str, Any]:
     text = entry.text
     if entry.kind == TranscriptEntry.Kind.ACTIVITY:
@@ -161,18 +171,12 @@ def interaction_view(
         row = row_statements.get(Interaction, interaction_id)  # by key, in SQL made once
     if row is None:
         raise Interaction.DoesNotExist(f"no interaction {interaction_id}")
-    supervisor = is_supervisor(user)
+    whispers = access.reads_whispers(user, row.agent_id)
     queue = config.queue(row.queue_id)
     entries = row_statements.where(TranscriptEntry, interaction_id=row.id, order_by=("position",))
-    # A whisper (a note for the agent) is for the agent handling it and supervisors.
     visible, withheld = [], 0
     for e in entries:
-        if (
-            e.kind == "note"
-            and e.audience == "agent"
-            and not supervisor
-            and row.agent_id != user.pk
-        ):
+        if e.kind == "note" and e.audience == "agent" and not whispers:
             withheld += 1
         else:
             visible.append(entry_view(e))

@@ -112,3 +112,31 @@ def test_agents_with_presence_and_work_and_dispositions_by_queue(as_sam, sam, al
     assert agents["alice"]["work"][0]["interaction_id"] == chat
     assert agents["sam"]["presence"] == "offline"
     assert sorted(d["code"] for d in dispositions) == ["refund", "resolved"]
+
+
+def test_a_whisper_is_read_by_the_agent_handling_it_not_by_a_colleague(
+    as_alice, alice, sam, support
+):
+    """A supervisor's whisper is for the agent handling the conversation. A colleague in the
+    same queue may read the conversation through the API, and read the whisper with it."""
+    from contactcenter.actions import Actor
+    from contactcenter.actions.supervision import whisper
+    from tests.api.conftest import client_for
+    from tests.routing.builders import an_agent
+
+    chat = chat_on("support-site", "my order")
+    offered_to_and_accepted(chat, alice)
+    whisper(Actor.of(sam, "api"), chat, "offer the refund")
+    as_carol = client_for(an_agent(support, username="carol", available=False))
+
+    def whispers(client):
+        transcript = client.get(f"/api/v1/interactions/{chat}/transcript/").json()
+        stream = client.get(f"/api/v1/interactions/{chat}/events/").json()
+        noted = [e["data"] for e in stream if e["type"] == "InternalNoteAdded"]
+        return [e["text"] for e in transcript if e["kind"] == "note"], noted
+
+    assert whispers(as_alice)[0] == ["offer the refund"]
+    assert whispers(as_alice)[1][0]["text"] == "offer the refund"
+    in_transcript, in_stream = whispers(as_carol)
+    assert in_transcript == []
+    assert len(in_stream) == 1 and "text" not in in_stream[0]  # there is one, unread

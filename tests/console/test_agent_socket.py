@@ -288,6 +288,41 @@ async def test_a_whisper_held_back_from_the_offer_is_the_agents_once_they_accept
     await socket.disconnect()
 
 
+async def test_a_whisper_is_pushed_to_the_agent_handling_the_chat_not_to_a_colleague(center):
+    """A colleague who opened the chat watches it and is pushed its events: a supervisor's
+    whisper reached their socket, text and all, and only their console hid it."""
+    from contactcenter.actions import Actor
+    from contactcenter.actions.supervision import whisper
+
+    interaction_id = await arrive()
+    alice = await agent_socket(center["alice"])
+    await next_frame(alice, "snapshot")
+    await route()
+    await accepted(alice, interaction_id)
+    bob = await agent_socket(center["bob"])
+    await next_frame(bob, "snapshot")
+    await bob.send_json_to({"type": "open", "interaction_id": interaction_id})
+    await next_frame(bob, "interaction")
+
+    boss = Actor.of(center["boss"], "console")
+    await sync_to_async(whisper)(boss, interaction_id, "offer the refund")
+
+    to_alice = await event(alice, "InternalNoteAdded")
+    to_bob = await event(bob, "InternalNoteAdded")
+    assert to_alice["data"]["text"] == "offer the refund"
+    assert to_bob["data"] == {
+        "interaction_id": interaction_id,
+        "note_id": to_alice["data"]["note_id"],
+        "audience": "agent",
+    }
+    assert "offer the refund" not in str(to_bob)
+    await bob.send_json_to({"type": "open", "interaction_id": interaction_id})
+    view = (await next_frame(bob, "interaction"))["interaction"]
+    assert view["notes_withheld"] == 1 and "offer the refund" not in str(view)
+    await alice.disconnect()
+    await bob.disconnect()
+
+
 async def test_transfer_to_a_colleague_moves_the_conversation(center):
     interaction_id = await arrive()
     alice = await agent_socket(center["alice"])

@@ -1,5 +1,7 @@
 """Interactions as read models: list (filtered), one, its transcript, its event stream."""
 
+import dataclasses
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -62,12 +64,21 @@ class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         entries = TranscriptEntry.objects.filter(interaction_id=interaction.id).order_by("position")
         if request.query_params.get("include") != "activity":
             entries = entries.exclude(kind=TranscriptEntry.Kind.ACTIVITY)
+        if not access.reads_whispers(request.user, interaction.agent_id):
+            entries = entries.exclude(kind=TranscriptEntry.Kind.NOTE, audience="agent")
         return Response(TranscriptEntrySerializer(entries, many=True).data)
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, pagination_class=None)
     def events(self, request, pk=None):
         interaction = self.get_object()
-        return Response(
-            EventSerializer(store.read_stream(stream_id(interaction.id)), many=True).data
-        )
+        events = store.read_stream(stream_id(interaction.id))
+        if not access.reads_whispers(request.user, interaction.agent_id):
+            # A whisper is there (its version counts), but what it says is not theirs.
+            events = [
+                dataclasses.replace(e, data=access.whisper_unread(e.data))
+                if access.is_whisper(e.type, e.data)
+                else e
+                for e in events
+            ]
+        return Response(EventSerializer(events, many=True).data)
