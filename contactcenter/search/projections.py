@@ -48,7 +48,10 @@ class SearchProjector(Projector):
         self._message("message", e.message_id, e, r, rows, e.subject or "")
 
     def on_InternalNoteAdded(self, e: ev.InternalNoteAdded, r: RecordedEvent, rows: Rows):
-        self._message("note", e.note_id, e, r, rows)
+        # A supervisor's whisper is for the agent holding the chat (access.reads_whispers);
+        # a hit shows its words to whoever may see the conversation, so it is not indexed.
+        if e.audience != "agent":
+            self._message("note", e.note_id, e, r, rows)
 
     def on_CustomerRegistered(self, e: crm.CustomerRegistered, r: RecordedEvent, rows: Rows):
         rows.add(

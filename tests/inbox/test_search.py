@@ -49,6 +49,22 @@ def test_an_agent_finds_messages_notes_and_customers_of_their_queues_only(world)
     )
 
 
+def test_a_whisper_is_found_by_no_search(world):
+    """A supervisor's whisper is the agent holding the chat's to read, and supervisors': a
+    colleague's search found its words, snippet and all, in the conversations they may see.
+    Whispers are not searched (a search's hits carry no note's audience to check)."""
+    interactions.add_note(
+        world["chat"], "refund the parcel quietly", author="supervisor:boss", audience="agent"
+    )
+    colleague = world["agent2"]  # in the chat's queue; agent1 holds it
+
+    assert kinds(search(colleague, "parcel")) == [
+        ("message", world["chat"]),
+        ("note", world["chat"]),
+    ]
+    assert search(colleague, "quietly") == []
+
+
 def test_the_websearch_language_phrases_exclusions_and_nonsense(world):
     agent1, chat = world["agent1"], world["chat"]
     assert kinds(search(agent1, "parcel -angry")) == [("message", chat)]
