@@ -200,7 +200,8 @@ async def test_an_agent_cannot_open_another_queues_interaction_but_a_supervisor_
     await boss.disconnect()
 
 
-async def test_an_agent_cannot_reply_on_a_chat_someone_else_handles(center):
+async def a_chat_alice_holds_and_bobs_console(center) -> tuple:
+    """A chat Alice accepted on her console, and her colleague Bob's console."""
     interaction_id = await arrive()
     alice = await agent_socket(center["alice"])
     await next_frame(alice, "snapshot")
@@ -208,6 +209,11 @@ async def test_an_agent_cannot_reply_on_a_chat_someone_else_handles(center):
     await accepted(alice, interaction_id)
     bob = await agent_socket(center["bob"])
     await next_frame(bob, "snapshot")
+    return interaction_id, alice, bob
+
+
+async def test_an_agent_cannot_reply_on_a_chat_someone_else_handles(center):
+    interaction_id, alice, bob = await a_chat_alice_holds_and_bobs_console(center)
     answer = await request(
         bob, "send", interaction_id=interaction_id, text="me too", client_message_id="b1"
     )
@@ -216,17 +222,23 @@ async def test_an_agent_cannot_reply_on_a_chat_someone_else_handles(center):
     await bob.disconnect()
 
 
+async def an_offer_opened(agent, interaction_id) -> tuple:
+    """The agent's console, the interaction's offer pushed to it, and its view, opened as the
+    console opens an offer."""
+    socket = await agent_socket(agent)
+    await next_frame(socket, "snapshot")
+    await route()
+    offer = await offered(socket, interaction_id)
+    await socket.send_json_to({"type": "open", "interaction_id": interaction_id})
+    return socket, offer, (await next_frame(socket, "interaction"))["interaction"]
+
+
 async def test_an_accept_asking_for_no_view_is_told_the_rest_by_its_push(center):
     """The console opened the offer; with no whisper held back from it, its accept asks for
     no view, and reads no transcript: the accept's pushed event brings the joined line, which
     the console used to read the whole view again for (issue 18)."""
     interaction_id = await arrive()
-    socket = await agent_socket(center["alice"])
-    await next_frame(socket, "snapshot")
-    await route()
-    offer = await offered(socket, interaction_id)
-    await socket.send_json_to({"type": "open", "interaction_id": interaction_id})
-    view = (await next_frame(socket, "interaction"))["interaction"]
+    socket, offer, view = await an_offer_opened(center["alice"], interaction_id)
     assert view["notes_withheld"] == 0
 
     with statements.recorded() as run:
@@ -266,12 +278,7 @@ async def test_a_whisper_held_back_from_the_offer_is_the_agents_once_they_accept
     await sync_to_async(add_note)(
         interaction_id, "VIP: offer the refund", author="boss", audience="agent"
     )
-    socket = await agent_socket(center["alice"])
-    await next_frame(socket, "snapshot")
-    await route()
-    offer = await offered(socket, interaction_id)
-    await socket.send_json_to({"type": "open", "interaction_id": interaction_id})
-    view = (await next_frame(socket, "interaction"))["interaction"]
+    socket, offer, view = await an_offer_opened(center["alice"], interaction_id)
     assert view["notes_withheld"] == 1
     assert "VIP: offer the refund" not in str(view["messages"])
 
@@ -294,13 +301,7 @@ async def test_a_whisper_is_pushed_to_the_agent_handling_the_chat_not_to_a_colle
     from contactcenter.actions import Actor
     from contactcenter.actions.supervision import whisper
 
-    interaction_id = await arrive()
-    alice = await agent_socket(center["alice"])
-    await next_frame(alice, "snapshot")
-    await route()
-    await accepted(alice, interaction_id)
-    bob = await agent_socket(center["bob"])
-    await next_frame(bob, "snapshot")
+    interaction_id, alice, bob = await a_chat_alice_holds_and_bobs_console(center)
     await bob.send_json_to({"type": "open", "interaction_id": interaction_id})
     await next_frame(bob, "interaction")
 
