@@ -243,7 +243,7 @@ class AgentConsumer(RequestConsumer):
         """A supervisor's whisper is for the agent handling the conversation (its push says
         who: `for_agent`, console/state.py) and supervisors. Any console watching the
         conversation is pushed it: one it is only offered to, a colleague's who opened it."""
-        if not access.is_whisper(frame.get("event", ""), frame["data"]):
+        if not access.is_whisper(frame.get("event", ""), frame.get("data") or {}):
             return True
         return self.supervisor or frame.get("for_agent") == self.user.pk
 
