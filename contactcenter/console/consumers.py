@@ -36,6 +36,8 @@ class AgentConsumer(RequestConsumer):
         if not self.user or not self.user.is_authenticated:
             await self.reject("log in first")
             return
+        # Read at every push: through the scope's lazy user, each read cost a proxy's lookup.
+        self.user_id = self.user.pk
         agent, self.supervisor = await database_sync_to_async(_roles)(self.user)
         if not agent:
             await self.reject("this account is not an agent")
@@ -245,7 +247,7 @@ class AgentConsumer(RequestConsumer):
         conversation is pushed it: one it is only offered to, a colleague's who opened it."""
         if not access.is_whisper(frame.get("event", ""), frame.get("data") or {}):
             return True
-        return self.supervisor or frame.get("for_agent") == self.user.pk
+        return self.supervisor or frame.get("for_agent") == self.user_id
 
     async def follow(self, frame) -> None:
         """Keep the interaction subscriptions in step with what this agent holds."""
@@ -253,7 +255,7 @@ class AgentConsumer(RequestConsumer):
         interaction_id = data.get("interaction_id")
         if not interaction_id:
             return
-        mine = data.get("agent_id") == self.user.pk or data.get("from_agent_id") == self.user.pk
+        mine = data.get("agent_id") == self.user_id or data.get("from_agent_id") == self.user_id
         if frame["event"] in ("OfferCreated", "InteractionAssigned") and mine:
             await self.watch(interaction_id)
         elif (frame["event"] in LET_GO and mine) or frame["event"] in ENDED:
