@@ -5,7 +5,7 @@ interactions one may open, never on their own. The console, the API, the wallboa
 reports and attachment downloads all ask here (docs/security.md)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from contactcenter.events import row_statements
 from contactcenter.interactions.models import Interaction
@@ -184,6 +184,17 @@ def opened(user: User, interaction_id: str) -> Interaction | None:
     """The interaction's row, if `user` may open it."""
     row = row_statements.get(Interaction, interaction_id)
     return row if row is not None and may_open(user, row) else None
+
+
+def opened_with[M: Model](
+    user: User, interaction_id: str, field: str, model: type[M]
+) -> tuple[Interaction | None, M | None]:
+    """`opened`, with the row of `model` that the interaction's `field` names, read in the
+    same statement (None where there is none, or where `user` may not open it)."""
+    row, named = row_statements.referenced(Interaction, interaction_id, field, model)
+    if row is None or not may_open(user, row):
+        return None, None
+    return row, named
 
 
 def can_open(user: User, interaction_id: str) -> bool:

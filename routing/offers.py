@@ -70,12 +70,25 @@ def enqueue(interaction_id: str, queue_id: int, reason: str = "arrived") -> None
 
 @command
 def accept_offer(
-    interaction_id: str, offer_id: str, agent_id: int, row: InteractionRow | None = None
+    interaction_id: str,
+    offer_id: str,
+    agent_id: int,
+    row: InteractionRow | None = None,
+    agent_state: AgentState | None = None,
 ) -> None:
     """`row`: the interaction's, read in this transaction already (the actions layer's check):
-    the accept is decided from it (the offer's id and agent, its state), the stream unread."""
+    the accept is decided from it (the offer's id and agent, its state), the stream unread.
+    With it, `agent_state`: the state row of the agent it is offered to, read with it (None:
+    there is none), which the projection takes as it is if that agent is the one accepting."""
+    held = {}
+    if row is not None and row.offer_agent_id == agent_id:
+        held[AgentState] = {agent_id: agent_state}
     interactions.decide_and_append(
-        interaction_id, lambda i: i.accept(offer_id, agent_id), row=row, row_suffices=True
+        interaction_id,
+        lambda i: i.accept(offer_id, agent_id),
+        row=row,
+        row_suffices=True,
+        held=held,
     )
 
 

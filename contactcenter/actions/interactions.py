@@ -14,6 +14,7 @@ from contactcenter.interactions.domain import DomainError, InvalidTransition, St
 from contactcenter.interactions.models import TranscriptEntry
 from contactcenter.scripts import commands as scripts
 from routing import offers
+from routing.models import AgentState
 
 
 def send(
@@ -101,12 +102,13 @@ def typing_audience(actor: Actor, interaction_id: str) -> list[str]:
 
 @command
 def accept(actor: Actor, interaction_id: str, offer_id: str = "") -> None:
-    """The check and the accept are one transaction: the row the check read is the one the
-    projection writes, not read again (at every offer an agent takes, issue 18)."""
-    row = rules.visible(actor, interaction_id)
+    """The check and the accept are one transaction: the rows the check read, the
+    interaction's and the state of the agent it is offered to, are the ones the projections
+    write, not read again (at every offer an agent takes, issue 18)."""
+    row, agent_state = rules.visible_with(actor, interaction_id, "offer_agent_id", AgentState)
     offer_id = rules.offered_to(actor, row, offer_id)
     with actor.acting(actor.as_agent):
-        offers.accept_offer(interaction_id, offer_id, actor.id, row=row)
+        offers.accept_offer(interaction_id, offer_id, actor.id, row=row, agent_state=agent_state)
 
 
 def reject(actor: Actor, interaction_id: str, offer_id: str = "", reason: str = "") -> None:

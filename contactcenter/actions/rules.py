@@ -1,7 +1,9 @@
 """Who may act on an interaction: the rules every shell meets (docs/security.md, "The access
 model"). Seeing is `contactcenter.access`; acting is decided here, once."""
 
-from contactcenter.access import ENDED, can_see_customer, opened
+from django.db.models import Model
+
+from contactcenter.access import ENDED, can_see_customer, opened, opened_with
 from contactcenter.actions.actor import Actor, Forbidden, NotVisible
 from contactcenter.interactions.domain import InvalidTransition, State
 from contactcenter.interactions.models import Interaction
@@ -20,6 +22,17 @@ def visible(actor: Actor, interaction_id: str) -> Interaction:
     if row is None:
         raise NotVisible("that interaction is not in your queues")
     return row
+
+
+def visible_with[M: Model](
+    actor: Actor, interaction_id: str, field: str, model: type[M]
+) -> tuple[Interaction, M | None]:
+    """`visible`, with the row of `model` that the interaction's `field` names, read in the
+    same statement."""
+    row, named = opened_with(actor.user, interaction_id, field, model)
+    if row is None:
+        raise NotVisible("that interaction is not in your queues")
+    return row, named
 
 
 def handles(actor: Actor, row: Interaction) -> bool:

@@ -5,6 +5,9 @@ Moving an interaction through routing (offers, transfer, end, wrap-up, abandon) 
 
 import uuid
 from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model
 
 from contactcenter.commands import command
 from contactcenter.events import aggregate as aggregates
@@ -80,13 +83,17 @@ def decide_and_append(
     idempotency_key: str | None = None,
     row: InteractionRow | None = None,
     row_suffices: bool = False,
+    held: dict[type[Model], dict[Any, Model | None]] | None = None,
 ) -> list[RecordedEvent]:
     """The one shape of every interaction command (call it inside a @command). `row`: the
     interaction's row, if the command read it already in its transaction (the projection
     writes it without reading it again). `row_suffices`: `decide` reads only what the row
-    holds (`from_row`), so the stream is not read."""
+    holds (`from_row`), so the stream is not read. `held`: other rows the transaction read
+    already, by model and key (None: there is none), which the projections take as they are."""
     interaction = from_row(row) if row is not None and row_suffices else load(interaction_id)
-    held = {InteractionRow: {row.pk: row}} if row is not None else None
+    held = dict(held or {})
+    if row is not None:
+        held[InteractionRow] = {row.pk: row}
     return aggregates.append(
         interaction, decide(interaction), idempotency_key=idempotency_key, held=held
     )

@@ -53,8 +53,9 @@ BUDGET = {
     # identities, notes and newest conversations (crm.timeline).
     "the console opens the offer": 6,
     # + the line it left, for those behind; decided from the row the check read, the stream
-    # unread; timers unread, the offer's deleted in the statement that writes the rows
-    "accept": 5,
+    # unread; timers unread, the offer's deleted in the statement that writes the rows; the
+    # agent's state read with the interaction's row by the check, not after it
+    "accept": 4,
     # Asked for with the accept only where the offer's view held back whispers for the agent
     # (notes_withheld); else the accept's pushes bring what it changed, none read. A queue
     # without a script: its configuration says so.
