@@ -51,7 +51,6 @@ class Plain:
     model: type[Model]
     insert: str  # … VALUES
     row: str  # (%s, …, %s)
-    update: str
     attnames: tuple[str, ...]
     # Each concrete field, with the type of value it sends as it is (`_AS_IS`) and what it
     # wraps such a value in (or None for either).
@@ -74,16 +73,11 @@ def _plain(model: type[Model]) -> Plain | None:
     ):
         return None
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
     columns = ", ".join(quote(f.column) for f in fields)
-    others = [f for f in fields if not f.primary_key]
     return Plain(
         model=model,
-        insert=f"INSERT INTO {table} ({columns}) VALUES ",
+        insert=f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ",
         row="(" + ", ".join(["%s"] * len(fields)) + ")",
-        update=f"UPDATE {table} SET "
-        + ", ".join(f"{quote(f.column)} = %s" for f in others)
-        + f" WHERE {pk} = %s",
         attnames=tuple(f.attname for f in fields),
         fields=tuple((f, *_as_is(f)) for f in fields),
         others=tuple(i for i, f in enumerate(fields) if not f.primary_key),
@@ -212,7 +206,10 @@ def where(
     found = _read(model, columns, found, connection)
     if names is not None:
         return [tuple(row) for row in found]
-    return [_as_read(model.from_db(connection.alias, columns.attnames, row), row) for row in found]
+    return [
+        _as_read(model.from_db(connection.alias, columns.attnames, row), row, connection)
+        for row in found
+    ]
 
 
 def referenced[B: Model, M: Model](
@@ -258,7 +255,8 @@ def referenced_with[B: Model, M: Model](
             rows.append(None)  # the LEFT JOIN found no row: its key is NULL
             continue
         [read] = _read(part_model, part, [values], connection)
-        rows.append(_as_read(part_model.from_db(connection.alias, part.attnames, read), read))
+        obj = part_model.from_db(connection.alias, part.attnames, read)
+        rows.append(_as_read(obj, read, connection))
     return rows[0], rows[1], dict(zip(models[2:], rows[2:], strict=True))
 
 
@@ -463,10 +461,12 @@ class Remembered:
         }
         if missing := [f.attname for f in fields if f.attname not in at]:
             raise ValueError(f"{self.model.__name__} rows without {', '.join(missing)}")
+        connection = connections[DEFAULT_DB_ALIAS]
         instances = {}
         for row in rows:
             read = [copy.deepcopy(row[at[f.attname]]) for f in fields]
-            instances[row[0]] = _as_read(self.model.from_db(DEFAULT_DB_ALIAS, None, read), read)
+            obj = self.model.from_db(DEFAULT_DB_ALIAS, None, read)
+            instances[row[0]] = _as_read(obj, read, connection)
         return instances
 
 
@@ -656,34 +656,34 @@ def _insert_params(plain: Plain, objs: Sequence[Model], connection) -> list:
 AS_READ = "_row_as_read"
 
 
-def _as_read[M: Model](obj: M, values: Sequence[Any]) -> M:
+def _as_read[M: Model](obj: M, values: Sequence[Any], connection) -> M:
     """`obj`, remembering the values it was read with, so that an UPDATE of it sets only the
     columns that changed since (`_update_of`). Only on PostgreSQL, where values of the kinds
     compared (`_AS_IS`) are read as they are written."""
-    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+    if connection.vendor == "postgresql":
         obj.__dict__[AS_READ] = values
     return obj
 
 
 def _update_of(plain: Plain, obj: Model, connection) -> tuple[str, list]:
-    """The UPDATE of `obj`'s row and its parameters: every column, or where the row was read
-    here (`_as_read`), the columns whose values changed since and those whose values may
-    change in place (JSON) or are not compared. The interaction's row is some 40 columns, of
-    which a message changes four, and preparing the values of the rest was a tenth of a
-    message's write (issue 18)."""
+    """The UPDATE of `obj`'s row and its parameters: every column but the key, or where the
+    row was read here (`_as_read`), the columns whose values changed since, with those whose
+    values may change in place (JSON) or are not compared. The interaction's row is forty
+    columns, of which a message changes four: preparing the values of the rest cost some 35
+    us a message on the 2-core machine (issue 18, docs/benchmarks.md). A column another
+    transaction wrote since the read is not this one's to write back."""
     read = obj.__dict__.pop(AS_READ, None)  # once written, this read no longer says the row
     fields = plain.fields
     if read is None or len(read) != len(fields):
         columns = plain.others
     else:
-        columns = (
-            tuple(
-                i
-                for i in plain.others
-                if fields[i][1] is None or getattr(obj, fields[i][0].attname) != read[i]
-            )
-            or plain.others[:1]
-        )  # none changed: one all the same, which locks and checks the row
+        changed = tuple(
+            i
+            for i in plain.others
+            if fields[i][1] is None or getattr(obj, fields[i][0].attname) != read[i]
+        )
+        # None changed: one all the same, so that the row is locked and known to be there.
+        columns = changed or plain.others[:1]
     pk = plain.model._meta.pk
     return _update_sql(plain.model, columns), [
         _to_write(*fields[i], obj, False, connection) for i in columns
