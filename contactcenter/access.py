@@ -192,9 +192,7 @@ def opened_with[M: Model](
     """`opened`, with the row of `model` that the interaction's `field` names, read in the
     same statement (None where there is none, or where `user` may not open it)."""
     row, named = row_statements.referenced(Interaction, interaction_id, field, model)
-    if row is None or not may_open(user, row):
-        return None, None
-    return row, named
+    return (row, named) if row is not None and may_open(user, row) else (None, None)
 
 
 def can_open(user: User, interaction_id: str) -> bool:

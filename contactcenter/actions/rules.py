@@ -18,10 +18,7 @@ DISPOSITION_MAX_CHARS = 50
 
 def visible(actor: Actor, interaction_id: str) -> Interaction:
     """The interaction's row, if the actor may see it (else NotVisible: a 404)."""
-    row = opened(actor.user, interaction_id)
-    if row is None:
-        raise NotVisible("that interaction is not in your queues")
-    return row
+    return _seen(opened(actor.user, interaction_id))
 
 
 def visible_with[M: Model](
@@ -30,9 +27,13 @@ def visible_with[M: Model](
     """`visible`, with the row of `model` that the interaction's `field` names, read in the
     same statement."""
     row, named = opened_with(actor.user, interaction_id, field, model)
+    return _seen(row), named
+
+
+def _seen(row: Interaction | None) -> Interaction:
     if row is None:
         raise NotVisible("that interaction is not in your queues")
-    return row, named
+    return row
 
 
 def handles(actor: Actor, row: Interaction) -> bool:
