@@ -32,6 +32,9 @@ shares the machine's cores with the servers, PostgreSQL and Redis.
         samples a second (200 unless set; 1000 tells a phase's small costs apart).
     BENCH_STATEMENTS=1: the statements PostgreSQL ran over each rate's window, per chat
         (bench/chat_statements.py; needs pg_stat_statements preloaded).
+    BENCH_TRACE=1: where a message's time goes, step by step, from the visitor's socket to
+        the agent's (bench/chat_trace.py: the Daphnes note when each message reached each
+        step, on the clock the bench reads).
     --phases (or BENCH_PHASES=1): only the phase-by-phase CPU per chat (bench/chat_phases.py:
         BENCH_PHASE_CHATS chats in lockstep, one phase at a time).
 
@@ -58,6 +61,7 @@ from bench import (
     chat_relay,
     chat_rounds,
     chat_statements,
+    chat_trace,
     database_cpu,
     harness,
 )
@@ -78,6 +82,7 @@ AGENTS_OPENING = 25  # consoles connecting at once
 # Redis pub/sub channels ignore the database number: a prefix of its own keeps two checkouts'
 # runs on one Redis apart.
 REDIS_PREFIX = os.environ.get("REDIS_PREFIX") or f"benchchat{os.getpid()}"
+TRACES = ROOT / "var" / "traces"  # BENCH_TRACE=1: the Daphnes' notes, one file a process
 
 
 def setup_center(url: str) -> list[str]:
@@ -137,6 +142,7 @@ def start(url: str, log_name: str, *args: str) -> subprocess.Popen:
         "DATABASE_POOL": "1",  # as in production; the harness turns it off for itself
         # every simulated visitor connects from 127.0.0.1
         "WEBCHAT_MESSAGES_PER_IP_PER_MINUTE": "1000000",
+        "BENCH_TRACE_DIR": str(TRACES),
     }
     log = (ROOT / "var" / f"bench-chat-{log_name}.log").open("w")
     return subprocess.Popen(
@@ -163,6 +169,7 @@ class Run:
         self.offer_latency: list[float] = []
         self.message_sent: dict[str, float] = {}  # text -> time sent
         self.message_latency: list[float] = []
+        self.message_times: list[tuple[str, float, float]] = []  # text, sent, received
         self.accepted: dict[str, asyncio.Event] = {}
         self.opening = asyncio.Semaphore(AGENTS_OPENING)
         self.messages = 0
@@ -242,7 +249,9 @@ class Run:
                     if event:
                         event.set()
                 elif frame["event"] == "MessageReceived" and data["text"] in self.message_sent:
-                    self.message_latency.append(now - self.message_sent.pop(data["text"]))
+                    sent = self.message_sent.pop(data["text"])
+                    self.message_latency.append(now - sent)
+                    self.message_times.append((data["text"], sent, now))
 
     async def visitor(self, n: int) -> None:
         import websockets
@@ -367,10 +376,16 @@ def serving(url: str, servers: int, relay: str = "", router=True):
     them, `manage.py serve --no-workers` (its WebSocket pings, its start); a `relay` app on
     bare Daphne."""
     ports = server_ports(servers)
+    traced = ("-m", "bench.chat_trace") if chat_trace.TRACE and not relay else ()
+    if traced:
+        for old in TRACES.glob("chat-*.tsv"):
+            old.unlink()
     processes = [
         start(url, f"relay{i}", "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), relay)
         if relay
-        else start(url, f"daphne{i}", "manage.py", "serve", "--no-workers", "--port", str(port))
+        else start(
+            url, f"daphne{i}", *traced, "manage.py", "serve", "--no-workers", "--port", str(port)
+        )
         for i, port in enumerate(ports)
     ]
     if router:
@@ -401,6 +416,7 @@ class Measured:
     profiles: dict = field(default_factory=dict)
     rebuilt: chat_rebuild.Rebuilt | None = None  # the run's log replayed, against its rows
     rounds: chat_rounds.Rounds | None = None  # the router's rounds that made the offers
+    traced: list[dict[str, float]] = field(default_factory=list)  # BENCH_TRACE=1's timelines
 
     @property
     def chats(self) -> int:
@@ -432,7 +448,10 @@ def measure(url: str, servers: int, rate: int) -> Measured:
         run = Run(ports, cookies, url)
         cpu, profiles = asyncio.run(run.drive(rate, processes, f"{servers}x{rate}"))
     rounds = chat_rounds.counted()
-    return Measured(run, cpu, floor, kept, profiles, chat_rebuild.compare(), rounds)
+    traced = (
+        chat_trace.timelines(chat_trace.read(TRACES), run.message_times) if chat_trace.TRACE else []
+    )
+    return Measured(run, cpu, floor, kept, profiles, chat_rebuild.compare(), rounds, traced)
 
 
 def row(servers: int, rate: int, m: Measured) -> list:
@@ -542,6 +561,8 @@ def main() -> int:
                     print(f"  statements: {path.relative_to(ROOT)}", flush=True)
             if m.profiles:
                 print(chat_profile.report(m.profiles, m.cpu_ms_per_chat), flush=True)
+            if chat_trace.TRACE:
+                print(chat_trace.report(m.traced, len(m.run.message_times)), flush=True)
     print()
     print(harness.table(HEADERS, [row(s, r, results[s, r]) for s, r in results]))
     print(f"\nthroughput vs servers at {max(RATES)} chats/s offered:")
