@@ -150,12 +150,17 @@ def installed(directory: Path) -> Iterator[Notes]:
     replace(AgentConsumer, "push_frames", push_frames)
     # The callbacks a commit calls are kept as they were registered: the first notes the
     # commit, and the push's is swapped for one that notes when it has published.
+    # Put back by taking out only these two: a module imported meanwhile may have added its own.
     callbacks = store._after_commit
-    kept = list(callbacks)
-    at = callbacks.index(push.publish)
-    callbacks[at] = after("published")(push.publish)
-    callbacks.insert(0, lambda recorded: notes.on_thread("committed"))
-    undo.append(lambda: callbacks.__setitem__(slice(None), kept))
+    published = after("published")(push.publish)
+    callbacks[callbacks.index(push.publish)] = published
+
+    def committed(recorded) -> None:
+        notes.on_thread("committed")
+
+    callbacks.insert(0, committed)
+    undo.append(lambda: callbacks.__setitem__(callbacks.index(published), push.publish))
+    undo.append(lambda: callbacks.remove(committed))
     try:
         yield notes
     finally:

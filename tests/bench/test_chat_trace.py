@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async as sync_to_async
 
 from bench import chat_trace
 from channels_adapters.webchat.models import WebChatChannel
+from contactcenter.events import store
 from routing import router
 from tests.routing.builders import a_queue, an_agent
 from tests.sockets import agent_socket, next_frame, visitor_socket
@@ -50,9 +51,11 @@ async def test_a_visitor_s_message_is_noted_at_every_step_once_in_order(tmp_path
     console = await agent_socket(agent)
     await next_frame(console, "snapshot")
 
+    callbacks = list(store._after_commit)
     with chat_trace.installed(tmp_path):
         await say(visitor, "message 0.0")
         await next_frame(console, "event", event="MessageReceived")
+    assert store._after_commit == callbacks
     await say(visitor, "message 0.1")  # after: the path is as it was
     await visitor.disconnect()
     await console.disconnect()
