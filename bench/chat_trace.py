@@ -142,26 +142,25 @@ def installed(directory: Path) -> Iterator[Notes]:
 
         return wrapper
 
-    replace(VisitorConsumer, "on_message", on_message)
-    replace(visitor, "send_message", send_message)
-    replace(ingest, "_current_interaction", after("conversation read"))
-    replace(store, "_insert", after("event inserted"))
-    replace(projections.Rows, "flush", flush)
-    replace(AgentConsumer, "push_frames", push_frames)
-    # The callbacks a commit calls are kept as they were registered: the first notes the
-    # commit, and the push's is swapped for one that notes when it has published.
-    # Put back by taking out only these two: a module imported meanwhile may have added its own.
-    callbacks = store._after_commit
-    published = after("published")(push.publish)
-    callbacks[callbacks.index(push.publish)] = published
-
     def committed(recorded) -> None:
         notes.on_thread("committed")
 
-    callbacks.insert(0, committed)
-    undo.append(lambda: callbacks.__setitem__(callbacks.index(published), push.publish))
-    undo.append(lambda: callbacks.remove(committed))
-    try:
+    callbacks = store._after_commit
+    published = after("published")(push.publish)
+    try:  # what was wrapped before a step failed is put back too
+        replace(VisitorConsumer, "on_message", on_message)
+        replace(visitor, "send_message", send_message)
+        replace(ingest, "_current_interaction", after("conversation read"))
+        replace(store, "_insert", after("event inserted"))
+        replace(projections.Rows, "flush", flush)
+        replace(AgentConsumer, "push_frames", push_frames)
+        # A commit's callbacks: one first that notes the commit, and the push's swapped for
+        # one that notes when it has published. Put back by taking out only these two: a
+        # module imported meanwhile may have added its own.
+        callbacks[callbacks.index(push.publish)] = published
+        undo.append(lambda: callbacks.__setitem__(callbacks.index(published), push.publish))
+        callbacks.insert(0, committed)
+        undo.append(lambda: callbacks.remove(committed))
         yield notes
     finally:
         for step in reversed(undo):
