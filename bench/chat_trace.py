@@ -41,8 +41,10 @@ STEPS = [
     ("projected", "the inline projections, in Python"),
     ("rows written", "the projections' rows: one statement"),
     ("committed", "COMMIT"),
-    ("published", "frames made, published to Redis"),
-    ("agent's socket", "Redis to the agent's process and consumer"),
+    ("frames made", "the pushes' frames made"),
+    # From the publish's start, not its end: Redis may hand the message to the agent's
+    # process before it answers the publisher.
+    ("agent's socket", "published to Redis; to the agent's process and consumer"),
     ("sent to the agent", "the frame sent on the agent's socket"),
     ("received", "to the bench's socket"),
 ]
@@ -145,20 +147,24 @@ def installed(directory: Path) -> Iterator[Notes]:
     def committed(recorded) -> None:
         notes.on_thread("committed")
 
+    def frames_made(original):
+        def wrapper(*args, **kwargs):
+            notes.on_thread("frames made")
+            return original(*args, **kwargs)
+
+        return wrapper
+
     callbacks = store._after_commit
-    published = after("published")(push.publish)
     try:  # what was wrapped before a step failed is put back too
         replace(VisitorConsumer, "on_message", on_message)
         replace(visitor, "send_message", send_message)
         replace(ingest, "_current_interaction", after("conversation read"))
         replace(store, "_insert", after("event inserted"))
         replace(projections.Rows, "flush", flush)
+        replace(push, "send", frames_made)
         replace(AgentConsumer, "push_frames", push_frames)
-        # A commit's callbacks: one first that notes the commit, and the push's swapped for
-        # one that notes when it has published. Put back by taking out only these two: a
-        # module imported meanwhile may have added its own.
-        callbacks[callbacks.index(push.publish)] = published
-        undo.append(lambda: callbacks.__setitem__(callbacks.index(published), push.publish))
+        # First of a commit's callbacks, one that notes it; put back by taking out only this
+        # one, as a module imported meanwhile may have added its own.
         callbacks.insert(0, committed)
         undo.append(lambda: callbacks.remove(committed))
         yield notes
