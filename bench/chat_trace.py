@@ -110,24 +110,21 @@ def installed(directory: Path) -> Iterator[Notes]:
 
         return wrapper
 
-    def after(step: str):
+    def noted(before: str = "", after: str = ""):
+        """A call on a database thread, noted as it starts (`before`) or ends (`after`)."""
+
         def make(original):
             def wrapper(*args, **kwargs):
+                if before:
+                    notes.on_thread(before)
                 result = original(*args, **kwargs)
-                notes.on_thread(step)
+                if after:
+                    notes.on_thread(after)
                 return result
 
             return wrapper
 
         return make
-
-    def flush(original):
-        def wrapper(self, *args, **kwargs):
-            notes.on_thread("projected")
-            original(self, *args, **kwargs)
-            notes.on_thread("rows written")
-
-        return wrapper
 
     def push_frames(original):
         async def wrapper(self, message):
@@ -147,21 +144,14 @@ def installed(directory: Path) -> Iterator[Notes]:
     def committed(recorded) -> None:
         notes.on_thread("committed")
 
-    def frames_made(original):
-        def wrapper(*args, **kwargs):
-            notes.on_thread("frames made")
-            return original(*args, **kwargs)
-
-        return wrapper
-
     callbacks = store._after_commit
     try:  # what was wrapped before a step failed is put back too
         replace(VisitorConsumer, "on_message", on_message)
         replace(visitor, "send_message", send_message)
-        replace(ingest, "_current_interaction", after("conversation read"))
-        replace(store, "_insert", after("event inserted"))
-        replace(projections.Rows, "flush", flush)
-        replace(push, "send", frames_made)
+        replace(ingest, "_current_interaction", noted(after="conversation read"))
+        replace(store, "_insert", noted(after="event inserted"))
+        replace(projections.Rows, "flush", noted(before="projected", after="rows written"))
+        replace(push, "send", noted(before="frames made"))
         replace(AgentConsumer, "push_frames", push_frames)
         # First of a commit's callbacks, one that notes it; put back by taking out only this
         # one, as a module imported meanwhile may have added its own.
