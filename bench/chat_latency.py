@@ -18,9 +18,11 @@ as a load balancer would. One router process serves them. Before each, the same 
 and messages go through a bare Channels relay (bench/relay_app.py, bench/chat_relay.py:
 Daphne and the same Redis pub/sub layer, no platform): the floor under (a); then through the
 same relay committing each message to PostgreSQL before it relays it (a thread's trip and a
-transaction of one INSERT), the floor under any path that pushes only what is kept. At the end, the
-chats a second each number of processes reached at the highest rate, and the one-line
-summary (CONTRACT.md).
+transaction of one INSERT), the floor under any path that pushes only what is kept. The
+relays' processes' CPU over those runs, a pair of sockets' worth, is the floor under the CPU
+per chat, as machines differ: a chat's CPU in relay pairs can be set beside another
+machine's. At the end, the chats a second each number of processes reached at the highest
+rate, and the one-line summary (CONTRACT.md).
 
 Targets (issue 18): at most 25 ms of server CPU per chat; at 20 chats/s (a) p99 <= 50 ms and
 (b) p99 <= 250 ms; at 5 chats/s (a) p99 within 2x of the bare relay's. The load generator
@@ -411,8 +413,8 @@ def serving(url: str, servers: int, relay: str = "", router=True):
 class Measured:
     run: Run
     cpu: float  # server seconds over the visitors' window
-    floor: list[float]  # the bare relay's message latencies, s
-    kept: list[float] = field(default_factory=list)  # the committing relay's, s
+    floor: chat_relay.Relayed  # the bare relay's run, at the same rate
+    kept: chat_relay.Relayed  # the committing relay's
     profiles: dict = field(default_factory=dict)
     rebuilt: chat_rebuild.Rebuilt | None = None  # the run's log replayed, against its rows
     rounds: chat_rounds.Rounds | None = None  # the router's rounds that made the offers
@@ -440,9 +442,16 @@ def measure(url: str, servers: int, rate: int) -> Measured:
     """One rate: the bare relay's floor, the same relay committing each message first, then
     the platform (`servers` Daphne processes and a router) at the same arrivals."""
     chat_relay.make_table(url)
-    with serving(url, servers, relay="bench.relay_app:application", router=False) as (ports, _):
-        floor = asyncio.run(chat_relay.drive(ports, rate, SECONDS))
-        kept = asyncio.run(chat_relay.drive(ports, rate, SECONDS, kind="kept"))
+    with serving(url, servers, relay="bench.relay_app:application", router=False) as (
+        ports,
+        relays,
+    ):
+
+        def cpu() -> float:
+            return sum(harness.cpu_seconds(p.pid) for p in relays)
+
+        floor = chat_relay.relayed(ports, rate, SECONDS, cpu)
+        kept = chat_relay.relayed(ports, rate, SECONDS, cpu, kind="kept")
     cookies = setup_center(url)
     with serving(url, servers) as (ports, processes):
         run = Run(ports, cookies, url)
@@ -456,7 +465,7 @@ def measure(url: str, servers: int, rate: int) -> Measured:
 
 def row(servers: int, rate: int, m: Measured) -> list:
     a, b = percentiles(m.run.message_latency), percentiles(m.run.offer_latency)
-    floor = percentiles(m.floor)
+    floor = percentiles(m.floor.latencies)
     return [
         servers,
         f"{rate}/s",
@@ -466,15 +475,18 @@ def row(servers: int, rate: int, m: Measured) -> list:
         *(f"{x:.1f}" for x in a),
         *(f"{x:.1f}" for x in b),
         f"{floor[2]:.1f}",
-        f"{percentiles(m.kept)[2]:.1f}",
+        f"{percentiles(m.kept.latencies)[2]:.1f}",
         f"{m.cpu_ms_per_chat:.1f}",
+        f"{m.floor.cpu_ms_per_pair:.1f}",
+        f"{m.kept.cpu_ms_per_pair:.1f}",
         "-" if m.run.database_unavailable else f"{m.database_ms_per_chat:.1f}",
     ]
 
 
 HEADERS = ["Daphnes", "new chats", "achieved", "offers", "messages"]
 HEADERS += ["msg p50", "msg p95", "msg p99", "offer p50", "offer p95", "offer p99"]
-HEADERS += ["relay p99", "kept relay p99", "CPU ms/chat", "PostgreSQL ms/chat"]
+HEADERS += ["relay p99", "kept relay p99", "CPU ms/chat"]
+HEADERS += ["relay CPU ms/pair", "kept relay CPU ms/pair", "PostgreSQL ms/chat"]
 
 
 def throughput(results: dict[tuple[int, int], Measured]) -> str:
@@ -505,7 +517,7 @@ def verdicts(results: dict[tuple[int, int], Measured]) -> list[bool]:
             checks.append((servers, label, b99 <= 250, f"{b99:.1f} ms"))
         if 5 in RATES:
             a99 = percentiles(results[servers, 5].run.message_latency)[2]
-            f99 = percentiles(results[servers, 5].floor)[2]
+            f99 = percentiles(results[servers, 5].floor.latencies)[2]
             label = "message p99 <= 2x the bare relay's at 5 chats/s"
             checks.append((servers, label, a99 <= 2 * f99, f"{a99:.1f} vs {f99:.1f} ms"))
         for rate in RATES:
@@ -518,7 +530,7 @@ def verdicts(results: dict[tuple[int, int], Measured]) -> list[bool]:
     if 5 in RATES:
         for servers in SERVERS:
             m = results[servers, 5]
-            f99, k99 = percentiles(m.floor)[2], percentiles(m.kept)[2]
+            f99, k99 = percentiles(m.floor.latencies)[2], percentiles(m.kept.latencies)[2]
             print(
                 f"  (at 5 chats/s, {servers} Daphne, a relay that commits each message before "
                 f"it relays it: p99 {k99:.1f} ms, {k99 / f99:.1f}x the bare relay's)"
@@ -541,13 +553,15 @@ def main() -> int:
             a, b = percentiles(m.run.message_latency), percentiles(m.run.offer_latency)
             print(
                 f"  {servers} Daphne, {rate} chats/s ({m.run.achieved_rate():.1f}/s achieved): "
-                f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor)[2]:.1f}, "
-                f"committing relay {percentiles(m.kept)[2]:.1f}), "
+                f"message p99 {a[2]:.1f} ms (bare relay {percentiles(m.floor.latencies)[2]:.1f}, "
+                f"committing relay {percentiles(m.kept.latencies)[2]:.1f}), "
                 f"offer p99 {b[2]:.1f} ms, server CPU {m.cpu_ms_per_chat:.1f} ms/chat "
                 f"(router {m.run.router_cpu / max(1, m.chats) * 1000:.1f}, {m.rounds}; "
                 "idle with the "
                 f"agents connected {m.idle_ms_per_chat:.1f}: "
-                f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s); "
+                f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s), against the "
+                f"relays' {m.floor.cpu_ms_per_pair:.1f} (bare) and {m.kept.cpu_ms_per_pair:.1f} "
+                "(committing) ms a pair of sockets; "
                 + (
                     f"PostgreSQL {m.database_ms_per_chat:.1f} ms/chat"
                     if not m.run.database_unavailable
@@ -582,7 +596,8 @@ def main() -> int:
             offer_p99_ms=percentiles(m.run.offer_latency)[2],
             cpu_ms_per_chat=m.cpu_ms_per_chat,
             idle_ms_per_chat=m.idle_ms_per_chat,
-            floor_p99_ms=percentiles(m.floor)[2],
+            floor_p99_ms=percentiles(m.floor.latencies)[2],
+            floor_cpu_ms_per_pair=m.floor.cpu_ms_per_pair,
         )
     )
     return 0 if all(passed) else 1

@@ -3,10 +3,17 @@ Redis pub/sub channel layer, the same arrivals (`rate` new pairs a second for SE
 "visitor" socket and an "agent" socket, the agent's on another process when there are two),
 the same messages (one first, then three 200 ms apart, the three timed) through
 bench/relay_app.py, which does nothing but relay them (`visitor`), or commits each to
-PostgreSQL first and then relays it (`kept`). What the platform adds is the rest."""
+PostgreSQL first and then relays it (`kept`). What the platform adds is the rest.
+
+The relay's processes' CPU over the same run is the floor under the chat's CPU in the same way:
+what Daphne, the channel layer and a socket's frames cost a pair of sockets on this machine,
+with nothing of the platform's. Machines differ threefold in what a chat costs; against this
+floor, measured in the same run, runs on different machines can be compared."""
 
 import asyncio
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 KEPT = "bench_relay_kept"  # the table the `kept` relay commits each message to
 KEPT_TABLE = (
@@ -57,3 +64,29 @@ async def drive(ports: list[int], rate: int, seconds: int, kind: str = "visitor"
     if failures:
         print(f"  relay ({kind}): {len(failures)} pairs failed, e.g. {failures[0]!r}")
     return latencies
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """One relay's run: each timed message's latency, and its processes' CPU over the run."""
+
+    latencies: list[float]  # s
+    cpu: float  # s, the relay's processes' together
+    pairs: int
+
+    @property
+    def cpu_ms_per_pair(self) -> float:
+        return self.cpu / max(1, self.pairs) * 1000
+
+
+def relayed(
+    ports: list[int],
+    rate: int,
+    seconds: int,
+    cpu: Callable[[], float],
+    kind: str = "visitor",
+) -> Relayed:
+    """`drive`, with `cpu()` (the relay's processes' CPU seconds so far) read around it."""
+    before = cpu()
+    latencies = asyncio.run(drive(ports, rate, seconds, kind))
+    return Relayed(latencies, cpu() - before, rate * seconds)

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from bench import chat_relay
+from bench import chat_relay, harness
 from contactcenter.privacy import owner_connection
 from tests.faults.services import free_port, wait_for_port
 
@@ -47,14 +47,14 @@ def relay():
     )
     try:
         wait_for_port(port)
-        yield url, port
+        yield url, port, server.pid
     finally:
         server.terminate()
         server.wait(10)
 
 
 def test_the_kept_relay_commits_every_message_before_it_relays_it(relay):
-    url, port = relay
+    url, port, _ = relay
     latencies = asyncio.run(chat_relay.drive([port], rate=5, seconds=1, kind="kept"))
 
     assert len(latencies) == 5 * 3  # three timed messages a pair
@@ -67,9 +67,22 @@ def test_the_kept_relay_commits_every_message_before_it_relays_it(relay):
 
 
 def test_the_bare_relay_keeps_nothing(relay):
-    url, port = relay
+    url, port, _ = relay
     latencies = asyncio.run(chat_relay.drive([port], rate=5, seconds=1))
 
     assert len(latencies) == 15
     with psycopg.connect(url) as kept:
         assert kept.execute(f"SELECT count(*) FROM {chat_relay.KEPT}").fetchone() == (0,)
+
+
+def test_a_relay_run_counts_its_processes_cpu_per_pair_of_sockets(relay):
+    _, port, pid = relay
+
+    run = chat_relay.relayed([port], rate=5, seconds=2, cpu=lambda: harness.cpu_seconds(pid))
+
+    assert len(run.latencies) == 10 * 3
+    assert run.pairs == 10
+    # Ten pairs' connects, frames and closes take the relay some CPU, read from /proc in
+    # clock ticks: more than none, and not more than the run's wall time on every core.
+    assert 0 < run.cpu < 2 * (os.cpu_count() or 1)
+    assert run.cpu_ms_per_pair == pytest.approx(run.cpu / 10 * 1000)
