@@ -19,10 +19,10 @@ and messages go through a bare Channels relay (bench/relay_app.py, bench/chat_re
 Daphne and the same Redis pub/sub layer, no platform): the floor under (a); then through the
 same relay committing each message to PostgreSQL before it relays it (a thread's trip and a
 transaction of one INSERT), the floor under any path that pushes only what is kept. The
-relays' processes' CPU over those runs, a pair of sockets' worth, is the floor under the CPU
-per chat, as machines differ: a chat's CPU in relay pairs can be set beside another
-machine's. At the end, the chats a second each number of processes reached at the highest
-rate, and the one-line summary (CONTRACT.md).
+relays' processes' CPU over those runs, per pair of sockets, is a yardstick for the CPU per
+chat, as machines differ: a chat's CPU in relay pairs can be set beside another machine's.
+At the end, the chats a second each number of processes reached at the highest rate, and
+the one-line summary (CONTRACT.md).
 
 Targets (issue 18): at most 25 ms of server CPU per chat; at 20 chats/s (a) p99 <= 50 ms and
 (b) p99 <= 250 ms; at 5 chats/s (a) p99 within 2x of the bare relay's. The load generator

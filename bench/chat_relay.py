@@ -5,10 +5,10 @@ the same messages (one first, then three 200 ms apart, the three timed) through
 bench/relay_app.py, which does nothing but relay them (`visitor`), or commits each to
 PostgreSQL first and then relays it (`kept`). What the platform adds is the rest.
 
-The relay's processes' CPU over the same run is the floor under the chat's CPU in the same way:
-what Daphne, the channel layer and a socket's frames cost a pair of sockets on this machine,
-with nothing of the platform's. Machines differ threefold in what a chat costs; against this
-floor, measured in the same run, runs on different machines can be compared."""
+The relay's processes' CPU over the same run is a yardstick for the chat's CPU: what Daphne,
+the channel layer and a socket's frames cost a pair of sockets on this machine, with nothing
+of the platform's. Machines differ several-fold in what the same chat costs; set against this
+yardstick, measured in the same run, runs on different machines can be compared."""
 
 import asyncio
 import time
