@@ -24,8 +24,9 @@ AGENT_SAYS = "Good morning, this is Anna from billing. How can I help you today?
 @pytest.fixture(autouse=True)
 def real_time():
     """Every test here plays speech through the media path in real time and measures what
-    was heard: at a higher CPU priority, with the servers and browsers it starts."""
-    with cpu_priority.raised():
+    was heard: at a higher CPU priority, with the servers and browsers it starts, and no more
+    of them at once than the machine has cores."""
+    with cpu_priority.one_a_core(), cpu_priority.raised():
         yield
 
 

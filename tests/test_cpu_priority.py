@@ -1,0 +1,74 @@
+"""The real-time tests' places (tests/cpu_priority.py): across the run's workers, no more of
+them at once than there are places. A lock on a file is the open file's, so two threads here
+stand for two workers."""
+
+import threading
+import uuid
+
+import pytest
+
+from tests import cpu_priority
+
+
+@pytest.fixture
+def a_run(monkeypatch):
+    run = f"test-{uuid.uuid4().hex}"
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", run)
+    yield run
+    cpu_priority.let_go(run)
+
+
+def worker(places: int, entered: threading.Event, done: threading.Event) -> threading.Thread:
+    def run() -> None:
+        with cpu_priority.one_a_core(places):
+            entered.set()
+            done.wait(30)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_real_time_test_waits_while_every_place_is_taken(a_run):
+    first_in, first_done = threading.Event(), threading.Event()
+    second_in, second_done = threading.Event(), threading.Event()
+    first = worker(1, first_in, first_done)
+    assert first_in.wait(10)
+
+    second = worker(1, second_in, second_done)
+    assert not second_in.wait(1), "a second test took the only place while the first held it"
+
+    first_done.set()
+    assert second_in.wait(10), "the place, let go, went to the test waiting for it"
+    second_done.set()
+    first.join(10)
+    second.join(10)
+
+
+def test_as_many_run_at_once_as_there_are_places(a_run):
+    entered = [threading.Event(), threading.Event()]
+    done = threading.Event()
+    threads = [worker(2, event, done) for event in entered]
+
+    assert all(event.wait(10) for event in entered)
+    done.set()
+    for thread in threads:
+        thread.join(10)
+
+
+def test_without_workers_a_test_takes_no_place(monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_TESTRUNUID", raising=False)
+    with cpu_priority.one_a_core(1), cpu_priority.one_a_core(1):
+        pass  # one process runs its tests one at a time: nothing to wait for
+
+
+def test_the_runs_places_go_once_it_is_done(a_run):
+    run = a_run
+    with cpu_priority.one_a_core(2):
+        pass
+    places = sorted(cpu_priority._place(run, 0).parent.glob(f"real-time-{run}-*.lock"))
+    assert places, "a place is a file, named by the run"
+
+    cpu_priority.let_go(run)
+
+    assert not any(place.exists() for place in places)
