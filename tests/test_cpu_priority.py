@@ -2,8 +2,10 @@
 them at once than there are places. A lock on a file is the open file's, so two threads here
 stand for two workers."""
 
+import tempfile
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -58,15 +60,21 @@ def test_as_many_run_at_once_as_there_are_places(a_run):
 
 def test_without_workers_a_test_takes_no_place(monkeypatch):
     monkeypatch.delenv("PYTEST_XDIST_TESTRUNUID", raising=False)
-    with cpu_priority.one_a_core(1), cpu_priority.one_a_core(1):
-        pass  # one process runs its tests one at a time: nothing to wait for
+    inside = threading.Event()
+
+    def two_at_once() -> None:  # one process runs its tests one at a time: nothing to wait for
+        with cpu_priority.one_a_core(1), cpu_priority.one_a_core(1):
+            inside.set()
+
+    threading.Thread(target=two_at_once, daemon=True).start()
+    assert inside.wait(10), "without workers, a test waited for a place"
 
 
 def test_the_runs_places_go_once_it_is_done(a_run):
     run = a_run
     with cpu_priority.one_a_core(2):
         pass
-    places = sorted(cpu_priority._place(run, 0).parent.glob(f"real-time-{run}-*.lock"))
+    places = sorted(Path(tempfile.gettempdir()).glob(f"real-time-{run}-*.lock"))
     assert places, "a place is a file, named by the run"
 
     cpu_priority.let_go(run)
