@@ -46,9 +46,12 @@ def watched(page):
     return page
 
 
-def log_in(browser, platform, username, where="/console/", connected="connected", sent=None):
-    """`sent`: a list to keep the frames the page sends on its sockets in."""
-    page = watched(browser.new_context().new_page())
+def log_in(
+    browser, platform, username, where="/console/", connected="connected", sent=None, context=None
+):
+    """`sent`: a list to keep the frames the page sends on its sockets in; `context`: the
+    browser context to open the page in (one whose sockets a test routes), else a new one."""
+    page = watched((context or browser.new_context()).new_page())
     if sent is not None:
         page.on("websocket", lambda socket: socket.on("framesent", lambda f: sent.append(f)))
     page.goto(f"{platform}{where}")

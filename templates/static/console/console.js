@@ -750,10 +750,14 @@
     // the joined line with them; only whispers the offer's view held back (the agent handling
     // it may read them) are asked for with it, as what the accept changed.
     var wanted = view.notes_withheld ? "partial" : "none";
+    var withheld = view.notes_withheld || 0;
     request("accept", { interaction_id: view.id, offer_id: view.offer.offer_id, view: wanted }, function (error, frame) {
       if (error) { return; }
       var known = state.interactions[view.id];
-      if (!known) { request("open", { interaction_id: view.id }); return; }
+      // A whisper pushed while the accept was on its way was counted held back from the offer,
+      // after the accept had said which to send: the view, read again, has it.
+      if (!known || (known.notes_withheld || 0) > withheld) { request("open", { interaction_id: view.id }); }
+      if (!known) { return; }
       if (frame.interaction) {
         putInteraction(Object.assign({}, known, frame.interaction, { partial: undefined }));
       } else if (known.state === "offered") {  // accepted; its push, on its way, says the rest
