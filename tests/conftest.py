@@ -10,7 +10,6 @@ import gc
 import importlib
 import os
 import time
-import uuid
 import warnings
 from pathlib import Path
 
@@ -42,11 +41,6 @@ os.environ["FAST_PASSWORD_HASHING"] = "1"
 
 def pytest_configure(config):
     from django.conf import settings
-
-    if not os.environ.get("PYTEST_XDIST_WORKER") and hasattr(config.option, "testrunuid"):
-        # The run's id, which xdist gives its workers, chosen here so that the controller
-        # knows it too: the real-time tests' places are named by it (tests/cpu_priority.py).
-        config.option.testrunuid = config.option.testrunuid or uuid.uuid4().hex
 
     # pytest-django may have read the settings before this module set the variable.
     settings.PASSWORD_HASHERS = settings.FAST_PASSWORD_HASHERS
@@ -115,10 +109,10 @@ def pytest_sessionfinish(session):
     if not os.environ.get("PYTEST_XDIST_WORKER"):  # the run's controller: its workers are done
         from tests import cpu_priority
         from tests.faults.deployment import remove_demo_template
+        from tests.runs import run_id
 
         remove_demo_template()
-        if run := getattr(session.config.option, "testrunuid", None):
-            cpu_priority.let_go(run)
+        cpu_priority.let_go(run_id())
 
 
 def pytest_runtest_logreport(report):

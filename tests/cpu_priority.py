@@ -25,6 +25,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.runs import run_id
+
 RAISE_BY = 10
 
 
@@ -45,15 +47,17 @@ def raised(by: int = RAISE_BY) -> Iterator[bool]:
 
 
 @contextlib.contextmanager
-def one_a_core(cores: int | None = None) -> Iterator[int]:
-    """Wait for one of `cores` places (the machine's cores unless told) that the run's xdist
-    workers share, and hold it: yields which. Each place is a lock on a file, let go by the
-    kernel if its holder dies."""
+def one_a_core(cores: int | None = None, run: int | None = None) -> Iterator[int]:
+    """Wait for one of `cores` places (the machine's cores unless told) that the run's
+    processes share, and hold it: yields which. `run`: whose places, by default this test
+    run's (tests/runs.py), shared by its xdist workers; without them there is nothing to wait
+    for. Each place is a lock on a file, let go by the kernel if its holder dies."""
     cores = cores or os.cpu_count() or 1
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if run is None:  # one process runs the tests: one at a time already
-        yield 0
-        return
+    if run is None:
+        if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process runs the tests, in turn
+            yield 0
+            return
+        run = run_id()
     places = [_place(run, n) for n in range(cores)]
     while True:
         for n, place in enumerate(places):
@@ -72,11 +76,11 @@ def one_a_core(cores: int | None = None) -> Iterator[int]:
         time.sleep(0.1)
 
 
-def _place(run: str, n: int) -> Path:
+def _place(run: int, n: int) -> Path:
     return Path(tempfile.gettempdir()) / f"real-time-{run}-{n}.lock"
 
 
-def let_go(run: str) -> None:
+def let_go(run: int) -> None:
     """For the run's controller once its workers are done: the run's places' files go."""
     for place in _place(run, 0).parent.glob(f"real-time-{run}-*.lock"):
         place.unlink(missing_ok=True)

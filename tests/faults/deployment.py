@@ -22,6 +22,7 @@ from twilio.request_validator import RequestValidator
 
 from tests import zygote
 from tests.faults.services import Postgres, Redis, free_port
+from tests.runs import run_id
 
 ROOT = Path(__file__).resolve().parents[2]
 # One folder per xdist worker: a deployment starts by emptying it, and never another's.
@@ -142,11 +143,6 @@ def demo_template() -> Path:
 
 
 TEMPLATES = Path(tempfile.gettempdir()) / "cc-faults-templates"
-
-
-def run_id() -> int:
-    """The test run's controlling process: xdist's workers are its children."""
-    return os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid()
 
 
 def remove_demo_template() -> None:
