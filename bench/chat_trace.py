@@ -214,7 +214,26 @@ def report(lines: list[dict[str, float]], messages: int) -> str:
         rows.append([spent_on, f"{p50:.2f}", f"{p90:.2f}", f"{p50 / total:.0%}"])
     rows.append(["the message, sent to received", f"{total:.2f}", "", ""])
     table = harness.table(["to the next step", "p50 ms", "p90 ms", "share"], rows)
-    return f"  where a message's time goes ({len(lines)} of {messages} traced):\n{table}"
+    return (
+        f"  where a message's time goes ({len(lines)} of {messages} traced):\n{table}\n"
+        f"  the slowest messages, step by step (ms):\n{slowest(lines)}"
+    )
+
+
+def slowest(lines: list[dict[str, float]], count: int = 4) -> str:
+    """The `count` slowest messages' steps side by side: the tail is set by a step or two
+    taking far longer than their median, and which ones tells where the p99 goes."""
+    from bench import harness
+
+    spans = segments(lines)
+    order = sorted(range(len(lines)), key=lambda i: lines[i]["sent"] - lines[i]["received"])
+    picked = order[:count]
+    rows = [[spent_on] + [f"{spans[name][i]:.2f}" for i in picked] for name, spent_on in STEPS[1:]]
+    rows.append(
+        ["the message, sent to received"]
+        + [f"{(lines[i]['received'] - lines[i]['sent']) * 1000:.2f}" for i in picked]
+    )
+    return harness.table(["to the next step"] + [f"#{n + 1}" for n in range(len(picked))], rows)
 
 
 def main(argv: list[str]) -> None:
