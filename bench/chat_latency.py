@@ -36,7 +36,7 @@ shares the machine's cores with the servers, PostgreSQL and Redis.
         (bench/chat_statements.py; needs pg_stat_statements preloaded).
     BENCH_TRACE=1: where a message's time goes, step by step, from the visitor's socket to
         the agent's (bench/chat_trace.py: the Daphnes note when each message reached each
-        step, on the clock the bench reads).
+        step, on the clock the bench reads), and the slowest messages' steps.
     --phases (or BENCH_PHASES=1): only the phase-by-phase CPU per chat (bench/chat_phases.py:
         BENCH_PHASE_CHATS chats in lockstep, one phase at a time).
 

@@ -35,6 +35,26 @@ def test_notes_from_each_process_and_the_bench_join_into_a_message_s_steps():
     assert "COMMIT" in report and "the message, sent to received" in report
 
 
+def test_the_slowest_messages_are_shown_step_by_step_slowest_first():
+    def line(start: float, commit_ms: float) -> dict[str, float]:
+        steps, at = {}, start
+        for name in chat_trace.NAMES:
+            at += (commit_ms if name == "committed" else 1.0) / 1000
+            steps[name] = at
+        return steps
+
+    lines = [line(0.0, 1.0), line(1.0, 9.0), line(2.0, 4.0)]
+
+    table = chat_trace.slowest(lines, count=2).splitlines()
+
+    assert table[0].split()[-2:] == ["#1", "#2"]
+    [commit] = [row for row in table if row.startswith("COMMIT")]
+    assert commit.split()[-2:] == ["9.00", "4.00"]  # the 1 ms message is not among them
+    [whole] = [row for row in table if row.startswith("the message, sent to received")]
+    total = len(chat_trace.NAMES) - 1
+    assert whole.split()[-2:] == [f"{total + 8:.2f}", f"{total + 3:.2f}"]
+
+
 def test_with_nothing_traced_the_report_says_so():
     assert "no message traced" in chat_trace.report([], 3)
 
