@@ -27,12 +27,15 @@ def is_stale_plan(error: BaseException | None) -> bool:
 @functools.cache
 def cursor_factory() -> type:
     """Django's server-side binding cursor, which recovers from a stale prepared statement
-    outside a transaction. Made on first use: Django's PostgreSQL backend is not imported
-    where SQLite serves (commands.py imports this module)."""
+    outside a transaction, and sends a transaction's BEGIN with its first statement
+    (contactcenter/postgresql/first_statement.py). Made on first use: Django's PostgreSQL
+    backend is not imported where SQLite serves (commands.py imports this module)."""
     import psycopg
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    class PreparedStatementsCursor(ServerBindingCursor):
+    from contactcenter.postgresql.first_statement import BeginsWithItsStatement
+
+    class PreparedStatementsCursor(BeginsWithItsStatement, ServerBindingCursor):
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             try:
                 return super().execute(query, params, **kwargs)

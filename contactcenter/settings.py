@@ -189,6 +189,7 @@ def _database() -> dict:
         # Under ASGI, psycopg's pool rather than CONN_MAX_AGE (DESIGN.md).
         if env_bool("DATABASE_POOL", True):
             from contactcenter.pooled_connections import check_on_checkout
+            from contactcenter.postgresql import first_statement
 
             # Django's backend with a pool that hands out the connection used last.
             db["ENGINE"] = "contactcenter.postgresql"
@@ -200,6 +201,8 @@ def _database() -> dict:
                     # checkout, so a request never gets a dead one; by its socket, and by an
                     # empty round trip only where the socket has something to say.
                     "check": check_on_checkout,
+                    # A transaction's BEGIN sent with its first statement, in one round trip.
+                    "connection_class": first_statement.Connection,
                     # How long a request waits for a connection before it is told 503.
                     "timeout": env_float("DATABASE_POOL_TIMEOUT", 5.0),
                     # psycopg retries a failed connect with doubling pauses for this long;
@@ -219,7 +222,7 @@ def _database() -> dict:
         # poolers that share sessions; ours is psycopg's own, a session each). Issue 18.
         threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
         db["OPTIONS"]["prepare_threshold"] = None if threshold in {"off", ""} else int(threshold)
-        if db["OPTIONS"]["server_side_binding"] and db["OPTIONS"]["prepare_threshold"] is not None:
+        if db["OPTIONS"]["server_side_binding"]:
             from contactcenter import prepared_statements
 
             db["OPTIONS"]["cursor_factory"] = prepared_statements.cursor_factory()

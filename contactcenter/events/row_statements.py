@@ -30,7 +30,6 @@ from functools import cache, lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import NOT_PROVIDED, Field, IntegerField, Model
@@ -39,6 +38,8 @@ from django.db.models.deletion import Collector
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.composite import CompositePrimaryKey
 from django.db.models.signals import post_save, pre_save
+
+from contactcenter.postgresql import first_statement
 
 # Parameters per statement: SQLite allows 999 (older builds), PostgreSQL more.
 MAX_PARAMETERS = 900
@@ -627,7 +628,9 @@ def write(
     # message's CPU; a statement of one shape is prepared after a few uses.
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
-        cursor = _kept(_write_cursors, connection, lambda: psycopg.RawCursor(connection.connection))
+        cursor = _kept(
+            _write_cursors, connection, lambda: first_statement.RawCursor(connection.connection)
+        )
         cursor.execute(_numbered(f"WITH {', '.join(parts)} SELECT {counts}"), params)
         if updates and 0 in cursor.fetchone():
             raise DatabaseError(NOT_UPDATED)

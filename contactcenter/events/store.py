@@ -34,6 +34,7 @@ from django.utils.dateparse import parse_datetime
 from contactcenter import clock
 from contactcenter.events import context, row_statements, sealing
 from contactcenter.events.types import DomainEvent, current_version, upcast
+from contactcenter.postgresql import first_statement
 
 if TYPE_CHECKING:  # projections import this module
     from contactcenter.events import projections
@@ -411,7 +412,7 @@ def _cursor() -> Iterator[Any]:
             yield cursor
         return
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, first_statement.Cursor(connection.connection) as cursor:
         yield cursor
 
 
