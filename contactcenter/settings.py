@@ -189,7 +189,6 @@ def _database() -> dict:
         # Under ASGI, psycopg's pool rather than CONN_MAX_AGE (DESIGN.md).
         if env_bool("DATABASE_POOL", True):
             from contactcenter.pooled_connections import check_on_checkout
-            from contactcenter.postgresql import first_statement
 
             # Django's backend with a pool that hands out the connection used last.
             db["ENGINE"] = "contactcenter.postgresql"
@@ -201,8 +200,6 @@ def _database() -> dict:
                     # checkout, so a request never gets a dead one; by its socket, and by an
                     # empty round trip only where the socket has something to say.
                     "check": check_on_checkout,
-                    # A transaction's BEGIN sent with its first statement, in one round trip.
-                    "connection_class": first_statement.Connection,
                     # How long a request waits for a connection before it is told 503.
                     "timeout": env_float("DATABASE_POOL_TIMEOUT", 5.0),
                     # psycopg retries a failed connect with doubling pauses for this long;
@@ -211,6 +208,12 @@ def _database() -> dict:
                     "reconnect_timeout": env_float("DATABASE_RECONNECT_SECONDS", 5.0),
                 }
             }
+            if env_bool("DATABASE_BEGIN_WITH_FIRST_STATEMENT", False):
+                # A transaction's BEGIN sent with its first statement, in one round trip:
+                # worth it where PostgreSQL is a network hop away (docs/deploy.md).
+                from contactcenter.postgresql import first_statement
+
+                db["OPTIONS"]["pool"]["connection_class"] = first_statement.Connection
         db["CONN_MAX_AGE"] = 0
         # Parameters sent beside the statement, not quoted into it in Python: every statement
         # cost 10-15 us less of the server's CPU (issue 18).

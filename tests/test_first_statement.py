@@ -3,6 +3,7 @@
 changes. The round trips are counted by a proxy on 127.0.0.1 between the connection and
 PostgreSQL: each time PostgreSQL answers after the client has sent, one trip."""
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from django.db import connection, connections, transaction
 from django.db.utils import ConnectionHandler
 from psycopg.pq import TransactionStatus
 
+from contactcenter import settings
 from contactcenter.commands import repeatable_read
 from contactcenter.postgresql import first_statement
 
@@ -20,12 +22,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 
 class Trips:
-    """A TCP proxy to PostgreSQL counting the client's turns answered."""
+    """A TCP proxy to PostgreSQL counting each connection's turns answered, by the client's
+    port: a pool may open and set up another connection meanwhile."""
 
     def __init__(self, host: str, port: int) -> None:
         self.target = (host, port)
-        self.count = 0
-        self._last = ""  # who sent last: "client" or "server"
+        self.counts: dict[int, int] = {}
+        self._last: dict[int, str] = {}  # who sent last on each: "client" or "server"
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -35,30 +38,27 @@ class Trips:
     def _accept(self) -> None:
         while True:
             try:
-                client, _ = self._listener.accept()
+                client, (_, port) = self._listener.accept()
             except OSError:
                 return
             server = socket.create_connection(self.target)
             self._sockets += [client, server]
-            threading.Thread(
-                target=self._pump, args=(client, server, "client"), daemon=True
-            ).start()
-            threading.Thread(
-                target=self._pump, args=(server, client, "server"), daemon=True
-            ).start()
+            for pair in ((client, server, "client"), (server, client, "server")):
+                threading.Thread(target=self._pump, args=(*pair, port), daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, side: str) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, side: str, port: int) -> None:
         while True:
             try:
                 data = source.recv(65536)
             except OSError:
                 return
-            if not data:
+            if not data:  # closed: so is the other side
+                _shut(sink)
                 return
             with self._lock:
-                if side == "server" and self._last == "client":
-                    self.count += 1
-                self._last = side
+                if side == "server" and self._last.get(port) == "client":
+                    self.counts[port] = self.counts.get(port, 0) + 1
+                self._last[port] = side
             try:
                 sink.sendall(data)
             except OSError:
@@ -66,7 +66,15 @@ class Trips:
 
     def close(self) -> None:
         for sock in self._sockets:
-            sock.close()
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Closed for good: a shutdown first, so that the peer hears of it and a thread waiting
+    to read from it wakes (a close alone does neither while that thread waits)."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
 
 
 @pytest.fixture
@@ -86,10 +94,13 @@ def connect(trips: Trips, kind=first_statement.Connection) -> psycopg.Connection
     return conn
 
 
-def counted(trips: Trips, work) -> int:
-    before = trips.count
+def counted(trips: Trips, conn: psycopg.Connection, work) -> int:
+    """The round trips `conn` made while `work` ran."""
+    with socket.fromfd(conn.pgconn.socket, socket.AF_INET, socket.SOCK_STREAM) as own:
+        port = own.getsockname()[1]
+    before = trips.counts.get(port, 0)
     work()
-    return trips.count - before
+    return trips.counts.get(port, 0) - before
 
 
 def test_a_transactions_first_statement_carries_its_begin_in_one_trip(trips):
@@ -103,11 +114,11 @@ def test_a_transactions_first_statement_carries_its_begin_in_one_trip(trips):
 
     with connect(trips, psycopg.Connection) as theirs:
         # psycopg's own: BEGIN, the statement, COMMIT.
-        assert counted(trips, transaction_of(theirs, psycopg.Cursor)) == 3
+        assert counted(trips, theirs, transaction_of(theirs, psycopg.Cursor)) == 3
     with connect(trips) as ours:
-        assert counted(trips, transaction_of(ours, first_statement.Cursor)) == 2
+        assert counted(trips, ours, transaction_of(ours, first_statement.Cursor)) == 2
         raw = transaction_of(ours, first_statement.RawCursor, "SELECT $1::int + 1")
-        assert counted(trips, raw) == 2
+        assert counted(trips, ours, raw) == 2
 
 
 def test_the_statement_runs_in_the_transaction_it_begins_at_its_isolation_level(trips):
@@ -141,7 +152,7 @@ def test_a_first_statement_refused_raises_its_own_error_and_fails_its_transactio
             assert cursor.execute("SELECT %s::int", [2]).fetchall() == [(2,)]
             conn.commit()
 
-        assert counted(trips, work) == 2
+        assert counted(trips, conn, work) == 2
 
 
 def test_statements_without_parameters_and_in_autocommit_go_as_before(trips):
@@ -169,7 +180,7 @@ def test_a_prepared_statement_carries_its_begin_too(trips):
                 ]
                 conn.commit()
 
-            assert counted(trips, work) == 2
+            assert counted(trips, conn, work) == 2
         prepared = cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%* 2%"]
         ).fetchall()
@@ -177,13 +188,22 @@ def test_a_prepared_statement_carries_its_begin_too(trips):
         conn.rollback()
 
 
-def test_the_platforms_connections_and_cursors_carry_their_begin(trips):
-    """Through Django, as the settings make its connections: a command's transaction
+def test_with_the_setting_on_djangos_connections_and_cursors_carry_their_begin(trips, monkeypatch):
+    """Through Django, as the settings make its connections with
+    DATABASE_BEGIN_WITH_FIRST_STATEMENT on (off unless set): a command's transaction
     (REPEATABLE READ), its first statement with BEGIN, then COMMIT."""
+    assert "connection_class" not in settings._database()["OPTIONS"]["pool"]
+    monkeypatch.setenv("DATABASE_BEGIN_WITH_FIRST_STATEMENT", "1")
+    pool = settings._database()["OPTIONS"]["pool"]
+    assert pool["connection_class"] is first_statement.Connection
+    options = connection.settings_dict["OPTIONS"]
+    options = {**options, "pool": {**options["pool"], "connection_class": pool["connection_class"]}}
     proxied = ConnectionHandler(
-        {"default": connection.settings_dict, "proxied": {**connection.settings_dict}}
+        {
+            "default": connection.settings_dict,
+            "proxied": {**connection.settings_dict, "PORT": trips.port, "OPTIONS": options},
+        }
     )["proxied"]
-    proxied.settings_dict["PORT"] = trips.port
     connections["proxied"] = proxied  # what atomic(using=…) looks up
     try:
         proxied.ensure_connection()
@@ -197,7 +217,7 @@ def test_the_platforms_connections_and_cursors_carry_their_begin(trips):
                     cursor.execute("SELECT current_setting('transaction_isolation'), %s", [1])
                     assert cursor.fetchall() == [("repeatable read", 1)]
 
-        assert counted(trips, work) == 2
+        assert counted(trips, proxied.connection, work) == 2
         with repeatable_read(), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('transaction_isolation'), %s", [1])
             assert cursor.fetchall() == [("repeatable read", 1)]
