@@ -192,6 +192,7 @@ def test_with_the_setting_on_djangos_connections_and_cursors_carry_their_begin(t
     """Through Django, as the settings make its connections with
     DATABASE_BEGIN_WITH_FIRST_STATEMENT on (off unless set): a command's transaction
     (REPEATABLE READ), its first statement with BEGIN, then COMMIT."""
+    monkeypatch.delenv("DATABASE_BEGIN_WITH_FIRST_STATEMENT", raising=False)
     assert "connection_class" not in settings._database()["OPTIONS"]["pool"]
     monkeypatch.setenv("DATABASE_BEGIN_WITH_FIRST_STATEMENT", "1")
     pool = settings._database()["OPTIONS"]["pool"]
