@@ -18,9 +18,9 @@ statements; a pipeline takes one) go as they went.
 
 The pool's connections are made of `Connection` where DATABASE_BEGIN_WITH_FIRST_STATEMENT is
 set (contactcenter/settings.py), and only there. With PostgreSQL a network hop away (1 ms a
-round trip) a message's median fell by 2 to 6 ms; on the same host as the servers it gained
-nothing measurable, and the pipeline's setting up costs a little more Python a transaction
-than the round trip it saves (docs/benchmarks.md, 2026-12-07, a sixth session).
+round trip) a message's median at 5 chats/s fell by 1 to 6 ms; on the same host as the
+servers it gained nothing measurable, and the pipeline's setting up costs a little more
+Python a transaction than the round trip it saves (docs/benchmarks.md, 2026-12-07, a sixth session).
 
 psycopg syncs after a BEGIN it queues in a pipeline (`_start_query`), so that later
 statements of a long pipeline see the transaction begun; a pipeline of one statement has no
