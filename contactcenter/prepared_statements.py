@@ -27,8 +27,9 @@ def is_stale_plan(error: BaseException | None) -> bool:
 @functools.cache
 def cursor_factory() -> type:
     """Django's server-side binding cursor, which recovers from a stale prepared statement
-    outside a transaction, and sends a transaction's BEGIN with its first statement
-    (contactcenter/postgresql/first_statement.py). Made on first use: Django's PostgreSQL
+    outside a transaction, and sends a transaction's BEGIN with its first statement where
+    the connection is made for it (DATABASE_BEGIN_WITH_FIRST_STATEMENT,
+    contactcenter/postgresql/first_statement.py). Made on first use: Django's PostgreSQL
     backend is not imported where SQLite serves (commands.py imports this module)."""
     import psycopg
     from django.db.backends.postgresql.base import ServerBindingCursor

@@ -49,7 +49,8 @@ class Connection(psycopg.Connection):
 
 
 class BeginsWithItsStatement:
-    """A cursor mixin: a statement that would begin a transaction carries its BEGIN."""
+    """A cursor mixin: a statement that would begin a transaction carries its BEGIN, on a
+    `Connection`; on any other connection the cursor is psycopg's as it was."""
 
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
         conn = self._conn
