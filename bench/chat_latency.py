@@ -259,18 +259,10 @@ class Run:
         import websockets
 
         port = self.port(n)
-        body = json.dumps({"channel": "demo"}).encode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/widget/session/",
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        token = json.loads(await asyncio.to_thread(lambda: urllib.request.urlopen(request).read()))[
-            "token"
-        ]
+        # As the widget opens it: a new visitor's socket is its session too (its welcome
+        # hands over the token), with no request for a token before it.
         async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/webchat/?token={token}",
+            f"ws://127.0.0.1:{port}/ws/webchat/?channel=demo",
             origin=f"http://127.0.0.1:{port}",
         ) as ws:
             await ws.recv()  # welcome

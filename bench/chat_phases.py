@@ -2,11 +2,12 @@
 (or BENCH_PHASES=1) alone, and after the rates with --profile.
 
 CHATS chats (BENCH_PHASE_CHATS, 100) are driven in lockstep, one phase at a time for all of
-them: tokens, socket connects, first messages, routing and offers, accepts, three rounds of one
-message, the visitors leaving. Each phase waits for its answers (acks, offers on the agents'
-sockets, OfferAccepted, the messages on the agents' sockets) and then for the servers to go
-quiet; the Daphne processes' and the router's CPU (user + system, /proc) is read before and
-after it, less what they use idle with the agents connected (measured first, per second).
+them: socket connects (a new visitor's session, as the widget opens it), first messages,
+routing and offers, accepts, three rounds of one message, the visitors leaving. Each phase
+waits for its answers (acks, offers on the agents' sockets, OfferAccepted, the messages on the
+agents' sockets) and then for the servers to go quiet; the Daphne processes' and the router's
+CPU (user + system, /proc) is read before and after it, less what they use idle with the
+agents connected (measured first, per second).
 For the first message the router is stopped (SIGSTOP) until every visitor has its ack, so the
 Daphne side (ingest) and the router's (routing, the offer) are read apart; the pushes of the
 offers to the agents' sockets are the Daphne side of "routing + offer". With --profile,
@@ -22,7 +23,6 @@ import os
 import signal
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 
 ONLY = "--phases" in sys.argv or os.environ.get("BENCH_PHASES") == "1"
@@ -64,7 +64,6 @@ class Lockstep:
         self.opened: set[str] = set()
         self.received: set[str] = set()  # message texts seen on agents' sockets
         self.acks: set[str] = set()  # client message ids acknowledged to visitors
-        self.tokens: list[str] = []
         self.visitors: list = []
         self.listeners: list[asyncio.Task] = []
         self.idle = (0.0, 0.0, 0.0)  # CPU s per s, Daphnes, router, PostgreSQL; agents connected
@@ -161,25 +160,13 @@ class Lockstep:
 
     # -- the phases ---------------------------------------------------------------------------
 
-    async def fetch_tokens(self) -> None:
-        def token(n: int) -> str:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{self.ports[n % len(self.ports)]}/widget/session/",
-                data=json.dumps({"channel": "demo"}).encode(),
-                method="POST",
-                headers={"Content-Type": "application/json"},
-            )
-            return json.loads(urllib.request.urlopen(request).read())["token"]
-
-        self.tokens = await asyncio.gather(*(asyncio.to_thread(token, n) for n in range(CHATS)))
-
     async def connect(self) -> None:
         import websockets
 
         async def one(n: int):
             port = self.ports[n % len(self.ports)]
             ws = await websockets.connect(
-                f"ws://127.0.0.1:{port}/ws/webchat/?token={self.tokens[n]}",
+                f"ws://127.0.0.1:{port}/ws/webchat/?channel=demo",  # the widget's: a session
                 origin=f"http://127.0.0.1:{port}",
                 max_queue=None,
             )
@@ -243,8 +230,7 @@ class Lockstep:
         tasks = [asyncio.create_task(self.agent(n, ready)) for n in range(agents)]
         await self.until(lambda: ready[0] >= agents, "agents", 120)
         await self.settle()
-        await self.phase("token (POST /widget/session/)", self.fetch_tokens)
-        await self.phase("visitor socket connect", self.connect)
+        await self.phase("visitor socket connect (a new visitor's session)", self.connect)
         await self.phase("first message: ingest (router stopped)", self.first_messages)
         await self.phase("routing + offer to the agent", self.routing)
         await self.phase("the console opens the offer", self.open_offers)

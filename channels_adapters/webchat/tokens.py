@@ -27,6 +27,24 @@ def issue(channel_key: str, visitor_id: str | None = None) -> tuple[str, Visitor
     return token, visitor
 
 
+def renewed(channel_key: str, previous: str = "") -> tuple[str, Visitor, bool]:
+    """A fresh token for the visitor `previous` names on this channel, or for a new visitor
+    where it names none (missing, tampered with, expired, another channel's): the token, the
+    visitor, and whether they are new. A widget renews its token each time it connects, so
+    a visitor who comes back within MAX_AGE_SECONDS of their last visit stays who they were."""
+    visitor_id = None
+    if previous:
+        try:
+            known = verify(previous)
+        except BadToken:
+            pass  # an old or foreign token: start afresh
+        else:
+            if known.channel_key == channel_key:
+                visitor_id = known.visitor_id
+    token, visitor = issue(channel_key, visitor_id)
+    return token, visitor, visitor_id is None
+
+
 def verify(token: str) -> Visitor:
     """The visitor a token names, or BadToken if it was tampered with or has expired."""
     data = unsign(

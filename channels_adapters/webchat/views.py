@@ -80,15 +80,7 @@ def session(request):
         return JsonResponse({"error": f"send JSON with the channel key: {reason}"}, status=400)
     if visitors.channel(key) is None:
         return JsonResponse({"error": f"no web chat channel {key!r}"}, status=404)
-    visitor_id = None
-    if body.get("token"):
-        try:
-            known = tokens.verify(str(body["token"]))
-            if known.channel_key == key:
-                visitor_id = known.visitor_id
-        except tokens.BadToken:
-            pass  # an old or foreign token: start afresh
-    token, visitor = tokens.issue(key, visitor_id)
+    token, visitor, _ = tokens.renewed(key, str(body.get("token") or ""))
     return JsonResponse(
         {"token": token, "visitor_id": visitor.visitor_id, "ws_path": "/ws/webchat/"}
     )

@@ -317,17 +317,20 @@ def left(visitor: Visitor, grace_seconds: int) -> None:
         )
 
 
-def opened(visitor: Visitor) -> tuple[WebChatChannel, dict[str, Any]] | None:
+def opened(visitor: Visitor, new: bool = False) -> tuple[WebChatChannel, dict[str, Any]] | None:
     """A visitor's socket opened: their channel, and `arrived` on it, in one trip to the
     database (each trip is a thread's wake-up, issue 18); None if the channel is gone."""
     chat = channel(visitor.channel_key)
-    return None if chat is None else (chat, arrived(visitor, chat))
+    return None if chat is None else (chat, arrived(visitor, chat, new))
 
 
-def arrived(visitor: Visitor, chat: WebChatChannel) -> dict[str, Any]:
+def arrived(visitor: Visitor, chat: WebChatChannel, new: bool = False) -> dict[str, Any]:
     """A visitor's socket opened on `chat` (read as it opened): back from away if they were
     (`returned`), then the welcome, in one call. The welcome reuses the channel and, unless
-    the visitor came back, the conversation the check for away read."""
+    the visitor came back, the conversation the check for away read. A `new` visitor, made
+    as the socket opened, has no conversation to read."""
+    if new:
+        return _welcome(visitor, chat, None)
     interaction = current_interaction(visitor)
     if interaction is not None and interaction.customer_away:
         returned(visitor)

@@ -29,6 +29,7 @@ def test_a_returning_visitor_keeps_their_name_and_a_known_email_is_a_match(
 
     visitor_context = browser.new_context()
     page = visitor_context.new_page()
+    asked, sockets = watch(page)
     page.goto(host_page)
     widget = page.frame_locator("iframe[title=Chat]")
     widget.locator("#launcher").click()
@@ -38,14 +39,21 @@ def test_a_returning_visitor_keeps_their_name_and_a_known_email_is_a_match(
     widget.locator("#prechat button[type=submit]").click()
     console.locator(".offer button.accept").click(timeout=15000)
     page.close()  # gone; back later in the same browser
+    # The widget's socket is its session: one socket a visit, the first with no token, and
+    # no request for one before it.
+    assert [url.split("?")[1] for url in sockets] == ["channel=demo"]
+    assert not [url for url in asked if "/widget/session/" in url]
 
     page = visitor_context.new_page()
+    asked, sockets = watch(page)
     page.goto(host_page)
     widget = page.frame_locator("iframe[title=Chat]")
     expect(widget.locator("#composer textarea")).to_be_visible()  # it reopens as it was left
     widget.locator("#composer textarea").fill("still there?")
     widget.locator("#composer textarea").press("Enter")
     expect(console.locator(".entry.inbound .body").last).to_have_text("still there?")
+    assert len(sockets) == 1 and sockets[0].split("?")[1].startswith("channel=demo&token=")
+    assert not [url for url in asked if "/widget/session/" in url]
     expect(console.locator(".entry.inbound strong")).to_have_text(["Vera Visitor", "Vera Visitor"])
 
     match = console.locator("#possible-matches .match")
@@ -54,3 +62,12 @@ def test_a_returning_visitor_keeps_their_name_and_a_known_email_is_a_match(
     expect(console.locator("#possible-matches")).to_be_hidden()
     expect(console.locator("#customer-name")).to_have_text("Vera Known")
     assert Customer.objects.exclude(pk=known).get().merged_into_id == known
+
+
+def watch(page) -> tuple[list[str], list[str]]:
+    """The URLs the page (its frames included) requests, and those of the sockets it opens."""
+    asked: list[str] = []
+    sockets: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    return asked, sockets

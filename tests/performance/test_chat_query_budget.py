@@ -35,6 +35,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 # cursors of its own: tests/statements.py).
 BUDGET = {
     "visitor connects": 1,  # the thread key; the channel and its topics kept (configured.py)
+    # The widget's first visit: the socket made the visitor, who has no conversation to read.
+    "a new visitor connects": 0,
     # With the queue's line, read to tell those waiting their place. A customer first heard
     # from now is registered in the interaction's append (one INSERT, one write of rows; the
     # customer's new row not read back), and a new interaction's timers and mood are known
@@ -112,6 +114,8 @@ def test_a_web_chat_stays_within_its_statement_budget():
         with one_request():
             chat = visitors.channel("demo")
         visitors.arrived(visitor, chat)
+    with counting(phases, "a new visitor connects"):
+        visitors.arrived(tokens.renewed("demo")[1], chat, new=True)
     with counting(phases, "first message"):
         result = visitors.send_message(visitor, "hello", "c1", profile)
     with counting(phases, "routing"):

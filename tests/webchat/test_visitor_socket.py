@@ -11,13 +11,14 @@ from django.core import mail
 from channels_adapters.webchat import consumers, tokens
 from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
 from contactcenter import clock, groups
+from contactcenter.asgi import application
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
 from routing import offers, router
 from routing.models import Timer
 from tests.routing.builders import a_queue, an_agent
-from tests.sockets import next_frame, visitor_socket
+from tests.sockets import ORIGIN, TIMEOUT, Communicator, next_frame, visitor_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,6 +132,58 @@ async def test_a_token_for_a_channel_deleted_since_is_refused_and_hears_nothing(
     group = groups.visitor("demo", tokens.verify(token).visitor_id)
     assert not subscribed(group)
     assert group not in consumers._open_sockets
+
+
+async def opened_by_channel(query: str) -> Communicator:
+    """A socket as the widget opens it: the channel, and the token it kept, if any."""
+    socket = Communicator(application, f"/ws/webchat/?{query}", headers=[ORIGIN])
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert connected
+    return socket
+
+
+async def test_the_widgets_socket_makes_a_new_visitor_and_hands_over_their_token(center):
+    first = await opened_by_channel("channel=demo")
+    welcome = await next_frame(first, "welcome")
+    assert welcome["conversation"] is None
+    assert tokens.verify(welcome["token"]) == tokens.Visitor("demo", welcome["visitor_id"])
+    ack = await say(first, "Is my parcel on its way?")
+    await first.disconnect()
+
+    # The next visit carries the token kept: the same visitor, their conversation, and a
+    # renewed token, good for another MAX_AGE_SECONDS.
+    again = await opened_by_channel(f"channel=demo&token={welcome['token']}")
+    back = await next_frame(again, "welcome")
+    assert back["visitor_id"] == welcome["visitor_id"]
+    assert back["conversation"]["interaction_id"] == ack["interaction_id"]
+    assert [m["text"] for m in back["conversation"]["messages"]] == ["Is my parcel on its way?"]
+    assert tokens.verify(back["token"]).visitor_id == welcome["visitor_id"]
+    await again.disconnect()
+
+
+async def test_a_bad_or_foreign_token_on_the_widgets_socket_starts_a_new_visitor(center):
+    await sync_to_async(WebChatChannel.objects.create)(key="other", name="Other")
+    token, visitor = tokens.issue("demo")
+    foreign, _ = tokens.issue("other", visitor.visitor_id)
+    for kept in (token[:-3] + "xyz", foreign):
+        socket = await opened_by_channel(f"channel=demo&token={kept}")
+        welcome = await next_frame(socket, "welcome")
+        assert welcome["visitor_id"] != visitor.visitor_id and welcome["conversation"] is None
+        assert tokens.verify(welcome["token"]).channel_key == "demo"
+        await socket.disconnect()
+
+
+async def test_the_widgets_socket_for_an_unknown_channel_is_refused_and_hears_nothing(center):
+    open_before = dict(consumers._open_sockets)
+    socket = await opened_by_channel("channel=nowhere")
+    frame = await next_frame(socket, "error")
+    assert frame == {
+        "type": "error",
+        "code": "unauthorized",
+        "reason": "no web chat channel 'nowhere'",
+    }
+    assert (await socket.receive_output(timeout=5))["code"] == 4401
+    assert consumers._open_sockets == open_before  # subscribed for a moment, and let go
 
 
 def subscribed(group: str) -> bool:

@@ -51,35 +51,22 @@
   ui.close.addEventListener("click", function () { setOpen(false); });
 
   // -- the socket --------------------------------------------------------------------------
-  function session() {
-    return fetch("/widget/session/", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ channel: KEY, token: store.getItem(tokenKey) || "" })
-    }).then(function (r) {
-      if (!r.ok) { throw new Error("session " + r.status); }
-      return r.json();
-    }).then(function (s) { store.setItem(tokenKey, s.token); return s; });
-  }
-
+  // The socket is the session too: it is opened with the channel and the token kept from the
+  // last visit (if any), and its welcome hands back a renewed token, or one for a new visitor.
   function connect() {
-    session().then(function (s) {
-      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-      socket = new WebSocket(scheme + window.location.host + s.ws_path + "?token=" +
-                             encodeURIComponent(s.token));
-      socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
-      socket.onopen = function () { backoff = 1000; setStatus(""); };
-      socket.onclose = function (event) {
-        socket = null;
-        if (event.code === 4401) { store.removeItem(tokenKey); }
-        setStatus("Reconnecting…");
-        setTimeout(connect, backoff);
-        backoff = Math.min(backoff * 2, 15000);
-      };
-    }).catch(function () {
-      setStatus("Cannot reach the chat. Retrying…");
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var token = store.getItem(tokenKey) || "";
+    socket = new WebSocket(scheme + window.location.host + "/ws/webchat/?channel=" +
+                           encodeURIComponent(KEY) + (token ? "&token=" + encodeURIComponent(token) : ""));
+    socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
+    socket.onopen = function () { backoff = 1000; setStatus(""); };
+    socket.onclose = function (event) {
+      socket = null;
+      if (event.code === 4401) { store.removeItem(tokenKey); }
+      setStatus(welcomed ? "Reconnecting…" : "Cannot reach the chat. Retrying…");
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 15000);
-    });
+    };
   }
 
   function send(frame) {
@@ -132,6 +119,7 @@
   }
 
   function welcome(frame) {
+    if (frame.token) { store.setItem(tokenKey, frame.token); }
     var channel = frame.channel;
     ui.greeting.textContent = channel.greeting;
     ui.offline.textContent = channel.offline_message;
