@@ -73,6 +73,16 @@ async def visitor_socket(
     return socket
 
 
+async def widget_socket(channel_key: str = "demo", token: str = "") -> WebsocketCommunicator:
+    """A visitor's socket as the widget opens it, as its session: the channel, and the token
+    kept from the last visit, if any."""
+    path = f"/ws/webchat/?channel={channel_key}" + (f"&token={token}" if token else "")
+    socket = Communicator(application, path, headers=[ORIGIN])
+    connected, _ = await socket.connect(timeout=TIMEOUT)
+    assert connected
+    return socket
+
+
 async def next_frame(
     socket: WebsocketCommunicator,
     type_: str | None = None,

@@ -65,7 +65,10 @@ class VisitorConsumer(JsonFramesConsumer):
         self.visitor, (self.chat, welcome) = visitor, opened
         if renewed is not None:
             welcome = {**welcome, "token": renewed}
-        self.profile = visitors.Profile()
+        # A visitor made as the socket opened gave no name before: nothing to look up, unless
+        # another tab of theirs starts the conversation first (push_frames).
+        self.profile = visitors.Profile(known_name="" if new else None)
+        self.spoke = False
         self.sent: deque = deque()
         self.last_typing = 0.0
         self.ip = (self.scope.get("client") or ["?"])[0]
@@ -140,6 +143,7 @@ class VisitorConsumer(JsonFramesConsumer):
     async def on_message(self, content) -> None:
         if await self.rate_limited(content.get("client_message_id")):
             return
+        self.spoke = True
         result = await database_sync_to_async(visitors.send_message)(
             self.visitor,
             str(content.get("text", "")),
@@ -160,6 +164,7 @@ class VisitorConsumer(JsonFramesConsumer):
         """A click on a menu option a flow offered."""
         if await self.rate_limited(content.get("client_message_id")):
             return
+        self.spoke = True
         result = await database_sync_to_async(visitors.send_message)(
             self.visitor,
             str(content["label"]),
@@ -233,6 +238,8 @@ class VisitorConsumer(JsonFramesConsumer):
                 "closed",
                 "state",
             ):
+                if self.conversation is None and not self.spoke:
+                    self.profile.known_name = None  # begun in another tab: with a name?
                 self.conversation = self.conversation or {"interaction_id": frame["interaction_id"]}
             if frame.get("type") in WAITS_AGAIN:
                 self.waiting = True

@@ -22,7 +22,7 @@ from contactcenter.request_memo import one_request
 from routing import router, waiting
 from tests import statements
 from tests.routing.builders import a_queue, an_agent
-from tests.sockets import agent_socket, next_frame, visitor_socket
+from tests.sockets import agent_socket, next_frame, visitor_socket, widget_socket
 
 # The budget is PostgreSQL's, where the servers run: on SQLite (the embedded default) the
 # event store and the locks take other statements, and this failed `make test` without
@@ -46,6 +46,9 @@ BUDGET = {
     # new customer's data keys are written with the projections' rows (sealing.py), not in
     # INSERTs of their own.
     "first message": 5,
+    # The same, less the name the visitor gave before: one made by the widget's socket gave
+    # none, and its identity is read with the thread key.
+    "a new visitor's first message": 4,
     # The agents claimed, then read whole those changed since the last round: the offer's
     # projection takes the agents' rows as the claim read them, not read again.
     "routing": 7,
@@ -179,6 +182,32 @@ async def test_over_the_sockets_a_chat_costs_what_its_budget_says():
     # routing configuration (roles.People), not a query of their own.
     assert len(check) == 1, check
     assert len(opening) <= BUDGET["the console opens the offer"], opening
+
+
+async def test_a_new_visitor_on_the_widgets_socket_costs_what_its_budget_says():
+    """The widget opens its socket as its session: the visitor it makes has no conversation
+    and no name given before to read, as it connects or with its first message."""
+    queue = await sync_to_async(a_queue)(name="Support", entry="webchat:*")
+    await WebChatChannel.objects.acreate(key="demo", name="Demo", messages_per_minute=100)
+    await sync_to_async(an_agent)(queue)
+    warm = await visitor_socket()  # the process reads its configuration
+    await next_frame(warm, "welcome")
+    await say(warm, "warming up")
+    assert await sync_to_async(lines.quiet)()
+
+    with statements.recorded() as connecting:
+        visitor = await widget_socket()
+        await next_frame(visitor, "welcome")
+    with statements.recorded() as first_message:
+        await say(visitor, "hello")
+        assert await sync_to_async(lines.quiet)()
+    for socket in (warm, visitor):
+        await socket.disconnect()
+
+    assert the_chats(connecting) == []
+    assert len(the_chats(first_message)) == BUDGET["a new visitor's first message"], the_chats(
+        first_message
+    )
 
 
 def the_chats(run: list[str]) -> list[str]:

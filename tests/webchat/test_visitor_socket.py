@@ -11,14 +11,13 @@ from django.core import mail
 from channels_adapters.webchat import consumers, tokens
 from channels_adapters.webchat.models import WebChatChannel, WebChatTopic
 from contactcenter import clock, groups
-from contactcenter.asgi import application
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
 from routing import offers, router
 from routing.models import Timer
 from tests.routing.builders import a_queue, an_agent
-from tests.sockets import ORIGIN, TIMEOUT, Communicator, next_frame, visitor_socket
+from tests.sockets import next_frame, visitor_socket, widget_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -134,16 +133,8 @@ async def test_a_token_for_a_channel_deleted_since_is_refused_and_hears_nothing(
     assert group not in consumers._open_sockets
 
 
-async def opened_by_channel(query: str) -> Communicator:
-    """A socket as the widget opens it: the channel, and the token it kept, if any."""
-    socket = Communicator(application, f"/ws/webchat/?{query}", headers=[ORIGIN])
-    connected, _ = await socket.connect(timeout=TIMEOUT)
-    assert connected
-    return socket
-
-
 async def test_the_widgets_socket_makes_a_new_visitor_and_hands_over_their_token(center):
-    first = await opened_by_channel("channel=demo")
+    first = await widget_socket()
     welcome = await next_frame(first, "welcome")
     assert welcome["conversation"] is None
     assert tokens.verify(welcome["token"]) == tokens.Visitor("demo", welcome["visitor_id"])
@@ -152,7 +143,7 @@ async def test_the_widgets_socket_makes_a_new_visitor_and_hands_over_their_token
 
     # The next visit carries the token kept: the same visitor, their conversation, and a
     # renewed token, good for another MAX_AGE_SECONDS.
-    again = await opened_by_channel(f"channel=demo&token={welcome['token']}")
+    again = await widget_socket(token=welcome["token"])
     back = await next_frame(again, "welcome")
     assert back["visitor_id"] == welcome["visitor_id"]
     assert back["conversation"]["interaction_id"] == ack["interaction_id"]
@@ -161,12 +152,30 @@ async def test_the_widgets_socket_makes_a_new_visitor_and_hands_over_their_token
     await again.disconnect()
 
 
+async def test_a_new_visitors_name_given_in_another_tab_goes_with_their_messages(center):
+    first_tab = await widget_socket()
+    welcome = await next_frame(first_tab, "welcome")
+    second_tab = await widget_socket(token=welcome["token"])
+    await next_frame(second_tab, "welcome")
+    await second_tab.send_json_to({"type": "start", "name": "Vera", "email": ""})
+    await next_frame(second_tab, "started")
+    ack = await say(second_tab, "Hello from the second tab")
+    await next_frame(first_tab, "message")  # the conversation, begun elsewhere
+
+    await say(first_tab, "And from the first")
+    events = await sync_to_async(store.read_stream)(stream_id(ack["interaction_id"]))
+    names = [e.data["sender_name"] for e in events if e.type == "MessageReceived"]
+    assert names == ["Vera", "Vera"]
+    for socket in (first_tab, second_tab):
+        await socket.disconnect()
+
+
 async def test_a_bad_or_foreign_token_on_the_widgets_socket_starts_a_new_visitor(center):
     await sync_to_async(WebChatChannel.objects.create)(key="other", name="Other")
     token, visitor = tokens.issue("demo")
     foreign, _ = tokens.issue("other", visitor.visitor_id)
     for kept in (token[:-3] + "xyz", foreign):
-        socket = await opened_by_channel(f"channel=demo&token={kept}")
+        socket = await widget_socket(token=kept)
         welcome = await next_frame(socket, "welcome")
         assert welcome["visitor_id"] != visitor.visitor_id and welcome["conversation"] is None
         assert tokens.verify(welcome["token"]).channel_key == "demo"
@@ -175,7 +184,7 @@ async def test_a_bad_or_foreign_token_on_the_widgets_socket_starts_a_new_visitor
 
 async def test_the_widgets_socket_for_an_unknown_channel_is_refused_and_hears_nothing(center):
     open_before = dict(consumers._open_sockets)
-    socket = await opened_by_channel("channel=nowhere")
+    socket = await widget_socket("nowhere")
     frame = await next_frame(socket, "error")
     assert frame == {
         "type": "error",
