@@ -5,8 +5,14 @@ woke that thread at every commit and put a hop between a visitor's message and t
 socket: at 5 chats a second, a message's p99 was up to four times that of a relay that
 commits it first and then publishes it (docs/benchmarks.md, issue 18). A thread with no event
 loop of its own can wait for Redis as it waits for PostgreSQL, so it publishes its commit's
-pushes itself, in one pipelined round trip per shard, on connections of this module's (a
-blocking client with redis-py's parser, hiredis where installed, as the layer's).
+pushes itself, in one pipelined round trip per shard, on connections of this module's.
+
+The connections are redis-py's (they connect, authenticate and speak TLS as the layer's
+address says), kept idle between publishes by this module, and the commands are packed by
+hiredis in one call. redis-py's pipeline and connection pool cost more than the publish
+itself: a pool's checkout looks at the socket (a system call) and its pipeline re-reads each
+command's arguments in Python. At 20 chats/s they were 3.8 % of the servers' CPU
+(docs/benchmarks.md, issue 18).
 
 Named and encoded as the layer names and encodes them (its prefix, its shards by
 channels_redis's own hash, its serializer), so its subscribers cannot tell the difference
@@ -17,15 +23,15 @@ which retries, and sends the next ones that way for PAUSE_SECONDS.
 """
 
 import logging
+import os
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from typing import Any
 
+import hiredis
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -49,37 +55,83 @@ def by_shard(
 
 
 class _Publisher:
-    """The blocking clients for one pub/sub layer's shards, and its names."""
+    """Publishing for one pub/sub layer: its names, and each shard's idle connections (one a
+    thread that published at once, at most)."""
 
     def __init__(self, layer, hosts: list[dict[str, Any]], prefix: str) -> None:
         self.layer = layer
         self.prefix = prefix
-        self.clients = [_client(host) for host in hosts]
+        self.pools = [_pool(host) for host in hosts]
+        self.idle: list[deque[redis.Connection]] = [deque() for _ in hosts]
         self.paused_until = 0.0
 
     def publish(self, messages: dict[str, dict[str, Any]]) -> None:
-        sharded = by_shard(self.layer, self.prefix, len(self.clients), messages.items())
+        sharded = by_shard(self.layer, self.prefix, len(self.pools), messages.items())
         for shard, entries in sharded.items():
-            pipe = self.clients[shard].pipeline(transaction=False)
-            for name, data in entries:
-                pipe.publish(name, data)
-            pipe.execute()
+            packed = b"".join(hiredis.pack_command((b"PUBLISH", n, d)) for n, d in entries)
+            self._send(shard, packed, len(entries))
+
+    def _send(self, shard: int, packed: bytes, replies: int) -> None:
+        """`packed` commands on one of the shard's connections, and their replies read. A
+        connection Redis dropped (a restart) fails: once more, on a fresh one."""
+        for fresh in (False, True):
+            connection = self._connection(shard, fresh)
+            try:
+                connection.send_packed_command([packed], check_health=False)
+                for _ in range(replies):
+                    connection.read_response()
+            except (redis.ConnectionError, redis.TimeoutError):
+                connection.disconnect()
+                self._drop_idle(shard)  # the others went the same way
+                if fresh:
+                    raise
+                continue
+            except BaseException:
+                connection.disconnect()  # its replies may be half read
+                raise
+            self.idle[shard].append(connection)
+            return
+
+    def _connection(self, shard: int, fresh: bool) -> redis.Connection:
+        if not fresh:
+            try:
+                return self.idle[shard].pop()
+            except IndexError:
+                pass
+        return self.pools[shard].make_connection()
+
+    def _drop_idle(self, shard: int) -> None:
+        idle = self.idle[shard]
+        while idle:
+            try:
+                idle.pop().disconnect()
+            except IndexError:  # another thread took the last one
+                return
+
+    def close(self) -> None:
+        for shard in range(len(self.pools)):
+            self._drop_idle(shard)
 
 
-def _client(host: dict[str, Any]) -> redis.Redis:
+def _pool(host: dict[str, Any]) -> redis.ConnectionPool:
+    """What makes a shard's connections: the layer's address and options, and a short
+    timeout, so that Redis going away holds a command up for TIMEOUT_SECONDS at most."""
     options = {
         key: value
         for key, value in host.items()
         if key not in ("address", "socket_timeout", "socket_connect_timeout")
     }
-    return redis.Redis.from_url(
+    return redis.ConnectionPool.from_url(
         host["address"],
         socket_timeout=TIMEOUT_SECONDS,
         socket_connect_timeout=TIMEOUT_SECONDS,
-        # A connection Redis dropped (a restart) fails its first command: once more, fresh.
-        retry=Retry(NoBackoff(), 1),
+        client_name=client_name(),  # who they are, in Redis's CLIENT LIST
         **options,
     )
+
+
+def client_name() -> str:
+    return f"push-direct-{os.getpid()}"
 
 
 class Direct:
@@ -117,8 +169,8 @@ class Direct:
         """Close every client (tests that swap layers or restart Redis)."""
         with self._lock:
             for _, publisher in self._publishers.values():
-                for client in publisher.clients if publisher else ():
-                    client.close()
+                if publisher is not None:
+                    publisher.close()
             self._publishers.clear()
 
 

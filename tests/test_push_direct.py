@@ -7,7 +7,7 @@ import threading
 import pytest
 from channels.layers import get_channel_layer
 
-from contactcenter import push
+from contactcenter import push, push_direct
 
 pytestmark = pytest.mark.redis
 
@@ -76,6 +76,35 @@ async def test_pushes_of_one_thread_arrive_in_the_order_it_sent_them():
     while len(received) < 20:
         received.append((await asyncio.wait_for(layer.receive(console), 5))["frames"][0]["n"])
     assert received == list(range(20))
+
+
+async def test_a_thread_publishes_on_a_connection_kept_from_one_commit_to_the_next():
+    layer = get_channel_layer()
+    console = await layer.new_channel("console.")
+    await layer.group_add("agent.10", console)
+    in_a_thread(push.send, {"agent.10": {"type": "push.frames", "frames": [{"n": 0}]}})
+    await asyncio.wait_for(layer.receive(console), 5)
+    before = clients_of_redis()
+
+    def commits() -> None:
+        for n in range(1, 21):
+            push.send({"agent.10": {"type": "push.frames", "frames": [{"n": n}]}})
+
+    in_a_thread(commits)
+    in_a_thread(commits)
+
+    for _ in range(40):
+        await asyncio.wait_for(layer.receive(console), 5)
+    assert clients_of_redis() == before  # no connection opened, none left behind
+
+
+def clients_of_redis() -> int:
+    """The connections this process's committing threads publish on."""
+    import redis
+    from django.conf import settings
+
+    with redis.Redis.from_url(settings.REDIS_URL) as client:
+        return sum(c["name"] == push_direct.client_name() for c in client.client_list())
 
 
 async def test_pushes_are_named_and_sharded_as_the_layer_itself_would():
