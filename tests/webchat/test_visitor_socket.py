@@ -121,13 +121,7 @@ async def test_a_token_for_a_channel_deleted_since_is_refused_and_hears_nothing(
     token, _ = tokens.issue("demo")
     await sync_to_async(WebChatChannel.objects.filter(key="demo").delete)()
     socket = await visitor_socket(token)
-    frame = await next_frame(socket, "error")
-    assert frame == {
-        "type": "error",
-        "code": "unauthorized",
-        "reason": "the web chat channel no longer exists",
-    }
-    assert (await socket.receive_output(timeout=5))["code"] == 4401
+    await refused(socket, "the web chat channel no longer exists")
     group = groups.visitor("demo", tokens.verify(token).visitor_id)
     assert not subscribed(group)
     assert group not in consumers._open_sockets
@@ -185,14 +179,15 @@ async def test_a_bad_or_foreign_token_on_the_widgets_socket_starts_a_new_visitor
 async def test_the_widgets_socket_for_an_unknown_channel_is_refused_and_hears_nothing(center):
     open_before = dict(consumers._open_sockets)
     socket = await widget_socket("nowhere")
-    frame = await next_frame(socket, "error")
-    assert frame == {
-        "type": "error",
-        "code": "unauthorized",
-        "reason": "no web chat channel 'nowhere'",
-    }
-    assert (await socket.receive_output(timeout=5))["code"] == 4401
+    await refused(socket, "no web chat channel 'nowhere'")
     assert consumers._open_sockets == open_before  # subscribed for a moment, and let go
+
+
+async def refused(socket, reason: str) -> None:
+    """The socket says why, as an `unauthorized` error frame, and closes with 4401."""
+    frame = await next_frame(socket, "error")
+    assert frame == {"type": "error", "code": "unauthorized", "reason": reason}
+    assert (await socket.receive_output(timeout=5))["code"] == 4401
 
 
 def subscribed(group: str) -> bool:
