@@ -56,8 +56,9 @@
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var token = store.getItem(tokenKey) || "";
-    socket = new WebSocket(scheme + window.location.host + "/ws/webchat/?channel=" +
-                           encodeURIComponent(KEY) + (token ? "&token=" + encodeURIComponent(token) : ""));
+    var query = "?channel=" + encodeURIComponent(KEY) +
+                (token ? "&token=" + encodeURIComponent(token) : "");
+    socket = new WebSocket(scheme + window.location.host + "/ws/webchat/" + query);
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onopen = function () { backoff = 1000; setStatus(""); };
     socket.onclose = function (event) {
