@@ -117,20 +117,24 @@ def _pool(host: dict[str, Any]) -> redis.ConnectionPool:
     """What makes a shard's connections: the layer's address and options, and a short
     timeout, so that Redis going away holds a command up for TIMEOUT_SECONDS at most."""
     options = {
-        key: value
-        for key, value in host.items()
-        if key not in ("address", "socket_timeout", "socket_connect_timeout")
+        "client_name": client_name(),  # who they are, in Redis's CLIENT LIST
+        **{
+            key: value
+            for key, value in host.items()
+            if key not in ("address", "socket_timeout", "socket_connect_timeout")
+        },
     }
     return redis.ConnectionPool.from_url(
         host["address"],
         socket_timeout=TIMEOUT_SECONDS,
         socket_connect_timeout=TIMEOUT_SECONDS,
-        client_name=client_name(),  # who they are, in Redis's CLIENT LIST
         **options,
     )
 
 
 def client_name() -> str:
+    """The name this process's publishing connections give Redis, unless the layer's host
+    names them."""
     return f"push-direct-{os.getpid()}"
 
 
