@@ -67,16 +67,18 @@ async def visitor_socket(
 ) -> WebsocketCommunicator:
     if token is None:
         token, _ = tokens.issue(channel_key, visitor_id or str(uuid.uuid4()))
-    socket = Communicator(application, f"/ws/webchat/?token={token}", headers=[ORIGIN])
-    connected, _ = await socket.connect(timeout=TIMEOUT)
-    assert connected
-    return socket
+    return await _opened(f"/ws/webchat/?token={token}")
 
 
 async def widget_socket(channel_key: str = "demo", token: str = "") -> WebsocketCommunicator:
     """A visitor's socket as the widget opens it, as its session: the channel, and the token
     kept from the last visit, if any."""
-    path = f"/ws/webchat/?channel={channel_key}" + (f"&token={token}" if token else "")
+    return await _opened(
+        f"/ws/webchat/?channel={channel_key}" + (f"&token={token}" if token else "")
+    )
+
+
+async def _opened(path: str) -> WebsocketCommunicator:
     socket = Communicator(application, path, headers=[ORIGIN])
     connected, _ = await socket.connect(timeout=TIMEOUT)
     assert connected

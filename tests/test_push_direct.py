@@ -5,7 +5,9 @@ import asyncio
 import threading
 
 import pytest
+import redis
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from contactcenter import push, push_direct
 
@@ -100,9 +102,6 @@ async def test_a_thread_publishes_on_a_connection_kept_from_one_commit_to_the_ne
 
 def clients_of_redis() -> int:
     """The connections this process's committing threads publish on."""
-    import redis
-    from django.conf import settings
-
     with redis.Redis.from_url(settings.REDIS_URL) as client:
         return sum(c["name"] == push_direct.client_name() for c in client.client_list())
 

@@ -60,7 +60,7 @@ class VisitorConsumer(JsonFramesConsumer):
         if opened is None:
             await self.let_go()
             gone = "the web chat channel no longer exists"
-            await self.refuse(f"no web chat channel {channel_key!r}" if renewed else gone)
+            await self.refuse(f"no web chat channel {channel_key!r}" if channel_key else gone)
             return
         self.visitor, (self.chat, welcome) = visitor, opened
         if renewed is not None:
