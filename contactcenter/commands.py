@@ -53,11 +53,16 @@ def is_retryable(error: BaseException) -> bool:
 
 @contextlib.contextmanager
 def repeatable_read() -> Iterator[None]:
-    """On PostgreSQL, the transactions begun inside are REPEATABLE READ: psycopg says so in
-    their BEGIN, which spares a SET TRANSACTION round trip."""
+    """On PostgreSQL, the transaction begun inside is REPEATABLE READ: psycopg says so in its
+    BEGIN, which spares a SET TRANSACTION round trip. Only around a transaction it begins:
+    inside another (an atomic block, a test's), the level could not be put back until that
+    one ended, and the connection went on at REPEATABLE READ for whoever used it next, the
+    pool's other users included (a test that needs READ COMMITTED failed now and then)."""
     if connection.vendor != "postgresql":
         yield
         return
+    if connection.in_atomic_block:
+        raise RuntimeError("repeatable_read() begins its transaction; it is inside another")
     connection.ensure_connection()
     raw = connection.connection
     previous = raw.isolation_level

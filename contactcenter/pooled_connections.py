@@ -49,10 +49,17 @@ class RecentFirstPool(ConnectionPool):
 
 
 def check_on_checkout(conn: psycopg.Connection) -> None:
-    """Raise (the pool then discards the connection and takes another) if `conn` is dead."""
+    """Raise (the pool then discards the connection and takes another) if `conn` is dead;
+    else hand it out at the database's own isolation level, whatever its last user set.
+    psycopg keeps the setting on the connection and Django sets it only on a connection it
+    makes, so a REPEATABLE READ not put back was the next user's (a test of READ COMMITTED's
+    behaviour failed now and then). Here, not in the pool's `reset`: psycopg returns a
+    connection through a worker thread where there is one, a thread's wake-up a call."""
     if conn.closed or conn.broken:
         raise psycopg.OperationalError("the connection is closed")
     poller = select.poll()
     poller.register(conn.pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
     if poller.poll(0):
         ConnectionPool.check_connection(conn)
+    if conn.isolation_level is not None:
+        conn.isolation_level = None

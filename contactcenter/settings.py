@@ -198,7 +198,8 @@ def _database() -> dict:
                     "max_size": env_int("DATABASE_POOL_SIZE", 20),
                     # A pooled connection may have died with a database restart: checked on
                     # checkout, so a request never gets a dead one; by its socket, and by an
-                    # empty round trip only where the socket has something to say.
+                    # empty round trip only where the socket has something to say. It goes
+                    # out at the database's isolation level, whatever its last user set.
                     "check": check_on_checkout,
                     # How long a request waits for a connection before it is told 503.
                     "timeout": env_float("DATABASE_POOL_TIMEOUT", 5.0),

@@ -188,6 +188,8 @@ def test_a_prepared_statement_carries_its_begin_too(trips):
         conn.rollback()
 
 
+# Committed for real: the command's transaction is its own, not inside the test's.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_setting_on_djangos_connections_and_cursors_carry_their_begin(trips, monkeypatch):
     """Through Django, as the settings make its connections with
     DATABASE_BEGIN_WITH_FIRST_STATEMENT on (off unless set): a command's transaction

@@ -1,6 +1,6 @@
 """The pool hands out the connection it got back last, and a pooled connection is checked on
-checkout without a round trip, unless its socket says something happened to it
-(contactcenter/pooled_connections.py)."""
+checkout without a round trip, unless its socket says something happened to it; it goes out
+at the database's isolation level (contactcenter/pooled_connections.py)."""
 
 import select
 import time
@@ -51,6 +51,25 @@ def test_the_pool_hands_out_the_connection_it_got_back_last():
     assert then is first
     pool.putconn(then)
     pool.putconn(again)
+
+
+def test_a_connection_goes_out_of_the_pool_at_the_databases_isolation_level():
+    """A user that set REPEATABLE READ and did not put it back left it to the next user of
+    the connection: a test of READ COMMITTED's behaviour failed now and then."""
+    pool = connection.pool
+    taken = pool.getconn()
+    taken.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    pool.putconn(taken)
+
+    again = pool.getconn()
+    try:
+        assert again is taken  # the one put back last
+        assert again.isolation_level is None
+        with again.transaction():
+            level = again.execute("SHOW transaction_isolation").fetchone()[0]
+        assert level == "read committed"
+    finally:
+        pool.putconn(again)
 
 
 def test_a_take_the_pool_refuses_leaves_its_order_as_it_was():
