@@ -1,5 +1,6 @@
 """Customer projections: the inline profile and identities, and catch-up activity figures."""
 
+from contactcenter.events import instances
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
@@ -23,8 +24,12 @@ class CustomerProjector(Projector):
 
     def on_CustomerRegistered(self, e: ev.CustomerRegistered, r: RecordedEvent, rows: Rows):
         rows.add(
-            Customer(
-                id=e.customer_id, name=e.name, created_at=r.occurred_at, updated_at=r.occurred_at
+            instances.new(
+                Customer,
+                id=e.customer_id,
+                name=e.name,
+                created_at=r.occurred_at,
+                updated_at=r.occurred_at,
             )
         )
 

@@ -39,6 +39,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.db.models.fields.composite import CompositePrimaryKey
 from django.db.models.signals import post_save, pre_save
 
+from contactcenter.events import instances
 from contactcenter.postgresql import first_statement
 
 # Parameters per statement: SQLite allows 999 (older builds), PostgreSQL more.
@@ -208,8 +209,7 @@ def where(
     if names is not None:
         return [tuple(row) for row in found]
     return [
-        _as_read(model.from_db(connection.alias, columns.attnames, row), row, connection)
-        for row in found
+        _as_read(instances.read(model, columns.attnames, row), row, connection) for row in found
     ]
 
 
@@ -256,7 +256,7 @@ def referenced_with[B: Model, M: Model](
             rows.append(None)  # the LEFT JOIN found no row: its key is NULL
             continue
         [read] = _read(part_model, part, [values], connection)
-        obj = part_model.from_db(connection.alias, part.attnames, read)
+        obj = instances.read(part_model, part.attnames, read)
         rows.append(_as_read(obj, read, connection))
     return rows[0], rows[1], dict(zip(models[2:], rows[2:], strict=True))
 
@@ -456,6 +456,7 @@ class Remembered:
         the model must be among `names`. Copies: what is done to one (a JSON field changed
         in place) leaves what is remembered as it was read."""
         fields = self.model._meta.concrete_fields
+        attnames = tuple(f.attname for f in fields)
         at = {
             name if name != "pk" else self.model._meta.pk.attname: i
             for i, name in enumerate(self.names)
@@ -463,12 +464,12 @@ class Remembered:
         if missing := [f.attname for f in fields if f.attname not in at]:
             raise ValueError(f"{self.model.__name__} rows without {', '.join(missing)}")
         connection = connections[DEFAULT_DB_ALIAS]
-        instances = {}
+        made = {}
         for row in rows:
             read = [copy.deepcopy(row[at[f.attname]]) for f in fields]
-            obj = self.model.from_db(DEFAULT_DB_ALIAS, None, read)
-            instances[row[0]] = _as_read(obj, read, connection)
-        return instances
+            obj = instances.read(self.model, attnames, read)
+            made[row[0]] = _as_read(obj, read, connection)
+        return made
 
 
 def _in(column: str, keys: list, connection) -> tuple[str, list]:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from contactcenter.events import instances
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
@@ -27,7 +28,8 @@ class InteractionProjector(Projector):
         if take is not None and event.stream_id.startswith("interaction-"):
             # An activity line (joined, transferred, …): ids only; words when read.
             rows.add(
-                TranscriptEntry(
+                instances.new(
+                    TranscriptEntry,
                     id=f"activity:{event.position}",
                     interaction_id=event.data["interaction_id"],
                     position=event.position,
@@ -56,7 +58,8 @@ class InteractionProjector(Projector):
 
     def on_InteractionCreated(self, e: ev.InteractionCreated, r: RecordedEvent, rows: Rows):
         rows.add(
-            Interaction(
+            instances.new(
+                Interaction,
                 id=e.interaction_id,
                 version=r.version,
                 channel=e.channel,
@@ -86,7 +89,8 @@ class InteractionProjector(Projector):
         if e.subject and not row.subject:
             row.subject = e.subject[:500]
         rows.add(
-            TranscriptEntry(
+            instances.new(
+                TranscriptEntry,
                 id=e.message_id,
                 interaction_id=e.interaction_id,
                 position=r.position,
@@ -107,7 +111,8 @@ class InteractionProjector(Projector):
         row = self._row(e.interaction_id, r, rows)
         self._count_message(row, e.text or e.subject, r)
         rows.add(
-            TranscriptEntry(
+            instances.new(
+                TranscriptEntry,
                 id=e.message_id,
                 interaction_id=e.interaction_id,
                 position=r.position,
@@ -174,7 +179,8 @@ class InteractionProjector(Projector):
     def on_InternalNoteAdded(self, e: ev.InternalNoteAdded, r: RecordedEvent, rows: Rows):
         self._row(e.interaction_id, r, rows)
         rows.add(
-            TranscriptEntry(
+            instances.new(
+                TranscriptEntry,
                 id=e.note_id,
                 interaction_id=e.interaction_id,
                 position=r.position,

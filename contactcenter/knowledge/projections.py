@@ -3,6 +3,7 @@ messages and the virtual agent's conversations. Embeddings and sentiment are com
 from the events' text: both are deterministic (a fixed model, a fixed lexicon), so a rebuild
 arrives at the same rows."""
 
+from contactcenter.events import instances
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
@@ -122,7 +123,8 @@ class SentimentProjector(Projector):
             return
         compound = sentiment.score(e.text)
         rows.add(
-            MessageSentiment(
+            instances.new(
+                MessageSentiment,
                 message_id=e.message_id,
                 interaction_id=e.interaction_id,
                 compound=compound,
@@ -133,8 +135,11 @@ class SentimentProjector(Projector):
         mood = rows.get(ConversationSentiment, e.interaction_id)
         if mood is None:
             mood = rows.add(
-                ConversationSentiment(
-                    interaction_id=e.interaction_id, recent=[], updated_at=r.occurred_at
+                instances.new(
+                    ConversationSentiment,
+                    interaction_id=e.interaction_id,
+                    recent=[],
+                    updated_at=r.occurred_at,
                 )
             )
         else:

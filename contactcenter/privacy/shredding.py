@@ -17,7 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from contactcenter import clock, request_memo
-from contactcenter.events import row_statements, sealing
+from contactcenter.events import instances, row_statements, sealing
 from contactcenter.events.sealing import ERASED
 from contactcenter.privacy import envelope, kek
 
@@ -211,7 +211,10 @@ def write_key(key_id: str) -> bytes | None:
         # one INSERT, in SQL made once where the model allows, for both.
         made = [key_id] if not bucket or _known(customer_id)[0] else [customer_id, key_id]
         data_keys = {key: envelope.new_data_key() for key in made}
-        rows = [CustomerKey(**_new_key(key, *_split(key), data_keys[key])) for key in made]
+        rows = [
+            instances.new(CustomerKey, **_new_key(key, *_split(key), data_keys[key]))
+            for key in made
+        ]
         if not sealing.made_with_the_append(rows):
             row_statements.create(CustomerKey, rows)
         for key in made:

@@ -4,6 +4,7 @@ interaction when searching); a customer's card and notes name the customer."""
 
 from django.conf import settings
 
+from contactcenter.events import instances
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
@@ -30,7 +31,8 @@ class SearchProjector(Projector):
 
     def _message(self, kind, key, e, r: RecordedEvent, rows: Rows, title: str = "") -> None:
         rows.add(
-            SearchDocument(
+            instances.new(
+                SearchDocument,
                 id=f"{kind}:{key}",
                 kind=kind,
                 interaction_id=e.interaction_id,
@@ -55,7 +57,8 @@ class SearchProjector(Projector):
 
     def on_CustomerRegistered(self, e: crm.CustomerRegistered, r: RecordedEvent, rows: Rows):
         rows.add(
-            SearchDocument(
+            instances.new(
+                SearchDocument,
                 id=f"customer:{e.customer_id}",
                 kind="customer",
                 interaction_id="",  # a card refers to no interaction
@@ -88,7 +91,8 @@ class SearchProjector(Projector):
 
     def on_CustomerNoteAdded(self, e: crm.CustomerNoteAdded, r: RecordedEvent, rows: Rows):
         rows.add(
-            SearchDocument(
+            instances.new(
+                SearchDocument,
                 id=f"customer_note:{e.note_id}",
                 kind="customer_note",
                 interaction_id="",
