@@ -2,7 +2,7 @@
 WhatsApp and Messenger: an agent answers from the console, wraps up, and the contact shows in
 the KPIs and the REST API under its channel."""
 
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.actions import Actor
 from contactcenter.actions import interactions as actions
 from contactcenter.events import projections
@@ -11,12 +11,11 @@ from contactcenter.kpis import figures
 from routing import offers, router
 from tests.api.conftest import client_for
 from tests.kpis.follow import catch_up_fully
-from tests.settle import settle
+from tests.settle import outbox_round
 
 
 def deliver() -> None:
-    settle()
-    outbox.run_once()
+    outbox_round()
 
 
 def answered_from_the_console(interaction: Interaction, agent, text: str) -> None:

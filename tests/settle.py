@@ -6,6 +6,7 @@ import time
 
 from django.db import connection
 
+from contactcenter import outbox
 from contactcenter.events import store
 
 
@@ -32,6 +33,14 @@ def settle(timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise Unsettled(f"after {timeout} s the log is held back by {_holders()}")
         time.sleep(0.02)
+
+
+def outbox_round() -> int:
+    """The outbox's round (`outbox.run_once`) once what was committed is readable by its
+    follower: run at once, another test worker's transaction could hide a message just sent
+    from it, and the test found nothing delivered."""
+    settle()
+    return outbox.run_once()
 
 
 def _readable(position: int) -> bool:

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 
 from channels_adapters import base
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.events import store
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.ingest import ingest
 from contactcenter.interactions.models import Delivery, TranscriptEntry
 from tests.factories import email_message, new_chat
+from tests.settle import outbox_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,7 +64,7 @@ def delivery_events(interaction_id):
 def test_a_reply_is_delivered_to_the_customers_address_and_recorded(provider):
     interaction_id, message_id = a_reply()
 
-    outbox.run_once()
+    outbox_round()
 
     (sent,) = provider.received
     assert (sent.to_address, sent.text, sent.subject) == (
@@ -74,21 +75,21 @@ def test_a_reply_is_delivered_to_the_customers_address_and_recorded(provider):
     (event,) = delivery_events(interaction_id)
     assert (event.type, event.data["external_id"]) == ("MessageDelivered", "ext-1")
     assert TranscriptEntry.objects.get(pk=message_id).delivery_status == "sent"
-    outbox.run_once()
+    outbox_round()
     assert len(provider.received) == 1  # once only
 
 
 @pytest.mark.parametrize("provider", [{"failures": 2}], indirect=True)
 def test_a_temporary_failure_is_retried_with_backoff(provider):
     interaction_id, message_id = a_reply()
-    outbox.run_once()
+    outbox_round()
     assert Delivery.objects.get(pk=message_id).attempts == 1 and not provider.received
 
-    outbox.run_once()  # not due yet
+    outbox_round()  # not due yet
     assert Delivery.objects.get(pk=message_id).attempts == 1
     for seconds in (6, 40):
         with clock.travel(timedelta(seconds=seconds)):
-            outbox.run_once()
+            outbox_round()
 
     assert len(provider.received) == 1
     assert [e.type for e in delivery_events(interaction_id)] == ["MessageDelivered"]
@@ -98,7 +99,7 @@ def test_a_temporary_failure_is_retried_with_backoff(provider):
 def test_a_permanent_failure_ends_as_a_visible_failed_delivery(provider):
     interaction_id, message_id = a_reply()
 
-    outbox.run_once()
+    outbox_round()
 
     (event,) = delivery_events(interaction_id)
     assert (event.type, event.data["reason"]) == ("MessageDeliveryFailed", "550 no")
@@ -111,7 +112,7 @@ def test_retries_run_out_into_a_failed_delivery_event(provider):
     interaction_id, _ = a_reply()
     for minutes in range(0, 200, 10):
         with clock.travel(timedelta(minutes=minutes)):
-            outbox.run_once()
+            outbox_round()
 
     (event,) = delivery_events(interaction_id)
     assert (
@@ -134,7 +135,7 @@ def test_web_chat_is_delivered_by_push_not_the_outbox(provider):
     try:
         chat = new_chat()
         interactions.send_message(chat.interaction_id, author="system", text="Hi")
-        outbox.run_once()
+        outbox_round()
         assert not Delivery.objects.exists()
     finally:
         register(previous)

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.events.models import Event
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from tests.email.conftest import INBOX, mail, send
+from tests.settle import outbox_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +50,7 @@ def test_auto_submitted_no_is_a_person(listener):
 @pytest.fixture
 def acknowledged(listener, sink):
     send(listener, mail(subject="Where is my order?", message_id="<q1@mail.example.org>"))
-    outbox.run_once()
+    outbox_round()
     interaction = Interaction.objects.get()
     ack = TranscriptEntry.objects.get(interaction_id=interaction.id, kind="outbound")
     return interaction, ack

@@ -8,12 +8,13 @@ from email import message_from_bytes, policy
 import pytest
 
 from channels_adapters.email.addresses import read_token, split_plus
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Delivery, TranscriptEntry
 from routing.offers import assign_by_hand
 from tests.email.conftest import mail, send
 from tests.routing.builders import an_agent
+from tests.settle import outbox_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +38,7 @@ def conversation(listener, channel):
 
 
 def test_the_acknowledgement_goes_out_as_an_automatic_reply_in_the_thread(conversation, sink):
-    outbox.run_once()
+    outbox_round()
 
     _, recipients, ack = sent_mail(sink)
     assert recipients == ["carla@example.org"]
@@ -59,7 +60,7 @@ def test_an_agents_reply_carries_our_message_id_thread_headers_and_reply_token(c
         channel_data={"cc": ["Bob <bob@example.org>"]},
     )
 
-    outbox.run_once()
+    outbox_round()
 
     _, recipients, reply = sent_mail(sink)
     assert sorted(recipients) == ["bob@example.org", "carla@example.org"]
@@ -85,7 +86,7 @@ def test_the_customers_reply_to_our_reply_lands_in_the_same_interaction(
 ):
     interaction_id, agent = conversation
     interactions.send_message(interaction_id, author=f"agent:{agent.pk}", text="Which model?")
-    outbox.run_once()
+    outbox_round()
     _, _, ours = sent_mail(sink)
 
     reply = mail(
@@ -104,14 +105,14 @@ def test_the_customers_reply_to_our_reply_lands_in_the_same_interaction(
 def test_a_refusing_server_means_retries_then_delivery(conversation, sink):
     sink.refusals = ["451 4.3.0 try later", "421 4.7.0 busy"]
 
-    outbox.run_once()
+    outbox_round()
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("pending", 1)
     assert "451" in delivery.last_error
     with clock.travel(timedelta(seconds=10)):
-        outbox.run_once()
+        outbox_round()
     with clock.travel(timedelta(seconds=60)):
-        outbox.run_once()
+        outbox_round()
 
     assert len(sink.received) == 1
     assert Delivery.objects.get().status == "sent"
@@ -123,7 +124,7 @@ def test_a_server_that_keeps_refusing_ends_in_a_failed_delivery_event(conversati
 
     for minutes in range(0, 200, 10):
         with clock.travel(timedelta(minutes=minutes)):
-            outbox.run_once()
+            outbox_round()
 
     assert not sink.received
     ack = TranscriptEntry.objects.get(interaction_id=interaction_id, kind="outbound")
@@ -135,7 +136,7 @@ def test_a_permanent_refusal_fails_at_once_with_the_servers_words(conversation, 
     interaction_id, _ = conversation
     sink.always = "550 5.1.1 no such user"
 
-    outbox.run_once()
+    outbox_round()
 
     ack = TranscriptEntry.objects.get(interaction_id=interaction_id, kind="outbound")
     assert ack.delivery_status == "failed"
@@ -156,7 +157,7 @@ def test_an_unreachable_mail_server_is_a_temporary_failure(conversation, setting
         }
     }
 
-    outbox.run_once()
+    outbox_round()
 
     delivery = Delivery.objects.get()
     assert delivery.status == "pending" and "SMTP" in delivery.last_error
@@ -166,7 +167,7 @@ def test_a_mail_without_a_message_id_is_answered_without_invented_thread_headers
     raw = b"From: carla@example.org\r\nTo: support@example.com\r\nSubject: no id\r\n\r\nHi\r\n"
     send(listener, raw, sender="carla@example.org")
 
-    outbox.run_once()
+    outbox_round()
 
     _, _, ack = sent_mail(sink)
     assert "In-Reply-To" not in ack and "References" not in ack
@@ -176,7 +177,7 @@ def test_a_very_long_message_id_is_answered_as_it_was_written(listener, sink):
     long_id = "<" + "x" * 200 + "@mail.example.org>"
     send(listener, mail(message_id=long_id))
 
-    outbox.run_once()
+    outbox_round()
 
     _, _, ack = sent_mail(sink)
     assert ack["In-Reply-To"] == long_id

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.csat import links, surveys
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
@@ -17,7 +17,7 @@ from contactcenter.interactions.models import Interaction, TranscriptEntry
 from routing.offers import assign_by_hand, end_conversation, wrap_up
 from tests.email.conftest import mail, send
 from tests.routing.builders import an_agent
-from tests.settle import settle
+from tests.settle import outbox_round, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,8 +34,7 @@ def closed(listener, channel, sink) -> str:
     wrap_up(entry.interaction_id, agent.pk, disposition="resolved")
     settle()
     surveys.run_once()
-    settle()
-    outbox.run_once()
+    outbox_round()
     return entry.interaction_id
 
 

@@ -8,10 +8,11 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from tests.email.conftest import mail, send
+from tests.settle import outbox_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +24,7 @@ def thread(listener, sink):
     """The customer wrote; we acknowledged (really sent, to the sink). Returns the
     interaction and our acknowledgement as the customer received it."""
     send(listener, mail(subject="Invoice 77 is wrong", message_id=FIRST))
-    outbox.run_once()
+    outbox_round()
     (_, _, raw) = sink.received[-1]
     interaction = Interaction.objects.get()
     return interaction, message_from_bytes(raw, policy=policy.default)

@@ -8,13 +8,13 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from contactcenter import outbox
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from contactcenter.knowledge.models import VirtualAgentSession
 from routing.flows.models import FlowSession
 from tests.email.conftest import mail, send
 from tests.flows.builders import a_flow, at_entry
 from tests.knowledge.builders import demo_knowledge_base
+from tests.settle import outbox_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GREETING = "Hello from Example Support's assistant."
@@ -36,7 +36,7 @@ def assistant(channel):
 
 
 def delivered(sink) -> list:
-    outbox.run_once()
+    outbox_round()
     return [message_from_bytes(raw, policy=policy.default) for _, _, raw in sink.received]
 
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Delivery, Interaction, TranscriptEntry
 from routing import offers, router
-from tests.settle import settle
+from tests.settle import outbox_round
 from tests.slack.payloads import envelope, message, post_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,8 +25,7 @@ def a_conversation_with(client, agent, text="My invoice is wrong") -> tuple[Inte
 
 
 def deliver() -> None:
-    settle()
-    outbox.run_once()
+    outbox_round()
 
 
 def reply(interaction, agent, text) -> str:

@@ -6,13 +6,12 @@ import copy
 
 import pytest
 
-from contactcenter import outbox
 from contactcenter.csat import surveys
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
 from contactcenter.interactions.models import Interaction
 from routing import offers, router
-from tests.settle import settle
+from tests.settle import outbox_round, settle
 from tests.slack.payloads import block_actions, envelope, message, post_click, post_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,8 +33,7 @@ def asked(client, fake, alice) -> tuple[Interaction, dict, dict]:
     row, first = a_finished_conversation(client, alice)
     settle()
     surveys.run_once()
-    settle()
-    outbox.run_once()
+    outbox_round()
     (survey,) = [p for p in fake.posted() if p.get("blocks", [{}])[-1].get("block_id") == "csat"]
     return row, first, survey
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.events.models import Event
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Interaction, TranscriptEntry
@@ -16,6 +16,7 @@ from routing import offers, router
 from routing.models import Queue
 from tests.flows.builders import at_entry, menu_flow
 from tests.routing.builders import a_queue, an_agent
+from tests.settle import outbox_round
 from tests.twilio_api import ACCOUNT, NUMBER, a_channel
 from tests.twilio_hooks import post, sms
 
@@ -48,7 +49,7 @@ def test_an_agents_reply_is_sent_with_to_from_body_and_a_status_callback(client,
         interaction_id, author=f"agent:{agent}", text="On its way!"
     )
 
-    outbox.run_once()
+    outbox_round()
 
     (sent,) = api.posted("/Messages.json")
     assert sent.path == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
@@ -70,7 +71,7 @@ def test_a_flow_menu_goes_out_as_a_numbered_text_menu(client, api, line, support
     at_entry(menu_flow(billing, sales, support), "sms", support)
 
     post(client, "/hooks/twilio/sms/", sms("hi"))
-    outbox.run_once()
+    outbox_round()
 
     bodies = [r.field("Body") for r in api.posted("/Messages.json")]
     assert bodies == [
@@ -84,7 +85,7 @@ def test_a_4xx_from_twilio_is_a_failed_delivery_at_once(client, api, line):
     message_id = interactions.send_message(interaction_id, author=f"agent:{agent}", text="Hi")
     api.fail_with = 400
 
-    outbox.run_once()
+    outbox_round()
 
     assert len(api.posted("/Messages.json")) == 1
     entry = TranscriptEntry.objects.get(pk=message_id)
@@ -102,7 +103,7 @@ def test_a_5xx_is_retried_and_ends_as_a_visible_failed_delivery(client, api, lin
 
     for minutes in range(0, 200, 10):
         with clock.travel(timedelta(minutes=minutes)):
-            outbox.run_once()
+            outbox_round()
 
     assert len(api.posted("/Messages.json")) == 6  # the first try and five retries
     entry = TranscriptEntry.objects.get(pk=message_id)
@@ -118,7 +119,7 @@ def test_the_log_tells_a_retried_send_from_a_new_one(client, api, line, caplog):
     with caplog.at_level(logging.INFO, logger="channels_adapters.sms.outbound"):
         for minutes in range(0, 30, 10):
             with clock.travel(timedelta(minutes=minutes)):
-                outbox.run_once()
+                outbox_round()
 
     sends = [r.getMessage() for r in caplog.records if r.name == "channels_adapters.sms.outbound"]
     assert sends == [
@@ -133,7 +134,7 @@ def test_the_log_tells_a_retried_send_from_a_new_one(client, api, line, caplog):
 def test_status_callbacks_become_delivery_events_once_each(client, api, line):
     interaction_id, agent = conversation(client)
     message_id = interactions.send_message(interaction_id, author=f"agent:{agent}", text="Hi")
-    outbox.run_once()
+    outbox_round()
     callback = urlsplit(api.posted("/Messages.json")[0].field("StatusCallback"))
     path = f"{callback.path}?{callback.query}"
     sid = TranscriptEntry.objects.get(pk=message_id).external_id
@@ -167,7 +168,7 @@ def test_status_callbacks_become_delivery_events_once_each(client, api, line):
 def test_an_undelivered_status_with_its_error_code_shows_as_failed(client, api, line):
     interaction_id, agent = conversation(client)
     message_id = interactions.send_message(interaction_id, author=f"agent:{agent}", text="Hi")
-    outbox.run_once()
+    outbox_round()
     callback = urlsplit(api.posted("/Messages.json")[0].field("StatusCallback"))
     params = {
         "MessageSid": "SM" + "1".zfill(32),

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from contactcenter import clock, outbox
+from contactcenter import clock
 from contactcenter.csat import surveys
 from contactcenter.events import store
 from contactcenter.interactions.domain import stream_id
@@ -15,7 +15,7 @@ from contactcenter.workers import registry
 from routing import offers, router
 from routing.models import Queue
 from tests.routing.builders import a_queue, an_agent
-from tests.settle import settle
+from tests.settle import outbox_round, settle
 from tests.twilio_api import a_channel
 from tests.twilio_hooks import post, sms
 
@@ -46,8 +46,7 @@ def survey_worker_and_outbox() -> None:
     """A round of each loop, once everything committed is readable to followers."""
     settle()
     surveys.run_once()
-    settle()
-    outbox.run_once()
+    outbox_round()
 
 
 def types(interaction_id: str) -> list[str]:

@@ -14,7 +14,7 @@ from contactcenter.events.models import ProjectionCheckpoint
 from contactcenter.interactions import commands as interactions
 from contactcenter.interactions.models import Delivery, Interaction, TranscriptEntry
 from routing import offers, router
-from tests.settle import settle
+from tests.settle import outbox_round
 from tests.whatsapp.payloads import RE_ENGAGEMENT, envelope, post, status, text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,8 +35,7 @@ def reply(interaction, agent, words: str) -> str:
 
 
 def deliver() -> None:
-    settle()
-    outbox.run_once()
+    outbox_round()
     # Every reply is now sent, refused or waiting for its retry with the reason. Once (a rerun
     # in CI) a reply was none of these and nothing said why: this says what the outbox saw.
     replies = store.read_all(0, types=["MessageSent"], horizon=False)
