@@ -1,6 +1,5 @@
 """Customer projections: the inline profile and identities, and catch-up activity figures."""
 
-from contactcenter.events import instances
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.sealing import ERASED
 from contactcenter.events.store import RecordedEvent
@@ -24,12 +23,8 @@ class CustomerProjector(Projector):
 
     def on_CustomerRegistered(self, e: ev.CustomerRegistered, r: RecordedEvent, rows: Rows):
         rows.add(
-            instances.new(
-                Customer,
-                id=e.customer_id,
-                name=e.name,
-                created_at=r.occurred_at,
-                updated_at=r.occurred_at,
+            Customer(
+                id=e.customer_id, name=e.name, created_at=r.occurred_at, updated_at=r.occurred_at
             )
         )
 
