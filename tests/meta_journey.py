@@ -14,10 +14,6 @@ from tests.kpis.follow import catch_up_fully
 from tests.settle import outbox_round
 
 
-def deliver() -> None:
-    outbox_round()
-
-
 def answered_from_the_console(interaction: Interaction, agent, text: str) -> None:
     assert router.route_once() >= 1
     interaction.refresh_from_db()
@@ -25,7 +21,7 @@ def answered_from_the_console(interaction: Interaction, agent, text: str) -> Non
     actor = Actor.of(agent, "console")
     actions.accept(actor, interaction.id, interaction.offer_id)
     actions.send(actor, interaction.id, text, client_message_id="console-1")
-    deliver()
+    outbox_round()
     offers.end_conversation(interaction.id, agent.pk)
     offers.wrap_up(interaction.id, agent.pk, disposition="resolved")
 

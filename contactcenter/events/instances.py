@@ -26,6 +26,9 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
 _PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+# By model, whether `_plain`: a dict, looked up at every row (functools.cache's wrapper costs
+# more than the rest of the check).
+_PLAIN: dict[type[Model], bool] = {}
 
 
 def read[M: Model](model: type[M], attnames: tuple[str, ...], values: Any) -> M:
@@ -66,9 +69,6 @@ def _settable(model: type[Model]) -> bool:
         (pre_init.receivers and pre_init.has_listeners(model))
         or (post_init.receivers and post_init.has_listeners(model))
     )
-
-
-_PLAIN: dict[type[Model], bool] = {}  # by model: whether `_plain`
 
 
 def _plain(model: type[Model]) -> bool:

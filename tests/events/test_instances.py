@@ -36,8 +36,7 @@ def test_a_row_read_is_the_instance_djangos_from_db_makes_for_every_model():
 
 def test_a_new_row_is_the_instance_the_models_constructor_makes_for_every_model():
     for model in apps.get_models():
-        pk = model._meta.pk
-        given = {} if pk is None or pk.attname is None else {pk.attname: object()}
+        given = {model._meta.pk.attname: object()}
 
         ours = instances.new(model, **given)
         djangos = model(**given)

@@ -8,8 +8,9 @@ from contactcenter.events import store
 from contactcenter.interactions.models import Interaction, TranscriptEntry
 from tests.flows.builders import at_entry, menu_flow
 from tests.messenger.payloads import PSID, delivery, envelope, message, post, read
-from tests.meta_journey import answered_from_the_console, counted_in_kpis_and_the_api, deliver
+from tests.meta_journey import answered_from_the_console, counted_in_kpis_and_the_api
 from tests.routing.builders import a_queue
+from tests.settle import outbox_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +23,7 @@ def test_webhook_quick_replies_routing_console_reply_receipts_kpis_and_api(
     at_entry(menu_flow(billing, sales, support), "messenger", support)
 
     post(client, envelope(message("hi")))
-    deliver()
+    outbox_round()
     welcome, menu = graph.sent()
     assert welcome["message"] == {"text": "Welcome to Acme."}
     assert welcome["recipient"] == {"id": PSID} and welcome["messaging_type"] == "RESPONSE"

@@ -24,10 +24,6 @@ def a_conversation_with(client, agent, text="My invoice is wrong") -> tuple[Inte
     return interaction, first
 
 
-def deliver() -> None:
-    outbox_round()
-
-
 def reply(interaction, agent, text) -> str:
     return interactions.send_message(
         interaction.id, author=f"agent:{agent.pk}", author_name="Alice Archer", text=text
@@ -38,7 +34,7 @@ def test_a_reply_goes_into_the_customers_thread_under_the_agents_name(client, sl
     interaction, first = a_conversation_with(client, alice)
     message_id = reply(interaction, alice, "Sorry about that <b>Carol</b> & welcome")
 
-    deliver()
+    outbox_round()
 
     (posted,) = fake.posted()
     assert posted["channel"] == "D0CAROL"
@@ -56,16 +52,16 @@ def test_a_rate_limit_waits_as_long_as_slack_says_then_delivers(client, slack, f
     message_id = reply(interaction, alice, "One moment please")
     fake.answer_next(429, {"ok": False, "error": "ratelimited"}, Retry_After="120")
 
-    deliver()
+    outbox_round()
 
     delivery = Delivery.objects.get(pk=message_id)
     assert delivery.status == "pending" and "ratelimited" in delivery.last_error
     assert delivery.next_attempt_at - clock.now() > timedelta(seconds=100)
     with clock.travel(timedelta(seconds=60)):
-        deliver()
+        outbox_round()
     assert len(fake.posted()) == 1  # only the refused attempt so far
     with clock.travel(timedelta(seconds=121)):
-        deliver()
+        outbox_round()
 
     assert len(fake.posted()) == 2
     assert TranscriptEntry.objects.get(pk=message_id).delivery_status == "sent"
@@ -76,7 +72,7 @@ def test_a_refusal_is_recorded_as_a_failed_delivery_with_slacks_reason(client, s
     message_id = reply(interaction, alice, "Hello?")
     fake.answer_next(200, {"ok": False, "error": "is_archived"})
 
-    deliver()
+    outbox_round()
 
     entry = TranscriptEntry.objects.get(pk=message_id)
     assert (entry.delivery_status, entry.delivery_detail) == ("failed", "Slack: is_archived")
@@ -87,9 +83,9 @@ def test_a_server_error_is_retried(client, slack, fake, alice):
     message_id = reply(interaction, alice, "Still there?")
     fake.answer_next(503, {"ok": False, "error": "service_unavailable"})
 
-    deliver()
+    outbox_round()
     with clock.travel(timedelta(seconds=10)):
-        deliver()
+        outbox_round()
 
     assert TranscriptEntry.objects.get(pk=message_id).delivery_status == "sent"
     assert Delivery.objects.get(pk=message_id).attempts == 2
@@ -112,7 +108,7 @@ def test_a_flow_menu_is_posted_as_block_kit_buttons(client, slack, fake, alice):
         },
     )
 
-    deliver()
+    outbox_round()
 
     (posted,) = fake.posted()
     section, actions = posted["blocks"]

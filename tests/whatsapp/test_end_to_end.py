@@ -7,8 +7,9 @@ import pytest
 from contactcenter.interactions.models import Interaction
 from routing.flows.models import FlowSession
 from tests.flows.builders import at_entry, menu_flow
-from tests.meta_journey import answered_from_the_console, counted_in_kpis_and_the_api, deliver
+from tests.meta_journey import answered_from_the_console, counted_in_kpis_and_the_api
 from tests.routing.builders import a_queue
+from tests.settle import outbox_round
 from tests.whatsapp.payloads import button_reply, envelope, post, text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,7 @@ def test_webhook_flow_menu_routing_console_reply_kpis_and_api(
     at_entry(menu_flow(billing, sales, support), "whatsapp", support)
 
     post(client, envelope(messages=[text("hi")]))
-    deliver()
+    outbox_round()
     welcome, menu = graph.sent()
     assert welcome["text"]["body"] == "Welcome to Acme."
     assert menu["type"] == "interactive"
