@@ -181,6 +181,7 @@ class Run:
         self.database_unavailable = ""  # why database_cpu was not measured
         self.idle_cpu = 0.0  # s a s, the servers' with the agents connected and no chat
         self.window = 0.0  # s, drive()'s measured window
+        self.switches = (0, 0)  # the servers' threads' waits and preemptions over the window
 
     def achieved_rate(self) -> float:
         """Chats actually started per second: the generator can fall behind its schedule."""
@@ -338,11 +339,13 @@ class Run:
             database_cpu.Backends(self.database) as backends,
         ):
             before = [harness.cpu_seconds(p.pid) for p in processes]
+            switched = [harness.context_switches(p.pid) for p in processes]
             database_before = backends.sample()
             started = time.perf_counter()
             await self.visit(rate)
             await asyncio.sleep(0.5)  # the last visitors' leaving
             after = [harness.cpu_seconds(p.pid) for p in processes]
+            self.switches = harness.switches_since(switched, [p.pid for p in processes])
             self.database_cpu = database_cpu.spent(database_before, backends.sample())
             self.window = time.perf_counter() - started
         self.database_unavailable = backends.unavailable
@@ -425,6 +428,12 @@ class Measured:
         return self.run.database_cpu / max(1, self.chats) * 1000
 
     @property
+    def switches_per_chat(self) -> tuple[float, float]:
+        """The servers' threads' waits and preemptions a chat, over the visitors' window."""
+        waited, preempted = self.run.switches
+        return waited / max(1, self.chats), preempted / max(1, self.chats)
+
+    @property
     def idle_ms_per_chat(self) -> float:
         """Of `cpu_ms_per_chat`, what the servers would have used over the window anyway."""
         return self.run.idle_cpu * self.run.window / max(1, self.chats) * 1000
@@ -438,12 +447,9 @@ def measure(url: str, servers: int, rate: int) -> Measured:
         ports,
         relays,
     ):
-
-        def cpu() -> float:
-            return sum(harness.cpu_seconds(p.pid) for p in relays)
-
-        floor = chat_relay.relayed(ports, rate, SECONDS, cpu)
-        kept = chat_relay.relayed(ports, rate, SECONDS, cpu, kind="kept")
+        pids = [p.pid for p in relays]
+        floor = chat_relay.relayed(ports, rate, SECONDS, pids)
+        kept = chat_relay.relayed(ports, rate, SECONDS, pids, kind="kept")
     cookies = setup_center(url)
     with serving(url, servers) as (ports, processes):
         run = Run(ports, cookies, url)
@@ -554,6 +560,10 @@ def main() -> int:
                 f"{m.run.idle_cpu * 1000:.0f} ms/s over {m.run.window:.1f} s), against the "
                 f"relays' {m.floor.cpu_ms_per_pair:.1f} (bare) and {m.kept.cpu_ms_per_pair:.1f} "
                 "(committing) ms a pair of sockets; "
+                f"the servers' threads waited {m.switches_per_chat[0]:.0f} times a chat and "
+                f"were preempted {m.switches_per_chat[1]:.0f} (the bare relay's "
+                f"{m.floor.switches_per_pair[0]:.0f} and {m.floor.switches_per_pair[1]:.0f} a "
+                "pair); "
                 + (
                     f"PostgreSQL {m.database_ms_per_chat:.1f} ms/chat"
                     if not m.run.database_unavailable

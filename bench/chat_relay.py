@@ -12,8 +12,9 @@ yardstick, measured in the same run, runs on different machines can be compared.
 
 import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from bench import harness
 
 KEPT = "bench_relay_kept"  # the table the `kept` relay commits each message to
 KEPT_TABLE = (
@@ -73,20 +74,27 @@ class Relayed:
     latencies: list[float]  # s
     cpu: float  # s, the relay's processes' together
     pairs: int
+    switches: tuple[int, int] = (0, 0)  # their threads' waits and preemptions
 
     @property
     def cpu_ms_per_pair(self) -> float:
         return self.cpu / max(1, self.pairs) * 1000
+
+    @property
+    def switches_per_pair(self) -> tuple[float, float]:
+        return self.switches[0] / max(1, self.pairs), self.switches[1] / max(1, self.pairs)
 
 
 def relayed(
     ports: list[int],
     rate: int,
     seconds: int,
-    cpu: Callable[[], float],
+    pids: list[int],
     kind: str = "visitor",
 ) -> Relayed:
-    """`drive`, with `cpu()` (the relay's processes' CPU seconds so far) read around it."""
-    before = cpu()
+    """`drive`, with the relay's processes' (`pids`) CPU and context switches read around it."""
+    cpu_before = sum(harness.cpu_seconds(pid) for pid in pids)
+    switched = [harness.context_switches(pid) for pid in pids]
     latencies = asyncio.run(drive(ports, rate, seconds, kind))
-    return Relayed(latencies, cpu() - before, rate * seconds)
+    cpu = sum(harness.cpu_seconds(pid) for pid in pids) - cpu_before
+    return Relayed(latencies, cpu, rate * seconds, harness.switches_since(switched, pids))

@@ -200,6 +200,36 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def context_switches(pid: int) -> tuple[int, int]:
+    """How often the threads of a process now running have left their core so far: those
+    that waited (for a socket, a lock, a database's answer) and those the kernel preempted
+    (Linux /proc, summed over /proc/<pid>/task; a thread that has ended counts no more). Unlike
+    CPU time, the first is a count of the program's own waits, which a slower or busier
+    machine does not change."""
+    waited = preempted = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            status = (task / "status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread ended as it was read
+        for line in status.splitlines():
+            if line.startswith("voluntary_ctxt_switches:"):
+                waited += int(line.split()[1])
+            elif line.startswith("nonvoluntary_ctxt_switches:"):
+                preempted += int(line.split()[1])
+    return waited, preempted
+
+
+def switches_since(before: list[tuple[int, int]], pids: list[int]) -> tuple[int, int]:
+    """The waits and the preemptions of the processes `pids` since `before` (a reading of
+    `context_switches` each, in the same order), all together."""
+    after = [context_switches(pid) for pid in pids]
+    return (
+        sum(a[0] - b[0] for a, b in zip(after, before, strict=True)),
+        sum(a[1] - b[1] for a, b in zip(after, before, strict=True)),
+    )
+
+
 def stop(processes: list[subprocess.Popen], sig: int = 15, timeout: float = 15) -> None:
     """Signal every process (SIGTERM; SIGINT makes py-spy write its profile), wait for each,
     and kill one that will not go."""

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from bench import chat_relay, harness
+from bench import chat_relay
 from contactcenter.privacy import owner_connection
 from tests.faults.services import free_port, wait_for_port
 
@@ -80,7 +80,7 @@ def test_a_relay_run_counts_its_processes_cpu_per_pair_of_sockets(relay):
     _, port, pid = relay
 
     started = time.perf_counter()
-    run = chat_relay.relayed([port], rate=5, seconds=2, cpu=lambda: harness.cpu_seconds(pid))
+    run = chat_relay.relayed([port], rate=5, seconds=2, pids=[pid])
     wall = time.perf_counter() - started
 
     assert len(run.latencies) == 10 * 3
@@ -89,3 +89,6 @@ def test_a_relay_run_counts_its_processes_cpu_per_pair_of_sockets(relay):
     # clock ticks: more than none, and no more than the run's wall time on every core.
     assert 0 < run.cpu <= wall * (os.cpu_count() or 1)
     assert run.cpu_ms_per_pair == pytest.approx(run.cpu / 10 * 1000)
+    # Each pair's frames are waits of the relay's threads: at least one a frame it read.
+    waited, preempted = run.switches_per_pair
+    assert waited >= 4 and preempted >= 0

@@ -48,3 +48,29 @@ def test_a_figure_says_how_its_python_was_built(monkeypatch, configured, said):
     speeds (docs/deploy.md): the machine line says which ran."""
     monkeypatch.setattr(sysconfig, "get_config_var", {"CONFIG_ARGS": configured}.get)
     assert harness.interpreter() == f"Python {platform.python_version()} ({said})"
+
+
+def test_a_process_counts_each_wait_of_each_of_its_threads():
+    import os
+    import threading
+    import time
+
+    slept, release = threading.Event(), threading.Event()
+
+    def sleeper() -> None:
+        for _ in range(50):
+            time.sleep(0.001)
+        slept.set()
+        release.wait()  # alive while it is counted: an ended thread's count is gone with it
+
+    before = harness.context_switches(os.getpid())
+    thread = threading.Thread(target=sleeper)
+    thread.start()
+    slept.wait()
+    after = harness.context_switches(os.getpid())
+    release.set()
+    thread.join()
+
+    # Fifty sleeps are fifty waits at least (this thread's own wait adds one or two).
+    assert after[0] - before[0] >= 50
+    assert after[1] >= before[1]
