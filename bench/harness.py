@@ -200,34 +200,36 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def context_switches(pid: int) -> tuple[int, int]:
-    """How often the threads of a process now running have left their core so far: those
-    that waited (for a socket, a lock, a database's answer) and those the kernel preempted
-    (Linux /proc, summed over /proc/<pid>/task; a thread that has ended counts no more). Unlike
-    CPU time, the first is a count of the program's own waits, which a slower or busier
-    machine does not change."""
-    waited = preempted = 0
+def context_switches(pid: int) -> dict[int, tuple[int, int]]:
+    """How often each thread of a process, by its id, has left its core so far: the times it
+    waited (for a socket, a lock, a database's answer) and the times the kernel preempted it
+    (Linux /proc/<pid>/task/*/status). Unlike CPU time, the waits count the program's own
+    trips and hand-offs, which a slower or busier machine does not change."""
+    threads = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             status = (task / "status").read_text()
         except (FileNotFoundError, ProcessLookupError):
             continue  # the thread ended as it was read
-        for line in status.splitlines():
-            if line.startswith("voluntary_ctxt_switches:"):
-                waited += int(line.split()[1])
-            elif line.startswith("nonvoluntary_ctxt_switches:"):
-                preempted += int(line.split()[1])
-    return waited, preempted
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        threads[int(task.name)] = (
+            int(fields["voluntary_ctxt_switches"]),
+            int(fields["nonvoluntary_ctxt_switches"]),
+        )
+    return threads
 
 
-def switches_since(before: list[tuple[int, int]], pids: list[int]) -> tuple[int, int]:
+def switches_since(before: list[dict[int, tuple[int, int]]], pids: list[int]) -> tuple[int, int]:
     """The waits and the preemptions of the processes `pids` since `before` (a reading of
-    `context_switches` each, in the same order), all together."""
-    after = [context_switches(pid) for pid in pids]
-    return (
-        sum(a[0] - b[0] for a, b in zip(after, before, strict=True)),
-        sum(a[1] - b[1] for a, b in zip(after, before, strict=True)),
-    )
+    `context_switches` each, in the same order), all together: each thread's since it was
+    read, or since it began. A thread that ended in between takes its count with it."""
+    waited = preempted = 0
+    for pid, earlier in zip(pids, before, strict=True):
+        for tid, (w, p) in context_switches(pid).items():
+            w0, p0 = earlier.get(tid, (0, 0))
+            waited += w - w0
+            preempted += p - p0
+    return waited, preempted
 
 
 def stop(processes: list[subprocess.Popen], sig: int = 15, timeout: float = 15) -> None:

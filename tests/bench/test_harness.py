@@ -67,10 +67,37 @@ def test_a_process_counts_each_wait_of_each_of_its_threads():
     thread = threading.Thread(target=sleeper)
     thread.start()
     slept.wait()
-    after = harness.context_switches(os.getpid())
+    waited, preempted = harness.switches_since([before], [os.getpid()])
     release.set()
     thread.join()
 
-    # Fifty sleeps are fifty waits at least (this thread's own wait adds one or two).
-    assert after[0] - before[0] >= 50
-    assert after[1] >= before[1]
+    # A thread begun since the first reading counts whole: fifty sleeps are fifty waits at
+    # least (this thread's own wait adds one or two).
+    assert waited >= 50
+    assert preempted >= 0
+
+
+def test_a_thread_that_ended_takes_nothing_off_the_count():
+    import os
+    import threading
+    import time
+
+    slept, release = threading.Event(), threading.Event()
+
+    def sleeper() -> None:
+        for _ in range(50):
+            time.sleep(0.001)
+        slept.set()
+        release.wait()
+
+    thread = threading.Thread(target=sleeper)
+    thread.start()
+    slept.wait()
+    before = harness.context_switches(os.getpid())  # its fifty waits and more
+    release.set()
+    thread.join()
+
+    waited, preempted = harness.switches_since([before], [os.getpid()])
+
+    # Summed over the process, the ended thread's fifty would have come off the count.
+    assert waited >= 0 and preempted >= 0
