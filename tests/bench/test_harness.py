@@ -1,7 +1,12 @@
 """The bench's own plumbing (bench/harness.py)."""
 
+import os
 import platform
 import sysconfig
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -50,26 +55,32 @@ def test_a_figure_says_how_its_python_was_built(monkeypatch, configured, said):
     assert harness.interpreter() == f"Python {platform.python_version()} ({said})"
 
 
-def test_a_process_counts_each_wait_of_each_of_its_threads():
-    import os
-    import threading
-    import time
-
+@contextmanager
+def a_thread_that_has_slept(times: int) -> Iterator[None]:
+    """A thread that has slept `times` times, kept alive until the block ends (an ended
+    thread's count is gone with it)."""
     slept, release = threading.Event(), threading.Event()
 
     def sleeper() -> None:
-        for _ in range(50):
+        for _ in range(times):
             time.sleep(0.001)
         slept.set()
-        release.wait()  # alive while it is counted: an ended thread's count is gone with it
+        release.wait()
 
-    before = harness.context_switches(os.getpid())
     thread = threading.Thread(target=sleeper)
     thread.start()
     slept.wait()
-    waited, preempted = harness.switches_since([before], [os.getpid()])
-    release.set()
-    thread.join()
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_a_process_counts_each_wait_of_each_of_its_threads():
+    before = harness.context_switches(os.getpid())
+    with a_thread_that_has_slept(50):
+        waited, preempted = harness.switches_since([before], [os.getpid()])
 
     # A thread begun since the first reading counts whole: fifty sleeps are fifty waits at
     # least (this thread's own wait adds one or two).
@@ -78,24 +89,8 @@ def test_a_process_counts_each_wait_of_each_of_its_threads():
 
 
 def test_a_thread_that_ended_takes_nothing_off_the_count():
-    import os
-    import threading
-    import time
-
-    slept, release = threading.Event(), threading.Event()
-
-    def sleeper() -> None:
-        for _ in range(50):
-            time.sleep(0.001)
-        slept.set()
-        release.wait()
-
-    thread = threading.Thread(target=sleeper)
-    thread.start()
-    slept.wait()
-    before = harness.context_switches(os.getpid())  # its fifty waits and more
-    release.set()
-    thread.join()
+    with a_thread_that_has_slept(50):
+        before = harness.context_switches(os.getpid())  # its fifty waits and more
 
     waited, preempted = harness.switches_since([before], [os.getpid()])
 
