@@ -74,7 +74,7 @@ class Relayed:
     latencies: list[float]  # s
     cpu: float  # s, the relay's processes' together
     pairs: int
-    switches: tuple[int, int] = (0, 0)  # their threads' waits and preemptions
+    switches: tuple[int, int]  # their threads' waits and preemptions
 
     @property
     def cpu_ms_per_pair(self) -> float:
