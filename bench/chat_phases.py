@@ -10,7 +10,12 @@ CPU (user + system, /proc) is read before and after it, less what they use idle 
 agents connected (measured first, per second).
 For the first message the router is stopped (SIGSTOP) until every visitor has its ack, so the
 Daphne side (ingest) and the router's (routing, the offer) are read apart; the pushes of the
-offers to the agents' sockets are the Daphne side of "routing + offer". With --profile,
+offers to the agents' sockets are the Daphne side of "routing + offer". Resumed, the router
+finds every chat waiting and offers fifty in a round, one transaction: a fraction of what an
+arrival costs it at any rate measured, where a round takes one or two. So its column there is
+read apart, after the visitors have left: ROUTER_CHATS more chats, one at a time, each sent
+once the last one's offer has reached its agent, one round each; the router's CPU over them,
+a chat, is what the table counts (the batch's is printed beside it). With --profile,
 py-spy records each phase too (var/profiles/chat-<process>-phase<n>.txt) and the table is
 followed by each phase's top functions of ours. Beside each phase, PostgreSQL's CPU for the
 bench's database over it (bench/database_cpu.py), less its idle rate: not server CPU, not in
@@ -29,6 +34,8 @@ ONLY = "--phases" in sys.argv or os.environ.get("BENCH_PHASES") == "1"
 CHATS = int(os.environ.get("BENCH_PHASE_CHATS", 100))
 QUIET_WINDOW = 0.3  # s: the servers are quiet when a window this long costs them
 QUIET_CPU = 0.02  # s of CPU or less beyond their idle rate
+ROUTER_CHATS = int(os.environ.get("BENCH_ROUTER_CHATS", 50))  # routed one at a time
+ROUTING = "routing + offer to the agent"
 
 
 async def settled(cpu: Callable[[], Sequence[float]]) -> tuple[float, ...]:
@@ -69,6 +76,8 @@ class Lockstep:
         self.idle = (0.0, 0.0, 0.0)  # CPU s per s, Daphnes, router, PostgreSQL; agents connected
         self.rows: list[tuple[str, float, float, float]] = []  # phase, Daphne, router, PostgreSQL s
         self.profiles: dict[str, dict] = {}  # phase -> its profiles (--profile)
+        self.router_batched = 0.0  # s a chat, the router in the routing phase (fifty a round)
+        self.router_alone = 0.0  # s a chat, the router with one arrival a round
 
     def cpu(self) -> tuple[float, float, float]:
         """CPU seconds so far: the Daphnes', the router's, and PostgreSQL's for the bench."""
@@ -132,11 +141,18 @@ class Lockstep:
                 return
 
     async def phase(self, name: str, work, *, quiet: bool = True) -> None:
+        tag = f"phase{len(self.rows) + 1}"
+        self.rows.append((name, *await self.measured(name, tag, work, quiet=quiet)))
+
+    async def measured(
+        self, name: str, tag: str, work, *, quiet: bool = True
+    ) -> tuple[float, float, float]:
+        """The Daphnes', the router's and PostgreSQL's CPU seconds over `work()` (and the
+        quiet after it), less their idle rate."""
         from bench import chat_profile
 
         processes = [*self.daphnes, self.router]
         names = [f"daphne{i}" for i in range(len(self.daphnes))] + ["router"]
-        tag = f"phase{len(self.rows) + 1}"
         with chat_profile.recording(processes, names, tag) as paths:
             before, started = self.cpu(), time.monotonic()
             await work()
@@ -148,7 +164,7 @@ class Lockstep:
             max(0.0, a - b - idle * seconds)
             for a, b, idle in zip(after, before, self.idle, strict=True)
         )
-        self.rows.append((name, daphne, router, database))
+        return daphne, router, database
 
     @staticmethod
     async def until(condition, what: str, timeout: float = 60) -> None:
@@ -161,6 +177,9 @@ class Lockstep:
     # -- the phases ---------------------------------------------------------------------------
 
     async def connect(self) -> None:
+        self.visitors = await self.opened_visitors(CHATS)
+
+    async def opened_visitors(self, count: int) -> list:
         import websockets
 
         async def one(n: int):
@@ -174,7 +193,7 @@ class Lockstep:
             self.listeners.append(asyncio.create_task(self.listen(ws)))
             return ws
 
-        self.visitors = await asyncio.gather(*(one(n) for n in range(CHATS)))
+        return await asyncio.gather(*(one(n) for n in range(count)))
 
     async def send_all(self, prefix: str, text: str) -> None:
         for n, ws in enumerate(self.visitors):
@@ -225,6 +244,31 @@ class Lockstep:
     async def leave(self) -> None:
         await asyncio.gather(*(ws.close() for ws in self.visitors))
 
+    async def one_arrival_a_round(self) -> None:
+        """The router's CPU a chat where each arrival is a round of its own: ROUTER_CHATS more
+        chats, one at a time, each once the last one's offer is on its agent's socket. It
+        stands for the router's column of the routing phase, whose rounds took fifty."""
+        count = min(ROUTER_CHATS, CHATS)
+        visitors = await self.opened_visitors(count)
+        await self.quiet()
+        offered = len(self.offers)
+
+        async def work() -> None:
+            for n, ws in enumerate(visitors):
+                frame = {"type": "message", "text": f"alone {n}", "client_message_id": f"r{n}"}
+                await ws.send(json.dumps(frame))
+                await self.until(lambda n=n: f"r{n}" in self.acks, "an ack")
+                await self.until(lambda n=n: len(self.offers) > offered + n, "an offer")
+
+        name = "the router, one arrival a round"
+        _, router, _ = await self.measured(name, "router-alone", work)
+        self.router_alone = router / count
+        await asyncio.gather(*(ws.close() for ws in visitors))
+        for n, (phase, daphne, batched, database) in enumerate(self.rows):
+            if phase == ROUTING:
+                self.router_batched = batched / CHATS
+                self.rows[n] = (phase, daphne, self.router_alone * CHATS, database)
+
     async def drive(self, agents: int) -> None:
         ready = [0]
         tasks = [asyncio.create_task(self.agent(n, ready)) for n in range(agents)]
@@ -232,12 +276,13 @@ class Lockstep:
         await self.settle()
         await self.phase("visitor socket connect (a new visitor's session)", self.connect)
         await self.phase("first message: ingest (router stopped)", self.first_messages)
-        await self.phase("routing + offer to the agent", self.routing)
+        await self.phase(ROUTING, self.routing)
         await self.phase("the console opens the offer", self.open_offers)
         await self.phase("accept", self.accept)
         for k in range(3):
             await self.phase(f"message {k + 1}", self.message_round(k))
         await self.phase("visitor leaves", self.leave)
+        await self.one_arrival_a_round()
         for task in tasks + self.listeners:
             task.cancel()
         await asyncio.gather(*tasks, *self.listeners, return_exceptions=True)
@@ -288,6 +333,11 @@ def main(url: str) -> int:
         f"PostgreSQL {lockstep.idle[2] * 1000:.0f} ms/s)"
     )
     print(table(lockstep.rows, CHATS, database=not backends.unavailable))
+    print(
+        f"  the router's column of {ROUTING!r}: {lockstep.router_alone * 1000:.1f} ms a chat "
+        f"with one arrival a round ({min(ROUTER_CHATS, CHATS)} more chats, one at a time); "
+        f"{lockstep.router_batched * 1000:.1f} in the phase itself, up to fifty a round"
+    )
     if backends.unavailable:
         print(f"  PostgreSQL's CPU not measured: {backends.unavailable}")
     for name, paths in lockstep.profiles.items():
