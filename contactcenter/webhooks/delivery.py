@@ -34,6 +34,9 @@ BACKOFF_SECONDS = [1, 5, 30, 120, 600, 1800, 3600]
 PAUSE_AFTER = 8
 BATCH = 500
 
+# Whether the last round found a subscription running. Until one has, this process's commits
+# do not wake the loop: it looks at its own pace, as it does for other processes' commits.
+_running = True
 _http = urllib3.PoolManager(num_pools=50, maxsize=4, retries=False, timeout=TIMEOUT)
 _encoder = DjangoJSONEncoder()
 
@@ -82,10 +85,12 @@ def post(subscription: WebhookSubscription, event: RecordedEvent) -> None:
 
 def claim() -> WebhookSubscription | None:
     """The due subscription served longest ago, leased to this worker for one round."""
-    # Woken at every commit of this process (a router's every offer): without a running
-    # subscription there is nothing to claim, and asking that in SQL made once costs a tenth
-    # of building and compiling the claim (which was an eighth of a router's CPU).
-    if not row_statements.where(WebhookSubscription, names=("pk",), paused=False, limit=1):
+    global _running
+    # Without a running subscription there is nothing to claim, and asking that in SQL made
+    # once costs a tenth of building and compiling the claim (which was an eighth of a
+    # router's CPU).
+    _running = bool(row_statements.where(WebhookSubscription, names=("pk",), paused=False, limit=1))
+    if not _running:
         return None
     now = clock.now()
     with transaction.atomic():
@@ -204,4 +209,8 @@ def replay(subscription: WebhookSubscription, after_position: int) -> None:
 def webhook_loop():
     from contactcenter.workers.loop import Loop, woken_by_commits
 
-    return woken_by_commits(Loop("webhooks", run_once, idle=1.0))
+    # Woken at every commit of this process (a router's every offer) while a subscription
+    # runs; without one, each wake-up was a read that found none: a tenth of a router's
+    # round at one arrival a round (issue 18). A new or resumed subscription is found at
+    # the loop's next round, within a second, and from then on commits wake it again.
+    return woken_by_commits(Loop("webhooks", run_once, idle=1.0), only_while=lambda: _running)

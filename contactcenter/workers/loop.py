@@ -219,12 +219,20 @@ class Loop(threading.Thread):
             )
 
 
-def woken_by_commits(loop: Loop, types: Collection[str] | None = None) -> Loop:
-    """`loop`, woken when this process commits events (of `types`, if given), and gathering
-    its wake-ups: a round at most every WAKE_GATHER_SECONDS while commits keep coming."""
+def woken_by_commits(
+    loop: Loop,
+    types: Collection[str] | None = None,
+    *,
+    only_while: Callable[[], bool] | None = None,
+) -> Loop:
+    """`loop`, woken when this process commits events (of `types`, if given; and only while
+    `only_while()` says there is something to do for them), and gathering its wake-ups: a
+    round at most every WAKE_GATHER_SECONDS while commits keep coming."""
     loop.gather = settings.WAKE_GATHER_SECONDS
 
     def wake(events: list[store.RecordedEvent]) -> None:
+        if only_while is not None and not only_while():
+            return
         if types is None or any(e.type in types for e in events):
             loop.wake()
 

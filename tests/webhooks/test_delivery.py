@@ -164,3 +164,23 @@ def test_the_background_loop_delivers_on_its_own(receiver):
         loop.join(timeout=5)
 
     assert chat.interaction_id in {e["data"].get("interaction_id") for e in receiver.accepted()}
+
+
+def test_a_commit_wakes_the_loop_only_while_a_subscription_runs(receiver):
+    """Every commit of a router's process (each offer) woke the loop for a read that found no
+    subscription: a tenth of a router's round at one arrival a round (issue 18). Without one
+    running, the loop looks at its own pace (once a second), as it does for every other
+    process's commits; once one runs, every commit wakes it again."""
+    subscribers = list(store._after_commit)
+    try:
+        loop = delivery.webhook_loop()
+        delivery.run_once()  # a round, finding nothing to deliver to
+        new_chat(text="nobody subscribed")
+        assert not loop._wake.is_set()
+
+        subscribe(receiver)
+        delivery.run_once()  # the loop's next round at its own pace finds it
+        new_chat(text="to the CRM")
+        assert loop._wake.is_set()
+    finally:
+        store._after_commit[:] = subscribers
