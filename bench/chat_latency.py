@@ -38,7 +38,8 @@ shares the machine's cores with the servers, PostgreSQL and Redis.
         the agent's (bench/chat_trace.py: the Daphnes note when each message reached each
         step, on the clock the bench reads), and the slowest messages' steps.
     --phases (or BENCH_PHASES=1): only the phase-by-phase CPU per chat (bench/chat_phases.py:
-        BENCH_PHASE_CHATS chats in lockstep, one phase at a time).
+        BENCH_PHASE_CHATS chats in lockstep, one phase at a time; the router's part of
+        routing read over BENCH_ROUTER_CHATS more, one arrival a round).
 
 BENCH_DATABASE_URL and BENCH_REDIS_URL (database 9 by default) choose where it runs; the
 channel layer's prefix is REDIS_PREFIX, else one per run.
