@@ -240,7 +240,35 @@ def test_the_loops_woken_by_commits_gather_them_as_configured():
     assert {loop.name: loop.gather for loop in loops} == {
         "router-under-test": 0.25,
         "webhooks": 0.25,
-        "projections": 0.25,
+        "projections": 1.0,  # a catch-up round's cost: at most one a second
         "csat-surveys": 0.25,
         "outbox": 0.25,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_catch_up_projections_take_the_commits_of_a_second_in_one_round(monkeypatch):
+    """A catch-up round costs tens of milliseconds whatever its batch (the KPI projection's
+    bulk writes), and the loop went again at once after every round that read anything: at
+    20 chats a second, every event a round or two of its own, a quarter of a core (issue 18).
+    A round that read less than a batch now waits for the next commits, gathered a second."""
+    from contactcenter.events import projections, store
+    from contactcenter.workers import follower
+    from tests.factories import new_chat
+    from tests.settle import settle
+
+    subscribers = list(store._after_commit)
+    try:
+        loop = follower.projection_follower()
+    finally:
+        store._after_commit[:] = subscribers
+    assert loop.gather >= 1.0
+    projections.catch_up_all()
+    new_chat(text="one")
+    settle()
+    assert loop.step() == 0  # read less than a batch: nothing left to go again for
+    for projector in projections.all_projectors().values():
+        monkeypatch.setattr(projector, "catch_up_batch", 1)
+    new_chat(text="two")
+    settle()
+    assert loop.step() > 0  # a full batch: more may be waiting
