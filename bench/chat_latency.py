@@ -14,7 +14,10 @@ the target (bench/database_cpu.py).
 Each rate runs against each number of Daphne processes in BENCH_SERVERS (1 and one per core
 by default), started as docs/deploy.md deploys them (`manage.py serve --no-workers`, one
 asyncio loop: one process uses one core); agents and visitors are spread over the processes
-as a load balancer would. One router process serves them. Before each, the same arrivals
+as a load balancer would. One worker process serves them (`manage.py run_router`: every
+background loop, the router, the catch-up projections and the outbox among them, as a
+deployment runs them; until 2026-12-07 the bench left the last two out, and with them a
+large part of a chat's cost). Before each, the same arrivals
 and messages go through a bare Channels relay (bench/relay_app.py, bench/chat_relay.py:
 Daphne and the same Redis pub/sub layer, no platform): the floor under (a); then through the
 same relay committing each message to PostgreSQL before it relays it (a thread's trip and a
@@ -387,9 +390,7 @@ def serving(url: str, servers: int, relay: str = "", router=True):
         for i, port in enumerate(ports)
     ]
     if router:
-        processes.append(
-            start(url, "router", "manage.py", "run_router", "--no-outbox", "--no-projections")
-        )
+        processes.append(start(url, "router", "manage.py", "run_router"))
     try:
         for port in ports:
             for _ in range(100):
