@@ -5,7 +5,7 @@ bulk: a temporary table, COPY, a merge), so the loop takes what was committed in
 one round, not every commit in a round of its own: it goes again at once only when a
 projection read a full batch (a backlog), and under a stream of commits begins a round at
 most every CATCH_UP_GATHER_SECONDS. After a quiet spell a commit is followed at once. At 20
-chats a second this loop had taken a quarter of a core (docs/benchmarks.md, issue 18); a
+chats a second this loop had taken half a core (docs/benchmarks.md, issue 18); a
 wallboard's figures are now at most a second or so behind the log.
 """
 

@@ -250,7 +250,7 @@ def test_the_loops_woken_by_commits_gather_them_as_configured():
 def test_the_catch_up_projections_take_the_commits_of_a_second_in_one_round(monkeypatch):
     """A catch-up round costs tens of milliseconds whatever its batch (the KPI projection's
     bulk writes), and the loop went again at once after every round that read anything: at
-    20 chats a second, every event a round or two of its own, a quarter of a core (issue 18).
+    20 chats a second, every few events a round of their own, half a core (issue 18).
     A round that read less than a batch now waits for the next commits, gathered a second."""
     from contactcenter.events import projections, store
     from contactcenter.workers import follower
