@@ -16,6 +16,7 @@ def recorded() -> Iterator[list[str]]:
     run: list[str] = []
     wrapper_execute = db_utils.CursorWrapper._execute
     execute, executemany = psycopg.Cursor.execute, psycopg.Cursor.executemany
+    copy = psycopg.Cursor.copy
 
     def django_execute(self, sql, params, *ignored):
         if self.db.vendor != "postgresql":  # psycopg's cursor records it there
@@ -30,13 +31,19 @@ def recorded() -> Iterator[list[str]]:
         run.append(query if isinstance(query, str) else str(query))
         return executemany(self, query, *args, **kwargs)
 
+    def psycopg_copy(self, statement, *args, **kwargs):  # a COPY is a statement too
+        run.append(statement if isinstance(statement, str) else str(statement))
+        return copy(self, statement, *args, **kwargs)
+
     db_utils.CursorWrapper._execute = django_execute
     psycopg.Cursor.execute, psycopg.Cursor.executemany = psycopg_execute, psycopg_executemany
+    psycopg.Cursor.copy = psycopg_copy
     try:
         yield run
     finally:
         db_utils.CursorWrapper._execute = wrapper_execute
         psycopg.Cursor.execute, psycopg.Cursor.executemany = execute, executemany
+        psycopg.Cursor.copy = copy
 
 
 def of_the_work(run: list[str]) -> list[str]:

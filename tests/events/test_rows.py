@@ -1,10 +1,14 @@
 """The unit of work projections write through: bulk fetches, counters summed in memory, and
 a row deleted then added back in one batch."""
 
+import datetime
+
 import pytest
+from django.db import DatabaseError, transaction
 
 from contactcenter.events.projections import Rows
-from contactcenter.kpis.models import KpiWatermark
+from contactcenter.kpis.facts import count, keys_for
+from contactcenter.kpis.models import AgentClock, DailyFact, IntervalFact, KpiWatermark
 from tests import statements
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +75,69 @@ def test_a_row_discarded_unread_and_added_again_is_the_new_one():
     rows.flush()
 
     assert dict(KpiWatermark.objects.values_list("name", "at_ms")) == {"there": 2, "missing": 3}
+
+
+@pytest.mark.postgres
+def test_a_catch_up_batch_writes_each_table_of_counters_and_changed_rows_in_one_statement():
+    """A catch-up round of the KPIs counts every logged-in agent's time: a fact, its day and
+    the agent's clock for each. Each table's rows went through a temporary table (created,
+    filled by COPY, merged, dropped) or were deleted and copied back: five statements a table
+    where one does, every second at a rate (issue 18)."""
+    at = 1_767_607_200_000  # 2026-01-05 10:00 UTC
+    first = Rows(bulk=True)
+    count(first, keys_for(at, agent_id=7), logged_in_ms=1000)
+    for agent_id in (7, 8):
+        first.add(AgentClock(agent_id=agent_id, since_ms=at, work={}, capacity={"chat": 3}))
+    first.flush()
+
+    rows = Rows(bulk=True)
+    count(rows, keys_for(at, agent_id=7), logged_in_ms=500, offers=1)
+    count(rows, keys_for(at, agent_id=8) + keys_for(at, queue_id=3), offers=2)
+    rows.prefetch(AgentClock, [7, 8])
+    for agent_id in (7, 8):
+        clock = rows.get(AgentClock, agent_id)
+        clock.since_ms, clock.work = at + 500, {f"i-{agent_id}": "chat"}
+        rows.changed(clock)
+    with statements.recorded() as run:
+        rows.flush()
+
+    assert len(statements.of_the_work(run)) == 3, run  # facts, days, clocks
+    facts = {f.pk: (f.logged_in_ms, f.offers) for f in IntervalFact.objects.all()}
+    assert facts == {
+        "2026-01-05T10:00|agent|7": (1500, 1),
+        "2026-01-05T10:00|agent|8": (0, 2),
+        "2026-01-05T10:00|queue|3": (0, 2),
+    }
+    day = DailyFact.objects.get(pk="2026-01-05|agent|7")
+    assert (day.day, day.dimension, day.dimension_id, day.logged_in_ms) == (
+        datetime.date(2026, 1, 5),
+        "agent",
+        "7",
+        1500,
+    )
+    assert IntervalFact.objects.get(pk="2026-01-05T10:00|queue|3").bucket == datetime.datetime(
+        2026, 1, 5, 10, 0, tzinfo=datetime.UTC
+    )
+    clocks = {c.agent_id: (c.since_ms, c.work, c.capacity) for c in AgentClock.objects.all()}
+    assert clocks == {
+        7: (at + 500, {"i-7": "chat"}, {"chat": 3}),
+        8: (at + 500, {"i-8": "chat"}, {"chat": 3}),
+    }
+
+
+@pytest.mark.postgres
+def test_a_catch_up_batch_that_changed_a_row_gone_meanwhile_writes_nothing():
+    for name in ("a", "b"):
+        KpiWatermark.objects.create(name=name, at_ms=1)
+    rows = Rows(bulk=True)
+    rows.prefetch(KpiWatermark, ["a", "b"])
+    for name in ("a", "b"):
+        mark = rows.get(KpiWatermark, name)
+        mark.at_ms = 2
+        rows.changed(mark)
+    KpiWatermark.objects.filter(name="b").delete()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows.flush()
+
+    assert list(KpiWatermark.objects.values_list("name", "at_ms")) == [("a", 1)]
