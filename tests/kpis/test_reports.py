@@ -15,15 +15,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 RANGE = f"from={DAY}&to={DAY}"
 
 
-def user(name: str, group: str) -> User:
-    person = User.objects.create_user(name, password="pw-for-tests", first_name=name.title())
+def user(name: str, group: str, **fields) -> User:
+    person = User.objects.create_user(
+        name, password="pw-for-tests", first_name=name.title(), **fields
+    )
     person.groups.add(Group.objects.get_or_create(name=group)[0])
     return person
 
 
 @pytest.fixture
 def supervisor(client):
-    client.force_login(user("sam", SUPERVISORS))
+    # An id of their own: one drawn from the sequence could be the morning's Alice's (after
+    # other tests in the same database), whose create_user would then have saved over this
+    # user and ended their session: a 302 to the login page, in some runs.
+    client.force_login(user("sam", SUPERVISORS, pk=1_000 + ALICE))
     return client
 
 
