@@ -12,6 +12,7 @@ of where batches start and end.
 from functools import cached_property
 
 from channels_adapters import base as channel_registry
+from contactcenter.events import row_statements
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as ie
@@ -30,6 +31,9 @@ from crm import events as ce
 from routing import events as re
 
 WATERMARK = "kpis"
+# Logged-in agents' time is counted at least this often, by the log's clock (`finish`); their
+# own events count it to the moment.
+AGENT_TIME_STEP_MS = 15_000
 # An outbound contact's handle goes to these columns instead.
 OUTBOUND = {name: f"outbound_{name}" for name in ("handled", "handle_ms", "wrapped", "wrap_ms")}
 
@@ -91,17 +95,22 @@ class KpiProjector(Projector):
         self._watermark(rows)
 
     def finish(self, rows: Rows) -> None:
-        """Count every logged-in agent's time up to the watermark, so today's facts are
-        current; the same in every batching, since later events never count before it."""
+        """Count every logged-in agent's time up to the watermark's latest whole step
+        (AGENT_TIME_STEP_MS), so today's facts are current within a step; the same in every
+        batching, since the step depends on the watermark alone and later events never count
+        before it. (Counted up to the watermark itself, every round wrote every logged-in
+        agent's clock, fact and day: each second, at a rate; issue 18.)"""
         mark = self._watermark(rows)
         rows.changed(mark)
+        upto = mark.at_ms - mark.at_ms % AGENT_TIME_STEP_MS
         if not rows.authoritative:
-            rows.prefetch(
-                AgentClock, AgentClock.objects.filter(clocking=True).values_list("pk", flat=True)
+            behind = row_statements.where(
+                AgentClock, names=("agent_id",), clocking=True, since_ms__lt=upto
             )
+            rows.prefetch(AgentClock, [agent_id for (agent_id,) in behind])
         for agent in rows.cached(AgentClock):
-            if agent.clocking and agent.since_ms < mark.at_ms:
-                self._advance(agent, mark.at_ms, rows)
+            if agent.clocking and agent.since_ms < upto:
+                self._advance(agent, upto, rows)
 
     def _watermark(self, rows: Rows) -> KpiWatermark:
         mark = rows.get(KpiWatermark, WATERMARK)

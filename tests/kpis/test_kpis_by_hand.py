@@ -10,7 +10,8 @@ from django.forms.models import model_to_dict
 from contactcenter.events import projections, store
 from contactcenter.interactions import events as ie
 from contactcenter.kpis import figures
-from contactcenter.kpis.models import IntervalFact
+from contactcenter.kpis.buckets import to_ms
+from contactcenter.kpis.models import AgentClock, IntervalFact
 from routing import events as re
 from tests.kpis.follow import catch_up_fully
 
@@ -334,3 +335,27 @@ def test_today_gives_the_wallboard_the_current_day_per_queue():
 
     assert today[str(Q1)].offered == 5 and today[str(Q2)].answered == 2
     assert figures.today("queue", now=at("11:00:00") + timedelta(days=1)) == {}
+
+
+def test_a_catch_up_round_counts_the_logged_in_agents_time_in_whole_steps():
+    """Each round counted every logged-in agent's time up to the latest event: at a rate,
+    every agent's clock, fact and day written every second, whatever the round held
+    (issue 18). Now up to the latest whole step of the watermark: an agent's own events
+    still count their time to the event."""
+    presence(ALICE, "09:00:00", "available", {"webchat": 2})
+    presence(BOB, "09:00:00", "available", {"webchat": 2})
+    project()
+    presence(BOB, "09:00:10", "away")
+    project()
+
+    clocks = dict(AgentClock.objects.values_list("agent_id", "since_ms"))
+    assert clocks == {ALICE: to_ms(at("09:00:00")), BOB: to_ms(at("09:00:10"))}
+
+    presence(BOB, "09:00:20", "available")  # past a step: everyone's time is counted to it
+    project()
+
+    clocks = dict(AgentClock.objects.values_list("agent_id", "since_ms"))
+    assert clocks == {ALICE: to_ms(at("09:00:15")), BOB: to_ms(at("09:00:20"))}
+    alice, bob = day("agent")[str(ALICE)], day("agent")[str(BOB)]
+    assert (alice.logged_in_ms, alice.away_ms) == (15_000, 0)
+    assert (bob.logged_in_ms, bob.away_ms) == (20_000, 10_000)
