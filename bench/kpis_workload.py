@@ -64,16 +64,17 @@ class Month:
             on_shift[agent] = (on, off)
             stream = f"agent-{agent}"
             brk = on + timedelta(hours=4, minutes=self.rng.randint(0, 30))
-            for at, presence, reason in (
-                (on, "available", ""),
-                (brk, "away", "break"),
-                (brk + timedelta(minutes=15), "available", ""),
-                (off, "offline", ""),
+            for at, presence, reason, previous in (
+                (on, "available", "", "offline"),
+                (brk, "away", "break", "available"),
+                (brk + timedelta(minutes=15), "available", "", "away"),
+                (off, "offline", "", "available"),
             ):
                 data = {
                     "agent_id": agent,
                     "presence": presence,
                     "reason": reason,
+                    "previous": previous,
                     "changed_by": "agent",
                     "capacity": CAPACITY,
                 }
