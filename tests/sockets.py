@@ -1,7 +1,9 @@
 """Clients for the platform's WebSockets, driving the real ASGI application in-process."""
 
 import json
+import time
 import uuid
+from collections.abc import Callable
 
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -15,6 +17,9 @@ ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 # How long a test waits for a frame it expects: a bound on a stuck test, not a figure. Generous,
 # because CI runs the fault drill (two servers, two workers, two dozen clients) beside these.
 TIMEOUT = 15
+# How long a test waits for the frame it wants while others keep coming (the widget's ticks):
+# each comes within TIMEOUT, so without a bound of its own the wait never ended.
+PATIENCE = 60
 
 
 class Communicator(WebsocketCommunicator):
@@ -93,30 +98,38 @@ async def next_frame(
     **match,
 ) -> dict:
     """The next frame (of `type_`, with `match`ing fields), skipping others."""
-    while True:
-        frame = await socket.receive_json_from(timeout=TIMEOUT)
-        if type_ is None and frame.get("type") not in skip:
-            return frame
-        if frame.get("type") == type_ and all(frame.get(k) == v for k, v in match.items()):
-            return frame
+    if type_ is None:
+        return await first_frame(socket, lambda frame: frame.get("type") not in skip)
+    return await first_frame(
+        socket,
+        lambda frame: (
+            frame.get("type") == type_ and all(frame.get(k) == v for k, v in match.items())
+        ),
+    )
 
 
 async def event(socket: WebsocketCommunicator, name: str) -> dict:
     """The next pushed event frame of type `name` on a console socket."""
-    while True:
-        frame = await socket.receive_json_from(timeout=TIMEOUT)
-        if frame.get("type") == "event" and frame["event"] == name:
-            return frame
+    return await first_frame(
+        socket, lambda frame: frame.get("type") == "event" and frame["event"] == name
+    )
 
 
 async def request(socket: WebsocketCommunicator, type_: str, **fields) -> dict:
     """A console request and its answer (ack or error), other frames skipped."""
     ref = uuid.uuid4().hex[:8]
     await socket.send_json_to({"type": type_, "ref": ref, **fields})
-    while True:
-        frame = await socket.receive_json_from(timeout=TIMEOUT)
-        if frame.get("ref") == ref:
+    return await first_frame(socket, lambda frame: frame.get("ref") == ref)
+
+
+async def first_frame(socket: WebsocketCommunicator, wanted: Callable[[dict], bool]) -> dict:
+    """The first frame `wanted` takes, within PATIENCE however many others come first."""
+    deadline = time.monotonic() + PATIENCE
+    while (left := deadline - time.monotonic()) > 0:
+        frame = await socket.receive_json_from(timeout=min(TIMEOUT, left))
+        if wanted(frame):
             return frame
+    raise TimeoutError(f"not the frame wanted within {PATIENCE} s")
 
 
 def dumps(frame: dict) -> str:

@@ -106,10 +106,11 @@ async def test_a_socket_request_during_the_outage_is_answered_and_the_socket_liv
     ws_base = web.base.replace("http://", "ws://")
 
     async def answer(ws, **match) -> dict:
-        while True:
-            frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
-            if all(frame.get(k) == v for k, v in match.items()):
-                return frame
+        async with asyncio.timeout(60):  # however many other frames come first
+            while True:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if all(frame.get(k) == v for k, v in match.items()):
+                    return frame
 
     async with (
         websockets.connect(

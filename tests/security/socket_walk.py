@@ -20,7 +20,7 @@ from contactcenter.interactions.ingest import ingest
 from routing import offers, presence
 from tests.factories import chat_message
 from tests.security.world import HANDED_OFF, HOLDING, PRE_CHAT_EMAIL, QUEUE, World
-from tests.sockets import ORIGIN, TIMEOUT, agent_socket, request, session_cookie
+from tests.sockets import ORIGIN, TIMEOUT, agent_socket, first_frame, request, session_cookie
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 REFUSED = "unauthorized"  # the connect row's outcome for a socket that refuses the person
@@ -240,10 +240,8 @@ async def visitor_cell(world: World, column: str, kind: str, row: Row) -> str:
 
 
 async def _answer(socket: WebsocketCommunicator) -> str:
-    while True:
-        frame = await socket.receive_json_from(timeout=TIMEOUT)
-        if frame["type"] in VISITOR_ANSWERS:
-            return frame["code"] if frame["type"] == "error" else frame["type"]
+    frame = await first_frame(socket, lambda frame: frame["type"] in VISITOR_ANSWERS)
+    return frame["code"] if frame["type"] == "error" else frame["type"]
 
 
 def _version(interaction_id: str) -> int:

@@ -19,7 +19,7 @@ from routing import config, offers, router
 from routing.models import AgentState
 from tests.factories import chat_message
 from tests.routing.builders import a_queue, an_agent
-from tests.sockets import next_frame, request, supervisor_socket, visitor_socket
+from tests.sockets import first_frame, next_frame, request, supervisor_socket, visitor_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,10 +36,9 @@ def center():
 
 
 async def board_where(socket, predicate):
-    while True:
-        frame = await socket.receive_json_from(timeout=8)
-        if frame.get("type") == "board" and predicate(frame):
-            return frame
+    return await first_frame(
+        socket, lambda frame: frame.get("type") == "board" and predicate(frame)
+    )
 
 
 def support(board):

@@ -14,7 +14,7 @@ from channels_adapters.webchat import consumers, tokens
 from channels_adapters.webchat.models import WebChatChannel
 from contactcenter.asgi import application
 from tests.routing.builders import a_queue
-from tests.sockets import ORIGIN, next_frame
+from tests.sockets import ORIGIN, first_frame, next_frame
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,10 +52,10 @@ async def chatted(socket, email: str = "") -> None:
 async def ask(socket, email: str) -> dict:
     """The answer to a transcript request: sent, a confirmation link sent, or an error."""
     await socket.send_json_to({"type": "transcript", "email": email})
-    while True:
-        frame = await socket.receive_json_from(timeout=5)
-        if frame["type"] in ("transcript_sent", "transcript_confirmation", "error"):
-            return frame
+    return await first_frame(
+        socket,
+        lambda frame: frame["type"] in ("transcript_sent", "transcript_confirmation", "error"),
+    )
 
 
 def mails_to(address: str) -> list:
