@@ -40,7 +40,7 @@ CONSOLE = textwrap.dedent(
     ws = connect(base.replace("http", "ws") + "/ws/agent/", origin=base,
                  additional_headers={"Cookie": cookie})
     ws.send('{"type": "presence", "presence": "available", "ref": "p"}')
-    while '"ref": "p"' not in ws.recv():
+    while '"ref": "p"' not in ws.recv(timeout=30):  # else the test waits on our line forever
         pass
     print("ready", flush=True)
     time.sleep(600)
