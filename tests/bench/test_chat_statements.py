@@ -9,24 +9,25 @@ from bench import chat_statements
 from bench.chat_statements import Counted
 
 ROWS = [
-    (200, True, "SELECT 1 FROM interactions_threadkey WHERE key = $1"),
-    (100, True, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
-    (100, True, "COMMIT"),
-    (300, False, "SELECT version FROM event_log WHERE stream_id = NEW.stream_id"),
-    (50, True, "INSERT INTO event_log VALUES ($1)"),
+    (200, True, 20.0, "SELECT 1 FROM interactions_threadkey WHERE key = $1"),
+    (100, True, 1.0, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+    (100, True, 1.5, "COMMIT"),
+    (300, False, 6.0, "SELECT version FROM event_log WHERE stream_id = NEW.stream_id"),
+    (50, True, 12.5, "INSERT INTO event_log VALUES ($1)"),
 ]
 
 
 def test_statements_are_counted_per_chat_sent_apart_from_those_triggers_ran():
     counted = Counted(rows=ROWS)
-    assert counted.per_chat(50) == {"sent": 9.0, "brackets": 4.0, "nested": 6.0}
+    # The triggers' time is within the statements' that fired them: counted once.
+    assert counted.per_chat(50) == {"sent": 9.0, "brackets": 4.0, "nested": 6.0, "ms": 0.7}
     assert counted.summary(50) == (
         "  statements a chat: 9.0 sent by the servers (4.0 of them BEGIN/COMMIT), "
-        "and 6.0 run by triggers"
+        "and 6.0 run by triggers; PostgreSQL executed them in 0.70 ms"
     )
     listing = counted.listing(50).splitlines()
-    assert listing[1].split() == ["6.00", "no", *ROWS[3][2].split()]  # most calls first
-    assert listing[-1].split()[:2] == ["1.00", "yes"]
+    assert listing[1].split() == ["6.00", "0.120", "no", *ROWS[3][3].split()]  # most calls first
+    assert listing[-1].split()[:3] == ["1.00", "0.250", "yes"]
 
 
 @pytest.mark.postgres
