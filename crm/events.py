@@ -1,8 +1,13 @@
 """Events of the customer stream (`customer-<id>`)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from contactcenter.events.types import DomainEvent
+
+if TYPE_CHECKING:  # the store needs Django's settings; the event types load without them
+    from contactcenter.events.store import RecordedEvent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,3 +48,15 @@ class CustomerMerged(DomainEvent):
 
     customer_id: str
     into_customer_id: str
+
+
+def customers_named(events: Iterable["RecordedEvent"]) -> set[str]:
+    """The customers recorded events open an interaction for or merge (both sides): the rows
+    a projection keyed by customer reads for a batch before applying it (`Projector.prepare`)."""
+    customers = set()
+    for event in events:
+        if event.type == "InteractionCreated":
+            customers.add(event.data["customer_id"])
+        elif event.type == "CustomerMerged":
+            customers.update((event.data["customer_id"], event.data["into_customer_id"]))
+    return customers

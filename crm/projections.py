@@ -108,13 +108,7 @@ class CustomerActivityProjector(Projector):
     def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
         # The batch's customers in one read: read one by one, a round of twenty new chats
         # was twenty round trips (issue 18).
-        customers = set()
-        for event in events:
-            if event.type == "InteractionCreated":
-                customers.add(event.data["customer_id"])
-            elif event.type == "CustomerMerged":
-                customers.update((event.data["customer_id"], event.data["into_customer_id"]))
-        rows.prefetch(CustomerActivity, customers)
+        rows.prefetch(CustomerActivity, ev.customers_named(events))
 
     def on_InteractionCreated(
         self, e: interaction_events.InteractionCreated, r: RecordedEvent, rows: Rows

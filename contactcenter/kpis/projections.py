@@ -72,7 +72,7 @@ class KpiProjector(Projector):
             handler(event.payload, rows, at, mark.at_ms)
 
     def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
-        interactions, agents, customers = set(), set(), set()
+        interactions, agents, customers = set(), set(), ce.customers_named(events)
         for event in events:
             data = event.data
             if "interaction_id" in data:
@@ -80,10 +80,6 @@ class KpiProjector(Projector):
             for field in ("agent_id", "from_agent_id"):
                 if data.get(field) is not None:
                     agents.add(data[field])
-            if event.type == "InteractionCreated":
-                customers.add(data["customer_id"])
-            elif event.type == "CustomerMerged":
-                customers.update((data["customer_id"], data["into_customer_id"]))
         rows.prefetch(InteractionClock, interactions)
         for interaction_id in interactions:
             clock = rows.get(InteractionClock, interaction_id)
