@@ -104,6 +104,7 @@ class CustomerActivityProjector(Projector):
     name = "customer_activity"
     models = [CustomerActivity]
     catch_up = True
+    personal = False  # when and where a customer came, not what they said
 
     def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
         # The batch's customers in one read: read one by one, a round of twenty new chats

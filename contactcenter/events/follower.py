@@ -40,9 +40,11 @@ def follow(
     *,
     types: Sequence[str] | None = None,
     batch: int = 500,
+    opened: bool = True,
 ) -> int:
-    """Handle the next batch after `checkpoint` and move it on; returns events read."""
-    events = store.read_all(checkpoint.position, batch, types=types)
+    """Handle the next batch after `checkpoint` and move it on; returns events read. Unless
+    `opened`, the events' sealed fields stay sealed (store.read_all)."""
+    events = store.read_all(checkpoint.position, batch, types=types, opened=opened)
     if not events:
         return 0
     upto = handle(events)
@@ -69,6 +71,7 @@ def follow_named(
     *,
     types: Sequence[str] | None = None,
     batch: int = 500,
+    opened: bool = True,
 ) -> int:
     """`follow` with the checkpoint row `name`, locked, in one transaction with the batch."""
     with transaction.atomic():
@@ -80,4 +83,4 @@ def follow_named(
         if not rows:
             ProjectionCheckpoint.objects.get_or_create(name=name)
             rows = row_statements.where(ProjectionCheckpoint, name=name, lock=True)
-        return follow(_Named(rows[0]), handle, types=types, batch=batch)
+        return follow(_Named(rows[0]), handle, types=types, batch=batch, opened=opened)

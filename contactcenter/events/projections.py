@@ -397,6 +397,10 @@ class Projector:
     # Rows an event of a type reads, by model and the field of its data that holds their key:
     # a caller that reads them anyway before appending it passes them `held` (`rows_read`).
     reads: ClassVar[dict[str, tuple[tuple[type[Model], str], ...]]] = {}
+    # Whether its handlers read events' personal fields (the privacy app seals them). A
+    # catch-up projector that reads none is handed them sealed, as stored: its rounds look up
+    # no customer's key and decrypt nothing (issue 18), and it never holds a customer's words.
+    personal: ClassVar[bool] = True
 
     def handled_types(self) -> set[str]:
         return {name[3:] for name in dir(self) if name.startswith("on_") and name[3].isupper()}
@@ -544,6 +548,7 @@ def catch_up(projector: Projector, batch: int | None = None) -> int:
         apply,
         types=None if projector.streams else sorted(projector.handled_types()),
         batch=batch or projector.catch_up_batch,
+        opened=projector.personal,
     )
 
 
@@ -610,7 +615,9 @@ def _rebuild(projector: Projector, batch: int, progress: Callable[[int], None] |
         replayed, position = 0, 0
         # A catch-up projection is a follower: it stops at the horizon like any other. An
         # inline one holds its tables' locks, so every committed event is safe to include.
-        for events in store.iter_all(0, batch, horizon=projector.catch_up):
+        for events in store.iter_all(
+            0, batch, horizon=projector.catch_up, opened=projector.personal
+        ):
             mine = [event for event in events if projector.handles(event)]
             projector.prepare(mine, rows)
             for event in mine:

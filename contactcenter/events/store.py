@@ -544,13 +544,15 @@ def read_all(
     types: Sequence[str] | None = None,
     stream_ids: Sequence[str] | None = None,
     horizon: bool = True,
+    opened: bool = True,
 ) -> list[RecordedEvent]:
     """Up to `limit` events after `after_position` in log order (0: from the start).
 
     Pass the position of the last event you handled as `after_position`; the order is
     gap-free: no event that commits later will ever sort before one already returned.
     `horizon=False` also returns committed events above the oldest running transaction,
-    for a reader that holds locks making that safe (the rebuild command).
+    for a reader that holds locks making that safe (the rebuild command). Unless `opened`,
+    their sealed fields stay sealed, for a reader that reads none (`open_sealed` opens them).
     """
     filters, params = [], []
     if types:
@@ -575,15 +577,16 @@ def read_all(
                 "ORDER BY position LIMIT %s",
                 [after_position, *params, limit],
             )
-        return _from_rows(cursor.fetchall())
+        rows = cursor.fetchall()
+    return _from_rows(rows) if opened else [_from_row(row) for row in rows]
 
 
 def iter_all(
-    after_position: int = 0, batch: int = 5000, *, horizon: bool = True
+    after_position: int = 0, batch: int = 5000, *, horizon: bool = True, opened: bool = True
 ) -> Iterator[list[RecordedEvent]]:
     """read_all in batches until the end of the log as it stands."""
     while True:
-        events = read_all(after_position, batch, horizon=horizon)
+        events = read_all(after_position, batch, horizon=horizon, opened=opened)
         if not events:
             return
         yield events

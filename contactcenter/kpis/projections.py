@@ -12,7 +12,7 @@ of where batches start and end.
 from functools import cached_property
 
 from channels_adapters import base as channel_registry
-from contactcenter.events import row_statements
+from contactcenter.events import row_statements, store
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as ie
@@ -44,6 +44,9 @@ class KpiProjector(Projector):
     models = [IntervalFact, DailyFact, InteractionClock, AgentClock, RepeatWatch, KpiWatermark]
     catch_up = True
     catch_up_batch = 50_000
+    # Counts, clocks and ids: no customer's words, but for a text billed before its units were
+    # stored, which `_bill` opens alone.
+    personal = False
 
     # -- batches ----------------------------------------------------------------------------
 
@@ -395,7 +398,8 @@ class KpiProjector(Projector):
         # before that are counted from their words.
         units = event.data.get("units")
         if units is None:
-            units = channel.billing.units(event.type, event.data)
+            (opened,) = store.open_sealed([event])
+            units = channel.billing.units(event.type, opened.data)
         if units <= 0:
             return
         cost = units * kpi.unit_cost_micros(clock.channel)
