@@ -397,9 +397,10 @@ class Projector:
     # Rows an event of a type reads, by model and the field of its data that holds their key:
     # a caller that reads them anyway before appending it passes them `held` (`rows_read`).
     reads: ClassVar[dict[str, tuple[tuple[type[Model], str], ...]]] = {}
-    # Whether its handlers read events' personal fields (the privacy app seals them). A
-    # catch-up projector that reads none is handed them sealed, as stored: its rounds look up
-    # no customer's key and decrypt nothing (issue 18), and it never holds a customer's words.
+    # Whether its handlers read events' personal fields (the privacy app seals them). Where a
+    # projector that reads none reads the log (its catch-up rounds, a rebuild), it is handed
+    # them sealed, as stored, but for the events `opens` names: it looks up no customer's key
+    # and decrypts nothing it does not use (issue 18), and holds no customer's words.
     personal: ClassVar[bool] = True
 
     def handled_types(self) -> set[str]:
@@ -423,6 +424,11 @@ class Projector:
 
     def on_any_event(self, event: RecordedEvent, rows: Rows) -> None:
         """An event of a type this projector has no handler for, on one of its `streams`."""
+
+    def opens(self, event: RecordedEvent) -> bool:
+        """Of a projector that is not `personal`: whether it reads this event's personal
+        fields all the same (opened with the batch's others that it names)."""
+        return False
 
     def prepare(self, events: list[RecordedEvent], rows: Rows) -> None:
         """Before a catch-up or rebuild batch: fetch the rows it will touch (`rows.prefetch`)."""
@@ -534,6 +540,7 @@ def catch_up(projector: Projector, batch: int | None = None) -> int:
     like a rebuild's."""
 
     def apply(events: list[RecordedEvent]) -> None:
+        events = _opened_for(projector, events)
         rows = Rows(bulk=True)
         projector.prepare(events, rows)
         for event in events:
@@ -550,6 +557,18 @@ def catch_up(projector: Projector, batch: int | None = None) -> int:
         batch=batch or projector.catch_up_batch,
         opened=projector.personal,
     )
+
+
+def _opened_for(projector: Projector, events: list[RecordedEvent]) -> list[RecordedEvent]:
+    """`events`, read sealed for a projector that is not `personal`, with those it `opens`
+    opened (in one go: the customers' keys are read once for all)."""
+    if projector.personal:
+        return events  # read opened
+    wanted = [event for event in events if projector.opens(event)]
+    if not wanted:
+        return events
+    opened = {event.position: event for event in store.open_sealed(wanted)}
+    return [opened.get(event.position, event) for event in events]
 
 
 def catch_up_all(batch: int | None = None) -> int:
@@ -618,7 +637,7 @@ def _rebuild(projector: Projector, batch: int, progress: Callable[[int], None] |
         for events in store.iter_all(
             0, batch, horizon=projector.catch_up, opened=projector.personal
         ):
-            mine = [event for event in events if projector.handles(event)]
+            mine = _opened_for(projector, [event for event in events if projector.handles(event)])
             projector.prepare(mine, rows)
             for event in mine:
                 projector.apply(event, rows)

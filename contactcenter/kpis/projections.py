@@ -12,7 +12,7 @@ of where batches start and end.
 from functools import cached_property
 
 from channels_adapters import base as channel_registry
-from contactcenter.events import row_statements, store
+from contactcenter.events import row_statements
 from contactcenter.events.projections import Projector, Rows, register
 from contactcenter.events.store import RecordedEvent
 from contactcenter.interactions import events as ie
@@ -45,7 +45,7 @@ class KpiProjector(Projector):
     catch_up = True
     catch_up_batch = 50_000
     # Counts, clocks and ids: no customer's words, but for a text billed before its units were
-    # stored, which `_bill` opens alone.
+    # stored with it (`opens`), whose words `_bill` counts.
     personal = False
 
     # -- batches ----------------------------------------------------------------------------
@@ -58,6 +58,16 @@ class KpiProjector(Projector):
     def _billed(self) -> frozenset[str]:
         """Read once the adapters have registered (the first batch runs after startup)."""
         return channel_registry.billed_events()
+
+    def opens(self, event: RecordedEvent) -> bool:
+        if event.type not in self._billed or event.data.get("units") is not None:
+            return False
+        # Of a channel that bills it (a text's): the channels that bill nothing (a web chat's
+        # messages) store no units either.
+        channel = channel_registry.channel(event.data.get("channel") or "")
+        return channel is None or (
+            channel.billing is not None and event.type in channel.billing.events
+        )
 
     def apply(self, event: RecordedEvent, rows: Rows) -> None:
         handler = getattr(self, f"on_{event.type}", None)
@@ -398,8 +408,7 @@ class KpiProjector(Projector):
         # before that are counted from their words.
         units = event.data.get("units")
         if units is None:
-            (opened,) = store.open_sealed([event])
-            units = channel.billing.units(event.type, opened.data)
+            units = channel.billing.units(event.type, event.data)
         if units <= 0:
             return
         cost = units * kpi.unit_cost_micros(clock.channel)

@@ -12,7 +12,9 @@ from channels_adapters.voice import events as voice
 from contactcenter.events import projections
 from contactcenter.interactions import events as ie
 from contactcenter.kpis import figures
+from contactcenter.privacy.models import CustomerKey
 from routing.models import Queue
+from tests import statements
 from tests.kpis.follow import catch_up_fully
 from tests.kpis.test_kpis_by_hand import ALICE, BOB, DAY, LATER, Q1, Q2, Contact, log
 from tests.kpis.test_reports import RANGE, supervisor  # noqa: F401  (a fixture)
@@ -165,3 +167,18 @@ def test_survey_response_counts_the_answered_surveys_where_they_were_asked():
     hourly = figures.totals("queue", *figures.day_range(DAY, DAY), by="hour", now=LATER)
     nine = next(f for hour, f in hourly.items() if hour.astimezone(UTC).hour == 9)
     assert (nine.csat_surveys, nine.csat_survey_answers) == (3, 2)
+
+
+def test_texts_billed_before_their_units_were_stored_are_opened_together_to_count_them():
+    """The KPIs read the log sealed; the texts whose segments were not stored with them (as
+    before 2026-12) are opened for their words, the batch's keys read once for all."""
+    contacts = [Contact(f"{n}t", "sms", f"texter-{n}", "09:00:00") for n in range(3)]
+    for n, contact in enumerate(contacts):
+        texted(contact, f"09:0{n}:30", LONG_TEXT, by="customer")  # 2 segments each
+
+    with statements.recorded() as run:
+        sms = day("channel")["sms"]
+
+    assert sms.channel_units == 6
+    keys = CustomerKey._meta.db_table
+    assert len([sql for sql in statements.of_the_work(run) if keys in sql]) == 1
