@@ -523,7 +523,7 @@ def read_streams(
             f"SELECT {COLUMNS} FROM {TABLE} WHERE {where} ORDER BY txid, position", params
         )
         rows = cursor.fetchall()
-    return _from_rows(rows) if opened else [_from_row(row) for row in rows]
+    return _from_rows(rows, opened=opened)
 
 
 def open_sealed(events: list[RecordedEvent]) -> list[RecordedEvent]:
@@ -578,7 +578,7 @@ def read_all(
                 [after_position, *params, limit],
             )
         rows = cursor.fetchall()
-    return _from_rows(rows) if opened else [_from_row(row) for row in rows]
+    return _from_rows(rows, opened=opened)
 
 
 def iter_all(
@@ -629,8 +629,10 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, default=_encoder.default).decode()
 
 
-def _from_rows(rows: Sequence[tuple]) -> list[RecordedEvent]:
-    return _opened([_from_row(row) for row in rows])
+def _from_rows(rows: Sequence[tuple], *, opened: bool = True) -> list[RecordedEvent]:
+    """The events of these rows; unless `opened`, with their sealed fields as stored."""
+    events = [_from_row(row) for row in rows]
+    return _opened(events) if opened else events
 
 
 def _opened(events: list[RecordedEvent]) -> list[RecordedEvent]:
